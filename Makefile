@@ -1,0 +1,107 @@
+# prober - synthetic video-stream availability prober.
+#
+#   make            build lib/ (static) and prober/prober
+#   make check      install missing Debian packages, build, run every test
+#   make check-asan the same suite under AddressSanitizer + UBSan
+#   make demo       two local origins, one healthy, one broken, checked
+#   make lint       clang-format check and cppcheck over lib/ and prober/
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+# Build folder: a sanitizer build lives beside the normal one.
+O ?= build
+
+PKGS := libcurl libavformat libavcodec libavutil jansson libxml-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-missing-field-initializers
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DVSP_VERSION='"$(VERSION)"' \
+	$(WARNINGS) $(CFLAGS) $(SAN) -Ilib $(PKG_CFLAGS)
+ALL_LDFLAGS := $(LDFLAGS) $(SAN)
+LIBS := $(PKG_LIBS) -lpthread -lm
+
+ifeq ($(O),build)
+PROBER := prober/prober
+else
+PROBER := $(O)/prober
+endif
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+LIBA := $(O)/libprober.a
+PROG_SRCS := $(wildcard prober/*.c)
+PROG_OBJS := $(PROG_SRCS:%.c=$(O)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(O)/tests/%)
+
+.PHONY: all check check-asan unit integration demo lint install clean deps
+
+all: $(PROBER)
+
+$(O)/%.o: %.c $(wildcard lib/*.h prober/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(PROBER): $(PROG_OBJS) $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(PROG_OBJS) $(LIBA) $(LIBS)
+
+$(O)/tests/%: tests/unit/%.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
+
+$(O)/tests/%: tests/tools/%.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
+
+deps:
+	@sh scripts/install-deps.sh
+
+# Unit tests run offline from the repository root (corpus paths are relative).
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+# Each tests/integration/*.sh starts its own origins on 127.0.0.1.
+integration: $(PROBER) $(TOOL_BINS)
+	@set -e; for t in tests/integration/*.sh; do echo "== $$t"; \
+		PROBER=$(abspath $(PROBER)) O=$(O) sh $$t; done
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) integration
+
+ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+check-asan: deps
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	$(MAKE) O=build-asan SAN="$(ASAN)" CFLAGS="-O1 -g" all unit integration
+
+demo: deps
+	$(MAKE) all
+	PROBER=$(abspath $(PROBER)) sh scripts/demo.sh
+
+lint:
+	clang-format --dry-run --Werror lib/*.[ch] prober/*.[ch]
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr -D__GNUC__ -Ilib lib prober
+
+install: $(PROBER)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(PROBER) $(DESTDIR)$(BINDIR)/prober
+	ln -sf prober $(DESTDIR)$(BINDIR)/check_video_stream
+
+clean:
+	rm -rf build build-asan prober/prober

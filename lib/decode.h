@@ -1,0 +1,73 @@
+/*
+ * decode.h - demux and decode fetched media bytes with libavformat/libavcodec.
+ *
+ * Input is init segment + media segment, in memory, read through a custom
+ * AVIOContext. Segment bytes are untrusted: only media container demuxers are
+ * allowed (never hls, dash, concat, image2, ...), and no protocol can be opened
+ * from inside a segment. One decoder thread; the deadline is enforced through
+ * the interrupt callback. Never prints (FFmpeg's own logging is the program's
+ * choice) and never exits.
+ */
+#ifndef VSP_DECODE_H
+#define VSP_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reason.h"
+
+typedef struct vsp_decode_opts {
+	int max_frames;      /* frames to decode, >= 1 */
+	int audio;           /* 1: audio-only rendition: decode audio frames */
+	int demux_only;      /* 1: encrypted media: demux every packet, no decode */
+	int64_t deadline_us; /* absolute, vsp_now_us() clock; 0: none */
+} vsp_decode_opts;
+
+typedef struct vsp_decode_info {
+	char container[32];   /* demuxer name, e.g. "mpegts", "mov,mp4,m4a,..." */
+	char codec[32];       /* decoder name of the chosen stream, e.g. "h264" */
+	char profile[48];     /* e.g. "High", "" when unknown */
+	int level;            /* codec level as FFmpeg reports it, -99 unknown */
+	int width, height;    /* video only */
+	char pix_fmt[32];     /* video only */
+	int sample_rate;      /* audio only */
+	int channels;         /* audio only */
+	int has_video, has_audio;
+	int frames;           /* frames decoded */
+	double first_frame_ms;/* from start of demux to the first decoded frame */
+	double ms;            /* whole demux+decode time */
+	double media_duration_s; /* time covered by the segment's packets of the
+				    chosen stream (demuxed to the end), 0 unknown */
+	int64_t packets;      /* packets demuxed of the chosen stream */
+	int decode_errors;    /* packets or frames the decoder rejected; a
+				 few are tolerated as a player would */
+} vsp_decode_info;
+
+/*
+ * Demuxes init (may be NULL/0) followed by seg, and decodes up to
+ * opts->max_frames frames of the first video stream (the first audio stream
+ * when opts->audio, or when there is no video and opts->audio is set).
+ * Then demuxes the rest of the segment without decoding to measure its
+ * duration. Fills *info as far as it got, even on failure.
+ * Returns VSP_R_NONE on success; otherwise a reason (VSP_R_NOT_MEDIA when no
+ * allowed demuxer recognises the bytes, VSP_R_NO_VIDEO, VSP_R_DECODE_ERROR,
+ * VSP_R_TIMEOUT) with a message in err.
+ */
+vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
+		      size_t seg_len, const vsp_decode_opts *opts,
+		      vsp_decode_info *info, char *err, size_t errlen);
+
+/*
+ * AES-128-CBC decryption with PKCS#7 padding removed (RFC 8216 4.3.2.4),
+ * with libavutil's AES. On success returns 0 and *out (caller frees with
+ * free()) of *out_len bytes. Returns -1 with a message on bad length or
+ * padding.
+ */
+int vsp_aes128_decrypt(const uint8_t *in, size_t len, const uint8_t key[16],
+		       const uint8_t iv[16], uint8_t **out, size_t *out_len,
+		       char *err, size_t errlen);
+
+/* Makes FFmpeg quiet (AV_LOG_QUIET) unless verbose; call once at start. */
+void vsp_decode_global_init(int verbose);
+
+#endif

@@ -1,0 +1,383 @@
+/*
+ * http.c - one libcurl transfer per pipeline step, with timings.
+ *
+ * Only http and https, also after redirects; bodies capped; every transfer
+ * bounded by the caller's deadline. A dead origin is a result (reason +
+ * message), never an error of the program. Never prints.
+ */
+#include "http.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "clock.h"
+#include "limits.h"
+#include "url.h"
+
+#ifndef VSP_VERSION
+#define VSP_VERSION "dev"
+#endif
+
+struct vsp_http_client {
+	CURL *curl;
+	struct curl_slist *headers;
+	struct curl_slist *resolve;
+	const vsp_http_opts *opts;
+};
+
+/* Body being received: grows up to cap, then the transfer is stopped. */
+struct sink {
+	uint8_t *buf;
+	size_t len, alloc, cap;
+	int over_cap;
+	int64_t age_s;
+};
+
+static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct sink *s = userp;
+	size_t n = size * nmemb;
+
+	if (n > s->cap - s->len) {
+		s->over_cap = 1;
+		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+	}
+	if (s->len + n + 1 > s->alloc) {
+		size_t want = s->alloc ? s->alloc : 16384;
+		uint8_t *p;
+
+		while (want < s->len + n + 1)
+			want *= 2;
+		if (want > s->cap + 1)
+			want = s->cap + 1;
+		p = realloc(s->buf, want);
+		if (!p)
+			return 0;
+		s->buf = p;
+		s->alloc = want;
+	}
+	memcpy(s->buf + s->len, data, n);
+	s->len += n;
+	return n;
+}
+
+/* Only the Age header interests us (live playlist freshness evidence). */
+static size_t header_cb(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct sink *s = userp;
+	size_t n = size * nmemb;
+
+	/* A new response (after a redirect) starts with its status line. */
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0)
+		s->age_s = -1;
+	if (n > 4 && strncasecmp(data, "age:", 4) == 0) {
+		char tmp[32];
+		size_t k = n - 4 < sizeof(tmp) - 1 ? n - 4 : sizeof(tmp) - 1;
+		char *end;
+		long long v;
+
+		memcpy(tmp, data + 4, k);
+		tmp[k] = '\0';
+		errno = 0;
+		v = strtoll(tmp, &end, 10);
+		while (*end == ' ' || *end == '\r' || *end == '\n')
+			end++;
+		if (errno == 0 && *end == '\0' && end != tmp && v >= 0)
+			s->age_s = v;
+	}
+	return n;
+}
+
+int vsp_http_global_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+void vsp_http_global_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+static struct curl_slist *slist_from(const char *const *items, size_t n)
+{
+	struct curl_slist *l = NULL, *t;
+
+	for (size_t i = 0; i < n; i++) {
+		t = curl_slist_append(l, items[i]);
+		if (!t) {
+			curl_slist_free_all(l);
+			return NULL;
+		}
+		l = t;
+	}
+	return l;
+}
+
+vsp_http_client *vsp_http_client_new(const vsp_http_opts *opts)
+{
+	static const vsp_http_opts none;
+	vsp_http_client *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->opts = opts ? opts : &none;
+	c->curl = curl_easy_init();
+	if (!c->curl)
+		goto fail;
+	if (c->opts->n_headers) {
+		c->headers = slist_from(c->opts->headers, c->opts->n_headers);
+		if (!c->headers)
+			goto fail;
+	}
+	if (c->opts->n_resolve) {
+		c->resolve = slist_from(c->opts->resolve, c->opts->n_resolve);
+		if (!c->resolve)
+			goto fail;
+	}
+	return c;
+fail:
+	vsp_http_client_free(c);
+	return NULL;
+}
+
+void vsp_http_client_free(vsp_http_client *c)
+{
+	if (!c)
+		return;
+	if (c->curl)
+		curl_easy_cleanup(c->curl);
+	curl_slist_free_all(c->headers);
+	curl_slist_free_all(c->resolve);
+	free(c);
+}
+
+void vsp_http_step_clear(vsp_http_step *step)
+{
+	if (!step)
+		return;
+	free(step->url);
+	free(step->final_url);
+	free(step->content_type);
+	free(step->range);
+	memset(step, 0, sizeof(*step));
+}
+
+static double us_to_ms(curl_off_t us)
+{
+	return (double)us / 1000.0;
+}
+
+static void fill_timings(CURL *curl, vsp_http_step *st)
+{
+	curl_off_t dns = 0, conn = 0, app = 0, start = 0, total = 0;
+	char *ip = NULL, *ct = NULL, *eff = NULL;
+	long status = 0;
+
+	curl_easy_getinfo(curl, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+	curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &conn);
+	curl_easy_getinfo(curl, CURLINFO_APPCONNECT_TIME_T, &app);
+	curl_easy_getinfo(curl, CURLINFO_STARTTRANSFER_TIME_T, &start);
+	curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(curl, CURLINFO_PRIMARY_IP, &ip);
+	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct);
+	curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &eff);
+
+	/* curl's times are cumulative from the start of the transfer. dns,
+	 * connect and tls are reported as the length of their own phase;
+	 * ttfb and total from the start, as the names say. */
+	st->dns_ms = us_to_ms(dns);
+	st->connect_ms = conn > dns ? us_to_ms(conn - dns) : 0;
+	st->tls_ms = app > conn ? us_to_ms(app - conn) : 0;
+	st->ttfb_ms = us_to_ms(start);
+	st->total_ms = us_to_ms(total);
+	st->http_status = status;
+	if (ip)
+		snprintf(st->remote_ip, sizeof(st->remote_ip), "%s", ip);
+	if (ct && !st->content_type)
+		st->content_type = strdup(ct);
+	if (eff && st->url && strcmp(eff, st->url) != 0 && !st->final_url)
+		st->final_url = strdup(eff);
+}
+
+static vsp_reason reason_of(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return VSP_R_DNS;
+	case CURLE_COULDNT_CONNECT:
+		return VSP_R_CONNECT;
+	case CURLE_OPERATION_TIMEDOUT:
+		return VSP_R_TIMEOUT;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_USE_SSL_FAILED:
+		return VSP_R_TLS;
+	case CURLE_TOO_MANY_REDIRECTS:
+		return VSP_R_REDIRECT;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		return VSP_R_PROTOCOL;
+	case CURLE_FILESIZE_EXCEEDED:
+		return VSP_R_TOO_LARGE;
+	default:
+		return VSP_R_NETWORK;
+	}
+}
+
+/* "GET url: what" into err; returns reason for tail calls. */
+static vsp_reason failf(char *err, size_t errlen, vsp_reason r, const char *fmt,
+			...) __attribute__((format(printf, 4, 5)));
+static vsp_reason failf(char *err, size_t errlen, vsp_reason r, const char *fmt,
+			...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
+			int64_t length, size_t max_bytes, int64_t deadline_us,
+			vsp_http_step *step, uint8_t **body, size_t *body_len,
+			char *err, size_t errlen)
+{
+	struct sink s = { .cap = max_bytes, .age_s = -1 };
+	char errbuf[CURL_ERROR_SIZE] = "";
+	char range[64];
+	CURL *curl = c->curl;
+	const vsp_http_opts *o = c->opts;
+	int64_t left_ms;
+	vsp_reason r = VSP_R_NONE;
+	CURLcode rc;
+
+	*body = NULL;
+	*body_len = 0;
+	vsp_http_step_clear(step);
+	step->done = 1;
+	step->age_s = -1;
+	step->url = strdup(url);
+	if (!step->url)
+		return failf(err, errlen, VSP_R_INTERNAL, "out of memory");
+	if (!vsp_url_is_http(url))
+		return failf(err, errlen, VSP_R_PROTOCOL,
+			     "refused %.300s: only http and https URLs are "
+			     "fetched",
+			     url);
+	left_ms = deadline_us ? (deadline_us - vsp_now_us()) / 1000 : 0;
+	if (deadline_us && left_ms <= 0)
+		return failf(err, errlen, VSP_R_TIMEOUT,
+			     "deadline reached before GET %.300s", url);
+
+	curl_easy_reset(curl);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, (long)VSP_MAX_REDIRECTS);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &s);
+	/* Players accept compressed manifests; the cap applies to the
+	 * decoded bytes, so a compression bomb stops at the cap. */
+	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+			 (curl_off_t)max_bytes);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT,
+			 o->user_agent ? o->user_agent : "prober/" VSP_VERSION);
+	if (deadline_us) {
+		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left_ms);
+		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)left_ms);
+	}
+	if (c->headers)
+		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, c->headers);
+	if (c->resolve)
+		curl_easy_setopt(curl, CURLOPT_RESOLVE, c->resolve);
+	if (o->cacert)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, o->cacert);
+	if (o->insecure) {
+		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (length >= 0) {
+		snprintf(range, sizeof(range), "%lld-%lld", (long long)offset,
+			 (long long)(offset + length - 1));
+		curl_easy_setopt(curl, CURLOPT_RANGE, range);
+		step->range = strdup(range);
+	}
+
+	rc = curl_easy_perform(curl);
+	fill_timings(curl, step);
+	step->bytes = (int64_t)s.len;
+	step->age_s = s.age_s;
+
+	if (rc != CURLE_OK) {
+		if (s.over_cap || rc == CURLE_FILESIZE_EXCEEDED)
+			r = failf(err, errlen, VSP_R_TOO_LARGE,
+				  "GET %.300s: body over the %zu-byte limit",
+				  url, max_bytes);
+		else if (rc == CURLE_OPERATION_TIMEDOUT)
+			r = failf(err, errlen, VSP_R_TIMEOUT,
+				  "GET %.300s: no complete answer within the "
+				  "deadline (%lld ms; %zu bytes received)",
+				  url, (long long)left_ms, s.len);
+		else
+			r = failf(err, errlen, reason_of(rc), "GET %.300s: %s",
+				  url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		goto done;
+	}
+	if (step->http_status < 200 || step->http_status > 299) {
+		r = failf(err, errlen, VSP_R_HTTP_STATUS, "GET %.300s: HTTP %ld",
+			  url, step->http_status);
+		goto done;
+	}
+	if (length >= 0 && step->http_status != 206) {
+		/* The origin ignored the Range header and sent the whole
+		 * resource: a player would get the right bytes, slower. */
+		if ((int64_t)s.len < offset + length) {
+			r = failf(err, errlen, VSP_R_NETWORK,
+				  "GET %.300s range %s: HTTP %ld with only %zu "
+				  "bytes",
+				  url, range, step->http_status, s.len);
+			goto done;
+		}
+		memmove(s.buf, s.buf + offset, (size_t)length);
+		s.len = (size_t)length;
+	} else if (length >= 0 && (int64_t)s.len != length) {
+		r = failf(err, errlen, VSP_R_NETWORK,
+			  "GET %.300s range %s: %zu bytes instead of %lld", url,
+			  range, s.len, (long long)length);
+		goto done;
+	}
+	if (!s.buf) {
+		s.buf = malloc(1);
+		if (!s.buf)
+			return failf(err, errlen, VSP_R_INTERNAL, "out of memory");
+	}
+	s.buf[s.len] = '\0';
+	*body = s.buf;
+	*body_len = s.len;
+	return VSP_R_NONE;
+done:
+	free(s.buf);
+	return r;
+}

@@ -1,0 +1,68 @@
+/*
+ * http.h - one libcurl transfer per pipeline step.
+ *
+ * Only http and https, also after redirects (capped at VSP_MAX_REDIRECTS);
+ * the body is capped; every transfer ends by the caller's absolute deadline.
+ * A failed transfer is a result (a reason and a message), not an error.
+ */
+#ifndef VSP_HTTP_H
+#define VSP_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reason.h"
+
+/* Connection settings of one origin. Borrowed by the client. */
+typedef struct vsp_http_opts {
+	const char *user_agent;     /* NULL: "prober/VERSION" */
+	const char *const *headers; /* "Name: value" lines */
+	size_t n_headers;
+	const char *const *resolve; /* "HOST:PORT:ADDR" pins */
+	size_t n_resolve;
+	const char *cacert; /* NULL: system store */
+	int insecure;       /* 1: no peer or host verification */
+} vsp_http_opts;
+
+/* Timings and facts of one transfer, as the record shows them. */
+typedef struct vsp_http_step {
+	int done;            /* 1 when the step was attempted */
+	char *url;           /* requested URL (owned) */
+	char *final_url;     /* after redirects (owned), NULL when none */
+	char *content_type;  /* owned, NULL when none */
+	char *range;         /* "START-END" when a byte range was asked, owned */
+	long http_status;    /* 0: no response */
+	int64_t bytes;       /* body bytes received */
+	double dns_ms, connect_ms, tls_ms, ttfb_ms, total_ms;
+	char remote_ip[64];
+	int64_t age_s;       /* HTTP Age header, -1 when absent */
+} vsp_http_step;
+
+typedef struct vsp_http_client vsp_http_client;
+
+/* A client keeps one connection cache; use it from one thread at a time.
+ * Returns NULL on out of memory. Free with vsp_http_client_free(). */
+vsp_http_client *vsp_http_client_new(const vsp_http_opts *opts);
+void vsp_http_client_free(vsp_http_client *c);
+
+/*
+ * GETs url (bytes [offset, offset+length) when length >= 0) into a body of at
+ * most max_bytes, ending by deadline_us (absolute, vsp_now_us() clock).
+ * Fills *step (free with vsp_http_step_clear()) and, on success, *body
+ * (caller frees with free(); NUL-terminated, *body_len excludes the NUL).
+ * Returns VSP_R_NONE for a whole 2xx body; otherwise the reason
+ * (http_status, timeout, dns, connect, tls, too_large, redirect, protocol,
+ * network) and a message naming the URL in err.
+ */
+vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
+			int64_t length, size_t max_bytes, int64_t deadline_us,
+			vsp_http_step *step, uint8_t **body, size_t *body_len,
+			char *err, size_t errlen);
+
+void vsp_http_step_clear(vsp_http_step *step);
+
+/* curl_global_init(); call once from main() before any thread starts. */
+int vsp_http_global_init(void);
+void vsp_http_global_cleanup(void);
+
+#endif

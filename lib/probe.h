@@ -1,0 +1,66 @@
+/*
+ * probe.h - one check of one stream: every origin, every chosen rendition,
+ * manifest -> playlist -> key/init/segment -> decode -> verdict.
+ *
+ * The library never prints and never exits: a target that is down is a
+ * result in the tree; only a check that could not run returns an error.
+ */
+#ifndef VSP_PROBE_H
+#define VSP_PROBE_H
+
+#include <stddef.h>
+
+#include "result.h"
+
+typedef enum vsp_pick {
+	VSP_PICK_ALL = 0, /* every rendition (default) */
+	VSP_PICK_LOWEST,  /* lowest-bandwidth variant */
+	VSP_PICK_HIGHEST, /* highest-bandwidth variant */
+	VSP_PICK_COUNT,   /* pick_count variants spread over the ladder */
+} vsp_pick;
+
+typedef struct vsp_origin_cfg {
+	char *name; /* unique within the probe */
+	char *url;
+	char **headers; /* "Name: value" */
+	size_t n_headers;
+	char **resolve; /* "HOST:PORT:ADDR" */
+	size_t n_resolve;
+	char *cacert;
+	int insecure;
+} vsp_origin_cfg;
+
+typedef struct vsp_probe_cfg {
+	char *name;
+	vsp_origin_cfg *origins;
+	size_t n_origins;
+	vsp_pick pick;
+	int pick_count;
+	int frames;
+	double timeout_s;  /* deadline of the whole check */
+	double interval_s; /* used by `prober run` */
+	int min_healthy;
+	char *user_agent; /* NULL: prober/VERSION */
+} vsp_probe_cfg;
+
+/* Defaults of DESIGN.md; no origins. */
+void vsp_probe_cfg_init(vsp_probe_cfg *cfg);
+/* Frees every member (not cfg itself); safe on a half-filled cfg. */
+void vsp_probe_cfg_clear(vsp_probe_cfg *cfg);
+/* Appends an origin (strings copied). name NULL: derived from the URL's
+ * host and port, made unique. Returns 0, or -1 on out of memory. */
+int vsp_probe_cfg_add_origin(vsp_probe_cfg *cfg, const char *name,
+			     const char *url);
+/* Parses "all", "lowest", "highest" or a count >= 1. Returns 0 or -1. */
+int vsp_pick_parse(const char *s, vsp_pick *pick, int *count);
+
+/*
+ * Runs the check. On return 0, *out is the result tree (caller frees with
+ * vsp_stream_result_free()); it always has a verdict. Returns -1 with a
+ * message in err only when the check could not run (out of memory, no
+ * thread could be started).
+ */
+int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
+		    char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,402 @@
+/*
+ * probe_hls.c - HLS in the probe pipeline: master -> renditions, media
+ * playlist -> the one segment to fetch, and the group rule (a variant plays
+ * only if a rendition of the AUDIO/VIDEO group it names plays).
+ *
+ * Parsing is hls.c's; fetching and decoding are probe.c's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hls.h"
+#include "limits.h"
+#include "probe_int.h"
+
+static int detect_hls(const uint8_t *b, size_t n)
+{
+	/* A UTF-8 BOM and leading blank lines are tolerated, as players do. */
+	if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+		b += 3;
+		n -= 3;
+	}
+	while (n > 0 && (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n')) {
+		b++;
+		n--;
+	}
+	return n >= 7 && memcmp(b, "#EXTM3U", 7) == 0;
+}
+
+static const char *base_of(const vsp_http_step *st)
+{
+	return st->final_url ? st->final_url : st->url;
+}
+
+/* Indices of the variants to probe, by the probe's pick rule. Returns the
+ * count written to idx (sized n_variants). */
+static size_t pick_variants(const vsp_hls_playlist *pl, vsp_pick pick,
+			    int count, size_t *idx)
+{
+	size_t n = pl->n_variants, k = 0;
+	size_t *order;
+
+	if (pick == VSP_PICK_ALL || n == 0) {
+		for (size_t i = 0; i < n; i++)
+			idx[i] = i;
+		return n;
+	}
+	order = malloc(n * sizeof(*order));
+	if (!order)
+		return 0;
+	/* Insertion sort by bandwidth: ladders are short and often sorted. */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		while (j > 0 && pl->variants[order[j - 1]].bandwidth >
+					pl->variants[i].bandwidth) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	if (pick == VSP_PICK_LOWEST) {
+		idx[k++] = order[0];
+	} else if (pick == VSP_PICK_HIGHEST) {
+		idx[k++] = order[n - 1];
+	} else {
+		size_t want = (size_t)count < n ? (size_t)count : n;
+
+		/* Spread over the ladder, lowest and highest included. */
+		for (size_t i = 0; i < want; i++)
+			idx[k++] = order[want == 1 ? 0 : i * (n - 1) / (want - 1)];
+	}
+	free(order);
+	return k;
+}
+
+static int group_wanted(const vsp_hls_playlist *pl, const size_t *idx,
+			size_t n, const vsp_hls_media *m)
+{
+	for (size_t i = 0; i < n; i++) {
+		const vsp_hls_variant *v = &pl->variants[idx[i]];
+		const char *g = m->type == VSP_HLS_MEDIA_AUDIO ? v->audio : v->video;
+
+		if (g && strcmp(g, m->group_id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int media_probed(const vsp_hls_media *m)
+{
+	return m->uri && (m->type == VSP_HLS_MEDIA_AUDIO ||
+			  m->type == VSP_HLS_MEDIA_VIDEO);
+}
+
+/* "audio/GROUP/NAME": how a person finds the rendition in the master. */
+static char *media_label(const char *kind, const vsp_hls_media *m)
+{
+	size_t n = strlen(kind) + strlen(m->group_id) + strlen(m->name) + 3;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s/%s/%s", kind, m->group_id, m->name);
+	return s;
+}
+
+static int fill_variant(vsp_rendition_result *r, const vsp_hls_variant *v,
+			size_t i)
+{
+	char name[64];
+
+	if (v->width > 0 && v->height > 0)
+		snprintf(name, sizeof(name), "%dx%d", v->width, v->height);
+	else
+		snprintf(name, sizeof(name), "variant%zu@%lld", i + 1,
+			 (long long)v->bandwidth);
+	r->kind = strdup("variant");
+	r->name = strdup(name);
+	r->uri = strdup(v->uri);
+	r->codecs = dup_or_null(v->codecs);
+	r->audio_group = dup_or_null(v->audio);
+	r->video_group = dup_or_null(v->video);
+	r->bandwidth = v->bandwidth;
+	r->width = v->width;
+	r->height = v->height;
+	r->frame_rate = v->frame_rate;
+	return r->kind && r->name && r->uri ? 0 : -1;
+}
+
+static int fill_media(vsp_rendition_result *r, const vsp_hls_media *m)
+{
+	const char *kind = m->type == VSP_HLS_MEDIA_AUDIO ? "audio" : "video";
+
+	r->kind = strdup(kind);
+	r->name = media_label(kind, m);
+	r->uri = strdup(m->uri);
+	r->group = strdup(m->group_id);
+	return r->kind && r->name && r->uri && r->group ? 0 : -1;
+}
+
+static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
+{
+	vsp_origin_result *res = o->res;
+	vsp_hls_playlist *pl = NULL;
+	size_t *idx = NULL, nv, n = 0, k = 0;
+	char err[512];
+	int rc;
+
+	rc = vsp_hls_parse((const char *)body, len, base_of(&res->manifest),
+			   &pl, err, sizeof(err));
+	if (rc != 0) {
+		vsp_verdict_set(&res->v, VSP_FAIL,
+				rc == -2 ? VSP_R_TOO_LARGE : VSP_R_MANIFEST_SYNTAX,
+				VSP_STAGE_MANIFEST, "manifest %s: %s",
+				res->url, err);
+		return;
+	}
+	o->state = pl;
+	if (!pl->is_master) {
+		/* A media playlist given directly is one rendition. */
+		res->live = vsp_hls_is_live(pl);
+		if (origin_alloc_renditions(o, 1) != 0)
+			goto oom;
+		o->jobs[0].data = pl;
+		res->renditions[0].kind = strdup("media");
+		res->renditions[0].name = strdup("media");
+		res->renditions[0].uri = strdup(base_of(&res->manifest));
+		return;
+	}
+	if (pl->n_variants == 0) {
+		vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_NO_RENDITION,
+				VSP_STAGE_MANIFEST,
+				"manifest %s: master playlist lists no variant",
+				res->url);
+		return;
+	}
+	idx = malloc(pl->n_variants * sizeof(*idx));
+	if (!idx)
+		goto oom;
+	nv = pick_variants(pl, o->cfg->pick, o->cfg->pick_count, idx);
+	n = nv;
+	for (size_t i = 0; i < pl->n_media; i++) {
+		const vsp_hls_media *m = &pl->media[i];
+		int dup = 0;
+
+		if (!media_probed(m) || !group_wanted(pl, idx, nv, m))
+			continue;
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = media_probed(&pl->media[j]) &&
+			      strcmp(pl->media[j].uri, m->uri) == 0;
+		if (!dup)
+			n++;
+	}
+	if (origin_alloc_renditions(o, n) != 0)
+		goto oom;
+	for (size_t i = 0; i < nv; i++, k++) {
+		const vsp_hls_variant *v = &pl->variants[idx[i]];
+
+		if (fill_variant(&res->renditions[k], v, idx[i]) != 0)
+			goto oom;
+		o->jobs[k].audio = vsp_codecs_audio_only(v->codecs);
+	}
+	for (size_t i = 0; i < pl->n_media && k < n; i++) {
+		const vsp_hls_media *m = &pl->media[i];
+		int dup = 0;
+
+		if (!media_probed(m) || !group_wanted(pl, idx, nv, m))
+			continue;
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = media_probed(&pl->media[j]) &&
+			      strcmp(pl->media[j].uri, m->uri) == 0;
+		if (dup)
+			continue;
+		if (fill_media(&res->renditions[k], m) != 0)
+			goto oom;
+		o->jobs[k].audio = m->type == VSP_HLS_MEDIA_AUDIO;
+		k++;
+	}
+	free(idx);
+	return;
+oom:
+	free(idx);
+	vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_INTERNAL, VSP_STAGE_MANIFEST,
+			"out of memory planning %s", res->url);
+}
+
+/* The segment a player would start with: the first for VOD; for live, the
+ * newest listed (a live playlist lists only complete segments). Gaps are
+ * skipped: a player skips them too. */
+static const vsp_hls_segment *choose_segment(const vsp_hls_playlist *pl)
+{
+	if (vsp_hls_is_live(pl)) {
+		for (size_t i = pl->n_segments; i > 0; i--)
+			if (!pl->segments[i - 1].gap)
+				return &pl->segments[i - 1];
+		return NULL;
+	}
+	for (size_t i = 0; i < pl->n_segments; i++)
+		if (!pl->segments[i].gap)
+			return &pl->segments[i];
+	return NULL;
+}
+
+static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
+		       void **scratch)
+{
+	struct origin_ctx *o = w->o;
+	vsp_rendition_result *r = j->r;
+	const vsp_hls_playlist *pl = j->data;
+	const vsp_hls_segment *seg;
+	vsp_hls_playlist *own = NULL;
+	uint8_t *body = NULL;
+	size_t len = 0;
+	char err[768];
+	vsp_reason rc;
+	int prc;
+
+	p->manifest_ms = o->res->manifest.total_ms;
+	if (!pl) {
+		rc = vsp_http_get(w->http, r->uri, 0, -1, VSP_MANIFEST_MAX_BYTES,
+				  o->deadline_us, &r->playlist, &body, &len, err,
+				  sizeof(err));
+		if (rc) {
+			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_PLAYLIST,
+					"playlist %s: %s", r->name, err);
+			return -1;
+		}
+		prc = vsp_hls_parse((const char *)body, len,
+				    base_of(&r->playlist), &own, err,
+				    sizeof(err));
+		free(body);
+		if (prc != 0) {
+			vsp_verdict_set(&r->v, VSP_FAIL,
+					prc == -2 ? VSP_R_TOO_LARGE
+						  : VSP_R_MANIFEST_SYNTAX,
+					VSP_STAGE_PLAYLIST, "playlist %s: %s",
+					r->uri, err);
+			return -1;
+		}
+		*scratch = own;
+		if (own->is_master) {
+			vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_MANIFEST_SYNTAX,
+					VSP_STAGE_PLAYLIST,
+					"playlist %s: a master playlist where a "
+					"media playlist was expected",
+					r->uri);
+			return -1;
+		}
+		pl = own;
+	}
+	r->live = vsp_hls_is_live(pl);
+	seg = choose_segment(pl);
+	if (!seg) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_SEGMENT_MISSING,
+				VSP_STAGE_PLAYLIST,
+				"playlist %s: no segment to play", r->uri);
+		return -1;
+	}
+	p->uri = seg->uri;
+	p->offset = seg->br_length >= 0 ? seg->br_offset : 0;
+	p->length = seg->br_length;
+	p->duration = seg->duration;
+	p->seq = seg->seq;
+	if (seg->map >= 0) {
+		const vsp_hls_map *m = &pl->maps[seg->map];
+
+		p->init_uri = m->uri;
+		p->init_offset = m->br_length >= 0 ? m->br_offset : 0;
+		p->init_length = m->br_length;
+	}
+	if (seg->key >= 0) {
+		const vsp_hls_key *k = &pl->keys[seg->key];
+
+		if (k->method == VSP_HLS_KEY_AES128) {
+			p->aes128 = 1;
+			p->key_uri = k->uri;
+			if (k->has_iv) {
+				memcpy(p->iv, k->iv, 16);
+			} else {
+				/* RFC 8216 5.2: the IV is the media sequence
+				 * number as a 128-bit big-endian integer. */
+				uint64_t s = (uint64_t)seg->seq;
+
+				memset(p->iv, 0, 16);
+				for (int b = 0; b < 8; b++)
+					p->iv[15 - b] = (uint8_t)(s >> (8 * b));
+			}
+			free(r->key_method);
+			r->key_method = strdup("AES-128");
+		} else if (k->method == VSP_HLS_KEY_SAMPLE_AES) {
+			p->encrypted = 1;
+			free(r->key_method);
+			r->key_method = strdup("SAMPLE-AES");
+		}
+	}
+	return 0;
+}
+
+static void release_hls(void *scratch)
+{
+	vsp_hls_free(scratch);
+}
+
+/* A variant naming an AUDIO or VIDEO group plays only if a rendition of
+ * that group plays: a player cannot start it otherwise. */
+static void finish_hls(struct origin_ctx *o)
+{
+	vsp_origin_result *res = o->res;
+
+	for (size_t i = 0; i < res->n_renditions; i++) {
+		vsp_rendition_result *v = &res->renditions[i];
+
+		if (v->live)
+			res->live = 1;
+		if (!v->kind || strcmp(v->kind, "variant") != 0)
+			continue;
+		for (int pass = 0; pass < 2; pass++) {
+			const char *g = pass ? v->video_group : v->audio_group;
+			const char *kind = pass ? "video" : "audio";
+			const vsp_rendition_result *bad = NULL;
+			size_t members = 0, ok = 0;
+
+			if (!g)
+				continue;
+			for (size_t j = 0; j < res->n_renditions; j++) {
+				const vsp_rendition_result *m = &res->renditions[j];
+
+				if (!m->group || strcmp(m->kind, kind) != 0 ||
+				    strcmp(m->group, g) != 0)
+					continue;
+				members++;
+				if (m->v.status != VSP_FAIL)
+					ok++;
+				else if (!bad)
+					bad = m;
+			}
+			if (members > 0 && ok == 0)
+				vsp_verdict_set(&v->v, VSP_FAIL,
+						VSP_R_GROUP_UNPLAYABLE,
+						bad->v.stage,
+						"%s group '%s': no rendition "
+						"plays (%s: %s)",
+						kind, g, bad->name,
+						bad->v.message);
+		}
+	}
+}
+
+static void free_hls(void *state)
+{
+	vsp_hls_free(state);
+}
+
+const struct protocol vsp_protocol_hls = {
+	.name = "hls",
+	.detect = detect_hls,
+	.plan = plan_hls,
+	.prepare = prepare_hls,
+	.release = release_hls,
+	.finish = finish_hls,
+	.free_state = free_hls,
+};

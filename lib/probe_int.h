@@ -1,0 +1,91 @@
+/*
+ * probe_int.h - what the common pipeline (probe.c) shares with each
+ * protocol (probe_hls.c, ...). Not a public header.
+ *
+ * A protocol turns a manifest into renditions (plan), then, per rendition in
+ * a worker thread, into one segment to fetch (prepare). Fetching, decrypting,
+ * decoding and judging that segment is common.
+ */
+#ifndef VSP_PROBE_INT_H
+#define VSP_PROBE_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "http.h"
+#include "probe.h"
+#include "result.h"
+
+struct origin_ctx;
+
+/* One rendition to probe, owned by its origin. */
+struct rend_job {
+	vsp_rendition_result *r;
+	int audio;        /* decode audio frames, not video */
+	const void *data; /* protocol's own (borrowed from the origin state) */
+};
+
+/* The one segment a rendition check fetches, and what it needs. Strings are
+ * borrowed from the protocol's parsed playlist. */
+struct seg_plan {
+	const char *uri;
+	int64_t offset, length; /* length -1: whole resource */
+	const char *init_uri;   /* NULL: no init segment */
+	int64_t init_offset, init_length;
+	int aes128;             /* decrypt with key_uri and iv */
+	const char *key_uri;
+	uint8_t iv[16];
+	int encrypted;          /* SAMPLE-AES / DRM: demux only */
+	double duration;        /* declared, seconds */
+	int64_t seq;
+	double manifest_ms;     /* transfer time that came before (ttff) */
+};
+
+struct worker {
+	struct origin_ctx *o;
+	vsp_http_client *http;
+};
+
+struct protocol {
+	const char *name;
+	/* 1 when the manifest bytes are this protocol's. */
+	int (*detect)(const uint8_t *body, size_t len);
+	/* Parses the manifest and fills o->jobs and o->res->renditions, or
+	 * sets the origin's verdict to fail. */
+	void (*plan)(struct origin_ctx *o, const uint8_t *body, size_t len);
+	/* In a worker: fetches what the rendition needs (its playlist) and
+	 * fills *p. Returns 0, or -1 with the rendition's verdict set. */
+	int (*prepare)(struct worker *w, struct rend_job *j, struct seg_plan *p,
+		       void **scratch);
+	/* Frees what prepare left in *scratch (after the segment is done). */
+	void (*release)(void *scratch);
+	/* After every rendition ran: cross-rendition rules (groups). */
+	void (*finish)(struct origin_ctx *o);
+	/* Frees o->state. */
+	void (*free_state)(void *state);
+};
+
+struct origin_ctx {
+	const vsp_probe_cfg *cfg;
+	const vsp_origin_cfg *ocfg;
+	vsp_origin_result *res;
+	vsp_http_opts http_opts;
+	int64_t deadline_us;
+	const struct protocol *proto;
+	void *state; /* the protocol's parsed manifest */
+	struct rend_job *jobs;
+	size_t n_jobs;
+	pthread_mutex_t lock;
+	size_t next_job;
+};
+
+extern const struct protocol vsp_protocol_hls;
+
+/* Allocates n renditions and jobs on o (zeroed). Returns 0 or -1. */
+int origin_alloc_renditions(struct origin_ctx *o, size_t n);
+/* 1 when a CODECS list names only audio codecs: an audio-only variant. */
+int vsp_codecs_audio_only(const char *codecs);
+/* strdup that accepts NULL. */
+char *dup_or_null(const char *s);
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * record.c - the result tree as JSON (jansson).
+ *
+ * Builds the record only; writing it anywhere is the caller's business.
+ * Absent facts are JSON null, never invented zeros.
+ */
+#include "record.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void vsp_format_time(double unix_s, char *buf, size_t len)
+{
+	time_t t = (time_t)floor(unix_s);
+	int ms = (int)((unix_s - floor(unix_s)) * 1000.0);
+	struct tm tm;
+	char base[32];
+
+	if (ms > 999)
+		ms = 999;
+	gmtime_r(&t, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%03dZ", base, ms);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* Times to the microsecond: more digits would be noise. */
+static json_t *ms_value(double ms)
+{
+	return json_real(round(ms * 1000.0) / 1000.0);
+}
+
+static void put_verdict(json_t *o, const vsp_verdict *v, int with_stage)
+{
+	json_object_set_new(o, "status", json_string(vsp_status_name(v->status)));
+	json_object_set_new(o, "reason",
+			    v->reason ? json_string(vsp_reason_name(v->reason))
+				      : json_null());
+	if (with_stage)
+		json_object_set_new(o, "stage",
+				    v->stage ? json_string(vsp_stage_name(v->stage))
+					     : json_null());
+	json_object_set_new(o, "message", str_or_null(v->message));
+}
+
+static json_t *step_json(const vsp_http_step *st)
+{
+	json_t *o;
+
+	if (!st->done)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "url", str_or_null(st->url));
+	if (st->final_url)
+		json_object_set_new(o, "final_url", json_string(st->final_url));
+	if (st->range)
+		json_object_set_new(o, "range", json_string(st->range));
+	json_object_set_new(o, "http_status",
+			    st->http_status ? json_integer(st->http_status)
+					    : json_null());
+	json_object_set_new(o, "bytes", json_integer(st->bytes));
+	json_object_set_new(o, "content_type", str_or_null(st->content_type));
+	json_object_set_new(o, "dns_ms", ms_value(st->dns_ms));
+	json_object_set_new(o, "connect_ms", ms_value(st->connect_ms));
+	json_object_set_new(o, "tls_ms", ms_value(st->tls_ms));
+	json_object_set_new(o, "ttfb_ms", ms_value(st->ttfb_ms));
+	json_object_set_new(o, "total_ms", ms_value(st->total_ms));
+	json_object_set_new(o, "remote_ip",
+			    st->remote_ip[0] ? json_string(st->remote_ip)
+					     : json_null());
+	if (st->age_s >= 0)
+		json_object_set_new(o, "age_s", json_integer(st->age_s));
+	return o;
+}
+
+static json_t *decode_json(const vsp_rendition_result *r)
+{
+	const vsp_decode_info *d = &r->decode;
+	json_t *o;
+
+	if (!r->decoded)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "container",
+			    d->container[0] ? json_string(d->container) : json_null());
+	json_object_set_new(o, "codec",
+			    d->codec[0] ? json_string(d->codec) : json_null());
+	json_object_set_new(o, "profile",
+			    d->profile[0] ? json_string(d->profile) : json_null());
+	if (d->width > 0) {
+		json_object_set_new(o, "width", json_integer(d->width));
+		json_object_set_new(o, "height", json_integer(d->height));
+		json_object_set_new(o, "pix_fmt",
+				    d->pix_fmt[0] ? json_string(d->pix_fmt)
+						  : json_null());
+	} else {
+		json_object_set_new(o, "width", json_null());
+		json_object_set_new(o, "height", json_null());
+	}
+	if (d->sample_rate) {
+		json_object_set_new(o, "sample_rate", json_integer(d->sample_rate));
+		json_object_set_new(o, "channels", json_integer(d->channels));
+	}
+	json_object_set_new(o, "frames", json_integer(d->frames));
+	json_object_set_new(o, "ms", ms_value(d->ms));
+	json_object_set_new(o, "first_frame_ms", ms_value(d->first_frame_ms));
+	json_object_set_new(o, "media_duration_s",
+			    json_real(round(d->media_duration_s * 1000) / 1000));
+	return o;
+}
+
+static json_t *rendition_json(const vsp_rendition_result *r)
+{
+	json_t *o = json_object();
+	char res[32];
+
+	put_verdict(o, &r->v, 1);
+	json_object_set_new(o, "kind", str_or_null(r->kind));
+	json_object_set_new(o, "name", str_or_null(r->name));
+	json_object_set_new(o, "uri", str_or_null(r->uri));
+	if (r->group)
+		json_object_set_new(o, "group", json_string(r->group));
+	if (r->audio_group)
+		json_object_set_new(o, "audio_group", json_string(r->audio_group));
+	json_object_set_new(o, "bandwidth",
+			    r->bandwidth ? json_integer(r->bandwidth) : json_null());
+	if (r->width > 0 && r->height > 0) {
+		snprintf(res, sizeof(res), "%dx%d", r->width, r->height);
+		json_object_set_new(o, "resolution", json_string(res));
+	} else {
+		json_object_set_new(o, "resolution", json_null());
+	}
+	json_object_set_new(o, "codecs", str_or_null(r->codecs));
+	if (r->frame_rate > 0)
+		json_object_set_new(o, "frame_rate", json_real(r->frame_rate));
+	json_object_set_new(o, "live", json_boolean(r->live));
+	json_object_set_new(o, "encrypted", json_boolean(r->encrypted));
+	if (r->key_method)
+		json_object_set_new(o, "key_method", json_string(r->key_method));
+	if (r->segment.done) {
+		json_object_set_new(o, "segment_seq", json_integer(r->segment_seq));
+		json_object_set_new(o, "segment_duration_s",
+				    json_real(r->segment_duration));
+	}
+	json_object_set_new(o, "playlist", step_json(&r->playlist));
+	json_object_set_new(o, "key", step_json(&r->key));
+	json_object_set_new(o, "init", step_json(&r->init));
+	json_object_set_new(o, "segment", step_json(&r->segment));
+	json_object_set_new(o, "decode", decode_json(r));
+	json_object_set_new(o, "ttff_ms",
+			    r->ttff_ms > 0 ? ms_value(r->ttff_ms) : json_null());
+	return o;
+}
+
+static json_t *origin_json(const vsp_origin_result *or)
+{
+	json_t *o = json_object();
+	json_t *arr = json_array();
+
+	json_object_set_new(o, "name", str_or_null(or->name));
+	json_object_set_new(o, "url", str_or_null(or->url));
+	put_verdict(o, &or->v, 1);
+	json_object_set_new(o, "protocol", str_or_null(or->protocol));
+	json_object_set_new(o, "live", json_boolean(or->live));
+	json_object_set_new(o, "manifest", step_json(&or->manifest));
+	for (size_t i = 0; i < or->n_renditions; i++)
+		json_array_append_new(arr, rendition_json(&or->renditions[i]));
+	json_object_set_new(o, "renditions", arr);
+	json_object_set_new(o, "renditions_playable",
+			    json_integer((json_int_t)or->n_playable));
+	return o;
+}
+
+json_t *vsp_record_json(const vsp_stream_result *s)
+{
+	json_t *o = json_object();
+	json_t *arr = json_array();
+	char when[40];
+
+	if (!o || !arr) {
+		json_decref(o);
+		json_decref(arr);
+		return NULL;
+	}
+	vsp_format_time(s->time, when, sizeof(when));
+	json_object_set_new(o, "schema", json_integer(VSP_RECORD_SCHEMA));
+	json_object_set_new(o, "time", json_string(when));
+	json_object_set_new(o, "probe", str_or_null(s->probe));
+	put_verdict(o, &s->v, 0);
+	json_object_set_new(o, "duration_ms", ms_value(s->duration_ms));
+	json_object_set_new(o, "min_healthy", json_integer(s->min_healthy));
+	json_object_set_new(o, "origins_playable",
+			    json_integer((json_int_t)s->n_healthy));
+	for (size_t i = 0; i < s->n_origins; i++)
+		json_array_append_new(arr, origin_json(&s->origins[i]));
+	json_object_set_new(o, "origins", arr);
+	return o;
+}
+
+char *vsp_record_dumps(const vsp_stream_result *s)
+{
+	json_t *o = vsp_record_json(s);
+	char *out;
+
+	if (!o)
+		return NULL;
+	out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+				    JSON_REAL_PRECISION(10));
+	json_decref(o);
+	return out;
+}

@@ -1,0 +1,165 @@
+/*
+ * result.c - the result tree and the verdict rules of DESIGN.md.
+ *
+ * Worst-of is by severity (fail > warn > pass); the first reason at the
+ * worst severity is the one reported.
+ */
+#include "result.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void vsp_verdict_set(vsp_verdict *v, vsp_status status, vsp_reason reason,
+		     vsp_stage stage, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (v->status >= status && v->reason != VSP_R_NONE)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	free(v->message);
+	v->message = strdup(buf);
+	v->status = status;
+	v->reason = reason;
+	v->stage = stage;
+}
+
+static void verdict_clear(vsp_verdict *v)
+{
+	free(v->message);
+	memset(v, 0, sizeof(*v));
+}
+
+void vsp_origin_judge(vsp_origin_result *o)
+{
+	size_t failed = 0, warned = 0;
+	const vsp_rendition_result *first_bad = NULL;
+
+	o->n_playable = 0;
+	if (o->v.status == VSP_FAIL)
+		return; /* the manifest already failed */
+	for (size_t i = 0; i < o->n_renditions; i++) {
+		const vsp_rendition_result *r = &o->renditions[i];
+
+		if (r->v.status == VSP_FAIL)
+			failed++;
+		else
+			o->n_playable++;
+		if (r->v.status == VSP_WARN)
+			warned++;
+		if (r->v.status != VSP_PASS &&
+		    (!first_bad || r->v.status > first_bad->v.status))
+			first_bad = r;
+	}
+	if (o->n_renditions == 0) {
+		vsp_verdict_set(&o->v, VSP_FAIL, VSP_R_SEGMENT_MISSING,
+				VSP_STAGE_MANIFEST, "%s: no rendition to probe",
+				o->url);
+	} else if (o->n_playable == 0) {
+		vsp_verdict_set(&o->v, VSP_FAIL, first_bad->v.reason,
+				first_bad->v.stage,
+				"no rendition plays: %s: %s", first_bad->name,
+				first_bad->v.message);
+	} else if (failed) {
+		vsp_verdict_set(&o->v, VSP_WARN, first_bad->v.reason,
+				first_bad->v.stage,
+				"%zu of %zu renditions fail: %s: %s", failed,
+				o->n_renditions, first_bad->name,
+				first_bad->v.message);
+	} else if (warned) {
+		vsp_verdict_set(&o->v, VSP_WARN, first_bad->v.reason,
+				first_bad->v.stage, "%s: %s", first_bad->name,
+				first_bad->v.message);
+	}
+}
+
+void vsp_stream_judge(vsp_stream_result *s)
+{
+	const vsp_origin_result *bad = NULL;
+	size_t min = s->min_healthy > 0 ? (size_t)s->min_healthy : 1;
+
+	s->n_healthy = 0;
+	for (size_t i = 0; i < s->n_origins; i++) {
+		const vsp_origin_result *o = &s->origins[i];
+
+		if (o->v.status != VSP_FAIL)
+			s->n_healthy++;
+		if (o->v.status != VSP_PASS &&
+		    (!bad || o->v.status > bad->v.status))
+			bad = o;
+	}
+	if (s->n_healthy < min) {
+		if (s->n_origins == 1 && bad)
+			vsp_verdict_set(&s->v, VSP_FAIL, bad->v.reason,
+					bad->v.stage, "%s: %s", bad->name,
+					bad->v.message);
+		else
+			vsp_verdict_set(&s->v, VSP_FAIL, VSP_R_ORIGINS_DOWN,
+					bad ? bad->v.stage : VSP_STAGE_NONE,
+					"%zu of %zu origins playable (need %zu)%s%s%s%s",
+					s->n_healthy, s->n_origins, min,
+					bad ? "; " : "", bad ? bad->name : "",
+					bad ? ": " : "",
+					bad && bad->v.message ? bad->v.message : "");
+	} else if (bad && bad->v.status == VSP_FAIL) {
+		vsp_verdict_set(&s->v, VSP_WARN, VSP_R_REDUNDANCY_LOST,
+				bad->v.stage,
+				"%zu of %zu origins playable; %s: %s",
+				s->n_healthy, s->n_origins, bad->name,
+				bad->v.message);
+	} else if (bad) {
+		vsp_verdict_set(&s->v, VSP_WARN, bad->v.reason, bad->v.stage,
+				"%s: %s", bad->name, bad->v.message);
+	}
+}
+
+void vsp_rendition_result_clear(vsp_rendition_result *r)
+{
+	if (!r)
+		return;
+	verdict_clear(&r->v);
+	free(r->kind);
+	free(r->name);
+	free(r->uri);
+	free(r->group);
+	free(r->audio_group);
+	free(r->video_group);
+	free(r->codecs);
+	free(r->key_method);
+	vsp_http_step_clear(&r->playlist);
+	vsp_http_step_clear(&r->key);
+	vsp_http_step_clear(&r->init);
+	vsp_http_step_clear(&r->segment);
+	memset(r, 0, sizeof(*r));
+}
+
+void vsp_origin_result_clear(vsp_origin_result *o)
+{
+	if (!o)
+		return;
+	verdict_clear(&o->v);
+	free(o->name);
+	free(o->url);
+	vsp_http_step_clear(&o->manifest);
+	for (size_t i = 0; i < o->n_renditions; i++)
+		vsp_rendition_result_clear(&o->renditions[i]);
+	free(o->renditions);
+	memset(o, 0, sizeof(*o));
+}
+
+void vsp_stream_result_free(vsp_stream_result *s)
+{
+	if (!s)
+		return;
+	verdict_clear(&s->v);
+	free(s->probe);
+	for (size_t i = 0; i < s->n_origins; i++)
+		vsp_origin_result_clear(&s->origins[i]);
+	free(s->origins);
+	free(s);
+}

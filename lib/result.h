@@ -1,0 +1,86 @@
+/*
+ * result.h - the result tree of one check: stream -> origins -> renditions ->
+ * steps, and the verdict rules of DESIGN.md that aggregate it.
+ *
+ * Built by probe.c, rendered by record.c (JSON) and by the program (table,
+ * Nagios). Every string in the tree is owned by the tree.
+ */
+#ifndef VSP_RESULT_H
+#define VSP_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "http.h"
+#include "reason.h"
+
+/* A verdict with the first reason that caused it. */
+typedef struct vsp_verdict {
+	vsp_status status;
+	vsp_reason reason;
+	vsp_stage stage;
+	char *message; /* owned; NULL when pass */
+} vsp_verdict;
+
+typedef struct vsp_rendition_result {
+	vsp_verdict v;
+	char *kind;      /* "variant", "audio", "video", "media" (playlist given) */
+	char *name;      /* human label, e.g. "640x360" or "audio/en" */
+	char *uri;       /* media playlist URL (resolved) */
+	char *group;     /* EXT-X-MEDIA GROUP-ID for alternates, NULL otherwise */
+	char *audio_group, *video_group; /* groups a variant depends on */
+	int64_t bandwidth;
+	int width, height; /* declared, 0 unknown */
+	char *codecs;      /* declared, NULL unknown */
+	double frame_rate;
+	int live;
+	int encrypted;     /* SAMPLE-AES / DRM: demuxed, not decoded */
+	char *key_method;  /* "AES-128", "SAMPLE-AES", NULL */
+	int64_t segment_seq;
+	double segment_duration; /* declared, seconds */
+	vsp_http_step playlist, key, init, segment;
+	int decoded;            /* 1 when decode ran */
+	vsp_decode_info decode;
+	double ttff_ms;         /* time to first frame, 0 when none */
+} vsp_rendition_result;
+
+typedef struct vsp_origin_result {
+	vsp_verdict v;
+	char *name, *url;
+	const char *protocol; /* "hls", "dash", static; NULL unknown */
+	int live;
+	vsp_http_step manifest;
+	vsp_rendition_result *renditions;
+	size_t n_renditions;
+	size_t n_playable; /* renditions whose status is not fail */
+} vsp_origin_result;
+
+typedef struct vsp_stream_result {
+	vsp_verdict v;
+	char *probe;
+	double time;        /* wall clock start, Unix seconds */
+	double duration_ms;
+	int min_healthy;
+	vsp_origin_result *origins;
+	size_t n_origins;
+	size_t n_healthy; /* origins that play (status not fail) */
+} vsp_stream_result;
+
+/* Sets v to status/reason/stage with a printf-style message, unless v already
+ * holds a verdict at least as bad (the first, worst error wins). */
+void vsp_verdict_set(vsp_verdict *v, vsp_status status, vsp_reason reason,
+		     vsp_stage stage, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Origin verdict from its renditions, stream verdict from its origins (the
+ * rules of DESIGN.md "Verdicts"). */
+void vsp_origin_judge(vsp_origin_result *o);
+void vsp_stream_judge(vsp_stream_result *s);
+
+void vsp_rendition_result_clear(vsp_rendition_result *r);
+void vsp_origin_result_clear(vsp_origin_result *o);
+/* Frees the tree; accepts NULL and half-built trees. */
+void vsp_stream_result_free(vsp_stream_result *s);
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * check.c - `prober check`: one stream, each URL one origin of it.
+ *
+ * parse -> config -> run -> render -> exit status.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "limits.h"
+#include "probe.h"
+#include "record.h"
+#include "url.h"
+
+static void check_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: prober check [OPTIONS] URL [URL...]\n"
+		"Probes one stream; each URL is one origin (CDN) of it.\n\n"
+		"  --frames N            frames to decode per rendition (default %d)\n"
+		"  --renditions R        all (default), lowest, highest, or a count\n"
+		"  --timeout S           deadline of the whole check, seconds "
+		"(default %g)\n"
+		"  --min-healthy N       origins that must play (default 1)\n"
+		"  --name NAME           stream name in the record\n"
+		"  -H, --header 'K: V'   extra request header (repeatable)\n"
+		"  --user-agent UA       User-Agent (default prober/%s)\n"
+		"  --resolve H:P:ADDR    pin a host name to an address (repeatable)\n"
+		"  -k, --insecure        do not verify TLS certificates\n"
+		"  --cacert FILE         CA certificates to verify with\n"
+		"  --json                print the JSON record instead of a table\n"
+		"  -v, --verbose         more detail in the table\n"
+		"  -h, --help            this help\n\n"
+		"exit status: 0 pass, 1 warn, 2 fail, 3 could not run\n",
+		VSP_DEFAULT_FRAMES, VSP_DEFAULT_TIMEOUT_S, VSP_VERSION);
+}
+
+enum {
+	OPT_FRAMES = 256,
+	OPT_RENDITIONS,
+	OPT_TIMEOUT,
+	OPT_MIN_HEALTHY,
+	OPT_NAME,
+	OPT_UA,
+	OPT_RESOLVE,
+	OPT_CACERT,
+	OPT_JSON,
+};
+
+static const struct option check_opts[] = {
+	{ "frames", required_argument, NULL, OPT_FRAMES },
+	{ "renditions", required_argument, NULL, OPT_RENDITIONS },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "min-healthy", required_argument, NULL, OPT_MIN_HEALTHY },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "header", required_argument, NULL, 'H' },
+	{ "user-agent", required_argument, NULL, OPT_UA },
+	{ "resolve", required_argument, NULL, OPT_RESOLVE },
+	{ "insecure", no_argument, NULL, 'k' },
+	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Connection options given on the command line apply to every origin. */
+struct conn_opts {
+	char **headers;
+	size_t n_headers;
+	char **resolve;
+	size_t n_resolve;
+	const char *cacert;
+	int insecure;
+};
+
+static int apply_conn(vsp_probe_cfg *cfg, const struct conn_opts *c)
+{
+	for (size_t i = 0; i < cfg->n_origins; i++) {
+		vsp_origin_cfg *o = &cfg->origins[i];
+
+		for (size_t k = 0; k < c->n_headers; k++)
+			if (strv_push(&o->headers, &o->n_headers, c->headers[k]))
+				return -1;
+		for (size_t k = 0; k < c->n_resolve; k++)
+			if (strv_push(&o->resolve, &o->n_resolve, c->resolve[k]))
+				return -1;
+		if (c->cacert && !(o->cacert = strdup(c->cacert)))
+			return -1;
+		o->insecure = c->insecure;
+	}
+	return 0;
+}
+
+static int valid_header(const char *h)
+{
+	const char *colon = strchr(h, ':');
+
+	return colon && colon != h && !strpbrk(h, "\r\n");
+}
+
+int cmd_check(int argc, char **argv)
+{
+	vsp_probe_cfg cfg;
+	struct conn_opts conn = { 0 };
+	vsp_stream_result *res = NULL;
+	int json = 0, verbose = 0, c, rc = EXIT_UNKNOWN;
+	char err[512];
+
+	vsp_probe_cfg_init(&cfg);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "H:kvh", check_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FRAMES:
+			if (parse_int("--frames", optarg, 1, VSP_MAX_FRAMES,
+				      &cfg.frames))
+				goto out;
+			break;
+		case OPT_RENDITIONS:
+			if (vsp_pick_parse(optarg, &cfg.pick, &cfg.pick_count)) {
+				fprintf(stderr,
+					"prober: --renditions: '%s' is not all, "
+					"lowest, highest or a count from 1 to %d\n",
+					optarg, VSP_MAX_RENDITIONS);
+				goto out;
+			}
+			break;
+		case OPT_TIMEOUT:
+			if (parse_double("--timeout", optarg, 0.1, 3600,
+					 &cfg.timeout_s))
+				goto out;
+			break;
+		case OPT_MIN_HEALTHY:
+			if (parse_int("--min-healthy", optarg, 1, VSP_MAX_ORIGINS,
+				      &cfg.min_healthy))
+				goto out;
+			break;
+		case OPT_NAME:
+			free(cfg.name);
+			cfg.name = strdup(optarg);
+			break;
+		case 'H':
+			if (!valid_header(optarg)) {
+				fprintf(stderr,
+					"prober: --header: '%s' is not 'Name: "
+					"value'\n",
+					optarg);
+				goto out;
+			}
+			if (strv_push(&conn.headers, &conn.n_headers, optarg))
+				goto oom;
+			break;
+		case OPT_UA:
+			free(cfg.user_agent);
+			cfg.user_agent = strdup(optarg);
+			break;
+		case OPT_RESOLVE:
+			if (strv_push(&conn.resolve, &conn.n_resolve, optarg))
+				goto oom;
+			break;
+		case 'k':
+			conn.insecure = 1;
+			break;
+		case OPT_CACERT:
+			conn.cacert = optarg;
+			break;
+		case OPT_JSON:
+			json = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			check_usage(stdout);
+			rc = EXIT_PASS;
+			goto out;
+		default:
+			check_usage(stderr);
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "prober check: no URL given\n");
+		check_usage(stderr);
+		goto out;
+	}
+	if (argc - optind > VSP_MAX_ORIGINS) {
+		fprintf(stderr, "prober check: at most %d origins\n",
+			VSP_MAX_ORIGINS);
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		if (!vsp_url_is_http(argv[i])) {
+			fprintf(stderr,
+				"prober check: '%s' is not an http:// or "
+				"https:// URL\n",
+				argv[i]);
+			goto out;
+		}
+		if (vsp_probe_cfg_add_origin(&cfg, NULL, argv[i]))
+			goto oom;
+	}
+	if (!cfg.name && !(cfg.name = strdup(cfg.origins[0].name)))
+		goto oom;
+	if (cfg.min_healthy > (int)cfg.n_origins) {
+		fprintf(stderr,
+			"prober check: --min-healthy %d but only %zu origins\n",
+			cfg.min_healthy, cfg.n_origins);
+		goto out;
+	}
+	if (apply_conn(&cfg, &conn))
+		goto oom;
+
+	if (vsp_probe_check(&cfg, &res, err, sizeof(err)) != 0) {
+		fprintf(stderr, "prober check: %s\n", err);
+		goto out;
+	}
+	if (json) {
+		char *line = vsp_record_dumps(res);
+
+		if (!line)
+			goto oom;
+		printf("%s\n", line);
+		free(line);
+	} else {
+		render_table(stdout, res, verbose);
+	}
+	if (fflush(stdout) != 0) {
+		perror("prober check: stdout");
+		goto out;
+	}
+	rc = (int)res->v.status;
+	goto out;
+oom:
+	fprintf(stderr, "prober check: out of memory\n");
+out:
+	vsp_stream_result_free(res);
+	vsp_probe_cfg_clear(&cfg);
+	for (size_t i = 0; i < conn.n_headers; i++)
+		free(conn.headers[i]);
+	free(conn.headers);
+	for (size_t i = 0; i < conn.n_resolve; i++)
+		free(conn.resolve[i]);
+	free(conn.resolve);
+	return rc;
+}

@@ -1,0 +1,114 @@
+/*
+ * main.c - prober's entry: picks the subcommand, nothing else.
+ *
+ * Each subcommand parses its arguments, calls lib/, renders and returns an
+ * exit status: 0 pass, 1 warn, 2 fail, 3 unknown (could not run).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "decode.h"
+#include "http.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "check", cmd_check, "probe one stream on each of its origins" },
+	{ "manifest", cmd_manifest, "show what prober sees in a playlist" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: prober COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(out, "\n'prober COMMAND --help' for a command's options.\n"
+		     "exit status: 0 pass, 1 warn, 2 fail, 3 unknown\n");
+}
+
+int parse_double(const char *opt, const char *s, double min, double max,
+		 double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= min && v <= max)) {
+		fprintf(stderr, "prober: %s: '%s' is not a number from %g to %g\n",
+			opt, s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int parse_int(const char *opt, const char *s, long min, long max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		fprintf(stderr,
+			"prober: %s: '%s' is not a whole number from %ld to %ld\n",
+			opt, s, min, max);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int strv_push(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -1;
+	*v = nv;
+	nv[*n] = strdup(s);
+	if (!nv[*n])
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_UNKNOWN;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_PASS;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("prober %s\n", VSP_VERSION);
+		return EXIT_PASS;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		if (vsp_http_global_init() != 0) {
+			fprintf(stderr, "prober: libcurl failed to start\n");
+			return EXIT_UNKNOWN;
+		}
+		vsp_decode_global_init(getenv("PROBER_DEBUG") != NULL);
+		rc = commands[i].fn(argc - 1, argv + 1);
+		vsp_http_global_cleanup();
+		return rc;
+	}
+	fprintf(stderr, "prober: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_UNKNOWN;
+}

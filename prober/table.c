@@ -1,0 +1,135 @@
+/*
+ * table.c - `prober check`'s table: one block per origin, one row per
+ * rendition, readable at a glance; the reason of anything not passing on the
+ * line below it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *upper_status(vsp_status s)
+{
+	return s == VSP_PASS ? "PASS" : s == VSP_WARN ? "WARN" : "FAIL";
+}
+
+static void fmt_bw(int64_t bps, char *buf, size_t len)
+{
+	if (bps <= 0)
+		snprintf(buf, len, "-");
+	else if (bps >= 1000000)
+		snprintf(buf, len, "%.1f Mb/s", (double)bps / 1e6);
+	else
+		snprintf(buf, len, "%lld kb/s", (long long)(bps / 1000));
+}
+
+static void fmt_ms(double ms, char *buf, size_t len)
+{
+	if (ms <= 0)
+		snprintf(buf, len, "-");
+	else if (ms >= 1000)
+		snprintf(buf, len, "%.2f s", ms / 1000);
+	else
+		snprintf(buf, len, "%.1f ms", ms);
+}
+
+/* The step that took longest: where the time went. */
+static void slowest(const vsp_rendition_result *r, char *buf, size_t len)
+{
+	const struct {
+		const char *name;
+		const vsp_http_step *st;
+	} steps[] = {
+		{ "playlist", &r->playlist },
+		{ "key", &r->key },
+		{ "init", &r->init },
+		{ "segment", &r->segment },
+	};
+	const char *name = NULL;
+	double best = -1;
+	char t[32];
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (steps[i].st->done && steps[i].st->total_ms > best) {
+			best = steps[i].st->total_ms;
+			name = steps[i].name;
+		}
+	if (r->decoded && r->decode.ms > best) {
+		best = r->decode.ms;
+		name = "decode";
+	}
+	if (!name) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	fmt_ms(best, t, sizeof(t));
+	snprintf(buf, len, "%s %s", name, t);
+}
+
+static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
+{
+	char t[32], bw[32], dec[64], slow[48], ttff[32], frames[16];
+
+	fmt_ms(o->manifest.total_ms, t, sizeof(t));
+	fprintf(out, "\norigin %s  %s  %s%s  manifest %ld in %s\n  %s\n",
+		o->name, upper_status(o->v.status),
+		o->protocol ? o->protocol : "?",
+		o->protocol ? (o->live ? " live" : " vod") : "",
+		o->manifest.http_status, t, o->url);
+	if (o->v.status != VSP_PASS && o->v.message)
+		fprintf(out, "  %s at %s: %s\n", vsp_reason_name(o->v.reason),
+			vsp_stage_name(o->v.stage), o->v.message);
+	if (o->n_renditions == 0)
+		return;
+	fprintf(out, "  %-6s %-22s %-10s %-20s %6s %11s  %s\n", "STATUS",
+		"RENDITION", "BANDWIDTH", "DECODED", "FRAMES", "FIRST FRAME",
+		"SLOWEST STEP");
+	for (size_t i = 0; i < o->n_renditions; i++) {
+		const vsp_rendition_result *r = &o->renditions[i];
+		const vsp_decode_info *d = &r->decode;
+
+		fmt_bw(r->bandwidth, bw, sizeof(bw));
+		if (!r->decoded || !d->codec[0])
+			snprintf(dec, sizeof(dec), "-");
+		else if (d->width > 0)
+			snprintf(dec, sizeof(dec), "%s %dx%d", d->codec, d->width,
+				 d->height);
+		else
+			snprintf(dec, sizeof(dec), "%s %d Hz", d->codec,
+				 d->sample_rate);
+		if (r->decoded)
+			snprintf(frames, sizeof(frames), "%d%s", d->frames,
+				 r->encrypted ? "*" : "");
+		else
+			snprintf(frames, sizeof(frames), "-");
+		fmt_ms(r->ttff_ms, ttff, sizeof(ttff));
+		slowest(r, slow, sizeof(slow));
+		fprintf(out, "  %-6s %-22.22s %-10s %-20.20s %6s %11s  %s\n",
+			vsp_status_name(r->v.status), r->name ? r->name : "-",
+			bw, dec, frames, ttff, slow);
+		if (r->v.message && (r->v.status != VSP_PASS || verbose))
+			fprintf(out, "         %s at %s: %s\n",
+				vsp_reason_name(r->v.reason),
+				vsp_stage_name(r->v.stage), r->v.message);
+		if (verbose && r->segment.done)
+			fprintf(out, "         segment %s (%lld bytes)\n",
+				r->segment.url, (long long)r->segment.bytes);
+	}
+}
+
+void render_table(FILE *out, const vsp_stream_result *s, int verbose)
+{
+	char t[32];
+
+	fmt_ms(s->duration_ms, t, sizeof(t));
+	fprintf(out, "%s  %s  %zu of %zu origins playable  (%s)\n",
+		s->probe ? s->probe : "stream", upper_status(s->v.status),
+		s->n_healthy, s->n_origins, t);
+	if (s->v.status != VSP_PASS && s->v.message)
+		fprintf(out, "  %s: %s\n", vsp_reason_name(s->v.reason),
+			s->v.message);
+	for (size_t i = 0; i < s->n_origins; i++)
+		render_origin(out, &s->origins[i], verbose);
+	if (verbose)
+		fprintf(out, "\n* encrypted renditions are demuxed, not decoded\n");
+}
