@@ -23,7 +23,7 @@ CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-missing-field-initializers
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DVSP_VERSION='"$(VERSION)"' \
-	$(WARNINGS) $(CFLAGS) $(SAN) -Ilib $(PKG_CFLAGS)
+	$(WARNINGS) $(CFLAGS) $(SAN) -iquote lib $(PKG_CFLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(SAN)
 LIBS := $(PKG_LIBS) -lpthread -lm
 

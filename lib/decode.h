@@ -52,6 +52,11 @@ typedef struct vsp_decode_info {
  * Returns VSP_R_NONE on success; otherwise a reason (VSP_R_NOT_MEDIA when no
  * allowed demuxer recognises the bytes, VSP_R_NO_VIDEO, VSP_R_DECODE_ERROR,
  * VSP_R_TIMEOUT) with a message in err.
+ * Also: VSP_R_DECODE_ERROR when opts->audio and there is no audio stream, or
+ * the container holds no stream at all; VSP_R_TOO_LARGE when init or seg is
+ * over VSP_SEGMENT_MAX_BYTES; VSP_R_UNSUPPORTED when this FFmpeg has no
+ * decoder for the codec; VSP_R_INTERNAL on bad opts or out of memory.
+ * err may be NULL; otherwise it is cleared first.
  */
 vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 		      size_t seg_len, const vsp_decode_opts *opts,
