@@ -1,0 +1,994 @@
+/*
+ * test_integration.c - the prober program against a real local origin.
+ *
+ * Started by tests/integration/run.sh, which serves generated media with
+ * nginx on 127.0.0.1 and passes PROBER (the binary), ORIGIN
+ * (http://127.0.0.1:PORT), DEAD (a URL where nothing listens) and MEDIA (the
+ * folder nginx serves). Each case runs `prober check --json` as a subprocess,
+ * as a user's script would, and checks the record of DESIGN.md against what
+ * the origin really serves: the contract is the JSON and the exit status,
+ * not the library's structs, so nothing here links against libprober.
+ *
+ * The program is started with posix_spawn and an argv, never through a shell.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+extern char **environ;
+
+/* A prober run is bounded by its --timeout 20; past this it hangs. */
+#define RUN_LIMIT_MS 60000.0
+/* Output of one run; more means something is badly wrong. */
+#define OUT_CAP (16u << 20)
+#define MAX_ARGS 16
+#define MAX_VARIANTS 8
+#define DEFAULT_FRAMES 5
+
+static const char *prober, *origin, *dead, *media;
+
+typedef struct run {
+	int exit_status; /* -1 when the child died by a signal */
+	int term_signal;
+	char *out, *err;
+	size_t out_len, err_len;
+	double wall_ms;
+	json_t *doc; /* stdout parsed; NULL when not JSON */
+} run;
+
+/* The run under test, dumped once when an assertion about it fails, and
+ * where in its record the checks are (the helpers' line numbers alone do not
+ * say which rendition or step was wrong). */
+static const run *current;
+static int dumped;
+static char where[128];
+static size_t where_origin;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void dump_current(void)
+{
+	if (current == NULL || dumped)
+		return;
+	dumped = 1;
+	/* Not print_error(): cmocka truncates its messages, and the whole
+	 * record is what one needs to see. */
+	fflush(stdout);
+	fprintf(stderr, "---- prober exit %d, %.0f ms, stdout:\n%.*s\n",
+		current->exit_status, current->wall_ms, (int)current->out_len,
+		current->out ? current->out : "");
+	fprintf(stderr, "---- stderr:\n%.*s\n----\n", (int)current->err_len,
+		current->err ? current->err : "");
+	fflush(stderr);
+}
+
+static void failf(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4), noreturn));
+
+static void failf(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	print_error("%s:%d: %s%s%s\n", file, line, where, *where ? ": " : "",
+		    msg);
+	dump_current();
+	_fail(file, line);
+	abort(); /* _fail longjmps; this only tells the compiler */
+}
+
+#define FAILF(...) failf(__FILE__, __LINE__, __VA_ARGS__)
+
+/* Appends what fd has to *buf; returns 0 at end of file. */
+static int drain(int fd, char **buf, size_t *len)
+{
+	char chunk[8192];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+	char *p;
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 1 : 0;
+	if (n == 0)
+		return 0;
+	if (*len + (size_t)n > OUT_CAP)
+		return 0;
+	p = realloc(*buf, *len + (size_t)n + 1);
+	if (p == NULL)
+		return 0;
+	memcpy(p + *len, chunk, (size_t)n);
+	*len += (size_t)n;
+	p[*len] = '\0';
+	*buf = p;
+	return 1;
+}
+
+/* Runs argv (argv[0] a path) with stdin from /dev/null, capturing stdout
+ * and stderr; kills it past RUN_LIMIT_MS. */
+static void run_argv(run *r, char *const argv[])
+{
+	int out[2] = {-1, -1}, err[2] = {-1, -1};
+	posix_spawn_file_actions_t fa;
+	struct pollfd pfd[2];
+	double start, left;
+	pid_t pid;
+	int rc, wstatus, open_fds = 2;
+
+	memset(r, 0, sizeof(*r));
+	dumped = 0;
+	current = r;
+	where[0] = '\0';
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(err, O_CLOEXEC), 0);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+	start = now_ms();
+	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(out[1]);
+	close(err[1]);
+	if (rc != 0) {
+		close(out[0]);
+		close(err[0]);
+		FAILF("cannot start %s: %s", argv[0], strerror(rc));
+	}
+	pfd[0] = (struct pollfd){.fd = out[0], .events = POLLIN};
+	pfd[1] = (struct pollfd){.fd = err[0], .events = POLLIN};
+	while (open_fds > 0) {
+		left = RUN_LIMIT_MS - (now_ms() - start);
+		if (left <= 0) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (poll(pfd, 2, (int)left + 1) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].fd >= 0 && (pfd[0].revents & (POLLIN | POLLHUP)) &&
+		    !drain(out[0], &r->out, &r->out_len)) {
+			pfd[0].fd = -1;
+			open_fds--;
+		}
+		if (pfd[1].fd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP)) &&
+		    !drain(err[0], &r->err, &r->err_len)) {
+			pfd[1].fd = -1;
+			open_fds--;
+		}
+	}
+	close(out[0]);
+	close(err[0]);
+	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	r->wall_ms = now_ms() - start;
+	if (WIFEXITED(wstatus)) {
+		r->exit_status = WEXITSTATUS(wstatus);
+	} else {
+		r->exit_status = -1;
+		r->term_signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
+	}
+	if (r->out_len > 0)
+		r->doc = json_loadb(r->out, r->out_len, 0, NULL);
+	/* A crash or a hang is never an acceptable verdict. */
+	if (r->exit_status < 0)
+		FAILF("prober died by signal %d after %.0f ms", r->term_signal,
+		      r->wall_ms);
+}
+
+static void run_free(run *r)
+{
+	if (current == r)
+		current = NULL;
+	json_decref(r->doc);
+	free(r->out);
+	free(r->err);
+	memset(r, 0, sizeof(*r));
+}
+
+/* prober check --json --timeout 20 URL... (NULL-terminated) */
+static void run_check(run *r, ...)
+{
+	char *argv[MAX_ARGS];
+	const char *u;
+	va_list ap;
+	int n = 0;
+
+	argv[n++] = (char *)prober;
+	argv[n++] = "check";
+	argv[n++] = "--json";
+	argv[n++] = "--timeout";
+	argv[n++] = "20";
+	va_start(ap, r);
+	while ((u = va_arg(ap, const char *)) != NULL && n < MAX_ARGS - 1)
+		argv[n++] = (char *)u;
+	va_end(ap);
+	argv[n] = NULL;
+	run_argv(r, argv);
+	if (r->doc == NULL)
+		FAILF("stdout is not one JSON object");
+}
+
+/* ORIGIN/SET/master.m3u8 */
+static void set_url(char *buf, size_t len, const char *base, const char *set)
+{
+	int n = snprintf(buf, len, "%s/%s/master.m3u8", base, set);
+
+	assert_true(n > 0 && (size_t)n < len);
+}
+
+/* ---- JSON checks; each names the key and dumps the run on failure ---- */
+
+static const json_t *obj_at(const char *file, int line, const json_t *o,
+			    const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (!json_is_object(v))
+		failf(file, line, "\"%s\" is not an object", key);
+	return v;
+}
+
+static const json_t *arr_at(const char *file, int line, const json_t *o,
+			    const char *key, size_t want)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (!json_is_array(v))
+		failf(file, line, "\"%s\" is not an array", key);
+	if (json_array_size(v) != want)
+		failf(file, line, "\"%s\" has %zu elements, want %zu", key,
+		      json_array_size(v), want);
+	return v;
+}
+
+static void str_at(const char *file, int line, const json_t *o,
+		   const char *key, const char *want)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (json_is_string(v) && strcmp(json_string_value(v), want) == 0)
+		return;
+	failf(file, line, "\"%s\": want \"%s\", got %s", key, want,
+	      json_is_string(v) ? json_string_value(v)
+				: (v ? "(not a string)" : "(absent)"));
+}
+
+/* A string equal to one of two values (where the design allows both). */
+static void str2_at(const char *file, int line, const json_t *o,
+		    const char *key, const char *a, const char *b)
+{
+	const json_t *v = json_object_get(o, key);
+	const char *s = json_string_value(v);
+
+	if (s != NULL && (strcmp(s, a) == 0 || strcmp(s, b) == 0))
+		return;
+	failf(file, line, "\"%s\": want \"%s\" or \"%s\", got %s", key, a, b,
+	      s ? s : "(absent or not a string)");
+}
+
+static void contains_at(const char *file, int line, const json_t *o,
+			const char *key, const char *needle)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	if (s != NULL && strstr(s, needle) != NULL)
+		return;
+	failf(file, line, "\"%s\": want text containing \"%s\", got %s", key,
+	      needle, s ? s : "(absent or not a string)");
+}
+
+static void nonempty_at(const char *file, int line, const json_t *o,
+			const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	if (s == NULL || *s == '\0')
+		failf(file, line, "\"%s\": want a non-empty string", key);
+}
+
+/* Reason, stage or message of a verdict that passed: null, "" or absent. */
+static void blank_at(const char *file, int line, const json_t *o,
+		     const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v) ||
+	    (json_is_string(v) && *json_string_value(v) == '\0'))
+		return;
+	failf(file, line, "\"%s\": want null or \"\" on a pass, got %s", key,
+	      json_is_string(v) ? json_string_value(v) : "(not a string)");
+}
+
+static json_int_t int_of(const char *file, int line, const json_t *o,
+			 const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v))
+		failf(file, line, "\"%s\" is not an integer", key);
+	return json_integer_value(v);
+}
+
+static void int_at(const char *file, int line, const json_t *o,
+		   const char *key, json_int_t want)
+{
+	json_int_t got = int_of(file, line, o, key);
+
+	if (got != want)
+		failf(file, line, "\"%s\": want %lld, got %lld", key,
+		      (long long)want, (long long)got);
+}
+
+/* A number (integer or real) above min. */
+static double num_gt_at(const char *file, int line, const json_t *o,
+			const char *key, double min)
+{
+	const json_t *v = json_object_get(o, key);
+	double d;
+
+	if (!json_is_number(v))
+		failf(file, line, "\"%s\" is not a number", key);
+	d = json_number_value(v);
+	if (!(d > min))
+		failf(file, line, "\"%s\": want > %g, got %g", key, min, d);
+	return d;
+}
+
+/* A step that was not made: absent or null. */
+static void absent_at(const char *file, int line, const json_t *o,
+		      const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (v != NULL && !json_is_null(v))
+		failf(file, line, "\"%s\": want absent or null", key);
+}
+
+static void bool_at(const char *file, int line, const json_t *o,
+		    const char *key, int want)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (!json_is_boolean(v) || json_is_true(v) != want)
+		failf(file, line, "\"%s\": want %s", key,
+		      want ? "true" : "false");
+}
+
+#define OBJ(o, k) obj_at(__FILE__, __LINE__, o, k)
+#define ARR(o, k, n) arr_at(__FILE__, __LINE__, o, k, n)
+#define STR(o, k, w) str_at(__FILE__, __LINE__, o, k, w)
+#define STR2(o, k, a, b) str2_at(__FILE__, __LINE__, o, k, a, b)
+#define CONTAINS(o, k, w) contains_at(__FILE__, __LINE__, o, k, w)
+#define NONEMPTY(o, k) nonempty_at(__FILE__, __LINE__, o, k)
+#define BLANK(o, k) blank_at(__FILE__, __LINE__, o, k)
+#define INT(o, k, w) int_at(__FILE__, __LINE__, o, k, w)
+#define NUM_GT(o, k, m) num_gt_at(__FILE__, __LINE__, o, k, m)
+#define ABSENT(o, k) absent_at(__FILE__, __LINE__, o, k)
+#define BOOL(o, k, w) bool_at(__FILE__, __LINE__, o, k, w)
+
+/* ---- what the origin declares, read from the files nginx serves ---- */
+
+typedef struct variant {
+	long long bandwidth;
+	int width, height;
+	char resolution[32];
+	char codecs[128];
+} variant;
+
+/* Reads the variants of MEDIA/SET/master.m3u8, in order. Only what ffmpeg
+ * writes is handled: this reads the test's own fixture, not user input. */
+static size_t read_master(const char *set, variant *v, size_t max)
+{
+	char path[1024], line[1024];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/master.m3u8", media, set);
+	f = fopen(path, "r");
+	if (f == NULL)
+		FAILF("cannot open %s: %s", path, strerror(errno));
+	while (n < max && fgets(line, sizeof(line), f) != NULL) {
+		const char *p;
+		char *end;
+
+		if (strncmp(line, "#EXT-X-STREAM-INF:", 18) != 0)
+			continue;
+		memset(&v[n], 0, sizeof(v[n]));
+		p = strstr(line, "BANDWIDTH=");
+		if (p != NULL) {
+			errno = 0;
+			v[n].bandwidth = strtoll(p + 10, &end, 10);
+			assert_true(errno == 0 && end != p + 10);
+		}
+		p = strstr(line, "RESOLUTION=");
+		if (p != NULL) {
+			long w, h;
+
+			errno = 0;
+			w = strtol(p + 11, &end, 10);
+			assert_true(errno == 0 && *end == 'x' && w > 0 &&
+				    w < 100000);
+			p = end + 1;
+			h = strtol(p, &end, 10);
+			assert_true(errno == 0 && end != p && h > 0 &&
+				    h < 100000);
+			v[n].width = (int)w;
+			v[n].height = (int)h;
+			snprintf(v[n].resolution, sizeof(v[n].resolution),
+				 "%dx%d", v[n].width, v[n].height);
+		}
+		p = strstr(line, "CODECS=\"");
+		if (p != NULL) {
+			const char *q = strchr(p + 8, '"');
+
+			assert_non_null(q);
+			snprintf(v[n].codecs, sizeof(v[n].codecs), "%.*s",
+				 (int)(q - (p + 8)), p + 8);
+		}
+		n++;
+	}
+	fclose(f);
+	if (n == 0)
+		FAILF("%s has no variants", path);
+	return n;
+}
+
+static long long file_size(const char *rel)
+{
+	char path[1024];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", media, rel);
+	if (stat(path, &st) != 0)
+		FAILF("cannot stat %s: %s", path, strerror(errno));
+	return (long long)st.st_size;
+}
+
+/* ---- the record's shape ---- */
+
+/* The top level of the record, for checks after those of its parts. */
+static const json_t *top(const run *r)
+{
+	where[0] = '\0';
+	return r->doc;
+}
+
+/* Exit status and top-level status agree, and the top level is complete. */
+static void check_top(const run *r, int want_exit, const char *want_status,
+		      size_t n_origins)
+{
+	static const char *const names[] = {"pass", "warn", "fail"};
+	const json_t *d = r->doc;
+	const char *t;
+
+	if (r->exit_status != want_exit)
+		FAILF("exit status %d, want %d", r->exit_status, want_exit);
+	assert_true(want_exit >= 0 && want_exit <= 2);
+	assert_string_equal(names[want_exit], want_status);
+	STR(d, "status", want_status);
+	if (int_of(__FILE__, __LINE__, d, "schema") < 1)
+		FAILF("\"schema\" < 1");
+	/* RFC 3339 in UTC: 2024-05-01T12:00:00Z, maybe with fractions. */
+	t = json_string_value(json_object_get(d, "time"));
+	if (t == NULL || strlen(t) < 20 || t[4] != '-' || t[10] != 'T' ||
+	    t[strlen(t) - 1] != 'Z')
+		FAILF("\"time\" is not RFC 3339 UTC: %s", t ? t : "(absent)");
+	if (json_object_get(d, "probe") == NULL)
+		FAILF("\"probe\" is absent");
+	NUM_GT(d, "duration_ms", 0);
+	if (strcmp(want_status, "pass") == 0) {
+		BLANK(d, "reason");
+	} else {
+		NONEMPTY(d, "reason");
+		NONEMPTY(d, "message");
+	}
+	ARR(d, "origins", n_origins);
+}
+
+static const json_t *origin_at(const run *r, size_t i, const char *url)
+{
+	const json_t *o = json_array_get(json_object_get(r->doc, "origins"), i);
+
+	where_origin = i;
+	snprintf(where, sizeof(where), "origins[%zu]", i);
+	if (!json_is_object(o))
+		FAILF("not an object");
+	STR(o, "url", url);
+	NONEMPTY(o, "name");
+	return o;
+}
+
+/* An HTTP step that answered: status, size, timings, peer. */
+static void check_step(const json_t *parent, const char *name,
+		       long long want_status)
+{
+	size_t len = strlen(where);
+	const json_t *s;
+	double total;
+	const char *u;
+
+	snprintf(where + len, sizeof(where) - len, "%s%s", len ? "." : "",
+		 name);
+	s = OBJ(parent, name);
+
+	INT(s, "http_status", want_status);
+	NUM_GT(s, "bytes", 0);
+	total = NUM_GT(s, "total_ms", 0);
+	NUM_GT(s, "dns_ms", -1e-9);
+	NUM_GT(s, "connect_ms", -1e-9);
+	NUM_GT(s, "tls_ms", -1e-9);
+	if (NUM_GT(s, "ttfb_ms", 0) > total + 1e-6)
+		FAILF("ttfb_ms after total_ms");
+	STR(s, "remote_ip", "127.0.0.1");
+	u = json_string_value(json_object_get(s, "url"));
+	if (u == NULL || strncmp(u, origin, strlen(origin)) != 0)
+		FAILF("step url %s is not on %s", u ? u : "(absent)", origin);
+	where[len] = '\0';
+}
+
+enum { HAS_INIT = 1, HAS_KEY = 2, BYTERANGE = 4 };
+
+/* A rendition that played: declared attributes as in the master, the decoded
+ * picture as declared, every step it needed made and only those. */
+static void check_rendition_pass(const json_t *rd, const variant *v, int flags)
+{
+	const json_t *dec;
+
+	STR(rd, "status", "pass");
+	BLANK(rd, "reason");
+	BLANK(rd, "stage");
+	INT(rd, "bandwidth", v->bandwidth);
+	STR(rd, "resolution", v->resolution);
+	STR(rd, "codecs", v->codecs);
+	check_step(rd, "playlist", 200);
+	/* A range request may be answered 200 only by a server that ignores
+	 * ranges, and nginx does not. */
+	check_step(rd, "segment", flags & BYTERANGE ? 206 : 200);
+	if (flags & HAS_INIT)
+		check_step(rd, "init", 200);
+	else
+		ABSENT(rd, "init");
+	if (flags & HAS_KEY) {
+		check_step(rd, "key", 200);
+		INT(OBJ(rd, "key"), "bytes", 16);
+	} else {
+		ABSENT(rd, "key");
+	}
+	dec = OBJ(rd, "decode");
+	STR(dec, "codec", "h264");
+	INT(dec, "width", v->width);
+	INT(dec, "height", v->height);
+	INT(dec, "frames", DEFAULT_FRAMES);
+	NUM_GT(dec, "ms", 0);
+}
+
+static const json_t *rendition_at(const json_t *o, size_t i)
+{
+	const json_t *rd =
+		json_array_get(json_object_get(o, "renditions"), i);
+
+	snprintf(where, sizeof(where), "origins[%zu].renditions[%zu]",
+		 where_origin, i);
+	if (!json_is_object(rd))
+		FAILF("not an object");
+	return rd;
+}
+
+/* One origin serving SET as a healthy stream. */
+static void check_origin_pass(const json_t *o, const char *set, int flags)
+{
+	variant v[MAX_VARIANTS];
+	size_t n = read_master(set, v, MAX_VARIANTS), i;
+
+	STR(o, "status", "pass");
+	BLANK(o, "reason");
+	BLANK(o, "stage");
+	STR(o, "protocol", "hls");
+	BOOL(o, "live", 0);
+	check_step(o, "manifest", 200);
+	ARR(o, "renditions", n);
+	for (i = 0; i < n; i++)
+		check_rendition_pass(rendition_at(o, i), &v[i], flags);
+}
+
+/* An origin with v1 broken and the rest healthy. */
+static const json_t *check_origin_v1_broken(const json_t *o, const char *set)
+{
+	variant v[MAX_VARIANTS];
+	size_t n = read_master(set, v, MAX_VARIANTS);
+
+	assert_int_equal(n, 3);
+	STR(o, "protocol", "hls");
+	check_step(o, "manifest", 200);
+	ARR(o, "renditions", 3);
+	check_rendition_pass(rendition_at(o, 0), &v[0], 0);
+	check_rendition_pass(rendition_at(o, 2), &v[2], 0);
+	return rendition_at(o, 1);
+}
+
+/* Optional counters of the record: when present, they must be right. */
+static void count_if_present(const json_t *o, const char *key, long long want)
+{
+	if (json_object_get(o, key) != NULL)
+		INT(o, key, want);
+}
+
+/*
+ * A single origin whose rendition rd failed while the others play: the
+ * origin warns with the failing rendition's reason and stage (the operator
+ * sees *where* without opening the tree), and a single origin's cause is
+ * the stream's cause. Every level's message names the failing URL.
+ */
+static void check_cause(const run *r, const json_t *o, const json_t *rd,
+			const char *failing_url)
+{
+	const char *reason = json_string_value(json_object_get(rd, "reason"));
+	const char *stage = json_string_value(json_object_get(rd, "stage"));
+
+	assert_non_null(reason);
+	assert_non_null(stage);
+	STR(o, "status", "warn");
+	STR(o, "reason", reason);
+	STR(o, "stage", stage);
+	CONTAINS(o, "message", failing_url);
+	count_if_present(o, "renditions_playable", 2);
+	STR(top(r), "reason", reason);
+	CONTAINS(top(r), "message", failing_url);
+	count_if_present(top(r), "origins_playable", 1);
+}
+
+/* ---- cases ---- */
+
+/* Checks one healthy origin serving SET; returns its record in *r (the
+ * caller checks more, then frees it with run_free()). */
+static const json_t *one_healthy_set(run *r, const char *set, int flags)
+{
+	char url[512];
+	const json_t *o;
+
+	set_url(url, sizeof(url), origin, set);
+	run_check(r, url, NULL);
+	check_top(r, 0, "pass", 1);
+	o = origin_at(r, 0, url);
+	check_origin_pass(o, set, flags);
+	return o;
+}
+
+/* 1 */
+static void test_ts_ladder_passes(void **state)
+{
+	run r;
+
+	(void)state;
+	one_healthy_set(&r, "ts", 0);
+	run_free(&r);
+}
+
+/* 2 */
+static void test_fmp4_ladder_passes(void **state)
+{
+	run r;
+
+	(void)state;
+	one_healthy_set(&r, "fmp4", HAS_INIT);
+	run_free(&r);
+}
+
+/* 3: the key URI is "../enc.key": resolved against the media playlist. */
+static void test_aes_passes(void **state)
+{
+	char key[512];
+	const json_t *o;
+	size_t i;
+	run r;
+
+	(void)state;
+	o = one_healthy_set(&r, "aes", HAS_KEY);
+	snprintf(key, sizeof(key), "%s/aes/enc.key", origin);
+	for (i = 0; i < 2; i++)
+		STR(OBJ(rendition_at(o, i), "key"), "url", key);
+	run_free(&r);
+}
+
+/* 4: the segment is a range of one file, fetched as that range only. */
+static void test_byterange_passes(void **state)
+{
+	const json_t *o, *seg;
+	long long whole = file_size("byterange/v0/media.ts");
+	run r;
+
+	(void)state;
+	o = one_healthy_set(&r, "byterange", BYTERANGE);
+	seg = OBJ(rendition_at(o, 0), "segment");
+	if (int_of(__FILE__, __LINE__, seg, "bytes") >= whole)
+		FAILF("segment bytes not below the file's %lld", whole);
+	run_free(&r);
+}
+
+/* 5 */
+static void test_master_503_fails(void **state)
+{
+	char url[512];
+	const json_t *o;
+	run r;
+
+	(void)state;
+	set_url(url, sizeof(url), origin, "master503");
+	run_check(&r, url, NULL);
+	check_top(&r, 2, "fail", 1);
+	o = origin_at(&r, 0, url);
+	STR(o, "status", "fail");
+	STR(o, "stage", "manifest");
+	STR(o, "reason", "http_status");
+	CONTAINS(o, "message", url);
+	CONTAINS(o, "message", "503");
+	INT(OBJ(o, "manifest"), "http_status", 503);
+	ARR(o, "renditions", 0);
+	/* One origin: its cause is the stream's cause. */
+	STR(top(&r), "reason", "http_status");
+	CONTAINS(top(&r), "message", url);
+	count_if_present(top(&r), "origins_playable", 0);
+	run_free(&r);
+}
+
+/* 6: one rendition cannot be played; the others can: the origin warns, and
+ * with a single origin the stream is at most as good as that origin. */
+static void test_segment_404_warns(void **state)
+{
+	char url[512], seg[512];
+	const json_t *o, *rd;
+	run r;
+
+	(void)state;
+	set_url(url, sizeof(url), origin, "seg404");
+	snprintf(seg, sizeof(seg), "%s/seg404/v1/seg0.ts", origin);
+	run_check(&r, url, NULL);
+	check_top(&r, 1, "warn", 1);
+	o = origin_at(&r, 0, url);
+	rd = check_origin_v1_broken(o, "seg404");
+	STR(rd, "status", "fail");
+	STR(rd, "stage", "segment");
+	STR(rd, "reason", "http_status");
+	CONTAINS(rd, "message", seg);
+	CONTAINS(rd, "message", "404");
+	INT(OBJ(rd, "segment"), "http_status", 404);
+	STR(OBJ(rd, "segment"), "url", seg);
+	check_cause(&r, o, rd, seg);
+	run_free(&r);
+}
+
+/* 7 and 12: nobody listens; refused at once, so well inside --timeout. */
+static void test_dead_origin_fails(void **state)
+{
+	char url[512];
+	const json_t *o, *m;
+	run r;
+
+	(void)state;
+	set_url(url, sizeof(url), dead, "ts");
+	run_check(&r, url, NULL);
+	check_top(&r, 2, "fail", 1);
+	o = origin_at(&r, 0, url);
+	STR(o, "status", "fail");
+	STR(o, "stage", "manifest");
+	STR(o, "reason", "connect");
+	CONTAINS(o, "message", url);
+	STR(top(&r), "reason", "connect");
+	CONTAINS(top(&r), "message", url);
+	m = json_object_get(o, "manifest");
+	if (json_is_object(m) && json_object_get(m, "http_status") != NULL &&
+	    !json_is_null(json_object_get(m, "http_status")))
+		INT(m, "http_status", 0);
+	if (r.wall_ms >= 5000)
+		FAILF("refused connection took %.0f ms, want < 5000", r.wall_ms);
+	run_free(&r);
+}
+
+/* 8: bytes with no sync byte of any container: no demuxer claims them. */
+static void test_corrupt_segment_not_media(void **state)
+{
+	char url[512], seg[512];
+	const json_t *o, *rd;
+	run r;
+
+	(void)state;
+	set_url(url, sizeof(url), origin, "corrupt");
+	snprintf(seg, sizeof(seg), "%s/corrupt/v1/seg0.ts", origin);
+	run_check(&r, url, NULL);
+	check_top(&r, 1, "warn", 1);
+	o = origin_at(&r, 0, url);
+	rd = check_origin_v1_broken(o, "corrupt");
+	STR(rd, "status", "fail");
+	STR(rd, "stage", "decode");
+	STR(rd, "reason", "not_media");
+	CONTAINS(rd, "message", seg);
+	check_step(rd, "segment", 200);
+	INT(OBJ(rd, "segment"), "bytes", file_size("corrupt/v1/seg0.ts"));
+	check_cause(&r, o, rd, seg);
+	run_free(&r);
+}
+
+/* A string member for a log line; "" when absent. */
+static const char *text_of(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+/* 8b: the first half is intact, the second is noise. The decoder may get
+ * its frames (pass or warn), give up (decode), or find that the media covers
+ * less time than declared (validation); it must not crash, and the record
+ * must stay whole. */
+static void test_corrupt_middle_no_crash(void **state)
+{
+	char url[512];
+	const json_t *rd;
+	const char *st;
+	run r;
+
+	(void)state;
+	set_url(url, sizeof(url), origin, "corrupt_mid");
+	run_check(&r, url, NULL);
+	if (r.exit_status > 2)
+		FAILF("exit status %d", r.exit_status);
+	rd = check_origin_v1_broken(origin_at(&r, 0, url), "corrupt_mid");
+	st = json_string_value(json_object_get(rd, "status"));
+	if (st == NULL)
+		FAILF("renditions[1].status absent");
+	if (strcmp(st, "fail") == 0)
+		STR2(rd, "stage", "decode", "validation");
+	print_message("corrupt_mid: renditions[1] %s %s %s\n", st,
+		      text_of(rd, "reason"), text_of(rd, "message"));
+	run_free(&r);
+}
+
+/* 9: an error page served 200 under the segment's name. */
+static void test_html_segment_not_media(void **state)
+{
+	char url[512], seg[512];
+	const json_t *o, *rd;
+	run r;
+
+	(void)state;
+	set_url(url, sizeof(url), origin, "html200");
+	snprintf(seg, sizeof(seg), "%s/html200/v1/seg0.ts", origin);
+	run_check(&r, url, NULL);
+	check_top(&r, 1, "warn", 1);
+	o = origin_at(&r, 0, url);
+	rd = check_origin_v1_broken(o, "html200");
+	STR(rd, "status", "fail");
+	/* Sniffing the body at the segment step or failing in the demuxer
+	 * are both fair; the reason is what scripts act on. */
+	STR2(rd, "stage", "decode", "segment");
+	STR(rd, "reason", "not_media");
+	CONTAINS(rd, "message", seg);
+	check_cause(&r, o, rd, seg);
+	run_free(&r);
+}
+
+/* 10: redundancy lost: the stream still plays, from one origin of two. */
+static void test_one_origin_down_warns(void **state)
+{
+	char good[512], bad[512];
+	const json_t *o;
+	run r;
+
+	(void)state;
+	set_url(good, sizeof(good), origin, "ts");
+	set_url(bad, sizeof(bad), origin, "master503");
+	run_check(&r, good, bad, NULL);
+	check_top(&r, 1, "warn", 2);
+	STR(top(&r), "reason", "redundancy_lost");
+	CONTAINS(top(&r), "message", bad);
+	count_if_present(top(&r), "origins_playable", 1);
+	check_origin_pass(origin_at(&r, 0, good), "ts", 0);
+	o = origin_at(&r, 1, bad);
+	STR(o, "status", "fail");
+	STR(o, "stage", "manifest");
+	STR(o, "reason", "http_status");
+	CONTAINS(o, "message", bad);
+	run_free(&r);
+}
+
+/* 11: two paths to the same media, both healthy. */
+static void test_two_origins_pass(void **state)
+{
+	char a[512], b[512];
+	run r;
+
+	(void)state;
+	set_url(a, sizeof(a), origin, "ts");
+	set_url(b, sizeof(b), origin, "mirror");
+	run_check(&r, a, b, NULL);
+	check_top(&r, 0, "pass", 2);
+	check_origin_pass(origin_at(&r, 0, a), "ts", 0);
+	check_origin_pass(origin_at(&r, 1, b), "ts", 0);
+	run_free(&r);
+}
+
+/* 13: a probe that cannot run is an error, not a record. */
+static void test_usage_error(void **state)
+{
+	char *argv_json[] = {(char *)prober, "check", "--json", NULL};
+	char *argv_text[] = {(char *)prober, "check", NULL};
+	char *const *cases[] = {argv_json, argv_text};
+	size_t i;
+	run r;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		run_argv(&r, cases[i]);
+		if (r.exit_status != 3)
+			FAILF("exit status %d, want 3", r.exit_status);
+		if (r.out_len != 0)
+			FAILF("usage error wrote %zu bytes to stdout",
+			      r.out_len);
+		if (r.err_len == 0)
+			FAILF("usage error wrote nothing to stderr");
+		run_free(&r);
+	}
+}
+
+static const char *need_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || *v == '\0') {
+		fprintf(stderr,
+			"test_integration: %s is not set; run it through "
+			"tests/integration/run.sh (make integration)\n",
+			name);
+		exit(2);
+	}
+	return v;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ts_ladder_passes),
+		cmocka_unit_test(test_fmp4_ladder_passes),
+		cmocka_unit_test(test_aes_passes),
+		cmocka_unit_test(test_byterange_passes),
+		cmocka_unit_test(test_master_503_fails),
+		cmocka_unit_test(test_segment_404_warns),
+		cmocka_unit_test(test_dead_origin_fails),
+		cmocka_unit_test(test_corrupt_segment_not_media),
+		cmocka_unit_test(test_corrupt_middle_no_crash),
+		cmocka_unit_test(test_html_segment_not_media),
+		cmocka_unit_test(test_one_origin_down_warns),
+		cmocka_unit_test(test_two_origins_pass),
+		cmocka_unit_test(test_usage_error),
+	};
+
+	prober = need_env("PROBER");
+	origin = need_env("ORIGIN");
+	dead = need_env("DEAD");
+	media = need_env("MEDIA");
+	return cmocka_run_group_tests_name("integration", tests, NULL, NULL);
+}
