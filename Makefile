@@ -30,7 +30,7 @@ LIBS := $(PKG_LIBS) -lpthread -lm
 ifeq ($(O),build)
 PROBER := prober/prober
 else
-PROBER := $(O)/prober
+PROBER := $(O)/bin/prober
 endif
 
 LIB_SRCS := $(wildcard lib/*.c)
@@ -56,11 +56,19 @@ $(LIBA): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(PROBER): $(PROG_OBJS) $(LIBA)
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(PROG_OBJS) $(LIBA) $(LIBS)
 
 $(O)/tests/%: tests/unit/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
+
+# The fault-injecting origin is a plain HTTP server: libmicrohttpd and zlib
+# (its gzip bomb), not libprober. Before the generic rule below.
+$(O)/tests/fault_origin: tests/tools/fault_origin.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(shell pkg-config --cflags --libs libmicrohttpd zlib) -lpthread
 
 $(O)/tests/%: tests/tools/%.c $(LIBA)
 	@mkdir -p $(dir $@)

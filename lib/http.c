@@ -175,7 +175,7 @@ static double us_to_ms(curl_off_t us)
 
 static void fill_timings(CURL *curl, vsp_http_step *st)
 {
-	curl_off_t dns = 0, conn = 0, app = 0, start = 0, total = 0;
+	curl_off_t dns = 0, conn = 0, app = 0, start = 0, total = 0, mtime = -1;
 	char *ip = NULL, *ct = NULL, *eff = NULL;
 	long status = 0;
 
@@ -188,6 +188,9 @@ static void fill_timings(CURL *curl, vsp_http_step *st)
 	curl_easy_getinfo(curl, CURLINFO_PRIMARY_IP, &ip);
 	curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct);
 	curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &eff);
+	curl_easy_getinfo(curl, CURLINFO_FILETIME_T, &mtime);
+	st->last_modified = mtime > 0 ? (double)mtime : 0;
+	st->fetched_at = vsp_wall_s();
 
 	/* curl's times are cumulative from the start of the transfer. dns,
 	 * connect and tls are reported as the length of their own phase;
@@ -300,6 +303,8 @@ vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
 	/* Players accept compressed manifests; the cap applies to the
 	 * decoded bytes, so a compression bomb stops at the cap. */
 	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+	/* Last-Modified: evidence of when a live playlist last changed. */
+	curl_easy_setopt(curl, CURLOPT_FILETIME, 1L);
 	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
 			 (curl_off_t)max_bytes);
 	curl_easy_setopt(curl, CURLOPT_USERAGENT,

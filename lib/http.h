@@ -36,6 +36,8 @@ typedef struct vsp_http_step {
 	double dns_ms, connect_ms, tls_ms, ttfb_ms, total_ms;
 	char remote_ip[64];
 	int64_t age_s;       /* HTTP Age header, -1 when absent */
+	double last_modified;/* Last-Modified, Unix seconds; 0 when absent */
+	double fetched_at;   /* wall clock when the transfer ended, Unix s */
 } vsp_http_step;
 
 typedef struct vsp_http_client vsp_http_client;

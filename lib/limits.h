@@ -37,5 +37,38 @@
 /* Decoded media covering less than this share of the declared duration is
  * a truncated segment: a player would stall on it. */
 #define VSP_MIN_DURATION_RATIO 0.5
+/* Element nesting in an MPD. Real MPDs nest about 6 deep (MPD, Period,
+ * AdaptationSet, Representation, SegmentTemplate, SegmentTimeline, S);
+ * anything near this is an attack on the parser's stack or time. */
+#define VSP_XML_MAX_DEPTH 64
+/* Live playlist staleness, in target durations: players give up after 1.5x
+ * (AVPlayer) to 3.5x (ExoPlayer). Overridable per probe. */
+#define VSP_STALE_WARN_FACTOR 1.5
+#define VSP_STALE_FAIL_FACTOR 3.0
+/* An origin this many target durations behind the most advanced one is
+ * lagging; below it, CDN playlist caching explains the difference. */
+#define VSP_LAG_WARN_TDS 2.0
+/* A segment delivered slower than real time (factor below this) makes
+ * viewers rebuffer. */
+#define VSP_SLOW_RTF 1.0
+/* Time kept free after a live reload for the reload itself. */
+#define VSP_RELOAD_MARGIN_S 0.5
+
+/* Bytes of one probe definition file. A probe with VSP_MAX_ORIGINS origins,
+ * each with its headers and pins, fits in a few KB; 1 MB means a wrong file
+ * (a results file, a video) was put in probes/, not a probe. */
+#define VSP_PROBE_FILE_MAX_BYTES (1024L * 1024)
+/* Probe files one `prober run` loads: every one is validated and held in
+ * memory before anything runs, and a run holds one open lock file per probe
+ * it runs until its records and state are on disk (file descriptors). */
+#define VSP_MAX_PROBES 1000
+/* Longest probe or origin name: names become lock file names and keys of
+ * reports, so they are short and made of [A-Za-z0-9._-]. */
+#define VSP_MAX_NAME 64
+/* Worker threads of `prober run` (each check has its own origin and
+ * rendition threads on top of these). */
+#define VSP_MAX_JOBS 256
+/* One record line `prober report` reads; a longer one is skipped as bad. */
+#define VSP_RECORD_MAX_BYTES (64L * 1024 * 1024)
 
 #endif

@@ -39,6 +39,10 @@ void vsp_probe_cfg_init(vsp_probe_cfg *cfg)
 	cfg->timeout_s = VSP_DEFAULT_TIMEOUT_S;
 	cfg->interval_s = 60;
 	cfg->min_healthy = 1;
+	cfg->stale_warn_factor = VSP_STALE_WARN_FACTOR;
+	cfg->stale_fail_factor = VSP_STALE_FAIL_FACTOR;
+	cfg->lag_warn_tds = VSP_LAG_WARN_TDS;
+	cfg->slow_rtf = VSP_SLOW_RTF;
 }
 
 static void free_strv(char **v, size_t n)
@@ -379,6 +383,13 @@ static void probe_segment(struct worker *w, vsp_rendition_result *r,
 				"segment %lld: %s", (long long)p->seq, err);
 		goto done;
 	}
+	if (r->segment.total_ms > 0) {
+		double secs = r->segment.total_ms / 1000.0;
+
+		r->measured_bps = (double)r->segment.bytes * 8.0 / secs;
+		if (p->duration > 0)
+			r->rtf = p->duration / secs;
+	}
 	if (seg_len == 0) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_NOT_MEDIA,
 				VSP_STAGE_SEGMENT,
@@ -428,6 +439,17 @@ static void probe_segment(struct worker *w, vsp_rendition_result *r,
 			     r->key.total_ms + r->init.total_ms +
 			     r->segment.total_ms + r->decode.first_frame_ms;
 	validate(r, p, p->uri);
+	if (r->rtf > 0 && r->rtf < o->cfg->slow_rtf)
+		vsp_verdict_set(&r->v, VSP_WARN, VSP_R_SLOW_DOWNLOAD,
+				VSP_STAGE_SEGMENT,
+				"segment %lld: %s: %lld bytes in %.2f s for %.2f s "
+				"of media (%.2fx real time; %.0f kb/s measured, "
+				"%lld kb/s declared): viewers would rebuffer",
+				(long long)p->seq, p->uri,
+				(long long)r->segment.bytes,
+				r->segment.total_ms / 1000.0, p->duration, r->rtf,
+				r->measured_bps / 1000.0,
+				(long long)(r->bandwidth / 1000));
 	if (p->encrypted && r->v.status == VSP_PASS)
 		vsp_verdict_set(&r->v, VSP_PASS, VSP_R_ENCRYPTED,
 				VSP_STAGE_DECODE,
@@ -459,8 +481,11 @@ static void *worker_main(void *arg)
 		memset(&plan, 0, sizeof(plan));
 		plan.length = -1;
 		plan.init_length = -1;
-		if (o->proto->prepare(w, j, &plan, &scratch) == 0)
+		if (o->proto->prepare(w, j, &plan, &scratch) == 0) {
 			probe_segment(w, j->r, &plan, j->audio);
+			if (o->proto->after)
+				o->proto->after(w, j, scratch);
+		}
 		if (o->proto->release)
 			o->proto->release(scratch);
 	}
@@ -588,6 +613,69 @@ static void *origin_main(void *arg)
 	return NULL;
 }
 
+/* How far rendition a is behind rendition b of the same stream on another
+ * origin, in seconds: by PROGRAM-DATE-TIME when both have it (packagers may
+ * number segments differently), else by media sequence. */
+static double lag_behind(const vsp_rendition_result *a,
+			 const vsp_rendition_result *b)
+{
+	if (a->newest_end > 0 && b->newest_end > 0)
+		return b->newest_end - a->newest_end;
+	return (double)(b->newest_seq - a->newest_seq) * a->target_duration;
+}
+
+/* Cross-CDN consistency: each live rendition against the same rendition
+ * (same name) on the most advanced origin, from the first load of each,
+ * which the origins made at about the same moment. */
+static void judge_origin_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg)
+{
+	for (size_t i = 0; i < s->n_origins; i++) {
+		vsp_origin_result *oi = &s->origins[i];
+
+		for (size_t k = 0; k < oi->n_renditions; k++) {
+			vsp_rendition_result *a = &oi->renditions[k];
+			const vsp_rendition_result *best = NULL;
+			const vsp_origin_result *best_o = NULL;
+			size_t peers = 0;
+
+			if (!a->live || a->target_duration <= 0 || !a->name)
+				continue;
+			for (size_t j = 0; j < s->n_origins; j++) {
+				const vsp_origin_result *oj = &s->origins[j];
+
+				for (size_t m = 0; m < oj->n_renditions; m++) {
+					const vsp_rendition_result *b =
+						&oj->renditions[m];
+
+					if (j == i || !b->live ||
+					    b->target_duration <= 0 || !b->name ||
+					    strcmp(a->name, b->name) != 0)
+						continue;
+					peers++;
+					if (!best || lag_behind(best, b) > 0) {
+						best = b;
+						best_o = oj;
+					}
+				}
+			}
+			if (!peers)
+				continue;
+			a->has_origin_lag = 1;
+			a->origin_lag_s = lag_behind(a, best) > 0 ? lag_behind(a, best)
+								 : 0;
+			if (a->origin_lag_s > cfg->lag_warn_tds * a->target_duration)
+				vsp_verdict_set(&a->v, VSP_WARN,
+						VSP_R_ORIGIN_LAGGING, VSP_STAGE_LIVE,
+						"origin %s is %.1f s (%lld segments) "
+						"behind origin %s on %s",
+						oi->name, a->origin_lag_s,
+						(long long)(best->newest_seq -
+							    a->newest_seq),
+						best_o->name, a->name);
+		}
+	}
+}
+
 int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		    char *err, size_t errlen)
 {
@@ -644,11 +732,13 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 	for (size_t i = 0; i < cfg->n_origins; i++)
 		if (!started[i])
 			origin_main(&ctx[i]);
-	for (size_t i = 0; i < cfg->n_origins; i++) {
+	for (size_t i = 0; i < cfg->n_origins; i++)
 		if (started[i])
 			pthread_join(tids[i], NULL);
+	if (cfg->n_origins > 1)
+		judge_origin_lag(s, cfg);
+	for (size_t i = 0; i < cfg->n_origins; i++)
 		vsp_origin_judge(&s->origins[i]);
-	}
 	vsp_stream_judge(s);
 	s->duration_ms = (double)(vsp_now_us() - t0) / 1000.0;
 	*out = s;

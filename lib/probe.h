@@ -41,6 +41,11 @@ typedef struct vsp_probe_cfg {
 	double interval_s; /* used by `prober run` */
 	int min_healthy;
 	char *user_agent; /* NULL: prober/VERSION */
+	/* Live thresholds (limits.h defaults). */
+	double stale_warn_factor; /* x target duration unchanged: warn */
+	double stale_fail_factor; /* x target duration unchanged: fail */
+	double lag_warn_tds;      /* target durations behind: origin_lagging */
+	double slow_rtf;          /* real-time factor below it: slow_download */
 } vsp_probe_cfg;
 
 /* Defaults of DESIGN.md; no origins. */

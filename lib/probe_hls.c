@@ -5,10 +5,14 @@
  *
  * Parsing is hls.c's; fetching and decoding are probe.c's.
  */
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "clock.h"
 #include "hls.h"
 #include "limits.h"
 #include "probe_int.h"
@@ -289,6 +293,14 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 		pl = own;
 	}
 	r->live = vsp_hls_is_live(pl);
+	if (r->live && pl->n_segments > 0) {
+		const vsp_hls_segment *nw = &pl->segments[pl->n_segments - 1];
+
+		r->target_duration = pl->target_duration;
+		r->newest_seq = nw->seq;
+		if (nw->pdt > 0)
+			r->newest_end = nw->pdt + nw->duration;
+	}
 	seg = choose_segment(pl);
 	if (!seg) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_SEGMENT_MISSING,
@@ -334,6 +346,180 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 		}
 	}
 	return 0;
+}
+
+/* Time since the playlist last changed, as one response shows it: its Age
+ * in a cache, its Last-Modified, and how long ago its newest segment ended
+ * by PROGRAM-DATE-TIME. -1 when none of them is there. */
+static double unchanged_evidence(const vsp_http_step *st, double newest_end,
+				 double now)
+{
+	double e = -1;
+
+	if (st->age_s >= 0)
+		e = fmax(e, (double)st->age_s);
+	if (st->last_modified > 0)
+		e = fmax(e, now - st->last_modified);
+	if (newest_end > 0)
+		e = fmax(e, now - newest_end);
+	return e;
+}
+
+static void note(vsp_rendition_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void note(vsp_rendition_result *r, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	free(r->live_note);
+	r->live_note = strdup(buf);
+}
+
+static void sleep_until_wall(double t)
+{
+	double d = t - vsp_wall_s();
+	struct timespec ts;
+
+	if (d <= 0)
+		return;
+	ts.tv_sec = (time_t)d;
+	ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/* 1 when b shows the playlist moved on from a: a newer segment, more
+ * segments (EVENT), or the end of the stream. */
+static int moved_on(const vsp_hls_playlist *a, const vsp_hls_playlist *b)
+{
+	int64_t na = a->n_segments ? a->segments[a->n_segments - 1].seq : -1;
+	int64_t nb = b->n_segments ? b->segments[b->n_segments - 1].seq : -1;
+
+	return nb > na || (b->endlist && !a->endlist);
+}
+
+/*
+ * Live freshness in one bounded run: reload the media playlist after one
+ * target duration (RFC 8216 6.3.4), then every half target duration while it
+ * has not changed and the deadline allows; with Age, Last-Modified and
+ * PROGRAM-DATE-TIME as further evidence of how long it has not moved.
+ */
+static void after_hls(struct worker *w, struct rend_job *j, void *scratch)
+{
+	struct origin_ctx *o = w->o;
+	const vsp_probe_cfg *cfg = o->cfg;
+	vsp_rendition_result *r = j->r;
+	const vsp_hls_playlist *first = scratch ? scratch : j->data;
+	const vsp_http_step *fst = r->playlist.done ? &r->playlist
+						    : &o->res->manifest;
+	vsp_hls_playlist *cur = NULL;
+	vsp_http_step st = { 0 };
+	double td = first->target_duration, t0 = fst->fetched_at, now;
+	double evidence, span = 0;
+	char err[512];
+
+	r->advanced = -1;
+	if (!vsp_hls_is_live(first) || first->n_segments == 0 || td <= 0)
+		return;
+	now = vsp_wall_s();
+	if (r->newest_end > 0) {
+		r->live_edge_lag_s = now - r->newest_end;
+		r->has_live_edge_lag = 1;
+	}
+	evidence = unchanged_evidence(fst, r->newest_end, now);
+	for (int k = 0;; k++) {
+		const vsp_hls_playlist *prev = cur ? cur : first;
+		vsp_hls_playlist *next = NULL;
+		double at = t0 + td * (k == 0 ? 1.0 : 1.0 + 0.5 * k);
+		double left = (double)(o->deadline_us - vsp_now_us()) / 1e6;
+		double need = (at - vsp_wall_s()) + 2 * fst->total_ms / 1000.0 +
+			      VSP_RELOAD_MARGIN_S;
+		uint8_t *body = NULL;
+		size_t len = 0;
+		int prc;
+
+		if (need > left) {
+			if (k == 0)
+				note(r,
+				     "no reload: %.1f s left before the deadline, "
+				     "a reload needs one target duration (%.1f s); "
+				     "freshness judged from Age, Last-Modified and "
+				     "PROGRAM-DATE-TIME only",
+				     left, td);
+			break;
+		}
+		sleep_until_wall(at);
+		if (vsp_http_get(w->http, fst->url, 0, -1, VSP_MANIFEST_MAX_BYTES,
+				 o->deadline_us, &st, &body, &len, err,
+				 sizeof(err)) != VSP_R_NONE) {
+			note(r, "reload failed: %s", err);
+			break;
+		}
+		prc = vsp_hls_parse((const char *)body, len,
+				    st.final_url ? st.final_url : st.url, &next,
+				    err, sizeof(err));
+		free(body);
+		if (prc != 0) {
+			note(r, "reload: %s", err);
+			break;
+		}
+		r->reloads++;
+		if (moved_on(prev, next)) {
+			r->advanced = 1;
+			if (next->endlist)
+				note(r, "stream ended (EXT-X-ENDLIST) during the "
+					"check");
+			vsp_hls_free(cur);
+			cur = next;
+			break;
+		}
+		vsp_hls_free(cur);
+		cur = next;
+		r->advanced = 0;
+		span = st.fetched_at - t0;
+		if (fmax(span, evidence) >= cfg->stale_fail_factor * td)
+			break;
+	}
+	if (r->advanced == 1) {
+		/* Moving: how fresh its latest copy is, when headers say. */
+		double e = unchanged_evidence(&st, 0, vsp_wall_s());
+
+		if (e >= 0) {
+			r->playlist_age_s = e;
+			r->has_playlist_age = 1;
+		}
+	} else if (fmax(span, evidence) >= 0 &&
+		   (r->reloads > 0 || evidence >= 0)) {
+		double stale = fmax(span, evidence);
+
+		r->playlist_age_s = stale;
+		r->has_playlist_age = 1;
+		if (stale >= cfg->stale_fail_factor * td)
+			vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_STALE_PLAYLIST,
+					VSP_STAGE_LIVE,
+					"playlist %s has not changed for %.1f s "
+					"(%.1fx the %.0f s target duration; "
+					"newest segment %lld): players give up",
+					fst->url, stale, stale / td, td,
+					(long long)r->newest_seq);
+		else if (stale >= cfg->stale_warn_factor * td)
+			vsp_verdict_set(&r->v, VSP_WARN, VSP_R_STALE_PLAYLIST,
+					VSP_STAGE_LIVE,
+					"playlist %s has not changed for %.1f s "
+					"(%.1fx the %.0f s target duration; "
+					"newest segment %lld)",
+					fst->url, stale, stale / td, td,
+					(long long)r->newest_seq);
+	} else if (!r->live_note) {
+		note(r, "freshness unknown: no reload possible and no Age, "
+			"Last-Modified or PROGRAM-DATE-TIME");
+	}
+	vsp_hls_free(cur);
+	vsp_http_step_clear(&st);
 }
 
 static void release_hls(void *scratch)
@@ -396,6 +582,7 @@ const struct protocol vsp_protocol_hls = {
 	.detect = detect_hls,
 	.plan = plan_hls,
 	.prepare = prepare_hls,
+	.after = after_hls,
 	.release = release_hls,
 	.finish = finish_hls,
 	.free_state = free_hls,

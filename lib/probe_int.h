@@ -57,6 +57,9 @@ struct protocol {
 	 * fills *p. Returns 0, or -1 with the rendition's verdict set. */
 	int (*prepare)(struct worker *w, struct rend_job *j, struct seg_plan *p,
 		       void **scratch);
+	/* In a worker, after the segment step: live checks (reload,
+	 * staleness). NULL when the protocol has none. */
+	void (*after)(struct worker *w, struct rend_job *j, void *scratch);
 	/* Frees what prepare left in *scratch (after the segment is done). */
 	void (*release)(void *scratch);
 	/* After every rendition ran: cross-rendition rules (groups). */

@@ -60,7 +60,10 @@ typedef enum vsp_status {
 	X(REDUNDANCY_LOST, "redundancy_lost", "an origin does not play")       \
 	X(UNSUPPORTED, "unsupported", "not supported")                         \
 	X(ENCRYPTED, "encrypted", "encrypted: demuxed, not decoded")           \
-	X(INTERNAL, "internal", "internal error")
+	X(INTERNAL, "internal", "internal error")                              \
+	X(ORIGIN_LAGGING, "origin_lagging",                                    \
+	  "origin behind the most advanced one")                               \
+	X(SLOW_DOWNLOAD, "slow_download", "segment slower than real time")
 
 #define VSP_X_ENUM(e, ...) VSP_STAGE_##e,
 typedef enum vsp_stage { VSP_STAGE_MAP(VSP_X_ENUM) VSP_STAGE_COUNT } vsp_stage;

@@ -76,6 +76,12 @@ static json_t *step_json(const vsp_http_step *st)
 					     : json_null());
 	if (st->age_s >= 0)
 		json_object_set_new(o, "age_s", json_integer(st->age_s));
+	if (st->last_modified > 0) {
+		char lm[40];
+
+		vsp_format_time(st->last_modified, lm, sizeof(lm));
+		json_object_set_new(o, "last_modified", json_string(lm));
+	}
 	return o;
 }
 
@@ -112,6 +118,32 @@ static json_t *decode_json(const vsp_rendition_result *r)
 	json_object_set_new(o, "first_frame_ms", ms_value(d->first_frame_ms));
 	json_object_set_new(o, "media_duration_s",
 			    json_real(round(d->media_duration_s * 1000) / 1000));
+	return o;
+}
+
+static json_t *num_or_null(int has, double v)
+{
+	return has ? json_real(round(v * 1000) / 1000) : json_null();
+}
+
+/* What one run saw of a live playlist's freshness. */
+static json_t *live_json(const vsp_rendition_result *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "target_duration_s", json_real(r->target_duration));
+	json_object_set_new(o, "newest_seq", json_integer(r->newest_seq));
+	json_object_set_new(o, "live_edge_lag_s",
+			    num_or_null(r->has_live_edge_lag, r->live_edge_lag_s));
+	json_object_set_new(o, "playlist_age_s",
+			    num_or_null(r->has_playlist_age, r->playlist_age_s));
+	json_object_set_new(o, "reloads", json_integer(r->reloads));
+	json_object_set_new(o, "advanced",
+			    r->advanced < 0 ? json_null()
+					    : json_boolean(r->advanced));
+	json_object_set_new(o, "origin_lag_s",
+			    num_or_null(r->has_origin_lag, r->origin_lag_s));
+	json_object_set_new(o, "note", str_or_null(r->live_note));
 	return o;
 }
 
@@ -155,6 +187,15 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	json_object_set_new(o, "decode", decode_json(r));
 	json_object_set_new(o, "ttff_ms",
 			    r->ttff_ms > 0 ? ms_value(r->ttff_ms) : json_null());
+	json_object_set_new(o, "realtime_factor",
+			    r->rtf > 0 ? json_real(round(r->rtf * 100) / 100)
+				       : json_null());
+	json_object_set_new(o, "measured_bps",
+			    r->measured_bps > 0
+				    ? json_integer((json_int_t)r->measured_bps)
+				    : json_null());
+	if (r->live)
+		json_object_set_new(o, "live_check", live_json(r));
 	return o;
 }
 

@@ -43,6 +43,24 @@ typedef struct vsp_rendition_result {
 	int decoded;            /* 1 when decode ran */
 	vsp_decode_info decode;
 	double ttff_ms;         /* time to first frame, 0 when none */
+
+	/* Delivery speed of the probed segment. */
+	double rtf;          /* real-time factor: duration / download, 0 unknown */
+	double measured_bps; /* bytes * 8 / download time, 0 unknown */
+
+	/* Live: what one run can tell about the playlist's freshness. */
+	double target_duration;   /* seconds, 0 unknown */
+	int64_t newest_seq;       /* newest listed segment at the first load */
+	double newest_end;        /* Unix s its PROGRAM-DATE-TIME ends, 0 none */
+	double live_edge_lag_s;   /* clock minus newest_end, when known */
+	int has_live_edge_lag;
+	double playlist_age_s;    /* time since the playlist last changed */
+	int has_playlist_age;
+	int reloads;              /* reloads made */
+	int advanced;             /* 1 moved between loads, 0 not, -1 unknown */
+	char *live_note;          /* why a check could not be made, owned */
+	double origin_lag_s;      /* behind the most advanced origin */
+	int has_origin_lag;
 } vsp_rendition_result;
 
 typedef struct vsp_origin_result {

@@ -111,6 +111,28 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
 			fprintf(out, "         %s at %s: %s\n",
 				vsp_reason_name(r->v.reason),
 				vsp_stage_name(r->v.stage), r->v.message);
+		if (r->live && r->target_duration > 0) {
+			fprintf(out, "         live: newest segment %lld",
+				(long long)r->newest_seq);
+			if (r->has_live_edge_lag)
+				fprintf(out, ", edge lag %.1f s", r->live_edge_lag_s);
+			if (r->has_playlist_age)
+				fprintf(out, ", playlist age %.1f s",
+					r->playlist_age_s);
+			if (r->has_origin_lag)
+				fprintf(out, ", %.1f s behind the best origin",
+					r->origin_lag_s);
+			fprintf(out, ", %d reload%s%s\n", r->reloads,
+				r->reloads == 1 ? "" : "s",
+				r->advanced == 1   ? " (advanced)"
+				: r->advanced == 0 ? " (not advanced)"
+						   : "");
+			if (r->live_note)
+				fprintf(out, "         %s\n", r->live_note);
+		}
+		if (r->rtf > 0 && (verbose || r->v.reason == VSP_R_SLOW_DOWNLOAD))
+			fprintf(out, "         segment at %.1fx real time, %.0f kb/s\n",
+				r->rtf, r->measured_bps / 1000);
 		if (verbose && r->segment.done)
 			fprintf(out, "         segment %s (%lld bytes)\n",
 				r->segment.url, (long long)r->segment.bytes);
