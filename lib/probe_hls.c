@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "hls.h"
+#include "live.h"
 #include "limits.h"
 #include "probe_int.h"
 
@@ -348,23 +349,6 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 	return 0;
 }
 
-/* Time since the playlist last changed, as one response shows it: its Age
- * in a cache, its Last-Modified, and how long ago its newest segment ended
- * by PROGRAM-DATE-TIME. -1 when none of them is there. */
-static double unchanged_evidence(const vsp_http_step *st, double newest_end,
-				 double now)
-{
-	double e = -1;
-
-	if (st->age_s >= 0)
-		e = fmax(e, (double)st->age_s);
-	if (st->last_modified > 0)
-		e = fmax(e, now - st->last_modified);
-	if (newest_end > 0)
-		e = fmax(e, now - newest_end);
-	return e;
-}
-
 static void note(vsp_rendition_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void note(vsp_rendition_result *r, const char *fmt, ...)
@@ -418,19 +402,23 @@ static void after_hls(struct worker *w, struct rend_job *j, void *scratch)
 						    : &o->res->manifest;
 	vsp_hls_playlist *cur = NULL;
 	vsp_http_step st = { 0 };
-	double td = first->target_duration, t0 = fst->fetched_at, now;
-	double evidence, span = 0;
+	vsp_live_evidence ev = { 0 };
+	double td = first->target_duration, t0 = fst->fetched_at, unchanged;
+	vsp_status stale;
 	char err[512];
 
 	r->advanced = -1;
 	if (!vsp_hls_is_live(first) || first->n_segments == 0 || td <= 0)
 		return;
-	now = vsp_wall_s();
+	ev.now = vsp_wall_s();
+	ev.age_s = (double)fst->age_s;
+	ev.last_modified = fst->last_modified;
+	ev.newest_end = r->newest_end;
+	ev.reload_span_s = -1;
 	if (r->newest_end > 0) {
-		r->live_edge_lag_s = now - r->newest_end;
+		r->live_edge_lag_s = ev.now - r->newest_end;
 		r->has_live_edge_lag = 1;
 	}
-	evidence = unchanged_evidence(fst, r->newest_end, now);
 	for (int k = 0;; k++) {
 		const vsp_hls_playlist *prev = cur ? cur : first;
 		vsp_hls_playlist *next = NULL;
@@ -468,56 +456,53 @@ static void after_hls(struct worker *w, struct rend_job *j, void *scratch)
 			break;
 		}
 		r->reloads++;
-		if (moved_on(prev, next)) {
-			r->advanced = 1;
+		ev.advanced = moved_on(prev, next);
+		vsp_hls_free(cur);
+		cur = next;
+		if (ev.advanced) {
 			if (next->endlist)
 				note(r, "stream ended (EXT-X-ENDLIST) during the "
 					"check");
-			vsp_hls_free(cur);
-			cur = next;
 			break;
 		}
-		vsp_hls_free(cur);
-		cur = next;
-		r->advanced = 0;
-		span = st.fetched_at - t0;
-		if (fmax(span, evidence) >= cfg->stale_fail_factor * td)
-			break;
+		ev.reload_span_s = st.fetched_at - t0;
+		ev.now = vsp_wall_s();
+		if (vsp_live_staleness(&ev, td, cfg->stale_warn_factor,
+				       cfg->stale_fail_factor) == VSP_FAIL)
+			break; /* nothing more to learn */
 	}
-	if (r->advanced == 1) {
+	if (r->reloads > 0)
+		r->advanced = ev.advanced;
+	if (ev.advanced) {
 		/* Moving: how fresh its latest copy is, when headers say. */
-		double e = unchanged_evidence(&st, 0, vsp_wall_s());
+		vsp_live_evidence now = { .now = vsp_wall_s(),
+					  .age_s = (double)st.age_s,
+					  .last_modified = st.last_modified,
+					  .reload_span_s = -1 };
 
-		if (e >= 0) {
-			r->playlist_age_s = e;
-			r->has_playlist_age = 1;
-		}
-	} else if (fmax(span, evidence) >= 0 &&
-		   (r->reloads > 0 || evidence >= 0)) {
-		double stale = fmax(span, evidence);
-
-		r->playlist_age_s = stale;
+		unchanged = vsp_live_unchanged_s(&now);
+	} else {
+		ev.now = vsp_wall_s();
+		unchanged = vsp_live_unchanged_s(&ev);
+	}
+	if (unchanged >= 0) {
+		r->playlist_age_s = unchanged;
 		r->has_playlist_age = 1;
-		if (stale >= cfg->stale_fail_factor * td)
-			vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_STALE_PLAYLIST,
-					VSP_STAGE_LIVE,
-					"playlist %s has not changed for %.1f s "
-					"(%.1fx the %.0f s target duration; "
-					"newest segment %lld): players give up",
-					fst->url, stale, stale / td, td,
-					(long long)r->newest_seq);
-		else if (stale >= cfg->stale_warn_factor * td)
-			vsp_verdict_set(&r->v, VSP_WARN, VSP_R_STALE_PLAYLIST,
-					VSP_STAGE_LIVE,
-					"playlist %s has not changed for %.1f s "
-					"(%.1fx the %.0f s target duration; "
-					"newest segment %lld)",
-					fst->url, stale, stale / td, td,
-					(long long)r->newest_seq);
 	} else if (!r->live_note) {
 		note(r, "freshness unknown: no reload possible and no Age, "
 			"Last-Modified or PROGRAM-DATE-TIME");
 	}
+	stale = vsp_live_staleness(&ev, td, cfg->stale_warn_factor,
+				   cfg->stale_fail_factor);
+	if (stale != VSP_PASS)
+		vsp_verdict_set(&r->v, stale, VSP_R_STALE_PLAYLIST,
+				VSP_STAGE_LIVE,
+				"playlist %s has not changed for %.1f s (%.1fx "
+				"the %.0f s target duration; newest segment "
+				"%lld)%s",
+				fst->url, unchanged, unchanged / td, td,
+				(long long)r->newest_seq,
+				stale == VSP_FAIL ? ": players give up" : "");
 	vsp_hls_free(cur);
 	vsp_http_step_clear(&st);
 }

@@ -1,0 +1,39 @@
+/*
+ * live.c - is a live manifest stale? Decided from evidence gathered in one
+ * bounded run: reloads, the HTTP Age and Last-Modified of the manifest, and
+ * the wall-clock end of its newest segment (PROGRAM-DATE-TIME, or DASH
+ * availability times). Pure functions: the clock is an argument.
+ */
+#include "live.h"
+
+#include <math.h>
+
+double vsp_live_unchanged_s(const vsp_live_evidence *e)
+{
+	double u = -1;
+
+	if (e->reload_span_s >= 0)
+		u = fmax(u, e->reload_span_s);
+	if (e->age_s >= 0)
+		u = fmax(u, e->age_s);
+	if (e->last_modified > 0)
+		u = fmax(u, e->now - e->last_modified);
+	if (e->newest_end > 0)
+		u = fmax(u, e->now - e->newest_end);
+	return u;
+}
+
+vsp_status vsp_live_staleness(const vsp_live_evidence *e, double target_s,
+			      double warn_factor, double fail_factor)
+{
+	double u;
+
+	if (e->advanced || target_s <= 0)
+		return VSP_PASS;
+	u = vsp_live_unchanged_s(e);
+	if (u >= fail_factor * target_s)
+		return VSP_FAIL;
+	if (u >= warn_factor * target_s)
+		return VSP_WARN;
+	return VSP_PASS;
+}
