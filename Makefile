@@ -43,7 +43,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(O)/tests/%)
 
-.PHONY: all check check-asan unit integration demo lint install clean deps
+.PHONY: all check check-asan unit integration demo lint install clean deps bench
 
 all: $(PROBER)
 
@@ -100,6 +100,20 @@ check-asan: deps
 demo: deps
 	$(MAKE) all
 	PROBER=$(abspath $(PROBER)) sh scripts/demo.sh
+
+# Benchmarks (never part of check): see bench/README.md.
+$(O)/bench/measure: bench/measure.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+$(O)/bench/floor: bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
+
+bench: deps
+	$(MAKE) all $(O)/bench/measure $(O)/bench/floor
+	PROBER=$(abspath $(PROBER)) MEASURE=$(abspath $(O)/bench/measure) \
+		FLOOR=$(abspath $(O)/bench/floor) sh bench/bench.sh
 
 lint:
 	clang-format --dry-run --Werror lib/*.[ch] prober/*.[ch]

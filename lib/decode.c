@@ -249,6 +249,21 @@ static AVStream *pick_stream(AVFormatContext *fmt, int audio,
 }
 
 /* What the container says; replaced by what the decoder sees. */
+/* Containers whose headers name each stream's codec and whose packets all
+ * carry timestamps. */
+#define SELF_DESCRIBING "mpegts,mov,matroska"
+
+/* 1 when the container's header named every stream's codec. */
+static int names_codecs(const AVFormatContext *fmt)
+{
+	if (fmt->nb_streams == 0)
+		return 0;
+	for (unsigned i = 0; i < fmt->nb_streams; i++)
+		if (fmt->streams[i]->codecpar->codec_id == AV_CODEC_ID_NONE)
+			return 0;
+	return 1;
+}
+
 static void describe_stream(run *r)
 {
 	const AVCodecParameters *p = r->st->codecpar;
@@ -609,25 +624,39 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 			averr(ret, e, sizeof(e)));
 		goto fail;
 	}
-	/* Packets read here are buffered and returned again by
-	 * av_read_frame(), so none is lost from the count. */
-	ret = avformat_find_stream_info(r.fmt, NULL);
-	if (ret < 0 && (ret == AVERROR_EXIT ||
-			deadline_passed(opts->deadline_us))) {
-		set_err(err, errlen, "demux: %s: deadline reached while "
-			"reading stream info", info->container);
-		rc = VSP_R_TIMEOUT;
-		goto fail;
+	/* avformat_find_stream_info() opens a decoder of its own and decodes
+	 * frames of every stream to fill in what the container leaves out:
+	 * most of a check's CPU. The frames we decode tell us the same
+	 * (resolution, pixel format, profile), so it is skipped for the
+	 * containers that name every codec and timestamp every packet in
+	 * their own headers. Raw audio (ADTS, MP3, AC-3) needs it for its
+	 * timestamps; encrypted media for what it cannot decode. */
+	r.st = !opts->demux_only && names_codecs(r.fmt) &&
+			       av_match_list(ifmt->name, SELF_DESCRIBING, ',') > 0
+		       ? pick_stream(r.fmt, opts->audio, info)
+		       : NULL;
+	if (!r.st) {
+		/* Packets read here are buffered and returned again by
+		 * av_read_frame(), so none is lost from the count. */
+		ret = avformat_find_stream_info(r.fmt, NULL);
+		if (ret < 0 && (ret == AVERROR_EXIT ||
+				deadline_passed(opts->deadline_us))) {
+			set_err(err, errlen, "demux: %s: deadline reached while "
+				"reading stream info", info->container);
+			rc = VSP_R_TIMEOUT;
+			goto fail;
+		}
+		if (r.fmt->nb_streams == 0) {
+			/* Recognised, yet without a single stream: broken
+			 * media, not media without video. */
+			set_err(err, errlen,
+				"demux: %s: no stream found in %lld bytes",
+				info->container, (long long)m.total);
+			rc = VSP_R_DECODE_ERROR;
+			goto fail;
+		}
+		r.st = pick_stream(r.fmt, opts->audio, info);
 	}
-	if (r.fmt->nb_streams == 0) {
-		/* Recognised, yet without a single stream: broken media,
-		 * not media without video. */
-		set_err(err, errlen, "demux: %s: no stream found in %lld bytes",
-			info->container, (long long)m.total);
-		rc = VSP_R_DECODE_ERROR;
-		goto fail;
-	}
-	r.st = pick_stream(r.fmt, opts->audio, info);
 	if (!r.st) {
 		list_streams(r.fmt, streams, sizeof(streams));
 		set_err(err, errlen, "demux: %s: no %s stream (streams: %s)",

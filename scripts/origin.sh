@@ -30,9 +30,12 @@
 #
 # Renditions v0, v1, v2 are in master order; the broken one is always v1.
 
-# Kept short and small so the whole suite generates in a few seconds.
-ORIGIN_SECONDS=4
-ORIGIN_FPS=25
+# Kept short and small so the whole suite generates in a few seconds. The
+# benchmark sets its own values before calling the functions.
+: "${ORIGIN_SECONDS:=4}"
+: "${ORIGIN_FPS:=25}"
+: "${ORIGIN_SEGMENT_S:=1}"
+: "${ORIGIN_CONNECTIONS:=256}"
 
 # origin_ffmpeg_ladder OUTDIR N EXTRA...: encodes the first N renditions of
 # the ladder into OUTDIR with the hls muxer; EXTRA are more hls options.
@@ -58,18 +61,19 @@ origin_ffmpeg_ladder() {
 		;;
 	esac
 	mkdir -p "$_out"
-	# A keyframe every second (-g = fps, no scene cuts) so every 1 s
+	# A keyframe at every segment start (-g, no scene cuts) so every
 	# segment starts with an IDR and decodes on its own, as a player needs.
+	_gop=$((ORIGIN_FPS * ORIGIN_SEGMENT_S))
 	# shellcheck disable=SC2086
 	(cd "$_out" && ffmpeg -nostdin -hide_banner -loglevel error -y \
 		-f lavfi -i "testsrc2=size=640x360:rate=$ORIGIN_FPS:duration=$ORIGIN_SECONDS" \
 		-f lavfi -i "sine=frequency=440:sample_rate=48000:duration=$ORIGIN_SECONDS" \
 		-filter_complex "$_fc" $_map \
 		-c:v libx264 -preset ultrafast -pix_fmt yuv420p \
-		-g "$ORIGIN_FPS" -keyint_min "$ORIGIN_FPS" -sc_threshold 0 \
+		-g "$_gop" -keyint_min "$_gop" -sc_threshold 0 \
 		-b:v:0 150k -b:v:1 300k -b:v:2 600k \
 		-c:a aac -b:a 64k -ac 2 \
-		-f hls -hls_time 1 -hls_playlist_type vod "$@" \
+		-f hls -hls_time "$ORIGIN_SEGMENT_S" -hls_playlist_type vod "$@" \
 		-master_pl_name master.m3u8 -var_stream_map "$_vsm" \
 		'v%v/index.m3u8')
 	# The master is the contract the tests check against: without these
@@ -188,7 +192,7 @@ daemon on;
 worker_processes 1;
 pid $_pre/nginx.pid;
 error_log $_pre/error.log warn;
-events { worker_connections 256; }
+events { worker_connections $ORIGIN_CONNECTIONS; }
 http {
 	access_log $_pre/access.log;
 $(origin_temp_paths "$_pre" | sed 's/^/	/')

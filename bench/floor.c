@@ -1,0 +1,161 @@
+/*
+ * floor.c - the decode-only floor of the benchmark: the CPU it takes just to
+ * demux and decode the frames a rendition check decodes, from memory, with
+ * no network, no manifest and no verdict. Plain libavformat/libavcodec, as
+ * little as a program can do: open, decode N frames of the first video
+ * stream, demux the rest of the segment.
+ *
+ * usage: floor FRAMES [INIT:]SEGMENT...   (one argument per rendition check)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+
+struct mem {
+	uint8_t *buf;
+	size_t len, pos;
+};
+
+static int mem_read(void *opaque, uint8_t *dst, int n)
+{
+	struct mem *m = opaque;
+	size_t left = m->len - m->pos;
+
+	if (left == 0)
+		return AVERROR_EOF;
+	if ((size_t)n > left)
+		n = (int)left;
+	memcpy(dst, m->buf + m->pos, (size_t)n);
+	m->pos += (size_t)n;
+	return n;
+}
+
+static int64_t mem_seek(void *opaque, int64_t off, int whence)
+{
+	struct mem *m = opaque;
+
+	if (whence == AVSEEK_SIZE)
+		return (int64_t)m->len;
+	if (whence == SEEK_CUR)
+		off += (int64_t)m->pos;
+	else if (whence == SEEK_END)
+		off += (int64_t)m->len;
+	if (off < 0 || (size_t)off > m->len)
+		return -1;
+	m->pos = (size_t)off;
+	return off;
+}
+
+/* Appends a whole file to m. */
+static int slurp(const char *path, struct mem *m)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+	uint8_t *p;
+
+	if (!f || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		perror(path);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	p = realloc(m->buf, m->len + (size_t)n);
+	if (!p || fread(p + m->len, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(p ? p : m->buf);
+		m->buf = NULL;
+		return -1;
+	}
+	fclose(f);
+	m->buf = p;
+	m->len += (size_t)n;
+	return 0;
+}
+
+static int check_one(const char *arg, int frames)
+{
+	struct mem m = { 0 };
+	char *init = NULL, *colon = strchr(arg, ':');
+	const char *seg = arg;
+	AVFormatContext *fmt = NULL;
+	AVIOContext *pb = NULL;
+	AVCodecContext *dec = NULL;
+	AVPacket *pkt = av_packet_alloc();
+	AVFrame *frame = av_frame_alloc();
+	uint8_t *iobuf;
+	int vs, got = 0, rc = -1;
+
+	if (colon) {
+		init = strndup(arg, (size_t)(colon - arg));
+		seg = colon + 1;
+		if (!init || slurp(init, &m) != 0)
+			goto out;
+	}
+	if (slurp(seg, &m) != 0)
+		goto out;
+	iobuf = av_malloc(65536);
+	pb = avio_alloc_context(iobuf, 65536, 0, &m, mem_read, NULL, mem_seek);
+	fmt = avformat_alloc_context();
+	if (!pb || !fmt)
+		goto out;
+	fmt->pb = pb;
+	if (avformat_open_input(&fmt, NULL, NULL, NULL) < 0)
+		goto out;
+	vs = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+	if (vs < 0)
+		goto out;
+	dec = avcodec_alloc_context3(
+		avcodec_find_decoder(fmt->streams[vs]->codecpar->codec_id));
+	if (!dec ||
+	    avcodec_parameters_to_context(dec, fmt->streams[vs]->codecpar) < 0)
+		goto out;
+	dec->thread_count = 1;
+	if (avcodec_open2(dec, NULL, NULL) < 0)
+		goto out;
+	while (av_read_frame(fmt, pkt) >= 0) {
+		if (pkt->stream_index == vs && got < frames &&
+		    avcodec_send_packet(dec, pkt) >= 0)
+			while (got < frames &&
+			       avcodec_receive_frame(dec, frame) >= 0)
+				got++;
+		av_packet_unref(pkt);
+	}
+	if (got < frames) {
+		avcodec_send_packet(dec, NULL);
+		while (got < frames && avcodec_receive_frame(dec, frame) >= 0)
+			got++;
+	}
+	rc = got > 0 ? 0 : -1;
+out:
+	if (rc != 0)
+		fprintf(stderr, "floor: %s: no frame decoded\n", arg);
+	av_frame_free(&frame);
+	av_packet_free(&pkt);
+	avcodec_free_context(&dec);
+	avformat_close_input(&fmt);
+	if (pb)
+		av_freep(&pb->buffer);
+	avio_context_free(&pb);
+	free(m.buf);
+	free(init);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	int frames, bad = 0;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: floor FRAMES [INIT:]SEGMENT...\n");
+		return 2;
+	}
+	frames = (int)strtol(argv[1], NULL, 10);
+	av_log_set_level(AV_LOG_QUIET);
+	for (int i = 2; i < argc; i++)
+		bad |= check_one(argv[i], frames > 0 ? frames : 5) != 0;
+	return bad ? 1 : 0;
+}
