@@ -212,8 +212,31 @@ $(origin_temp_paths "$_pre" | sed 's/^/	/')
 		location = /healthz { return 204; }
 		location = /master503/master.m3u8 { return 503; }
 		location /mirror/ { alias $_root/ts/; }
+		# Connection options: a token header, a User-Agent, redirects.
+		location /token/ {
+			if (\$http_x_token != "s3cret") { return 403; }
+			alias $_root/ts/;
+		}
+		location /ua/ {
+			if (\$http_user_agent != "ProbeUA/1") { return 403; }
+			alias $_root/ts/;
+		}
+		location = /redirect/master.m3u8 { return 302 /ts/master.m3u8; }
+		location /loop/ { return 302 /loop/again; }
 	}
 EOF
+		if [ -n "${ORIGIN_TLS_PORT:-}" ]; then
+			cat <<EOF
+	server {
+		listen 127.0.0.1:$ORIGIN_TLS_PORT ssl;
+		server_name cdn.test;
+		ssl_certificate $_pre/cdn.test.pem;
+		ssl_certificate_key $_pre/cdn.test.key;
+		root $_root;
+		location = /healthz { return 204; }
+	}
+EOF
+		fi
 		if [ -n "${4:-}" ]; then
 			cat <<EOF
 	server {
@@ -253,10 +276,24 @@ origin_start() {
 		return 1
 	fi
 	mkdir -p "$_pre/tmp"
+	# A self-signed certificate for "cdn.test", so that TLS is tested for
+	# real (verified with --cacert, refused without, -k).
+	ORIGIN_TLS_PORT=""
+	if command -v openssl >/dev/null 2>&1 &&
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+			-subj /CN=cdn.test -addext subjectAltName=DNS:cdn.test \
+			-keyout "$_pre/cdn.test.key" -out "$_pre/cdn.test.pem" \
+			>/dev/null 2>&1; then
+		ORIGIN_TLS_PORT=pending
+	fi
 	_try=0
 	while :; do
 		ORIGIN_PORT=$(origin_random_port)
 		ORIGIN_PORT2=""
+		if [ -n "$ORIGIN_TLS_PORT" ]; then
+			ORIGIN_TLS_PORT=$(origin_random_port)
+			[ "$ORIGIN_TLS_PORT" != "$ORIGIN_PORT" ] || continue
+		fi
 		if [ "$_nports" -ge 2 ]; then
 			ORIGIN_PORT2=$(origin_random_port)
 			[ "$ORIGIN_PORT2" != "$ORIGIN_PORT" ] || continue
@@ -287,7 +324,7 @@ origin_start() {
 			return 1
 		}
 	fi
-	export ORIGIN_PORT ORIGIN_PORT2
+	export ORIGIN_PORT ORIGIN_PORT2 ORIGIN_TLS_PORT
 }
 
 origin_stop() {

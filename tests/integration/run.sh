@@ -50,5 +50,8 @@ echo "run.sh: origin http://127.0.0.1:$ORIGIN_PORT, dead port $dead" >&2
 
 # MEDIA lets the suite read what the origin serves (declared attributes, file
 # sizes) instead of hard-coding what one ffmpeg version writes.
+# TLS_PORT and CERT: nginx's https server for "cdn.test" (pinned to 127.0.0.1
+# with --resolve) and its self-signed certificate; empty without openssl.
 PROBER="$PROBER" ORIGIN="http://127.0.0.1:$ORIGIN_PORT" \
-	DEAD="http://127.0.0.1:$dead" MEDIA="$tmp/www" "$suite"
+	DEAD="http://127.0.0.1:$dead" MEDIA="$tmp/www" \
+	TLS_PORT="${ORIGIN_TLS_PORT:-}" CERT="$tmp/nginx/cdn.test.pem" "$suite"

@@ -954,6 +954,202 @@ static void test_usage_error(void **state)
 	}
 }
 
+/* prober check --json --timeout 20 OPTIONS... URL (argv NULL-terminated) */
+static void run_check_opts(run *r, const char *const *args)
+{
+	char *argv[MAX_ARGS];
+	int n = 0;
+
+	argv[n++] = (char *)prober;
+	argv[n++] = "check";
+	argv[n++] = "--json";
+	argv[n++] = "--timeout";
+	argv[n++] = "20";
+	while (*args && n < MAX_ARGS - 1)
+		argv[n++] = (char *)*args++;
+	argv[n] = NULL;
+	run_argv(r, argv);
+	if (r->doc == NULL)
+		FAILF("stdout is not one JSON object");
+}
+
+/* Every rendition of origin 0 played, whatever host name it was reached by. */
+static void check_all_played(const run *r, size_t n)
+{
+	const json_t *o = json_array_get(json_object_get(r->doc, "origins"), 0);
+	size_t i;
+
+	where_origin = 0;
+	snprintf(where, sizeof(where), "origins[0]");
+	STR(o, "status", "pass");
+	ARR(o, "renditions", n);
+	for (i = 0; i < n; i++) {
+		const json_t *rd = rendition_at(o, i);
+
+		STR(rd, "status", "pass");
+		NUM_GT(OBJ(rd, "decode"), "width", 0);
+		STR(OBJ(rd, "segment"), "remote_ip", "127.0.0.1");
+	}
+}
+
+/* The manifest step of origin 0 failed with reason at stage manifest. */
+static void check_manifest_failed(const run *r, const char *reason,
+				  long long http_status)
+{
+	const json_t *o = json_array_get(json_object_get(r->doc, "origins"), 0);
+
+	check_top(r, 2, "fail", 1);
+	where_origin = 0;
+	snprintf(where, sizeof(where), "origins[0]");
+	STR(o, "status", "fail");
+	STR(o, "stage", "manifest");
+	STR(o, "reason", reason);
+	if (http_status)
+		INT(OBJ(o, "manifest"), "http_status", http_status);
+}
+
+/* -H: an origin that wants a token gets it; without it, 403 at manifest. */
+static void test_header_sent(void **state)
+{
+	char url[512];
+	run r;
+
+	(void)state;
+	snprintf(url, sizeof(url), "%s/token/master.m3u8", origin);
+	run_check_opts(&r, (const char *const[]){ url, NULL });
+	check_manifest_failed(&r, "http_status", 403);
+	run_free(&r);
+	run_check_opts(&r, (const char *const[]){ "-H", "X-Token: s3cret", url,
+						  NULL });
+	check_top(&r, 0, "pass", 1);
+	check_all_played(&r, 3);
+	run_free(&r);
+}
+
+/* --user-agent reaches every request, the segments' included. */
+static void test_user_agent_sent(void **state)
+{
+	char url[512];
+	run r;
+
+	(void)state;
+	snprintf(url, sizeof(url), "%s/ua/master.m3u8", origin);
+	run_check_opts(&r, (const char *const[]){ url, NULL });
+	check_manifest_failed(&r, "http_status", 403);
+	run_free(&r);
+	run_check_opts(&r, (const char *const[]){ "--user-agent", "ProbeUA/1",
+						  url, NULL });
+	check_top(&r, 0, "pass", 1);
+	check_all_played(&r, 3);
+	run_free(&r);
+}
+
+/* A redirected master: final_url recorded, relative URIs resolved against
+ * it (the playlists live under /ts/, not /redirect/). */
+static void test_redirect_followed(void **state)
+{
+	char url[512], final[512];
+	const json_t *o;
+	run r;
+
+	(void)state;
+	snprintf(url, sizeof(url), "%s/redirect/master.m3u8", origin);
+	snprintf(final, sizeof(final), "%s/ts/master.m3u8", origin);
+	run_check_opts(&r, (const char *const[]){ url, NULL });
+	check_top(&r, 0, "pass", 1);
+	check_all_played(&r, 3);
+	o = json_array_get(json_object_get(r.doc, "origins"), 0);
+	STR(OBJ(o, "manifest"), "final_url", final);
+	contains_at(__FILE__, __LINE__, rendition_at(o, 0), "uri", "/ts/v0/");
+	run_free(&r);
+
+	snprintf(url, sizeof(url), "%s/loop/master.m3u8", origin);
+	run_check_opts(&r, (const char *const[]){ url, NULL });
+	check_manifest_failed(&r, "redirect", 0);
+	run_free(&r);
+}
+
+/* --resolve pins a CDN host name to an edge address. */
+static void test_resolve_pin(void **state)
+{
+	char url[512], pin[128];
+	const char *port = strrchr(origin, ':') + 1;
+	run r;
+
+	(void)state;
+	snprintf(url, sizeof(url), "http://cdn.test:%s/ts/master.m3u8", port);
+	snprintf(pin, sizeof(pin), "cdn.test:%s:127.0.0.1", port);
+	run_check_opts(&r, (const char *const[]){ "--resolve", pin, url, NULL });
+	check_top(&r, 0, "pass", 1);
+	check_all_played(&r, 3);
+	run_free(&r);
+}
+
+/* https: verified with --cacert, refused without it (reason tls), and
+ * accepted unverified with -k. */
+static void test_tls(void **state)
+{
+	const char *tls_port = getenv("TLS_PORT"), *cert = getenv("CERT");
+	char url[512], pin[128];
+	const json_t *o;
+	run r;
+
+	(void)state;
+	if (!tls_port || !*tls_port)
+		skip();
+	snprintf(url, sizeof(url), "https://cdn.test:%s/ts/master.m3u8",
+		 tls_port);
+	snprintf(pin, sizeof(pin), "cdn.test:%s:127.0.0.1", tls_port);
+	run_check_opts(&r, (const char *const[]){ "--resolve", pin, "--cacert",
+						  cert, url, NULL });
+	check_top(&r, 0, "pass", 1);
+	check_all_played(&r, 3);
+	o = json_array_get(json_object_get(r.doc, "origins"), 0);
+	NUM_GT(OBJ(o, "manifest"), "tls_ms", 0);
+	run_free(&r);
+
+	run_check_opts(&r, (const char *const[]){ "--resolve", pin, url, NULL });
+	check_manifest_failed(&r, "tls", 0);
+	run_free(&r);
+
+	run_check_opts(&r, (const char *const[]){ "--resolve", pin, "-k", url,
+						  NULL });
+	check_top(&r, 0, "pass", 1);
+	check_all_played(&r, 3);
+	run_free(&r);
+}
+
+/* prober manifest: a URL, resolved against its final URL; a file, against
+ * --base. */
+static void test_manifest_command(void **state)
+{
+	char url[512], want[600], file[512];
+	const json_t *v;
+	run r;
+
+	(void)state;
+	snprintf(url, sizeof(url), "%s/ts/master.m3u8", origin);
+	run_argv(&r, (char *const[]){ (char *)prober, "manifest", url, NULL });
+	assert_int_equal(r.exit_status, 0);
+	assert_non_null(r.doc);
+	STR(r.doc, "type", "master");
+	v = json_array_get(json_object_get(r.doc, "variants"), 0);
+	snprintf(want, sizeof(want), "%s/ts/v0/index.m3u8", origin);
+	STR(v, "uri", want);
+	run_free(&r);
+
+	snprintf(file, sizeof(file), "%s/ts/v0/index.m3u8", media);
+	run_argv(&r, (char *const[]){ (char *)prober, "manifest", file, "--base",
+				      "http://cdn.example/live/v0/index.m3u8",
+				      NULL });
+	assert_int_equal(r.exit_status, 0);
+	assert_non_null(r.doc);
+	STR(r.doc, "type", "media");
+	STR(json_array_get(json_object_get(r.doc, "segments"), 0), "uri",
+	    "http://cdn.example/live/v0/seg0.ts");
+	run_free(&r);
+}
+
 static const char *need_env(const char *name)
 {
 	const char *v = getenv(name);
@@ -984,6 +1180,12 @@ int main(void)
 		cmocka_unit_test(test_one_origin_down_warns),
 		cmocka_unit_test(test_two_origins_pass),
 		cmocka_unit_test(test_usage_error),
+		cmocka_unit_test(test_header_sent),
+		cmocka_unit_test(test_user_agent_sent),
+		cmocka_unit_test(test_redirect_followed),
+		cmocka_unit_test(test_resolve_pin),
+		cmocka_unit_test(test_tls),
+		cmocka_unit_test(test_manifest_command),
 	};
 
 	prober = need_env("PROBER");
