@@ -24,6 +24,7 @@
 
 static const struct protocol *const protocols[] = {
 	&vsp_protocol_hls,
+	&vsp_protocol_dash,
 };
 
 char *dup_or_null(const char *s)
@@ -543,16 +544,6 @@ static void body_excerpt(const uint8_t *b, size_t n, char *out, size_t len)
 	out[k] = '\0';
 }
 
-static int looks_like_mpd(const uint8_t *b, size_t n)
-{
-	size_t lim = n < 4096 ? n : 4096;
-
-	for (size_t i = 0; i + 4 <= lim; i++)
-		if (memcmp(b + i, "<MPD", 4) == 0)
-			return 1;
-	return 0;
-}
-
 static void *origin_main(void *arg)
 {
 	struct origin_ctx *o = arg;
@@ -581,24 +572,16 @@ static void *origin_main(void *arg)
 	o->proto = detect_protocol(body, len);
 	if (!o->proto) {
 		body_excerpt(body, len, ex, sizeof(ex));
-		if (looks_like_mpd(body, len))
-			vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_UNSUPPORTED,
-					VSP_STAGE_MANIFEST,
-					"manifest %s is a DASH MPD; this build "
-					"probes HLS only",
-					o->ocfg->url);
-		else
-			vsp_verdict_set(&res->v, VSP_FAIL,
-					VSP_R_MANIFEST_SYNTAX,
-					VSP_STAGE_MANIFEST,
-					"manifest %s: neither an HLS playlist "
-					"(#EXTM3U) nor a DASH MPD (<MPD): "
-					"content type %s, starts with '%s'",
-					o->ocfg->url,
-					res->manifest.content_type
-						? res->manifest.content_type
-						: "none",
-					ex);
+		vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_MANIFEST_SYNTAX,
+				VSP_STAGE_MANIFEST,
+				"manifest %s: neither an HLS playlist "
+				"(#EXTM3U) nor a DASH MPD (<MPD): "
+				"content type %s, starts with '%s'",
+				o->ocfg->url,
+				res->manifest.content_type
+					? res->manifest.content_type
+					: "none",
+				ex);
 		free(body);
 		return NULL;
 	}

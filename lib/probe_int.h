@@ -83,6 +83,7 @@ struct origin_ctx {
 };
 
 extern const struct protocol vsp_protocol_hls;
+extern const struct protocol vsp_protocol_dash;
 
 /* Allocates n renditions and jobs on o (zeroed). Returns 0 or -1. */
 int origin_alloc_renditions(struct origin_ctx *o, size_t n);

@@ -209,6 +209,10 @@ static json_t *origin_json(const vsp_origin_result *or)
 	put_verdict(o, &or->v, 1);
 	json_object_set_new(o, "protocol", str_or_null(or->protocol));
 	json_object_set_new(o, "live", json_boolean(or->live));
+	if (or->has_clock_offset)
+		json_object_set_new(o, "clock_offset_s",
+				    json_real(round(or->clock_offset_s * 1000) /
+					      1000));
 	json_object_set_new(o, "manifest", step_json(&or->manifest));
 	for (size_t i = 0; i < or->n_renditions; i++)
 		json_array_append_new(arr, rendition_json(&or->renditions[i]));

@@ -68,6 +68,10 @@ typedef struct vsp_origin_result {
 	char *name, *url;
 	const char *protocol; /* "hls", "dash", static; NULL unknown */
 	int live;
+	/* Server clock minus ours, seconds, from a DASH UTCTiming element;
+	 * has_clock_offset 0 when none was used. */
+	double clock_offset_s;
+	int has_clock_offset;
 	vsp_http_step manifest;
 	vsp_rendition_result *renditions;
 	size_t n_renditions;

@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "cli.h"
+#include "dash.h"
 #include "hls.h"
 #include "http.h"
 #include "limits.h"
@@ -89,6 +90,7 @@ int cmd_manifest(int argc, char **argv)
 	char *body = NULL, *final = NULL, *text = NULL;
 	size_t len = 0;
 	vsp_hls_playlist *pl = NULL;
+	vsp_dash_mpd *mpd = NULL;
 	json_t *j = NULL;
 	char err[768];
 	int c, rc = EXIT_UNKNOWN;
@@ -107,8 +109,11 @@ int cmd_manifest(int argc, char **argv)
 			printf("usage: prober manifest FILE|URL [--base URL] "
 			       "[--timeout S]\n"
 			       "Prints, as JSON, what prober sees in an HLS "
-			       "playlist: variants and media\n"
-			       "groups, or segments, with every URI resolved "
+			       "playlist (variants and media\n"
+			       "groups, or segments) or a DASH MPD (periods, "
+			       "adaptation sets,\n"
+			       "representations and their first segments), "
+			       "with every URI resolved "
 			       "(against --base, or the\n"
 			       "final URL after redirects).\n");
 			return EXIT_PASS;
@@ -147,12 +152,22 @@ int cmd_manifest(int argc, char **argv)
 	} else if (read_file(src, VSP_MANIFEST_MAX_BYTES, &body, &len) != 0) {
 		return EXIT_UNKNOWN;
 	}
-	if (vsp_hls_parse(body, len, base, &pl, err, sizeof(err)) != 0) {
-		fprintf(stderr, "prober manifest: %s: %s\n", src, err);
-		rc = EXIT_FAIL;
-		goto out;
+	/* By content, as `prober check` does: URLs need no .mpd. */
+	if (vsp_dash_detect((const uint8_t *)body, len)) {
+		if (vsp_dash_parse(body, len, base, &mpd, err, sizeof(err)) != 0) {
+			fprintf(stderr, "prober manifest: %s: %s\n", src, err);
+			rc = EXIT_FAIL;
+			goto out;
+		}
+		j = vsp_dash_to_json(mpd);
+	} else {
+		if (vsp_hls_parse(body, len, base, &pl, err, sizeof(err)) != 0) {
+			fprintf(stderr, "prober manifest: %s: %s\n", src, err);
+			rc = EXIT_FAIL;
+			goto out;
+		}
+		j = vsp_hls_to_json(pl);
 	}
-	j = vsp_hls_to_json(pl);
 	text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	if (!text) {
 		fprintf(stderr, "prober manifest: out of memory\n");
@@ -164,6 +179,7 @@ out:
 	free(text);
 	json_decref(j);
 	vsp_hls_free(pl);
+	vsp_dash_free(mpd);
 	free(body);
 	free(final);
 	return rc;

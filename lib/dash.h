@@ -1,0 +1,202 @@
+/*
+ * dash.h - MPEG-DASH MPD parser (ISO/IEC 23009-1): bytes in, struct out, no
+ * I/O; and the arithmetic that turns a Representation and a clock into the
+ * one segment to probe.
+ *
+ * An MPD is untrusted input. It is parsed with libxml2 with network access
+ * off, no DTD loading, no entity substitution and libxml2's own limits kept
+ * (no XML_PARSE_HUGE); a document with a DOCTYPE or any entity declaration is
+ * rejected outright (that is where billion-laughs and external entities live,
+ * and an MPD never needs one). The size is capped at VSP_MANIFEST_MAX_BYTES
+ * and element nesting at VSP_XML_MAX_DEPTH. libxml2 2.9.14 has no
+ * XML_PARSE_NO_XXE; the DOCTYPE rejection covers what it would.
+ *
+ * Every URL is resolved with libcurl's URL API: BaseURL elements at MPD,
+ * Period, AdaptationSet and Representation level, in that order, against the
+ * base given to vsp_dash_parse() (the MPD's final, post-redirect URL).
+ * Without a base, relative URLs are kept as written.
+ *
+ * ISO 8601 durations: PnDTnHnMnS with a fraction on seconds only. Years and
+ * months have no fixed length in seconds; a non-zero Y or M before the T
+ * ("P1M" is a month, "PT1M" a minute) is rejected with a message saying so.
+ */
+#ifndef VSP_DASH_H
+#define VSP_DASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+/* With no suggestedPresentationDelay, a live probe stays this far behind the
+ * clock: a segment whose end is this close to "now" may still be being
+ * written or pushed to the edge. */
+#define VSP_DASH_LIVE_MARGIN_S 2.0
+/* Bytes of a UTCTiming http-iso / http-xsdate answer: one date. */
+#define VSP_DASH_UTC_MAX_BYTES 1024L
+/* Bytes of the sidx a SegmentBase@indexRange may name. */
+#define VSP_DASH_SIDX_MAX_BYTES (1024L * 1024)
+/* Longest URL a SegmentTemplate may expand to. */
+#define VSP_DASH_MAX_URL 8192
+
+typedef enum vsp_dash_addressing {
+	VSP_DASH_ADDR_NONE = 0, /* only a BaseURL: the whole resource */
+	VSP_DASH_ADDR_TEMPLATE, /* SegmentTemplate (@duration or timeline) */
+	VSP_DASH_ADDR_LIST,     /* SegmentList */
+	VSP_DASH_ADDR_BASE,     /* SegmentBase: one file, sidx names ranges */
+} vsp_dash_addressing;
+
+/* One SegmentTimeline S element; t is filled in when S@t is absent. */
+typedef struct vsp_dash_s {
+	int64_t t, d;
+	int64_t r; /* repeats after the first; -1: until the next S or the end */
+} vsp_dash_s;
+
+typedef struct vsp_dash_seg_url {
+	char *media;           /* resolved */
+	int64_t offset, length; /* mediaRange; length -1: whole resource */
+} vsp_dash_seg_url;
+
+typedef struct vsp_dash_representation {
+	char *id;
+	int64_t bandwidth;
+	int width, height; /* 0 when absent (inherited from the set) */
+	double frame_rate; /* 0 when absent */
+	char *codecs, *mime_type, *content_type; /* NULL when absent */
+	int encrypted;       /* ContentProtection here or on the set */
+	char *drm_scheme;    /* "cenc", "cbcs" or the first schemeIdUri */
+	char *base_url;      /* resolved chain of BaseURLs, NULL when none */
+
+	vsp_dash_addressing addr;
+	char *media;          /* SegmentTemplate@media, as written */
+	char *init_template;  /* SegmentTemplate@initialization, as written */
+	uint64_t timescale;   /* 1 when absent */
+	int64_t duration;     /* @duration in timescale units, 0 when absent */
+	int64_t start_number; /* 1 when absent */
+	int64_t pto;          /* presentationTimeOffset */
+	double ato;           /* availabilityTimeOffset, seconds (0) */
+	vsp_dash_s *timeline; /* NULL when no SegmentTimeline */
+	size_t n_timeline;
+	int has_timeline;     /* 1 even for an empty SegmentTimeline */
+	vsp_dash_seg_url *segments; /* SegmentList */
+	size_t n_segments;
+	char *init_url;       /* resolved Initialization (List, Base) */
+	int64_t init_offset, init_length; /* length -1: whole resource */
+	int64_t index_offset, index_length; /* SegmentBase@indexRange, -1 */
+	int line;             /* of the Representation element */
+} vsp_dash_representation;
+
+typedef struct vsp_dash_adaptation {
+	char *id, *content_type, *mime_type, *lang; /* NULL when absent */
+	vsp_dash_representation *reps;
+	size_t n_reps;
+} vsp_dash_adaptation;
+
+typedef struct vsp_dash_period {
+	char *id;
+	double start;    /* seconds from availabilityStartTime (or 0) */
+	double duration; /* seconds; -1 when unknown (open live period) */
+	vsp_dash_adaptation *sets;
+	size_t n_sets;
+} vsp_dash_period;
+
+typedef struct vsp_dash_utc_timing {
+	char *scheme, *value; /* value as written */
+} vsp_dash_utc_timing;
+
+/* Times are Unix seconds, durations seconds; -1 when absent. */
+typedef struct vsp_dash_mpd {
+	int dynamic;
+	double availability_start; /* 0 when absent */
+	double publish_time;       /* 0 when absent */
+	double media_duration, min_update_period, time_shift_buffer_depth,
+		suggested_presentation_delay, min_buffer_time;
+	vsp_dash_utc_timing *utc;
+	size_t n_utc;
+	vsp_dash_period *periods;
+	size_t n_periods;
+} vsp_dash_mpd;
+
+/* The one segment to fetch, all strings owned (vsp_dash_segment_clear()). */
+typedef struct vsp_dash_segment {
+	char *url;
+	int64_t offset, length; /* length -1: whole resource */
+	char *init_url;         /* NULL: no init segment */
+	int64_t init_offset, init_length;
+	int64_t number;  /* $Number$ (or list index + startNumber) */
+	int64_t time;    /* $Time$, timescale units; 0 when unknown */
+	double start;    /* seconds from the period start */
+	double duration; /* declared, seconds; 0 when unknown */
+	int needs_index; /* SegmentBase: fetch the sidx first */
+	int64_t index_offset, index_length;
+} vsp_dash_segment;
+
+/* 1 when the bytes look like an MPD: "<MPD" in the first 4 KiB. */
+int vsp_dash_detect(const uint8_t *buf, size_t len);
+
+/*
+ * Parses len bytes (need not be NUL-terminated). base_url may be NULL.
+ * Returns 0 and *out (caller frees with vsp_dash_free()); -1 on a malformed
+ * document, -2 over a limit (size, depth, counts), with *out NULL and a
+ * message naming the line, element and attribute in err.
+ */
+int vsp_dash_parse(const char *buf, size_t len, const char *base_url,
+		   vsp_dash_mpd **out, char *err, size_t errlen);
+void vsp_dash_free(vsp_dash_mpd *m);
+
+/* Strict ISO 8601 duration ("PT1M30.5S", "P1DT2H") to seconds. Returns 0,
+ * or -1 with a message (P1M and P1Y are rejected: see the top of the file). */
+int vsp_dash_parse_duration(const char *s, double *out, char *err,
+			    size_t errlen);
+/* ISO 8601 / xs:dateTime ("2024-01-01T00:01:00Z", "...T00:01:00.5+02:00";
+ * no zone means UTC) to Unix seconds. Returns 0 or -1 with a message. */
+int vsp_dash_parse_datetime(const char *s, double *out, char *err,
+			    size_t errlen);
+
+/*
+ * Expands a SegmentTemplate string: $RepresentationID$, $Number$, $Time$,
+ * $Bandwidth$, $$ and width formats ($Number%05d$). The format is applied
+ * by this code, never handed to printf. Returns a malloc'd string, or NULL
+ * with a message (unknown identifier, unterminated $, too long).
+ */
+char *vsp_dash_expand(const char *tmpl, const char *rep_id, int64_t number,
+		      int64_t bandwidth, int64_t time, char *err,
+		      size_t errlen);
+
+/* The period a check probes at wall-clock now (Unix seconds): static, the
+ * first; dynamic, the last one that has started. NULL when none has. */
+const vsp_dash_period *vsp_dash_current_period(const vsp_dash_mpd *m,
+					       double now);
+
+/* The index-th segment (0: the first) of rep in period p. Returns 0, or -1
+ * with a message when there is no such segment. */
+int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
+			const vsp_dash_representation *rep, int64_t index,
+			vsp_dash_segment *out, char *err, size_t errlen);
+
+/*
+ * The segment to probe at wall-clock now: VOD, the first; live, the newest
+ * one whose end lies at least suggestedPresentationDelay (or
+ * VSP_DASH_LIVE_MARGIN_S) before now, counted from availabilityStartTime and
+ * Period@start, inside the timeShiftBufferDepth window. Returns 0, or -1 with
+ * a message (nothing available yet, no addressing).
+ */
+int vsp_dash_pick_segment(const vsp_dash_mpd *m, const vsp_dash_period *p,
+			  const vsp_dash_representation *rep, double now,
+			  vsp_dash_segment *out, char *err, size_t errlen);
+void vsp_dash_segment_clear(vsp_dash_segment *s);
+
+/* The first subsegment a sidx box (ISO/IEC 14496-12 8.16.3) names, for
+ * SegmentBase. buf holds the bytes of indexRange, which start at file offset
+ * index_offset. Returns 0 with an absolute byte range and duration; -1 with a
+ * message on a malformed or hierarchical index. */
+int vsp_dash_sidx_first(const uint8_t *buf, size_t len, int64_t index_offset,
+			int64_t *offset, int64_t *length, double *duration,
+			char *err, size_t errlen);
+
+/* What prober sees in the MPD, as JSON for `prober manifest`: periods,
+ * adaptation sets, representations and the first segment URLs of each,
+ * resolved. Caller owns the reference (json_decref()). */
+json_t *vsp_dash_to_json(const vsp_dash_mpd *m);
+
+#endif

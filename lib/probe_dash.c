@@ -1,0 +1,445 @@
+/*
+ * probe_dash.c - MPEG-DASH in the probe pipeline: MPD -> the video and audio
+ * Representations to probe, and per Representation the one segment to fetch
+ * (the first for VOD, one near the live edge for live), with the clock set
+ * from UTCTiming and, for SegmentBase, the sidx fetched by byte range.
+ *
+ * Parsing and segment arithmetic are dash.c's; fetching the init and media
+ * segment, decoding and judging are probe.c's. Text and image
+ * AdaptationSets are never probed: a player does not need them to play.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "clock.h"
+#include "dash.h"
+#include "limits.h"
+#include "probe_int.h"
+#include "url.h"
+
+struct dash_state {
+	vsp_dash_mpd *mpd;
+	const vsp_dash_period *period;
+	double clock_offset; /* server minus local, seconds */
+};
+
+enum { KIND_SKIP = 0, KIND_VIDEO, KIND_AUDIO };
+
+static int detect_dash(const uint8_t *b, size_t n)
+{
+	return vsp_dash_detect(b, n);
+}
+
+static const char *base_of(const vsp_http_step *st)
+{
+	return st->final_url ? st->final_url : st->url;
+}
+
+static int has_prefix(const char *s, const char *p)
+{
+	return s && strncasecmp(s, p, strlen(p)) == 0;
+}
+
+/* Video, audio, or neither (text, images, unknown), as a player sorts
+ * AdaptationSets: contentType, then mimeType, then codecs. */
+static int rep_kind(const vsp_dash_adaptation *a,
+		    const vsp_dash_representation *r)
+{
+	const char *ct = r->content_type ? r->content_type : a->content_type;
+	const char *mime = r->mime_type ? r->mime_type : a->mime_type;
+	const char *c = r->codecs;
+
+	if (has_prefix(c, "stpp") || has_prefix(c, "wvtt") ||
+	    has_prefix(c, "tx3g") || has_prefix(c, "ttml"))
+		return KIND_SKIP;
+	if (ct)
+		return strcasecmp(ct, "video") == 0   ? KIND_VIDEO
+		       : strcasecmp(ct, "audio") == 0 ? KIND_AUDIO
+						      : KIND_SKIP;
+	if (mime)
+		return has_prefix(mime, "video/")   ? KIND_VIDEO
+		       : has_prefix(mime, "audio/") ? KIND_AUDIO
+						    : KIND_SKIP;
+	if (c)
+		return vsp_codecs_audio_only(c) ? KIND_AUDIO : KIND_VIDEO;
+	return r->width > 0 ? KIND_VIDEO : KIND_SKIP;
+}
+
+struct cand {
+	const vsp_dash_adaptation *set;
+	const vsp_dash_representation *rep;
+	int kind;
+};
+
+/* Picks from the candidates of one kind by the probe's rule, as
+ * probe_hls.c does for variants: marks chosen ones in pick[]. */
+static int pick_kind(const struct cand *c, size_t n, int kind, vsp_pick pick,
+		     int count, unsigned char *chosen)
+{
+	size_t *order, m = 0, want;
+
+	order = malloc((n ? n : 1) * sizeof(*order));
+	if (!order)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = m;
+
+		if (c[i].kind != kind)
+			continue;
+		/* Insertion sort by bandwidth: ladders are short. */
+		while (j > 0 && c[order[j - 1]].rep->bandwidth >
+				       c[i].rep->bandwidth) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+		m++;
+	}
+	if (m == 0) {
+		free(order);
+		return 0;
+	}
+	if (pick == VSP_PICK_ALL) {
+		for (size_t i = 0; i < m; i++)
+			chosen[order[i]] = 1;
+	} else if (pick == VSP_PICK_LOWEST) {
+		chosen[order[0]] = 1;
+	} else if (pick == VSP_PICK_HIGHEST) {
+		chosen[order[m - 1]] = 1;
+	} else {
+		want = (size_t)count < m ? (size_t)count : m;
+		/* Spread over the ladder, lowest and highest included. */
+		for (size_t i = 0; i < want; i++)
+			chosen[order[want == 1 ? 0 : i * (m - 1) / (want - 1)]] = 1;
+	}
+	free(order);
+	return 0;
+}
+
+static int utc_scheme(const char *s, const char *what)
+{
+	char a[80], b[80];
+
+	snprintf(a, sizeof(a), "urn:mpeg:dash:utc:%s:2014", what);
+	snprintf(b, sizeof(b), "urn:mpeg:dash:utc:%s:2012", what);
+	return s && (strcmp(s, a) == 0 || strcmp(s, b) == 0);
+}
+
+/* Server time from one http-iso / http-xsdate URL (the first of a
+ * space-separated list). Returns 0 with *offset set. */
+static int utc_fetch(struct origin_ctx *o, vsp_http_client *http,
+		     const char *value, double *offset)
+{
+	char first[2048], err[768];
+	char *url, *p;
+	uint8_t *body = NULL;
+	size_t len = 0, n;
+	vsp_http_step st = { 0 };
+	double t0, t1, server;
+	int rc = -1;
+
+	n = strcspn(value, " \t\r\n");
+	if (n == 0 || n >= sizeof(first))
+		return -1;
+	memcpy(first, value, n);
+	first[n] = '\0';
+	url = vsp_url_resolve(base_of(&o->res->manifest), first, err,
+			      sizeof(err));
+	if (!url)
+		return -1;
+	t0 = vsp_wall_s();
+	if (vsp_http_get(http, url, 0, -1, VSP_DASH_UTC_MAX_BYTES,
+			 o->deadline_us, &st, &body, &len, err,
+			 sizeof(err)) == VSP_R_NONE) {
+		t1 = vsp_wall_s();
+		p = (char *)body;
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		n = strlen(p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+				 p[n - 1] == '\r' || p[n - 1] == '\n'))
+			p[--n] = '\0';
+		/* The answer was made about halfway through the exchange. */
+		if (vsp_dash_parse_datetime(p, &server, err, sizeof(err)) == 0) {
+			*offset = server - (t0 + t1) / 2;
+			rc = 0;
+		}
+	}
+	free(body);
+	free(url);
+	vsp_http_step_clear(&st);
+	return rc;
+}
+
+/* Live edge arithmetic needs the server's clock, not ours: the first
+ * UTCTiming we can use sets the offset (urn:mpeg:dash:utc:*:2014). */
+static void utc_sync(struct origin_ctx *o, struct dash_state *st)
+{
+	const vsp_dash_mpd *m = st->mpd;
+	vsp_http_client *http = NULL;
+
+	for (size_t i = 0; i < m->n_utc; i++) {
+		const vsp_dash_utc_timing *u = &m->utc[i];
+		double off, server;
+		char err[256];
+
+		if (!u->value)
+			continue;
+		if (utc_scheme(u->scheme, "direct")) {
+			if (vsp_dash_parse_datetime(u->value, &server, err,
+						    sizeof(err)) != 0)
+				continue;
+			off = server - vsp_wall_s();
+		} else if (utc_scheme(u->scheme, "http-iso") ||
+			   utc_scheme(u->scheme, "http-xsdate")) {
+			if (!http)
+				http = vsp_http_client_new(&o->http_opts);
+			if (!http || utc_fetch(o, http, u->value, &off) != 0)
+				continue;
+		} else {
+			continue;
+		}
+		st->clock_offset = off;
+		o->res->clock_offset_s = off;
+		o->res->has_clock_offset = 1;
+		break;
+	}
+	vsp_http_client_free(http);
+}
+
+static int fill_rep(vsp_rendition_result *r, const struct cand *c,
+		    const char *mpd_url, int live, size_t i)
+{
+	const vsp_dash_representation *rep = c->rep;
+	char name[64];
+
+	if (!rep->id)
+		snprintf(name, sizeof(name), "representation%zu", i + 1);
+	r->kind = strdup(c->kind == KIND_AUDIO ? "audio" : "video");
+	r->name = strdup(rep->id ? rep->id : name);
+	r->uri = strdup(mpd_url);
+	r->codecs = dup_or_null(rep->codecs);
+	r->bandwidth = rep->bandwidth;
+	r->width = rep->width;
+	r->height = rep->height;
+	r->frame_rate = rep->frame_rate;
+	r->live = live;
+	if (rep->encrypted) {
+		r->encrypted = 1;
+		r->key_method = strdup(rep->drm_scheme ? rep->drm_scheme : "DRM");
+		if (!r->key_method)
+			return -1;
+	}
+	return r->kind && r->name && r->uri ? 0 : -1;
+}
+
+static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
+{
+	vsp_origin_result *res = o->res;
+	struct dash_state *st;
+	struct cand *cands = NULL;
+	unsigned char *chosen = NULL;
+	size_t n = 0, k = 0, total = 0;
+	char err[768];
+	double now;
+	int rc;
+
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		goto oom;
+	o->state = st;
+	rc = vsp_dash_parse((const char *)body, len, base_of(&res->manifest),
+			    &st->mpd, err, sizeof(err));
+	if (rc != 0) {
+		vsp_verdict_set(&res->v, VSP_FAIL,
+				rc == -2 ? VSP_R_TOO_LARGE : VSP_R_MANIFEST_SYNTAX,
+				VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
+				err);
+		return;
+	}
+	res->live = st->mpd->dynamic;
+	if (st->mpd->dynamic)
+		utc_sync(o, st);
+	now = vsp_wall_s() + st->clock_offset;
+	st->period = vsp_dash_current_period(st->mpd, now);
+	if (!st->period) {
+		vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_SEGMENT_MISSING,
+				VSP_STAGE_LIVE,
+				"manifest %s: live MPD whose first Period has "
+				"not started yet",
+				res->url);
+		return;
+	}
+	for (size_t i = 0; i < st->period->n_sets; i++)
+		total += st->period->sets[i].n_reps;
+	cands = calloc(total ? total : 1, sizeof(*cands));
+	chosen = calloc(total ? total : 1, 1);
+	if (!cands || !chosen)
+		goto oom;
+	for (size_t i = 0; i < st->period->n_sets; i++) {
+		const vsp_dash_adaptation *a = &st->period->sets[i];
+
+		for (size_t j = 0; j < a->n_reps; j++) {
+			int kind = rep_kind(a, &a->reps[j]);
+
+			if (kind == KIND_SKIP)
+				continue;
+			cands[n].set = a;
+			cands[n].rep = &a->reps[j];
+			cands[n].kind = kind;
+			n++;
+		}
+	}
+	if (n == 0) {
+		vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_NO_RENDITION,
+				VSP_STAGE_MANIFEST,
+				"manifest %s: period %s lists no video or audio "
+				"Representation",
+				res->url,
+				st->period->id ? st->period->id : "(no id)");
+		goto done;
+	}
+	/* The rule applies to video and audio apart: a player needs one of
+	 * each, so "lowest" is the lowest video with the lowest audio. */
+	if (pick_kind(cands, n, KIND_VIDEO, o->cfg->pick, o->cfg->pick_count,
+		      chosen) != 0 ||
+	    pick_kind(cands, n, KIND_AUDIO, o->cfg->pick, o->cfg->pick_count,
+		      chosen) != 0)
+		goto oom;
+	total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += chosen[i];
+	if (origin_alloc_renditions(o, total) != 0)
+		goto oom;
+	/* Video first, then audio, each in MPD order. */
+	for (int kind = KIND_VIDEO; kind <= KIND_AUDIO; kind++)
+		for (size_t i = 0; i < n; i++) {
+			if (!chosen[i] || cands[i].kind != kind)
+				continue;
+			if (fill_rep(&res->renditions[k], &cands[i],
+				     base_of(&res->manifest), st->mpd->dynamic,
+				     i) != 0)
+				goto oom;
+			o->jobs[k].audio = kind == KIND_AUDIO;
+			o->jobs[k].data = cands[i].rep;
+			k++;
+		}
+	goto done;
+oom:
+	vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_INTERNAL, VSP_STAGE_MANIFEST,
+			"out of memory planning %s", res->url);
+done:
+	free(cands);
+	free(chosen);
+}
+
+/* SegmentBase: the sidx at indexRange names the subsegments; the first is
+ * what a player fetches first. The fetch is the rendition's "playlist" step:
+ * the index is what DASH has in place of a media playlist. */
+static int fetch_index(struct worker *w, vsp_rendition_result *r,
+		       vsp_dash_segment *seg)
+{
+	uint8_t *body = NULL;
+	size_t len = 0;
+	char err[768];
+	vsp_reason rc;
+
+	if (seg->index_length > VSP_DASH_SIDX_MAX_BYTES) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TOO_LARGE,
+				VSP_STAGE_PLAYLIST,
+				"index of %s: indexRange of %lld bytes is over "
+				"the %ld-byte limit",
+				r->name, (long long)seg->index_length,
+				(long)VSP_DASH_SIDX_MAX_BYTES);
+		return -1;
+	}
+	rc = vsp_http_get(w->http, seg->url, seg->index_offset,
+			  seg->index_length, VSP_DASH_SIDX_MAX_BYTES,
+			  w->o->deadline_us, &r->playlist, &body, &len, err,
+			  sizeof(err));
+	if (rc) {
+		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_PLAYLIST,
+				"index (sidx) of %s: %s", r->name, err);
+		return -1;
+	}
+	if (vsp_dash_sidx_first(body, len, seg->index_offset, &seg->offset,
+				&seg->length, &seg->duration, err,
+				sizeof(err)) != 0) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_MANIFEST_SYNTAX,
+				VSP_STAGE_PLAYLIST, "index (sidx) of %s at %s: %s",
+				r->name, seg->url, err);
+		free(body);
+		return -1;
+	}
+	free(body);
+	return 0;
+}
+
+static int prepare_dash(struct worker *w, struct rend_job *j,
+			struct seg_plan *p, void **scratch)
+{
+	struct origin_ctx *o = w->o;
+	const struct dash_state *st = o->state;
+	const vsp_dash_representation *rep = j->data;
+	vsp_rendition_result *r = j->r;
+	vsp_dash_segment *seg;
+	char err[768];
+
+	p->manifest_ms = o->res->manifest.total_ms;
+	seg = calloc(1, sizeof(*seg));
+	if (!seg) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_INTERNAL,
+				VSP_STAGE_NONE, "out of memory");
+		return -1;
+	}
+	*scratch = seg;
+	if (vsp_dash_pick_segment(st->mpd, st->period, rep,
+				  vsp_wall_s() + st->clock_offset, seg, err,
+				  sizeof(err)) != 0) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_SEGMENT_MISSING,
+				st->mpd->dynamic ? VSP_STAGE_LIVE
+						 : VSP_STAGE_MANIFEST,
+				"manifest %s: %s", r->uri, err);
+		return -1;
+	}
+	if (seg->needs_index && fetch_index(w, r, seg) != 0)
+		return -1;
+	p->uri = seg->url;
+	p->offset = seg->length >= 0 ? seg->offset : 0;
+	p->length = seg->length;
+	p->init_uri = seg->init_url;
+	p->init_offset = seg->init_length >= 0 ? seg->init_offset : 0;
+	p->init_length = seg->init_length;
+	p->duration = seg->duration;
+	p->seq = seg->number;
+	p->encrypted = rep->encrypted;
+	return 0;
+}
+
+static void release_dash(void *scratch)
+{
+	vsp_dash_segment_clear(scratch);
+	free(scratch);
+}
+
+static void free_dash(void *state)
+{
+	struct dash_state *st = state;
+
+	if (!st)
+		return;
+	vsp_dash_free(st->mpd);
+	free(st);
+}
+
+const struct protocol vsp_protocol_dash = {
+	.name = "dash",
+	.detect = detect_dash,
+	.plan = plan_dash,
+	.prepare = prepare_dash,
+	.release = release_dash,
+	.finish = NULL,
+	.free_state = free_dash,
+};

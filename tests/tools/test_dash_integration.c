@@ -1,0 +1,379 @@
+/*
+ * test_dash_integration.c - `prober check --json` against DASH served on
+ * 127.0.0.1.
+ *
+ * Started by tests/integration/dash.sh with PROBER (the binary) and ORIGIN
+ * (http://127.0.0.1:PORT). Each case runs the program as a subprocess with
+ * an argv (posix_spawn, never a shell string) and checks the record and the
+ * exit status: the contract is the JSON, not the library's structs. Never
+ * reaches any address but ORIGIN.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+extern char **environ;
+
+/* prober runs with --timeout 20; past this it hangs. */
+#define RUN_LIMIT_MS 60000.0
+#define OUT_CAP (16u << 20)
+
+static const char *prober, *origin;
+
+typedef struct run {
+	int exit_status; /* -1: killed by a signal */
+	char *out, *err;
+	size_t out_len, err_len;
+	json_t *doc;
+} run;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int drain(int fd, char **buf, size_t *len)
+{
+	char chunk[8192];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+	char *p;
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0 || *len + (size_t)n > OUT_CAP)
+		return 0;
+	p = realloc(*buf, *len + (size_t)n + 1);
+	if (!p)
+		return 0;
+	memcpy(p + *len, chunk, (size_t)n);
+	*len += (size_t)n;
+	p[*len] = '\0';
+	*buf = p;
+	return 1;
+}
+
+static void run_free(run *r)
+{
+	free(r->out);
+	free(r->err);
+	json_decref(r->doc);
+	memset(r, 0, sizeof(*r));
+}
+
+static void dump(const run *r)
+{
+	fprintf(stderr, "---- exit %d, stdout:\n%.*s\n---- stderr:\n%.*s\n----\n",
+		r->exit_status, (int)r->out_len, r->out ? r->out : "",
+		(int)r->err_len, r->err ? r->err : "");
+}
+
+/* `prober check --json --timeout 20 [extra] URL`, stdout parsed. */
+static void check(run *r, const char *path, const char *extra1,
+		  const char *extra2)
+{
+	char url[1024];
+	char *argv[10];
+	int out[2], err[2], rc, st, n = 0, open_fds = 2;
+	posix_spawn_file_actions_t fa;
+	struct pollfd pfd[2];
+	double start;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(url, sizeof(url), "%s/%s", origin, path);
+	argv[n++] = (char *)prober;
+	argv[n++] = "check";
+	argv[n++] = "--json";
+	argv[n++] = "--timeout";
+	argv[n++] = "20";
+	if (extra1)
+		argv[n++] = (char *)extra1;
+	if (extra2)
+		argv[n++] = (char *)extra2;
+	argv[n++] = url;
+	argv[n] = NULL;
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(err, O_CLOEXEC), 0);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(out[1]);
+	close(err[1]);
+	if (rc != 0)
+		fail_msg("cannot start %s: %s", argv[0], strerror(rc));
+	pfd[0] = (struct pollfd){ .fd = out[0], .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = err[0], .events = POLLIN };
+	start = now_ms();
+	while (open_fds > 0) {
+		double left = RUN_LIMIT_MS - (now_ms() - start);
+
+		if (left <= 0) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (poll(pfd, 2, (int)left + 1) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 2; i++)
+			if (pfd[i].fd >= 0 &&
+			    (pfd[i].revents & (POLLIN | POLLHUP)) &&
+			    !drain(pfd[i].fd, i ? &r->err : &r->out,
+				   i ? &r->err_len : &r->out_len)) {
+				pfd[i].fd = -1;
+				open_fds--;
+			}
+	}
+	close(out[0]);
+	close(err[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	r->exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	if (r->out_len)
+		r->doc = json_loadb(r->out, r->out_len, 0, NULL);
+	if (r->exit_status < 0 || !r->doc) {
+		dump(r);
+		fail_msg("%s: prober crashed, hung or printed no JSON", path);
+	}
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+static json_t *origin0(const run *r)
+{
+	json_t *o = json_array_get(json_object_get(r->doc, "origins"), 0);
+
+	assert_non_null(o);
+	return o;
+}
+
+#define EXPECT(r, cond)                                                        \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			dump(r);                                               \
+			fail_msg("%s", #cond);                                 \
+		}                                                              \
+	} while (0)
+
+/* Every representation passes, video decoded at its declared size. */
+static void expect_all_pass(run *r, size_t want, int live)
+{
+	json_t *o = origin0(r), *rends = json_object_get(o, "renditions");
+	size_t video = 0, audio = 0;
+
+	EXPECT(r, r->exit_status == 0);
+	EXPECT(r, strcmp(str(r->doc, "status"), "pass") == 0);
+	EXPECT(r, strcmp(str(o, "protocol"), "dash") == 0);
+	EXPECT(r, json_is_true(json_object_get(o, "live")) == live);
+	EXPECT(r, json_array_size(rends) == want);
+	for (size_t i = 0; i < json_array_size(rends); i++) {
+		json_t *x = json_array_get(rends, i);
+		json_t *d = json_object_get(x, "decode");
+		json_t *seg = json_object_get(x, "segment");
+		json_t *init = json_object_get(x, "init");
+
+		EXPECT(r, strcmp(str(x, "status"), "pass") == 0);
+		EXPECT(r, json_integer_value(json_object_get(seg, "http_status")) ==
+				  200);
+		EXPECT(r, json_integer_value(json_object_get(init, "http_status")) ==
+				  200);
+		EXPECT(r, strstr(str(seg, "url"), "/chunk-") != NULL);
+		EXPECT(r, json_integer_value(json_object_get(d, "frames")) > 0);
+		if (strcmp(str(x, "kind"), "video") == 0) {
+			char res[32];
+
+			snprintf(res, sizeof(res), "%lldx%lld",
+				 (long long)json_integer_value(
+					 json_object_get(d, "width")),
+				 (long long)json_integer_value(
+					 json_object_get(d, "height")));
+			EXPECT(r, strcmp(res, str(x, "resolution")) == 0);
+			EXPECT(r, json_integer_value(json_object_get(d, "width")) >
+					  0);
+			video++;
+		} else {
+			EXPECT(r, strcmp(str(x, "kind"), "audio") == 0);
+			EXPECT(r, json_integer_value(
+					  json_object_get(d, "sample_rate")) ==
+					  48000);
+			audio++;
+		}
+		EXPECT(r, json_real_value(json_object_get(x, "ttff_ms")) > 0);
+	}
+	EXPECT(r, video >= 1 && audio == 1);
+}
+
+static void test_number_template(void **state)
+{
+	run r;
+
+	(void)state;
+	check(&r, "num/manifest.mpd", NULL, NULL);
+	expect_all_pass(&r, 3, 0);
+	/* $Number%05d$ with startNumber 1: the first segment. */
+	EXPECT(&r, strstr(str(json_object_get(json_array_get(json_object_get(
+							  origin0(&r),
+							  "renditions"),
+						  0),
+					  "segment"),
+			      "url"),
+			  "/num/chunk-0-00001.m4s") != NULL);
+	run_free(&r);
+}
+
+static void test_timeline_time(void **state)
+{
+	run r;
+
+	(void)state;
+	check(&r, "time/manifest.mpd", NULL, NULL);
+	expect_all_pass(&r, 3, 0);
+	EXPECT(&r, strstr(str(json_object_get(json_array_get(json_object_get(
+							  origin0(&r),
+							  "renditions"),
+						  0),
+					  "segment"),
+			      "url"),
+			  "/time/chunk-0-0.m4s") != NULL);
+	run_free(&r);
+}
+
+static void test_no_extension(void **state)
+{
+	run r;
+
+	(void)state;
+	check(&r, "num/manifest", NULL, NULL);
+	expect_all_pass(&r, 3, 0);
+	run_free(&r);
+}
+
+static void test_lowest(void **state)
+{
+	run r;
+	json_t *rends;
+
+	(void)state;
+	check(&r, "num/manifest.mpd", "--renditions", "lowest");
+	expect_all_pass(&r, 2, 0);
+	rends = json_object_get(origin0(&r), "renditions");
+	EXPECT(&r, strcmp(str(json_array_get(rends, 0), "resolution"),
+			  "256x144") == 0);
+	run_free(&r);
+}
+
+static void test_live(void **state)
+{
+	run r;
+	json_t *rends;
+
+	(void)state;
+	check(&r, "live/manifest.mpd", NULL, NULL);
+	expect_all_pass(&r, 3, 1);
+	rends = json_object_get(origin0(&r), "renditions");
+	/* Started "4 s ago", 2 s behind the clock: not the first segment. */
+	for (size_t i = 0; i < json_array_size(rends); i++)
+		EXPECT(&r, json_integer_value(json_object_get(
+				   json_array_get(rends, i), "segment_seq")) >=
+				   2);
+	run_free(&r);
+}
+
+static void test_missing_segment(void **state)
+{
+	run r;
+	json_t *o, *rends;
+	size_t failed = 0;
+
+	(void)state;
+	check(&r, "seg404/manifest.mpd", NULL, NULL);
+	EXPECT(&r, r.exit_status == 1);
+	EXPECT(&r, strcmp(str(r.doc, "status"), "warn") == 0);
+	o = origin0(&r);
+	rends = json_object_get(o, "renditions");
+	for (size_t i = 0; i < json_array_size(rends); i++) {
+		json_t *x = json_array_get(rends, i);
+
+		if (strcmp(str(x, "name"), "1") == 0) {
+			EXPECT(&r, strcmp(str(x, "status"), "fail") == 0);
+			EXPECT(&r, strcmp(str(x, "stage"), "segment") == 0);
+			EXPECT(&r, strcmp(str(x, "reason"), "http_status") == 0);
+			EXPECT(&r, strstr(str(x, "message"), "404") != NULL);
+			failed++;
+		} else {
+			EXPECT(&r, strcmp(str(x, "status"), "pass") == 0);
+		}
+	}
+	EXPECT(&r, failed == 1);
+	run_free(&r);
+}
+
+static void test_all_missing(void **state)
+{
+	run r;
+
+	(void)state;
+	check(&r, "allgone/manifest.mpd", NULL, NULL);
+	EXPECT(&r, r.exit_status == 2);
+	EXPECT(&r, strcmp(str(r.doc, "status"), "fail") == 0);
+	EXPECT(&r, strcmp(str(origin0(&r), "status"), "fail") == 0);
+	run_free(&r);
+}
+
+static void test_manifest_missing(void **state)
+{
+	run r;
+
+	(void)state;
+	check(&r, "nothing/here.mpd", NULL, NULL);
+	EXPECT(&r, r.exit_status == 2);
+	EXPECT(&r, strcmp(str(origin0(&r), "stage"), "manifest") == 0);
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_number_template),
+		cmocka_unit_test(test_timeline_time),
+		cmocka_unit_test(test_no_extension),
+		cmocka_unit_test(test_lowest),
+		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_missing_segment),
+		cmocka_unit_test(test_all_missing),
+		cmocka_unit_test(test_manifest_missing),
+	};
+
+	prober = getenv("PROBER");
+	origin = getenv("ORIGIN");
+	if (!prober || !origin || strncmp(origin, "http://127.0.0.1:", 17) != 0) {
+		fprintf(stderr, "test_dash_integration: PROBER and ORIGIN "
+				"(http://127.0.0.1:PORT) must be set\n");
+		return 1;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
