@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "limits.h"
 #include "probe.h"
 #include "record.h"
@@ -18,7 +19,11 @@ static void check_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: prober check [OPTIONS] URL [URL...]\n"
+		"       prober check [OPTIONS] --probe FILE\n"
 		"Probes one stream; each URL is one origin (CDN) of it.\n\n"
+		"  --probe FILE          the stream and origins of a probe file;\n"
+		"                        --frames, --renditions, --timeout and\n"
+		"                        --min-healthy given here override it\n"
 		"  --frames N            frames to decode per rendition (default %d)\n"
 		"  --renditions R        all (default), lowest, highest, or a count\n"
 		"  --timeout S           deadline of the whole check, seconds "
@@ -47,6 +52,7 @@ enum {
 	OPT_RESOLVE,
 	OPT_CACERT,
 	OPT_JSON,
+	OPT_PROBE,
 };
 
 static const struct option check_opts[] = {
@@ -61,6 +67,7 @@ static const struct option check_opts[] = {
 	{ "insecure", no_argument, NULL, 'k' },
 	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -87,9 +94,59 @@ static int apply_conn(vsp_probe_cfg *cfg, const struct conn_opts *c)
 		for (size_t k = 0; k < c->n_resolve; k++)
 			if (strv_push(&o->resolve, &o->n_resolve, c->resolve[k]))
 				return -1;
-		if (c->cacert && !(o->cacert = strdup(c->cacert)))
-			return -1;
-		o->insecure = c->insecure;
+		/* Over a probe file's own settings: the command line wins,
+		 * and never turns verification back on by its absence. */
+		if (c->cacert) {
+			free(o->cacert);
+			if (!(o->cacert = strdup(c->cacert)))
+				return -1;
+		}
+		if (c->insecure)
+			o->insecure = 1;
+	}
+	return 0;
+}
+
+/* Loads a probe file into *cfg, keeping what the command line set. */
+static int load_probe(const char *path, vsp_probe_cfg *cfg, int set_frames,
+		      int set_pick, int set_timeout, int set_min_healthy)
+{
+	vsp_probe_cfg f;
+	char err[1024];
+
+	if (vsp_config_load_file(path, &f, err, sizeof(err))) {
+		fprintf(stderr, "prober check: %s\n", err);
+		vsp_probe_cfg_clear(&f);
+		return -1;
+	}
+	if (set_frames)
+		f.frames = cfg->frames;
+	if (set_pick) {
+		f.pick = cfg->pick;
+		f.pick_count = cfg->pick_count;
+	}
+	if (set_timeout)
+		f.timeout_s = cfg->timeout_s;
+	if (set_min_healthy)
+		f.min_healthy = cfg->min_healthy;
+	if (cfg->name) {
+		free(f.name);
+		f.name = cfg->name;
+		cfg->name = NULL;
+	}
+	if (cfg->user_agent) {
+		free(f.user_agent);
+		f.user_agent = cfg->user_agent;
+		cfg->user_agent = NULL;
+	}
+	vsp_probe_cfg_clear(cfg);
+	*cfg = f;
+	if (cfg->min_healthy > (int)cfg->n_origins) {
+		fprintf(stderr,
+			"prober check: --min-healthy %d but %s has only %zu "
+			"origins\n",
+			cfg->min_healthy, path, cfg->n_origins);
+		return -1;
 	}
 	return 0;
 }
@@ -107,6 +164,8 @@ int cmd_check(int argc, char **argv)
 	struct conn_opts conn = { 0 };
 	vsp_stream_result *res = NULL;
 	int json = 0, verbose = 0, c, rc = EXIT_UNKNOWN;
+	int set_frames = 0, set_pick = 0, set_timeout = 0, set_mh = 0;
+	const char *probe_file = NULL;
 	char err[512];
 
 	vsp_probe_cfg_init(&cfg);
@@ -117,6 +176,7 @@ int cmd_check(int argc, char **argv)
 			if (parse_int("--frames", optarg, 1, VSP_MAX_FRAMES,
 				      &cfg.frames))
 				goto out;
+			set_frames = 1;
 			break;
 		case OPT_RENDITIONS:
 			if (vsp_pick_parse(optarg, &cfg.pick, &cfg.pick_count)) {
@@ -126,16 +186,19 @@ int cmd_check(int argc, char **argv)
 					optarg, VSP_MAX_RENDITIONS);
 				goto out;
 			}
+			set_pick = 1;
 			break;
 		case OPT_TIMEOUT:
 			if (parse_double("--timeout", optarg, 0.1, 3600,
 					 &cfg.timeout_s))
 				goto out;
+			set_timeout = 1;
 			break;
 		case OPT_MIN_HEALTHY:
 			if (parse_int("--min-healthy", optarg, 1, VSP_MAX_ORIGINS,
 				      &cfg.min_healthy))
 				goto out;
+			set_mh = 1;
 			break;
 		case OPT_NAME:
 			free(cfg.name);
@@ -169,6 +232,9 @@ int cmd_check(int argc, char **argv)
 		case OPT_JSON:
 			json = 1;
 			break;
+		case OPT_PROBE:
+			probe_file = optarg;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -180,6 +246,17 @@ int cmd_check(int argc, char **argv)
 			check_usage(stderr);
 			goto out;
 		}
+	}
+	if (probe_file && optind < argc) {
+		fprintf(stderr, "prober check: give either --probe FILE or "
+				"URLs, not both\n");
+		goto out;
+	}
+	if (probe_file) {
+		if (load_probe(probe_file, &cfg, set_frames, set_pick,
+			       set_timeout, set_mh))
+			goto out;
+		goto loaded;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "prober check: no URL given\n");
@@ -210,6 +287,7 @@ int cmd_check(int argc, char **argv)
 			cfg.min_healthy, cfg.n_origins);
 		goto out;
 	}
+loaded:
 	if (apply_conn(&cfg, &conn))
 		goto oom;
 

@@ -1,0 +1,858 @@
+/*
+ * config.c - loading and validating probe definitions (jansson).
+ *
+ * Defaults (vsp_probe_cfg_init), then the file laid over them, then
+ * validation. The first error wins and names the file, the JSON path of the
+ * key and what was expected; values quoted back are cut short and made
+ * printable so a hostile file cannot forge lines in a log or a cron mail.
+ * Never prints, never exits; never fetches anything a URL names.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "limits.h"
+
+/* Ranges of the numbers a probe file may set. The timeout matches
+ * `prober check --timeout`; an interval over a week is a typo. */
+#define TIMEOUT_MIN_S  0.1
+#define TIMEOUT_MAX_S  3600.0
+#define INTERVAL_MIN_S 1.0
+#define INTERVAL_MAX_S (7.0 * 86400)
+#define UA_MAX	       512
+/* How much of a bad value a message quotes back. */
+#define QUOTE_MAX 80
+
+struct ctx {
+	const char *label;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct ctx *c, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct ctx *c, const char *path, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (path && *path)
+		snprintf(c->err, c->errlen, "%s: %s: %s", c->label, path, msg);
+	else
+		snprintf(c->err, c->errlen, "%s: %s", c->label, msg);
+	return -1;
+}
+
+/* A string quoted back in a message: at most QUOTE_MAX bytes, control
+ * characters and quotes shown as '?'. */
+static void quote(const char *s, char *out, size_t len)
+{
+	size_t k = 0, i;
+
+	for (i = 0; s[i] && k + 4 < len && i < QUOTE_MAX; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		out[k++] = (ch < 0x20 || ch == 0x7f || ch == '\'') ? '?'
+								   : (char)ch;
+	}
+	if (s[i] && k + 4 < len) {
+		memcpy(out + k, "...", 3);
+		k += 3;
+	}
+	out[k] = '\0';
+}
+
+/* What a value is, for "got ...". */
+static void describe(const json_t *v, char *out, size_t len)
+{
+	char q[QUOTE_MAX + 8];
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		quote(json_string_value(v), q, sizeof(q));
+		snprintf(out, len, "'%s'", q);
+		break;
+	case JSON_INTEGER:
+		snprintf(out, len, "%lld", (long long)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		snprintf(out, len, "%g", json_real_value(v));
+		break;
+	case JSON_TRUE:
+		snprintf(out, len, "true");
+		break;
+	case JSON_FALSE:
+		snprintf(out, len, "false");
+		break;
+	case JSON_NULL:
+		snprintf(out, len, "null");
+		break;
+	case JSON_OBJECT:
+		snprintf(out, len, "an object");
+		break;
+	case JSON_ARRAY:
+		snprintf(out, len, "an array");
+		break;
+	default:
+		snprintf(out, len, "something else");
+		break;
+	}
+}
+
+static int fail_got(struct ctx *c, const char *path, const char *expected,
+		    const json_t *v)
+{
+	char got[QUOTE_MAX + 16];
+
+	describe(v, got, sizeof(got));
+	return fail(c, path, "expected %s, got %s", expected, got);
+}
+
+/* Unknown keys are errors: a typo ("interval" for "interval_s") would
+ * otherwise silently change what is checked. */
+static int check_keys(struct ctx *c, const char *path, json_t *obj,
+		      const char *const *known, const char *known_list)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v)
+	{
+		int ok = 0;
+		char q[QUOTE_MAX + 8], p[256];
+
+		for (size_t i = 0; known[i]; i++)
+			if (strcmp(key, known[i]) == 0)
+				ok = 1;
+		if (ok)
+			continue;
+		quote(key, q, sizeof(q));
+		if (path && *path)
+			snprintf(p, sizeof(p), "%s.%s", path, q);
+		else
+			snprintf(p, sizeof(p), "%s", q);
+		return fail(c, p, "unknown key (expected one of %s)",
+			    known_list);
+	}
+	return 0;
+}
+
+int vsp_config_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > VSP_MAX_NAME || s[0] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
+		      ch == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+#define NAME_EXPECTED                                                       \
+	"a name of 1 to 64 characters from A-Z a-z 0-9 . _ - not starting " \
+	"with '.'"
+
+static int get_name(struct ctx *c, const char *path, const json_t *v,
+		    char **out)
+{
+	if (!json_is_string(v) || !vsp_config_name_ok(json_string_value(v)))
+		return fail_got(c, path, NAME_EXPECTED, v);
+	free(*out);
+	*out = strdup(json_string_value(v));
+	return *out ? 0 : fail(c, NULL, "out of memory");
+}
+
+/* RFC 9110 token characters: what a header field name is made of. */
+static int is_token(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') ||
+		      strchr("!#$%&'*+-.^_`|~", ch)))
+			return 0;
+	}
+	return 1;
+}
+
+/* A header value or a User-Agent: CR or LF would let the file inject
+ * request lines; other controls (but tab) are no valid field content. */
+static int field_value_ok(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+static int get_url(struct ctx *c, const char *path, const json_t *v, char **out)
+{
+	static const char expected[] = "an http:// or https:// URL";
+	CURLU *u;
+	CURLUcode rc;
+	char *scheme = NULL, *host = NULL;
+	int bad_scheme = 0, rv = -1;
+
+	if (!json_is_string(v))
+		return fail_got(c, path, expected, v);
+	u = curl_url();
+	if (!u)
+		return fail(c, NULL, "out of memory");
+	/* Without CURLU_NON_SUPPORT_SCHEME, GUESS_SCHEME or DEFAULT_SCHEME:
+	 * a URL without a scheme is refused, not guessed. */
+	rc = curl_url_set(u, CURLUPART_URL, json_string_value(v),
+			  CURLU_NON_SUPPORT_SCHEME);
+	if (rc == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)
+		bad_scheme = 1;
+	if (rc != CURLUE_OK || bad_scheme || !scheme) {
+		char got[QUOTE_MAX + 16];
+
+		describe(v, got, sizeof(got));
+		if (rc != CURLUE_OK && !bad_scheme &&
+		    strncasecmp(json_string_value(v), "http", 4) == 0)
+			fail(c, path, "expected %s, got %s (%s)", expected, got,
+			     curl_url_strerror(rc));
+		else
+			fail(c, path, "expected %s, got %s", expected, got);
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !host ||
+	    !*host) {
+		fail_got(c, path, "an http:// or https:// URL with a host", v);
+		goto out;
+	}
+	free(*out);
+	*out = strdup(json_string_value(v));
+	rv = *out ? 0 : fail(c, NULL, "out of memory");
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rv;
+}
+
+static int push(char ***v, size_t *n, char *s)
+{
+	char **nv;
+
+	if (!s)
+		return -1;
+	nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv) {
+		free(s);
+		return -1;
+	}
+	*v = nv;
+	nv[(*n)++] = s;
+	return 0;
+}
+
+static int get_headers(struct ctx *c, const char *path, json_t *v,
+		       vsp_origin_cfg *o)
+{
+	const char *key;
+	json_t *val;
+	char p[256], q[QUOTE_MAX + 8];
+
+	if (!json_is_object(v))
+		return fail_got(c, path, "an object of header names to values",
+				v);
+	if (json_object_size(v) > VSP_MAX_HEADERS)
+		return fail(c, path, "expected at most %d headers, got %zu",
+			    VSP_MAX_HEADERS, json_object_size(v));
+	json_object_foreach(v, key, val)
+	{
+		size_t n;
+		char *line;
+
+		quote(key, q, sizeof(q));
+		snprintf(p, sizeof(p), "%s.%s", path, q);
+		if (!is_token(key))
+			return fail(c, path,
+				    "expected header names made of letters, "
+				    "digits and !#$%%&'*+-.^_`|~, got '%s'",
+				    q);
+		/* Two spellings of one name would send the header twice. */
+		for (size_t i = 0; i < o->n_headers; i++) {
+			size_t kl = strlen(key);
+
+			if (strncasecmp(o->headers[i], key, kl) == 0 &&
+			    o->headers[i][kl] == ':')
+				return fail(c, p,
+					    "header name given twice (names "
+					    "are case-insensitive)");
+		}
+		if (!json_is_string(val))
+			return fail_got(c, p, "a string", val);
+		if (!field_value_ok(json_string_value(val)))
+			return fail(c, p,
+				    "expected a header value without CR, LF "
+				    "or other control characters");
+		n = strlen(key) + json_string_length(val) + 3;
+		line = malloc(n);
+		if (line)
+			snprintf(line, n, "%s: %s", key,
+				 json_string_value(val));
+		if (push(&o->headers, &o->n_headers, line))
+			return fail(c, NULL, "out of memory");
+	}
+	return 0;
+}
+
+/* An address of a --resolve pin: IPv4, or IPv6 with or without brackets. */
+static int addr_ok(const char *s, size_t n)
+{
+	char buf[64];
+	unsigned char bin[16];
+
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return inet_pton(AF_INET, buf, bin) == 1 ||
+	       inet_pton(AF_INET6, buf, bin) == 1;
+}
+
+/* HOST:PORT:ADDR[,ADDR...], as curl's CURLOPT_RESOLVE takes it. Checked
+ * here so a typo is a load error, not a probe that quietly ignores it. */
+static int resolve_ok(const char *s)
+{
+	const char *c1 = strchr(s, ':'), *c2, *p;
+	long port = 0;
+
+	if (!c1 || c1 == s)
+		return 0;
+	for (p = s; p < c1; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		      *p == '_'))
+			return 0;
+	c2 = strchr(c1 + 1, ':');
+	if (!c2 || c2 == c1 + 1 || c2 - c1 > 6)
+		return 0;
+	for (p = c1 + 1; p < c2; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		port = port * 10 + (*p - '0');
+	}
+	if (port < 1 || port > 65535)
+		return 0;
+	p = c2 + 1;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+
+		if (!addr_ok(p, n))
+			return 0;
+		if (!p[n])
+			return 1;
+		p += n + 1;
+	}
+}
+
+static int get_resolve(struct ctx *c, const char *path, json_t *v,
+		       vsp_origin_cfg *o)
+{
+	size_t i;
+	json_t *e;
+	char p[256];
+
+	if (!json_is_array(v))
+		return fail_got(c, path,
+				"an array of HOST:PORT:ADDRESS strings", v);
+	if (json_array_size(v) > VSP_MAX_HEADERS)
+		return fail(c, path, "expected at most %d pins, got %zu",
+			    VSP_MAX_HEADERS, json_array_size(v));
+	json_array_foreach(v, i, e)
+	{
+		snprintf(p, sizeof(p), "%s[%zu]", path, i);
+		if (!json_is_string(e) || !resolve_ok(json_string_value(e)))
+			return fail_got(c, p,
+					"HOST:PORT:ADDRESS with a port from 1 "
+					"to 65535 and an IP address",
+					e);
+		if (push(&o->resolve, &o->n_resolve,
+			 strdup(json_string_value(e))))
+			return fail(c, NULL, "out of memory");
+	}
+	return 0;
+}
+
+static const char *const origin_keys[] = { "name",    "url",	"headers",
+					   "resolve", "cacert", "insecure",
+					   NULL };
+
+static int get_origin(struct ctx *c, size_t idx, json_t *v, vsp_probe_cfg *cfg)
+{
+	char path[64], p[128];
+	vsp_origin_cfg *o;
+	json_t *f;
+
+	snprintf(path, sizeof(path), "origins[%zu]", idx);
+	if (!json_is_object(v))
+		return fail_got(c, path, "an object with name and url", v);
+	if (check_keys(c, path, v, origin_keys,
+		       "name, url, headers, resolve, cacert, insecure"))
+		return -1;
+	snprintf(p, sizeof(p), "%s.name", path);
+	f = json_object_get(v, "name");
+	if (!f)
+		return fail(c, p, "missing (expected " NAME_EXPECTED ")");
+	if (!json_is_string(f) || !vsp_config_name_ok(json_string_value(f)))
+		return fail_got(c, p, NAME_EXPECTED, f);
+	for (size_t i = 0; i < cfg->n_origins; i++)
+		if (strcmp(cfg->origins[i].name, json_string_value(f)) == 0)
+			return fail(c, p,
+				    "expected a name no other origin has, "
+				    "got '%s' (origins[%zu] has it)",
+				    json_string_value(f), i);
+	snprintf(p, sizeof(p), "%s.url", path);
+	if (!json_object_get(v, "url"))
+		return fail(c, p,
+			    "missing (expected an http:// or https:// URL)");
+	/* Validated before the origin exists so a failed one leaves cfg as
+	 * it was. */
+	{
+		char *url = NULL;
+
+		if (get_url(c, p, json_object_get(v, "url"), &url))
+			return -1;
+		if (vsp_probe_cfg_add_origin(cfg, json_string_value(f), url)) {
+			free(url);
+			return fail(c, NULL, "out of memory");
+		}
+		free(url);
+	}
+	o = &cfg->origins[cfg->n_origins - 1];
+	if ((f = json_object_get(v, "headers"))) {
+		snprintf(p, sizeof(p), "%s.headers", path);
+		if (get_headers(c, p, f, o))
+			return -1;
+	}
+	if ((f = json_object_get(v, "resolve"))) {
+		snprintf(p, sizeof(p), "%s.resolve", path);
+		if (get_resolve(c, p, f, o))
+			return -1;
+	}
+	if ((f = json_object_get(v, "cacert"))) {
+		snprintf(p, sizeof(p), "%s.cacert", path);
+		if (!json_is_string(f) || !*json_string_value(f))
+			return fail_got(c, p,
+					"the path of a CA certificate file", f);
+		/* Caught here, a missing CA file is a bad probe file (exit 3)
+		 * instead of a TLS failure blamed on the origin. */
+		if (access(json_string_value(f), R_OK) != 0)
+			return fail(c, p,
+				    "expected a readable CA certificate file, "
+				    "got '%s' (%s)",
+				    json_string_value(f), strerror(errno));
+		if (!(o->cacert = strdup(json_string_value(f))))
+			return fail(c, NULL, "out of memory");
+	}
+	if ((f = json_object_get(v, "insecure"))) {
+		snprintf(p, sizeof(p), "%s.insecure", path);
+		if (!json_is_boolean(f))
+			return fail_got(c, p, "true or false", f);
+		o->insecure = json_is_true(f);
+	}
+	return 0;
+}
+
+/* A whole number in [min, max]; reals are refused (5.5 frames). */
+static int get_int(struct ctx *c, const char *path, const json_t *v, long min,
+		   long max, int *out)
+{
+	char exp[96];
+
+	snprintf(exp, sizeof(exp), "a whole number from %ld to %ld", min, max);
+	if (!json_is_integer(v) || json_integer_value(v) < min ||
+	    json_integer_value(v) > max)
+		return fail_got(c, path, exp, v);
+	*out = (int)json_integer_value(v);
+	return 0;
+}
+
+static int get_seconds(struct ctx *c, const char *path, const json_t *v,
+		       double min, double max, double *out)
+{
+	char exp[96];
+	double d;
+
+	snprintf(exp, sizeof(exp), "a number of seconds from %g to %g", min,
+		 max);
+	if (!json_is_number(v))
+		return fail_got(c, path, exp, v);
+	d = json_number_value(v);
+	if (!(d >= min && d <= max))
+		return fail_got(c, path, exp, v);
+	*out = d;
+	return 0;
+}
+
+static int get_renditions(struct ctx *c, const json_t *v, vsp_probe_cfg *cfg)
+{
+	char exp[128];
+
+	snprintf(exp, sizeof(exp),
+		 "\"all\", \"lowest\", \"highest\" or a whole number from 1 "
+		 "to %d",
+		 VSP_MAX_RENDITIONS);
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 1 ||
+		    json_integer_value(v) > VSP_MAX_RENDITIONS)
+			return fail_got(c, "renditions", exp, v);
+		cfg->pick = VSP_PICK_COUNT;
+		cfg->pick_count = (int)json_integer_value(v);
+		return 0;
+	}
+	/* Strings take the words only: "3" as a string is a quoting slip
+	 * that the command line cannot make, so it is refused here. */
+	if (!json_is_string(v) ||
+	    (strcmp(json_string_value(v), "all") != 0 &&
+	     strcmp(json_string_value(v), "lowest") != 0 &&
+	     strcmp(json_string_value(v), "highest") != 0) ||
+	    vsp_pick_parse(json_string_value(v), &cfg->pick, &cfg->pick_count))
+		return fail_got(c, "renditions", exp, v);
+	return 0;
+}
+
+/* "probes/news.json" -> "news"; NULL when it makes no valid name. */
+static char *name_from_label(const char *label)
+{
+	const char *base = strrchr(label, '/');
+	size_t n;
+	char *out;
+
+	base = base ? base + 1 : label;
+	n = strlen(base);
+	if (n > 5 && strcmp(base + n - 5, ".json") == 0)
+		n -= 5;
+	out = strndup(base, n);
+	if (out && !vsp_config_name_ok(out)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static const char *const top_keys[] = {
+	"name",	      "origins",     "renditions", "frames", "timeout_s",
+	"interval_s", "min_healthy", "user_agent", NULL
+};
+
+static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
+{
+	json_t *v, *e;
+	size_t i;
+	char exp[64];
+
+	if (!json_is_object(root))
+		return fail_got(c, NULL, "a JSON object at the top level",
+				root);
+	if (check_keys(c, NULL, root, top_keys,
+		       "name, origins, renditions, frames, timeout_s, "
+		       "interval_s, min_healthy, user_agent"))
+		return -1;
+	if ((v = json_object_get(root, "name"))) {
+		if (get_name(c, "name", v, &cfg->name))
+			return -1;
+	} else if (c->label && strcmp(c->label, "<probe>") != 0) {
+		cfg->name = name_from_label(c->label);
+		if (!cfg->name)
+			return fail(c, "name",
+				    "missing, and the file name is no valid "
+				    "name (expected " NAME_EXPECTED ")");
+	} else {
+		return fail(c, "name", "missing (expected " NAME_EXPECTED ")");
+	}
+
+	snprintf(exp, sizeof(exp), "an array of 1 to %d origins",
+		 VSP_MAX_ORIGINS);
+	v = json_object_get(root, "origins");
+	if (!v)
+		return fail(c, "origins", "missing (expected %s)", exp);
+	if (!json_is_array(v) || json_array_size(v) < 1 ||
+	    json_array_size(v) > VSP_MAX_ORIGINS) {
+		if (json_is_array(v))
+			return fail(c, "origins", "expected %s, got %zu", exp,
+				    json_array_size(v));
+		return fail_got(c, "origins", exp, v);
+	}
+	json_array_foreach(v, i, e)
+	{
+		if (get_origin(c, i, e, cfg))
+			return -1;
+	}
+
+	if ((v = json_object_get(root, "renditions")) &&
+	    get_renditions(c, v, cfg))
+		return -1;
+	if ((v = json_object_get(root, "frames")) &&
+	    get_int(c, "frames", v, 1, VSP_MAX_FRAMES, &cfg->frames))
+		return -1;
+	if ((v = json_object_get(root, "timeout_s")) &&
+	    get_seconds(c, "timeout_s", v, TIMEOUT_MIN_S, TIMEOUT_MAX_S,
+			&cfg->timeout_s))
+		return -1;
+	if ((v = json_object_get(root, "interval_s")) &&
+	    get_seconds(c, "interval_s", v, INTERVAL_MIN_S, INTERVAL_MAX_S,
+			&cfg->interval_s))
+		return -1;
+	if ((v = json_object_get(root, "min_healthy"))) {
+		char mh[96];
+
+		snprintf(mh, sizeof(mh),
+			 "a whole number from 1 to %zu (the number of origins)",
+			 cfg->n_origins);
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > (json_int_t)cfg->n_origins)
+			return fail_got(c, "min_healthy", mh, v);
+		cfg->min_healthy = (int)json_integer_value(v);
+	}
+	if ((v = json_object_get(root, "user_agent"))) {
+		if (!json_is_string(v) || !*json_string_value(v) ||
+		    json_string_length(v) > UA_MAX ||
+		    !field_value_ok(json_string_value(v)))
+			return fail_got(c, "user_agent",
+					"a string of 1 to 512 characters "
+					"without CR, LF or other control "
+					"characters",
+					v);
+		if (!(cfg->user_agent = strdup(json_string_value(v))))
+			return fail(c, NULL, "out of memory");
+	}
+	return 0;
+}
+
+int vsp_config_load_json(const char *text, size_t len, const char *label,
+			 vsp_probe_cfg *cfg, char *err, size_t errlen)
+{
+	struct ctx c = { label ? label : "<probe>", err, errlen };
+	json_error_t je;
+	json_t *root;
+	int rv;
+
+	vsp_probe_cfg_init(cfg);
+	if (errlen)
+		err[0] = '\0';
+	if (len > (size_t)VSP_PROBE_FILE_MAX_BYTES)
+		return fail(
+			&c, NULL,
+			"%zu bytes, more than the %ld a probe file may have",
+			len, VSP_PROBE_FILE_MAX_BYTES);
+	/* Duplicate keys are refused: with two "url"s, which one is probed
+	 * would depend on the parser. */
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		return fail(&c, NULL, "line %d, column %d: %s", je.line,
+			    je.column, je.text);
+	rv = load(&c, root, cfg);
+	json_decref(root);
+	return rv;
+}
+
+int vsp_config_load_file(const char *path, vsp_probe_cfg *cfg, char *err,
+			 size_t errlen)
+{
+	struct ctx c = { path, err, errlen };
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	ssize_t n;
+	int fd, rv = -1;
+
+	vsp_probe_cfg_init(cfg);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(&c, NULL, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		fail(&c, NULL, "not a regular file");
+		goto out;
+	}
+	if (st.st_size > VSP_PROBE_FILE_MAX_BYTES) {
+		fail(&c, NULL,
+		     "%lld bytes, more than the %ld a probe file may "
+		     "have",
+		     (long long)st.st_size, VSP_PROBE_FILE_MAX_BYTES);
+		goto out;
+	}
+	/* One byte more than the cap: a file that grew since fstat() is
+	 * still caught. */
+	buf = malloc((size_t)VSP_PROBE_FILE_MAX_BYTES + 1);
+	if (!buf) {
+		fail(&c, NULL, "out of memory");
+		goto out;
+	}
+	while (len <= (size_t)VSP_PROBE_FILE_MAX_BYTES) {
+		n = read(fd, buf + len,
+			 (size_t)VSP_PROBE_FILE_MAX_BYTES + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fail(&c, NULL, "cannot read: %s", strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	rv = vsp_config_load_json(buf, len, path, cfg, err, errlen);
+out:
+	free(buf);
+	close(fd);
+	return rv;
+}
+
+void vsp_probe_set_clear(vsp_probe_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++) {
+		vsp_probe_cfg_clear(&set->probes[i]);
+		free(set->paths[i]);
+	}
+	free(set->probes);
+	free(set->paths);
+	memset(set, 0, sizeof(*set));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), n = dl + strlen(name) + 2;
+	char *p = malloc(n);
+
+	if (p)
+		snprintf(p, n, "%s%s%s", dir,
+			 dl && dir[dl - 1] == '/' ? "" : "/", name);
+	return p;
+}
+
+int vsp_config_load_dir(const char *dir, vsp_probe_set *set, char *err,
+			size_t errlen)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rv = -1;
+
+	memset(set, 0, sizeof(*set));
+	d = opendir(dir);
+	if (!d) {
+		snprintf(err, errlen, "probe folder %s: %s", dir,
+			 strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		char *path;
+		struct stat st;
+
+		/* Hidden files are editors' swap and backup files. */
+		if (de->d_name[0] == '.' || l <= 5 ||
+		    strcmp(de->d_name + l - 5, ".json") != 0)
+			continue;
+		path = join(dir, de->d_name);
+		if (!path)
+			goto oom;
+		/* stat, not d_type: a symlinked probe file is a file. */
+		if (stat(path, &st) != 0 || S_ISDIR(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		if (n == VSP_MAX_PROBES) {
+			free(path);
+			snprintf(err, errlen,
+				 "probe folder %s: more than %d probe files",
+				 dir, VSP_MAX_PROBES);
+			goto out;
+		}
+		if (n == cap) {
+			char **nn;
+
+			cap = cap ? cap * 2 : 16;
+			nn = realloc(names, cap * sizeof(*nn));
+			if (!nn) {
+				free(path);
+				goto oom;
+			}
+			names = nn;
+		}
+		names[n++] = path;
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	set->probes = calloc(n ? n : 1, sizeof(*set->probes));
+	set->paths = calloc(n ? n : 1, sizeof(*set->paths));
+	if (!set->probes || !set->paths)
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
+		vsp_probe_cfg *cfg = &set->probes[i];
+
+		set->paths[i] = names[i];
+		names[i] = NULL;
+		set->n = i + 1;
+		if (vsp_config_load_file(set->paths[i], cfg, err, errlen))
+			goto out;
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(set->probes[k].name, cfg->name) == 0) {
+				snprintf(err, errlen,
+					 "%s: name: probe name '%s' is already "
+					 "used by %s",
+					 set->paths[i], cfg->name,
+					 set->paths[k]);
+				goto out;
+			}
+	}
+	rv = 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "probe folder %s: out of memory", dir);
+out:
+	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (rv)
+		vsp_probe_set_clear(set);
+	return rv;
+}

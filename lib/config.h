@@ -1,0 +1,56 @@
+/*
+ * config.h - probe definitions (probes/NAME.json, DESIGN.md "Probe
+ * definition"): defaults, then the file laid over them, then validation.
+ *
+ * Unknown keys are errors at every level: a typo must not silently disable a
+ * check. Every message names the file, the key as a JSON path
+ * (origins[1].url, indexes from 0) and what was expected, e.g.
+ * "probes/news.json: origins[1].url: expected an http:// or https:// URL,
+ * got 'ftp://x'". Never prints, never exits.
+ */
+#ifndef VSP_CONFIG_H
+#define VSP_CONFIG_H
+
+#include <stddef.h>
+
+#include "probe.h"
+
+/*
+ * Loads and validates one probe file into cfg (initialised here with
+ * vsp_probe_cfg_init(); the caller clears it with vsp_probe_cfg_clear() in
+ * every case). "name" is optional: it defaults to the file's base name
+ * without ".json". Returns 0, or -1 with the message in err.
+ */
+int vsp_config_load_file(const char *path, vsp_probe_cfg *cfg, char *err,
+			 size_t errlen);
+
+/*
+ * The same from a buffer (fuzzing, tests). label names the source in
+ * messages and gives the default name as a path would (may be NULL:
+ * "<probe>", and then "name" is required).
+ */
+int vsp_config_load_json(const char *text, size_t len, const char *label,
+			 vsp_probe_cfg *cfg, char *err, size_t errlen);
+
+/* Every probe file of a folder. */
+typedef struct vsp_probe_set {
+	vsp_probe_cfg *probes;
+	char **paths; /* the file each probe came from */
+	size_t n;
+} vsp_probe_set;
+
+/*
+ * Loads DIR/ *.json (not hidden files, not subfolders: probes/examples/ is
+ * never run), sorted by file name, all validated before the caller runs
+ * any; two files defining the same probe name are an error. On error
+ * nothing is kept. Free with vsp_probe_set_clear() in every case.
+ */
+int vsp_config_load_dir(const char *dir, vsp_probe_set *set, char *err,
+			size_t errlen);
+void vsp_probe_set_clear(vsp_probe_set *set);
+
+/* 1 when s is a valid probe or origin name: 1..VSP_MAX_NAME characters
+ * of [A-Za-z0-9._-], not starting with '.' (names become file names). */
+int vsp_config_name_ok(const char *s);
+
+#endif

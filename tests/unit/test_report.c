@@ -1,0 +1,232 @@
+/*
+ * test_report.c - `prober report`'s figures on a fixture of record files
+ * (tests/fixtures/report/) whose availability, time to first frame and
+ * outage windows are worked out by hand:
+ *
+ * probe "news", checks every minute 10:00..10:09 UTC on 2026-01-01;
+ *   cdn-a fails at 10:03, 10:04; cdn-b at 10:04, 10:05, 10:08, 10:09;
+ *   so the stream fails (no origin plays) at 10:04 only.
+ * probe "sports", one passing check on 2026-01-02.
+ * One damaged line; two records appended out of order; a file that is no
+ * record file. Runs from the repository root.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report.h"
+
+#define FIXTURE "tests/fixtures/report"
+
+static double T(const char *iso)
+{
+	double t = 0;
+
+	assert_int_equal(vsp_time_parse(iso, &t), 0);
+	return t;
+}
+
+static void test_parsers(void **state)
+{
+	double v;
+
+	(void)state;
+	assert_int_equal(vsp_duration_parse("30m", &v), 0);
+	assert_true(v == 1800);
+	assert_int_equal(vsp_duration_parse("24h", &v), 0);
+	assert_true(v == 86400);
+	assert_int_equal(vsp_duration_parse("7d", &v), 0);
+	assert_true(v == 7 * 86400);
+	assert_int_equal(vsp_duration_parse("90", &v), 0);
+	assert_true(v == 90);
+	assert_int_equal(vsp_duration_parse("1.5h", &v), 0);
+	assert_true(v == 5400);
+	assert_int_equal(vsp_duration_parse("0m", &v), -1);
+	assert_int_equal(vsp_duration_parse("-1h", &v), -1);
+	assert_int_equal(vsp_duration_parse("5x", &v), -1);
+	assert_int_equal(vsp_duration_parse("5hh", &v), -1);
+	assert_int_equal(vsp_duration_parse("", &v), -1);
+	assert_int_equal(vsp_duration_parse("h", &v), -1);
+	assert_int_equal(vsp_duration_parse("100000d", &v), -1);
+
+	assert_int_equal(vsp_time_parse("1970-01-01T00:01:00Z", &v), 0);
+	assert_true(v == 60);
+	assert_int_equal(vsp_time_parse("2026-01-01T10:00:00.250Z", &v), 0);
+	assert_true(v == 1767261600.25);
+	assert_int_equal(vsp_time_parse("2026-01-01 10:00:00Z", &v), -1);
+	assert_int_equal(vsp_time_parse("2026-01-01T10:00:00", &v), -1);
+	assert_int_equal(vsp_time_parse("2026-13-01T10:00:00Z", &v), -1);
+	assert_int_equal(vsp_time_parse("2026-01-01T10:00:00.Z", &v), -1);
+	assert_int_equal(vsp_time_parse("2026-01-01T10:00:00Zx", &v), -1);
+}
+
+static void assert_outage(const vsp_outage *u, const char *start,
+			  const char *end, size_t checks, int ongoing,
+			  const char *reason)
+{
+	assert_true(u->start == T(start));
+	assert_true(u->end == T(end));
+	assert_int_equal(u->checks, checks);
+	assert_int_equal(u->ongoing, ongoing);
+	assert_string_equal(u->reason, reason);
+}
+
+static void test_fixture(void **state)
+{
+	vsp_report *r = NULL;
+	const vsp_report_probe *p;
+	const vsp_avail *a, *b;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(vsp_report_build(FIXTURE, T("2026-01-01T00:00:00Z"),
+					  T("2026-01-03T00:00:00Z"), NULL, &r,
+					  err, sizeof(err)),
+			 0);
+	assert_int_equal(r->files, 2);
+	assert_int_equal(r->records, 11);
+	assert_int_equal(r->bad_lines, 1);
+	assert_int_equal(r->n_probes, 2);
+
+	p = &r->probes[0];
+	assert_string_equal(p->name, "news");
+	assert_true(p->first == T("2026-01-01T10:00:00Z"));
+	assert_true(p->last == T("2026-01-01T10:09:00Z"));
+	assert_int_equal(p->stream.checks, 10);
+	assert_int_equal(p->stream.up, 9);
+	assert_int_equal(p->stream.warn, 4);
+	assert_int_equal(p->degraded, 4);
+	/* Best origin per check: 40 41 42 43 150 46 47 180 190. */
+	assert_int_equal(p->stream.n_ttff, 9);
+	assert_true(p->stream.ttff_p50 == 46);
+	assert_true(p->stream.ttff_p95 == 190);
+	assert_int_equal(p->stream.n_outages, 1);
+	assert_outage(&p->stream.outages[0], "2026-01-01T10:04:00Z",
+		      "2026-01-01T10:05:00Z", 1, 0, "origins_down");
+	assert_true(p->stream.down_s == 60);
+
+	assert_int_equal(p->n_origins, 2);
+	a = &p->origins[0];
+	b = &p->origins[1];
+	assert_string_equal(a->name, "cdn-a");
+	assert_int_equal(a->checks, 10);
+	assert_int_equal(a->up, 8);
+	/* 100 110 120 150 160 170 180 190: ranks 4 and 8. */
+	assert_true(a->ttff_p50 == 150);
+	assert_true(a->ttff_p95 == 190);
+	assert_int_equal(a->n_outages, 1);
+	assert_outage(&a->outages[0], "2026-01-01T10:03:00Z",
+		      "2026-01-01T10:05:00Z", 2, 0, "connect");
+	assert_string_equal(a->outages[0].message, "manifest: cdn-a refused");
+
+	assert_string_equal(b->name, "cdn-b");
+	assert_int_equal(b->checks, 10);
+	assert_int_equal(b->up, 6);
+	/* 40 41 42 43 46 47: ranks 3 and 6. */
+	assert_true(b->ttff_p50 == 42);
+	assert_true(b->ttff_p95 == 47);
+	assert_int_equal(b->n_outages, 2);
+	assert_outage(&b->outages[0], "2026-01-01T10:04:00Z",
+		      "2026-01-01T10:06:00Z", 2, 0, "http_status");
+	/* Still failing at the last check: ongoing, ends there. */
+	assert_outage(&b->outages[1], "2026-01-01T10:08:00Z",
+		      "2026-01-01T10:09:00Z", 2, 1, "http_status");
+	assert_true(b->down_s == 180);
+
+	p = &r->probes[1];
+	assert_string_equal(p->name, "sports");
+	assert_int_equal(p->stream.checks, 1);
+	assert_int_equal(p->stream.up, 1);
+	assert_true(p->stream.ttff_p50 == 75.5);
+	assert_int_equal(p->stream.n_outages, 0);
+	vsp_report_free(r);
+}
+
+static void test_window_and_filter(void **state)
+{
+	vsp_report *r = NULL;
+	char err[512];
+	json_t *j;
+
+	(void)state;
+	/* From 10:05: cdn-b's first outage is then seen from its second
+	 * check, the stream never fails, and the 01-02 file is out. */
+	assert_int_equal(vsp_report_build(FIXTURE, T("2026-01-01T10:05:00Z"),
+					  T("2026-01-01T23:59:59Z"), NULL, &r,
+					  err, sizeof(err)),
+			 0);
+	assert_int_equal(r->files, 1);
+	assert_int_equal(r->n_probes, 1);
+	assert_int_equal(r->probes[0].stream.checks, 5);
+	assert_int_equal(r->probes[0].stream.up, 5);
+	assert_int_equal(r->probes[0].stream.n_outages, 0);
+	assert_int_equal(r->probes[0].origins[1].n_outages, 2);
+	assert_outage(&r->probes[0].origins[1].outages[0],
+		      "2026-01-01T10:05:00Z", "2026-01-01T10:06:00Z", 1, 0,
+		      "http_status");
+	vsp_report_free(r);
+
+	assert_int_equal(vsp_report_build(FIXTURE, T("2026-01-01T00:00:00Z"),
+					  T("2026-01-03T00:00:00Z"), "sports",
+					  &r, err, sizeof(err)),
+			 0);
+	assert_int_equal(r->n_probes, 1);
+	assert_string_equal(r->probes[0].name, "sports");
+	j = vsp_report_json(r);
+	assert_non_null(j);
+	assert_true(json_real_value(json_object_get(
+			    json_array_get(json_object_get(j, "probes"), 0),
+			    "availability_pct")) == 100.0);
+	json_decref(j);
+	vsp_report_free(r);
+
+	assert_int_equal(vsp_report_build("tests/fixtures/nonexistent", 0, 1,
+					  NULL, &r, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "results folder tests/fixtures/nonexistent: "
+				 "No such file or directory");
+}
+
+static void test_json(void **state)
+{
+	vsp_report *r = NULL;
+	char err[512];
+	json_t *j, *news, *outage;
+
+	(void)state;
+	assert_int_equal(vsp_report_build(FIXTURE, T("2026-01-01T00:00:00Z"),
+					  T("2026-01-03T00:00:00Z"), NULL, &r,
+					  err, sizeof(err)),
+			 0);
+	j = vsp_report_json(r);
+	news = json_array_get(json_object_get(j, "probes"), 0);
+	assert_string_equal(json_string_value(json_object_get(news, "probe")),
+			    "news");
+	assert_true(json_real_value(json_object_get(news, "availability_pct")) ==
+		    90.0);
+	outage = json_array_get(json_object_get(news, "outages"), 0);
+	assert_string_equal(json_string_value(json_object_get(outage, "start")),
+			    "2026-01-01T10:04:00.000Z");
+	assert_true(json_real_value(json_object_get(outage, "duration_s")) ==
+		    60.0);
+	json_decref(j);
+	vsp_report_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parsers),
+		cmocka_unit_test(test_fixture),
+		cmocka_unit_test(test_window_and_filter),
+		cmocka_unit_test(test_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
