@@ -12,6 +12,10 @@ enum { EXIT_PASS = 0, EXIT_WARN = 1, EXIT_FAIL = 2, EXIT_UNKNOWN = 3 };
 
 int cmd_check(int argc, char **argv);
 int cmd_manifest(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+/* The monitoring plugin; also main() when started as check_video_stream. */
+int cmd_nagios(int argc, char **argv);
 
 /* The human table of `prober check`. */
 void render_table(FILE *out, const vsp_stream_result *s, int verbose);

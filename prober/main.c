@@ -20,6 +20,9 @@ static const struct {
 } commands[] = {
 	{ "check", cmd_check, "probe one stream on each of its origins" },
 	{ "manifest", cmd_manifest, "show what prober sees in a playlist" },
+	{ "run", cmd_run, "check every due probe of probes/, append records" },
+	{ "report", cmd_report, "availability and outages from the records" },
+	{ "nagios", cmd_nagios, "Nagios/Icinga plugin (also as check_video_stream)" },
 };
 
 static void usage(FILE *out)
@@ -80,10 +83,30 @@ int strv_push(char ***v, size_t *n, const char *s)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Starts the libraries a subcommand needs, runs it, stops them. */
+static int run_command(int (*fn)(int, char **), int argc, char **argv)
 {
 	int rc;
 
+	if (vsp_http_global_init() != 0) {
+		fprintf(stderr, "prober: libcurl failed to start\n");
+		return EXIT_UNKNOWN;
+	}
+	vsp_decode_global_init(getenv("PROBER_DEBUG") != NULL);
+	rc = fn(argc, argv);
+	vsp_http_global_cleanup();
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
+
+	/* Installed as a link named check_video_stream: the plugin, with the
+	 * plugin's own argv. */
+	base = base ? base + 1 : (argc > 0 ? argv[0] : "");
+	if (strcmp(base, "check_video_stream") == 0)
+		return run_command(cmd_nagios, argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_UNKNOWN;
@@ -99,14 +122,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
-		if (vsp_http_global_init() != 0) {
-			fprintf(stderr, "prober: libcurl failed to start\n");
-			return EXIT_UNKNOWN;
-		}
-		vsp_decode_global_init(getenv("PROBER_DEBUG") != NULL);
-		rc = commands[i].fn(argc - 1, argv + 1);
-		vsp_http_global_cleanup();
-		return rc;
+		return run_command(commands[i].fn, argc - 1, argv + 1);
 	}
 	fprintf(stderr, "prober: unknown command '%s'\n", argv[1]);
 	usage(stderr);

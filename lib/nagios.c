@@ -1,0 +1,1053 @@
+/*
+ * nagios.c - ranges, perfdata and the plugin output of a result tree, by the
+ * Monitoring Plugins Development Guidelines.
+ *
+ * Builds strings only: it never prints, never exits and never looks at the
+ * clock. What the consumers accept decides the details: Icinga 2 (2.13)
+ * ignores a perfdata value of U or with a decimal comma and drops unknown
+ * units, and Nagios takes a '|' anywhere in the output as the start of
+ * perfdata, so numbers always use a point, metrics without a value are left
+ * out, and every '|' in a message is replaced.
+ */
+#include "nagios.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- states ---- */
+
+const char *vsp_nagios_state_name(vsp_nagios_state s)
+{
+	switch (s) {
+	case VSP_NAGIOS_OK:
+		return "OK";
+	case VSP_NAGIOS_WARNING:
+		return "WARNING";
+	case VSP_NAGIOS_CRITICAL:
+		return "CRITICAL";
+	default:
+		return "UNKNOWN";
+	}
+}
+
+/* Severity rank: the numeric exit status puts UNKNOWN (3) above CRITICAL
+ * (2), which is not what an operator means by "worse". */
+static int severity(vsp_nagios_state s)
+{
+	switch (s) {
+	case VSP_NAGIOS_OK:
+		return 0;
+	case VSP_NAGIOS_WARNING:
+		return 2;
+	case VSP_NAGIOS_CRITICAL:
+		return 3;
+	default:
+		return 1;
+	}
+}
+
+vsp_nagios_state vsp_nagios_worst(vsp_nagios_state a, vsp_nagios_state b)
+{
+	return severity(a) >= severity(b) ? a : b;
+}
+
+int vsp_nagios_state_parse(const char *s, vsp_nagios_state *out)
+{
+	static const struct {
+		const char *name;
+		vsp_nagios_state state;
+	} names[] = {
+		{ "ok", VSP_NAGIOS_OK },
+		{ "0", VSP_NAGIOS_OK },
+		{ "warning", VSP_NAGIOS_WARNING },
+		{ "1", VSP_NAGIOS_WARNING },
+		{ "critical", VSP_NAGIOS_CRITICAL },
+		{ "2", VSP_NAGIOS_CRITICAL },
+		{ "unknown", VSP_NAGIOS_UNKNOWN },
+		{ "3", VSP_NAGIOS_UNKNOWN },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcasecmp(s, names[i].name) == 0) {
+			*out = names[i].state;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+vsp_nagios_state vsp_nagios_from_status(vsp_status s)
+{
+	switch (s) {
+	case VSP_PASS:
+		return VSP_NAGIOS_OK;
+	case VSP_WARN:
+		return VSP_NAGIOS_WARNING;
+	default:
+		return VSP_NAGIOS_CRITICAL;
+	}
+}
+
+/* ---- numbers ---- */
+
+/*
+ * A finite number in the guidelines' class [-0-9.]: fixed point, at most
+ * `decimals` digits after the point, trailing zeros dropped. Whatever
+ * LC_NUMERIC says, the separator written is a point.
+ */
+static int fmt_num(double v, int decimals, char *buf, size_t len)
+{
+	char tmp[400];
+	char *dot = NULL;
+	int n;
+
+	if (v == 0)
+		v = 0; /* no "-0" */
+	n = snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return snprintf(buf, len, "0");
+	for (char *p = tmp; *p; p++) {
+		if ((*p < '0' || *p > '9') && *p != '-') {
+			*p = '.';
+			dot = p;
+		}
+	}
+	if (dot) {
+		char *e = tmp + strlen(tmp) - 1;
+
+		while (e > dot && *e == '0')
+			*e-- = '\0';
+		if (e == dot)
+			*e = '\0';
+	}
+	if (strcmp(tmp, "-0") == 0)
+		return snprintf(buf, len, "0");
+	return snprintf(buf, len, "%s", tmp);
+}
+
+/* ---- ranges ---- */
+
+/* One endpoint: an optional sign, digits, at most one point, nothing else.
+ * strtod alone would also take "inf", "nan", hex and exponents, none of
+ * which the guidelines allow. */
+static int parse_endpoint(const char *whole, const char *what, const char *s,
+			  size_t n, double *out, char *err, size_t errlen)
+{
+	char num[64];
+	size_t digits = 0, points = 0;
+	char *end;
+	double v;
+
+	if (n == 0) {
+		snprintf(err, errlen, "range '%s': %s is empty", whole, what);
+		return -1;
+	}
+	if (n >= sizeof(num)) {
+		snprintf(err, errlen, "range '%s': %s is too long", whole,
+			 what);
+		return -1;
+	}
+	memcpy(num, s, n);
+	num[n] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		char c = num[i];
+
+		if (c >= '0' && c <= '9') {
+			digits++;
+		} else if (c == '.') {
+			points++;
+		} else if ((c == '-' || c == '+') && i == 0) {
+			continue;
+		} else if (c == ',') {
+			snprintf(err, errlen,
+				 "range '%s': %s '%s' has a decimal comma; "
+				 "write a point, as in 1.5",
+				 whole, what, num);
+			return -1;
+		} else {
+			snprintf(err, errlen,
+				 "range '%s': %s '%s' is not a number", whole,
+				 what, num);
+			return -1;
+		}
+	}
+	if (digits == 0 || points > 1) {
+		snprintf(err, errlen, "range '%s': %s '%s' is not a number",
+			 whole, what, num);
+		return -1;
+	}
+	errno = 0;
+	v = strtod(num, &end);
+	if (errno || *end || !(fabs(v) <= VSP_RANGE_MAX)) {
+		snprintf(err, errlen,
+			 "range '%s': %s '%s' is out of range (at most %g)",
+			 whole, what, num, VSP_RANGE_MAX);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int vsp_range_parse(const char *s, vsp_range *r, char *err, size_t errlen)
+{
+	const char *p = s, *colon;
+	vsp_range out = { 0, 0, 0 };
+
+	if (!s || !*s) {
+		snprintf(
+			err, errlen,
+			"empty range: expected 10, 10:, ~:10, 10:20 or @10:20");
+		return -1;
+	}
+	if (*p == '@') {
+		out.inside = 1;
+		p++;
+		if (!*p) {
+			snprintf(err, errlen,
+				 "range '%s': nothing after '@', as in @10:20",
+				 s);
+			return -1;
+		}
+	}
+	colon = strchr(p, ':');
+	if (colon && strchr(colon + 1, ':')) {
+		snprintf(err, errlen, "range '%s': more than one ':'", s);
+		return -1;
+	}
+	if (!colon) {
+		/* "END": start 0 and the colon are implied. */
+		if (strcmp(p, "~") == 0) {
+			snprintf(err, errlen,
+				 "range '%s': '~' (negative infinity) is a "
+				 "start and needs a ':' after it, as in ~:10",
+				 s);
+			return -1;
+		}
+		if (parse_endpoint(s, "end", p, strlen(p), &out.end, err,
+				   errlen))
+			return -1;
+		out.start = 0;
+	} else {
+		size_t sn = (size_t)(colon - p);
+
+		if (sn == 0) {
+			snprintf(err, errlen,
+				 "range '%s': no start before ':'; write 0:%s "
+				 "or ~:%s",
+				 s, colon + 1, colon + 1);
+			return -1;
+		}
+		if (sn == 1 && *p == '~')
+			out.start = -INFINITY;
+		else if (parse_endpoint(s, "start", p, sn, &out.start, err,
+					errlen))
+			return -1;
+		if (colon[1] == '\0')
+			out.end = INFINITY;
+		else if (strcmp(colon + 1, "~") == 0) {
+			snprintf(err, errlen,
+				 "range '%s': '~' is only a start; leave the "
+				 "end out for infinity, as in 10:",
+				 s);
+			return -1;
+		} else if (parse_endpoint(s, "end", colon + 1,
+					  strlen(colon + 1), &out.end, err,
+					  errlen))
+			return -1;
+	}
+	if (out.start > out.end) {
+		char a[64], b[64];
+
+		fmt_num(out.start, 6, a, sizeof(a));
+		fmt_num(out.end, 6, b, sizeof(b));
+		snprintf(err, errlen,
+			 "range '%s': start %s is greater than end %s", s, a,
+			 b);
+		return -1;
+	}
+	*r = out;
+	return 0;
+}
+
+int vsp_range_alert(const vsp_range *r, double value)
+{
+	int inside = value >= r->start && value <= r->end;
+
+	if (isnan(value))
+		return 1; /* a value we cannot compare is never "fine" */
+	return r->inside ? inside : !inside;
+}
+
+int vsp_range_format(const vsp_range *r, char *buf, size_t len)
+{
+	char a[64], b[64];
+	const char *at = r->inside ? "@" : "";
+
+	if (isinf(r->start))
+		snprintf(a, sizeof(a), "~");
+	else
+		fmt_num(r->start, 6, a, sizeof(a));
+	if (isinf(r->end))
+		return snprintf(buf, len, "%s%s:", at, a);
+	fmt_num(r->end, 6, b, sizeof(b));
+	if (r->start == 0)
+		return snprintf(buf, len, "%s%s", at, b);
+	return snprintf(buf, len, "%s%s:%s", at, a, b);
+}
+
+/* ---- perfdata ---- */
+
+static int valid_uom(const char *u)
+{
+	static const char *const uoms[] = { "",	  "s",	"ms", "us", "%", "B",
+					    "KB", "MB", "GB", "TB", "c" };
+
+	for (size_t i = 0; i < sizeof(uoms) / sizeof(uoms[0]); i++)
+		if (strcmp(u, uoms[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int label_plain(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' ||
+	       c == '/' || c == '-';
+}
+
+/* Characters no quoting makes safe in a label: '=' ends it for every
+ * parser, '|' would end perfdata, a control character the line. */
+static int label_replaced(unsigned char c)
+{
+	return c == '=' || c == '|' || c < 0x20 || c == 0x7f;
+}
+
+/* Appends to buf[*n..] within len, counting what would be needed. */
+static void put(char *buf, size_t len, size_t *n, const char *s, size_t k)
+{
+	if (*n < len) {
+		size_t room = len - *n - 1;
+		size_t c = k < room ? k : room;
+
+		memcpy(buf + *n, s, c);
+		buf[*n + c] = '\0';
+	}
+	*n += k;
+}
+
+int vsp_perf_format(const vsp_perf *p, char *buf, size_t len)
+{
+	const char *uom = p->uom ? p->uom : "";
+	const unsigned char *l =
+		(const unsigned char *)(p->label ? p->label : "");
+	char field[4][400];
+	int have[4] = { 0 };
+	int quote = 0, last = -1;
+	size_t n = 0;
+
+	if (!valid_uom(uom))
+		return -1;
+	if (len > 0)
+		buf[0] = '\0';
+	if (!*l)
+		quote = 1; /* '' rather than a bare '=' */
+	for (const unsigned char *c = l; *c; c++)
+		if (!label_plain(*c) && !label_replaced(*c))
+			quote = 1;
+	if (quote)
+		put(buf, len, &n, "'", 1);
+	for (const unsigned char *c = l; *c; c++) {
+		if (*c == '\'')
+			put(buf, len, &n, "''", 2);
+		else if (label_replaced(*c))
+			put(buf, len, &n, "_", 1);
+		else
+			put(buf, len, &n, (const char *)c, 1);
+	}
+	if (quote)
+		put(buf, len, &n, "'", 1);
+	put(buf, len, &n, "=", 1);
+	if (p->known && isfinite(p->value)) {
+		char v[400];
+		int k = fmt_num(p->value, 6, v, sizeof(v));
+
+		put(buf, len, &n, v, (size_t)k);
+		put(buf, len, &n, uom, strlen(uom));
+	} else {
+		put(buf, len, &n, "U", 1);
+	}
+	if (p->warn) {
+		vsp_range_format(p->warn, field[0], sizeof(field[0]));
+		have[0] = 1;
+	}
+	if (p->crit) {
+		vsp_range_format(p->crit, field[1], sizeof(field[1]));
+		have[1] = 1;
+	}
+	if (p->has_min && isfinite(p->min)) {
+		fmt_num(p->min, 6, field[2], sizeof(field[2]));
+		have[2] = 1;
+	}
+	if (p->has_max && isfinite(p->max)) {
+		fmt_num(p->max, 6, field[3], sizeof(field[3]));
+		have[3] = 1;
+	}
+	for (int i = 0; i < 4; i++)
+		if (have[i])
+			last = i;
+	/* Trailing empty fields are dropped, as the guidelines allow. */
+	for (int i = 0; i <= last; i++) {
+		put(buf, len, &n, ";", 1);
+		if (have[i])
+			put(buf, len, &n, field[i], strlen(field[i]));
+	}
+	return (int)n;
+}
+
+/* ---- a capped growing buffer ---- */
+
+typedef struct dbuf {
+	char *p;
+	size_t len, cap;
+	size_t max; /* bytes the text may reach */
+	int oom, full;
+} dbuf;
+
+static void db_add(dbuf *b, const char *s, size_t n)
+{
+	if (b->oom || b->full)
+		return;
+	if (b->len + n > b->max) {
+		b->full = 1;
+		return;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		char *np;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		np = realloc(b->p, cap);
+		if (!np) {
+			b->oom = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void db_printf(dbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void db_printf(dbuf *b, const char *fmt, ...)
+{
+	char tmp[2048];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(tmp))
+		n = (int)sizeof(tmp) - 1;
+	db_add(b, tmp, (size_t)n);
+}
+
+/* Text from the tree (names, URLs, messages) is the origin's: a '|' would
+ * start perfdata and a newline a new output line. */
+static void db_clean(dbuf *b, const char *s)
+{
+	char tmp[1024];
+	size_t k = 0;
+
+	if (!s)
+		return;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '|')
+			c = '/';
+		else if (c < 0x20 || c == 0x7f)
+			c = ' ';
+		tmp[k++] = (char)c;
+		if (k == sizeof(tmp)) {
+			db_add(b, tmp, k);
+			k = 0;
+		}
+	}
+	db_add(b, tmp, k);
+}
+
+/* ---- facts taken from the tree ---- */
+
+static const char *upper(vsp_status s)
+{
+	return vsp_nagios_state_name(vsp_nagios_from_status(s));
+}
+
+/* The playable rendition that showed a first frame soonest: its numbers are
+ * the origin's, as a player starts on the fastest rendition it can. */
+static const vsp_rendition_result *best_rendition(const vsp_origin_result *o)
+{
+	const vsp_rendition_result *best = NULL;
+
+	for (size_t i = 0; i < o->n_renditions; i++) {
+		const vsp_rendition_result *r = &o->renditions[i];
+
+		if (r->v.status == VSP_FAIL || !(r->ttff_ms > 0))
+			continue;
+		if (!best || r->ttff_ms < best->ttff_ms)
+			best = r;
+	}
+	return best;
+}
+
+/* The rendition whose verdict the origin reports. */
+static const vsp_rendition_result *blamed_rendition(const vsp_origin_result *o)
+{
+	for (size_t i = 0; i < o->n_renditions; i++) {
+		const vsp_rendition_result *r = &o->renditions[i];
+
+		if (r->v.status == o->v.status && r->v.reason == o->v.reason &&
+		    r->v.stage == o->v.stage)
+			return r;
+	}
+	for (size_t i = 0; i < o->n_renditions; i++)
+		if (o->renditions[i].v.status != VSP_PASS)
+			return &o->renditions[i];
+	return NULL;
+}
+
+static const vsp_http_step *stage_step(const vsp_origin_result *o,
+				       const vsp_rendition_result *r,
+				       vsp_stage stage)
+{
+	switch (stage) {
+	case VSP_STAGE_MANIFEST:
+		return &o->manifest;
+	case VSP_STAGE_PLAYLIST:
+		return r ? &r->playlist : NULL;
+	case VSP_STAGE_KEY:
+		return r ? &r->key : NULL;
+	case VSP_STAGE_INIT:
+		return r ? &r->init : NULL;
+	case VSP_STAGE_SEGMENT:
+		return r ? &r->segment : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* "segment HTTP 503", "manifest: connection failed": short enough for a
+ * pager; the full message with the URL is in the long output at -v. */
+static void verdict_short(const vsp_origin_result *o,
+			  const vsp_rendition_result *r, const vsp_verdict *v,
+			  char *buf, size_t len)
+{
+	const vsp_http_step *st = stage_step(o, r, v->stage);
+	const char *stage = vsp_stage_name(v->stage);
+
+	if (v->reason == VSP_R_HTTP_STATUS && st && st->http_status)
+		snprintf(buf, len, "%s HTTP %ld", *stage ? stage : "HTTP",
+			 st->http_status);
+	else if (*stage)
+		snprintf(buf, len, "%s: %s", stage, vsp_reason_text(v->reason));
+	else
+		snprintf(buf, len, "%s", vsp_reason_text(v->reason));
+}
+
+static void origin_short(const vsp_origin_result *o, char *buf, size_t len)
+{
+	const vsp_rendition_result *r = NULL;
+	char why[160];
+	size_t failed = 0;
+
+	if (o->v.stage != VSP_STAGE_MANIFEST)
+		r = blamed_rendition(o);
+	verdict_short(o, r, r ? &r->v : &o->v, why, sizeof(why));
+	for (size_t i = 0; i < o->n_renditions; i++)
+		if (o->renditions[i].v.status == VSP_FAIL)
+			failed++;
+	if (o->v.status == VSP_WARN && failed && r)
+		snprintf(buf, len, "%zu of %zu renditions fail (%s %s)", failed,
+			 o->n_renditions, r->name ? r->name : "?", why);
+	else if (o->v.status == VSP_WARN && r && o->n_renditions > 1)
+		snprintf(buf, len, "%s %s", r->name ? r->name : "?", why);
+	else
+		snprintf(buf, len, "%s", why);
+}
+
+/* ---- thresholds ---- */
+
+/* The threshold state of one origin: CRITICAL outside -c, WARNING outside
+ * -w, OK otherwise (also when it has no first frame: its failure is
+ * already in the verdict). */
+static vsp_nagios_state origin_threshold(const vsp_origin_result *o,
+					 const vsp_nagios_opts *opts,
+					 double *ttff_s)
+{
+	const vsp_rendition_result *best = best_rendition(o);
+
+	*ttff_s = best ? best->ttff_ms / 1000.0 : NAN;
+	if (!best || !opts)
+		return VSP_NAGIOS_OK;
+	if (opts->crit && vsp_range_alert(opts->crit, *ttff_s))
+		return VSP_NAGIOS_CRITICAL;
+	if (opts->warn && vsp_range_alert(opts->warn, *ttff_s))
+		return VSP_NAGIOS_WARNING;
+	return VSP_NAGIOS_OK;
+}
+
+vsp_nagios_state vsp_nagios_judge(const vsp_stream_result *s,
+				  const vsp_nagios_opts *o)
+{
+	vsp_nagios_state st = vsp_nagios_from_status(s->v.status);
+	double t;
+
+	for (size_t i = 0; i < s->n_origins; i++)
+		st = vsp_nagios_worst(st,
+				      origin_threshold(&s->origins[i], o, &t));
+	return st;
+}
+
+/* ---- labels ---- */
+
+/* Metric names of an origin, in perfdata order. */
+enum {
+	M_TTFF,
+	M_MANIFEST,
+	M_PLAYLIST,
+	M_SEGMENT,
+	M_SPEED,
+	M_PLAYABLE,
+	M_COUNT
+};
+static const char *const metric_names[M_COUNT] = {
+	"ttff", "manifest", "playlist", "segment", "seg_Bps", "playable",
+};
+/* Longest of metric_names plus the '_' after it. */
+#define METRIC_PREFIX_MAX 9
+
+/* 1 when two origin names look the same to a grapher once a metric name
+ * is put in front of them (RRD keeps VSP_PERF_LABEL_UNIQUE characters). */
+static int names_collide(const vsp_stream_result *s)
+{
+	size_t keep = VSP_PERF_LABEL_UNIQUE - METRIC_PREFIX_MAX;
+
+	for (size_t i = 0; i < s->n_origins; i++)
+		for (size_t j = i + 1; j < s->n_origins; j++) {
+			const char *a =
+				s->origins[i].name ? s->origins[i].name : "";
+			const char *b =
+				s->origins[j].name ? s->origins[j].name : "";
+
+			if (strncmp(a, b, keep) == 0)
+				return 1;
+		}
+	return 0;
+}
+
+/* "ttff_cdn-a", or "ttff_o2_cdn-a" when names would collide: the index
+ * keeps labels apart and, with the same probe, stable from run to run,
+ * which graphs need. */
+static void metric_label(const vsp_stream_result *s, size_t i, int metric,
+			 int indexed, char *buf, size_t len)
+{
+	const char *name = s->origins[i].name ? s->origins[i].name : "";
+
+	if (indexed)
+		snprintf(buf, len, "%s_o%zu_%s", metric_names[metric], i + 1,
+			 name);
+	else
+		snprintf(buf, len, "%s_%s", metric_names[metric], name);
+}
+
+static void db_perf(dbuf *b, const vsp_perf *p)
+{
+	char tmp[1024];
+	int n = vsp_perf_format(p, tmp, sizeof(tmp));
+
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return; /* a label this long is not worth a broken metric */
+	db_add(b, " ", 1);
+	db_add(b, tmp, (size_t)n);
+}
+
+static void origin_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
+			    int indexed, const vsp_nagios_opts *opts)
+{
+	const vsp_origin_result *o = &s->origins[i];
+	const vsp_rendition_result *best = best_rendition(o);
+	char label[256];
+	vsp_perf p;
+
+	if (best) {
+		memset(&p, 0, sizeof(p));
+		metric_label(s, i, M_TTFF, indexed, label, sizeof(label));
+		p.label = label;
+		p.known = 1;
+		p.value = best->ttff_ms / 1000.0;
+		p.uom = "s";
+		p.warn = opts ? opts->warn : NULL;
+		p.crit = opts ? opts->crit : NULL;
+		p.has_min = 1;
+		db_perf(b, &p);
+	}
+	if (o->manifest.done && o->manifest.http_status) {
+		memset(&p, 0, sizeof(p));
+		metric_label(s, i, M_MANIFEST, indexed, label, sizeof(label));
+		p.label = label;
+		p.known = 1;
+		p.value = o->manifest.total_ms / 1000.0;
+		p.uom = "s";
+		p.has_min = 1;
+		db_perf(b, &p);
+	}
+	if (best && best->playlist.done && best->playlist.http_status) {
+		memset(&p, 0, sizeof(p));
+		metric_label(s, i, M_PLAYLIST, indexed, label, sizeof(label));
+		p.label = label;
+		p.known = 1;
+		p.value = best->playlist.total_ms / 1000.0;
+		p.uom = "s";
+		p.has_min = 1;
+		db_perf(b, &p);
+	}
+	if (best && best->segment.done && best->segment.http_status) {
+		memset(&p, 0, sizeof(p));
+		metric_label(s, i, M_SEGMENT, indexed, label, sizeof(label));
+		p.label = label;
+		p.known = 1;
+		p.value = best->segment.total_ms / 1000.0;
+		p.uom = "s";
+		p.has_min = 1;
+		db_perf(b, &p);
+		if (best->segment.total_ms > 0) {
+			/* Bytes per second has no UOM in the guidelines (and
+			 * Icinga 2 drops unknown units): a plain number whose
+			 * label says the unit. */
+			metric_label(s, i, M_SPEED, indexed, label,
+				     sizeof(label));
+			p.value = (double)best->segment.bytes /
+				  (best->segment.total_ms / 1000.0);
+			p.uom = "";
+			db_perf(b, &p);
+		}
+	}
+	memset(&p, 0, sizeof(p));
+	metric_label(s, i, M_PLAYABLE, indexed, label, sizeof(label));
+	p.label = label;
+	p.known = 1;
+	p.value = (double)o->n_playable;
+	p.has_min = 1;
+	if (o->n_renditions > 0) {
+		p.has_max = 1;
+		p.max = (double)o->n_renditions;
+	}
+	db_perf(b, &p);
+}
+
+static void stream_perfdata(dbuf *b, const vsp_stream_result *s)
+{
+	vsp_range warn = { (double)s->n_origins, INFINITY, 0 };
+	vsp_range crit = { s->min_healthy > 0 ? (double)s->min_healthy : 1,
+			   INFINITY, 0 };
+	vsp_perf p;
+
+	memset(&p, 0, sizeof(p));
+	p.label = "origins_playable";
+	p.known = 1;
+	p.value = (double)s->n_healthy;
+	/* Redundancy lost is a warning, too few origins is critical: the
+	 * verdict rules, as thresholds a grapher can draw. */
+	p.warn = &warn;
+	p.crit = &crit;
+	p.has_min = 1;
+	p.has_max = 1;
+	p.max = (double)s->n_origins;
+	db_perf(b, &p);
+}
+
+/* ---- the status line ---- */
+
+static void fmt_s(double ms, char *buf, size_t len)
+{
+	char n[64];
+
+	fmt_num(ms / 1000.0, 3, n, sizeof(n));
+	snprintf(buf, len, "%s s", n);
+}
+
+static void summary(dbuf *b, const vsp_stream_result *s,
+		    const vsp_nagios_opts *opts)
+{
+	double best = INFINITY, t;
+	char why[256], num[64], rng[96];
+	int said = 0;
+
+	db_clean(b, s->probe ? s->probe : "stream");
+	db_printf(b, ": %zu of %zu origin%s playable", s->n_healthy,
+		  s->n_origins, s->n_origins == 1 ? "" : "s");
+	for (size_t i = 0; i < s->n_origins; i++) {
+		const vsp_origin_result *o = &s->origins[i];
+
+		if (o->v.status == VSP_PASS)
+			continue;
+		origin_short(o, why, sizeof(why));
+		said = 1;
+		db_add(b, "; ", 2);
+		if (s->n_origins > 1) {
+			db_clean(b, o->name);
+			db_add(b, ": ", 2);
+		}
+		db_clean(b, why);
+	}
+	for (size_t i = 0; i < s->n_origins; i++) {
+		const vsp_origin_result *o = &s->origins[i];
+		vsp_nagios_state st = origin_threshold(o, opts, &t);
+
+		if (!isnan(t) && t < best)
+			best = t;
+		if (st == VSP_NAGIOS_OK)
+			continue;
+		vsp_range_format(st == VSP_NAGIOS_CRITICAL ? opts->crit
+							   : opts->warn,
+				 rng, sizeof(rng));
+		fmt_num(t, 3, num, sizeof(num));
+		said = 1;
+		db_add(b, "; ", 2);
+		if (s->n_origins > 1) {
+			db_clean(b, o->name);
+			db_add(b, ": ", 2);
+		}
+		db_printf(b, "first frame %s s outside %s %s", num,
+			  st == VSP_NAGIOS_CRITICAL ? "-c" : "-w", rng);
+	}
+	/* The best first frame says "all is well": only when nothing else
+	 * was said. */
+	if (!said && isfinite(best)) {
+		fmt_num(best, 3, num, sizeof(num));
+		db_printf(b, ", first frame %s s", num);
+	}
+}
+
+/*
+ * Copies src into dst (dstlen > max) keeping at most max bytes; when src is
+ * longer, or cut says it already lost its end, ends it with "..." at a
+ * UTF-8 character boundary.
+ */
+static void shorten(char *dst, size_t dstlen, const char *src, size_t max,
+		    int cut)
+{
+	size_t n = strlen(src);
+
+	if (n <= max && !cut) {
+		snprintf(dst, dstlen, "%s", src);
+		return;
+	}
+	if (n > max - 3)
+		n = max - 3;
+	while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+		n--;
+	while (n > 0 && (src[n - 1] == ' ' || src[n - 1] == ';'))
+		n--;
+	snprintf(dst, dstlen, "%.*s...", (int)n, src);
+}
+
+/* ---- long output ---- */
+
+static void step_detail(dbuf *b, const char *name, const vsp_http_step *st)
+{
+	char t[5][32];
+
+	if (!st->done)
+		return;
+	fmt_num(st->dns_ms, 3, t[0], sizeof(t[0]));
+	fmt_num(st->connect_ms, 3, t[1], sizeof(t[1]));
+	fmt_num(st->tls_ms, 3, t[2], sizeof(t[2]));
+	fmt_num(st->ttfb_ms, 3, t[3], sizeof(t[3]));
+	fmt_num(st->total_ms, 3, t[4], sizeof(t[4]));
+	db_printf(b,
+		  "      %s: HTTP %ld, %lld B, dns %s ms, connect %s ms, "
+		  "tls %s ms, ttfb %s ms, total %s ms, from ",
+		  name, st->http_status, (long long)st->bytes, t[0], t[1], t[2],
+		  t[3], t[4]);
+	db_clean(b, st->remote_ip[0] ? st->remote_ip : "-");
+	db_add(b, ", ", 2);
+	db_clean(b, st->final_url ? st->final_url : st->url);
+	db_add(b, "\n", 1);
+}
+
+static void rendition_line(dbuf *b, const vsp_origin_result *o,
+			   const vsp_rendition_result *r, int verbose)
+{
+	char why[160], t[80];
+
+	db_add(b, "  ", 2);
+	db_clean(b, o->name);
+	db_add(b, " ", 1);
+	db_clean(b, r->name ? r->name : r->kind);
+	if (r->bandwidth > 0)
+		db_printf(b, " (%lld kb/s)", (long long)(r->bandwidth / 1000));
+	db_printf(b, ": %s", upper(r->v.status));
+	if (r->v.status == VSP_FAIL || r->v.reason != VSP_R_NONE) {
+		verdict_short(o, r, &r->v, why, sizeof(why));
+		db_add(b, ", ", 2);
+		db_clean(b, why);
+	}
+	if (r->ttff_ms > 0) {
+		fmt_s(r->ttff_ms, t, sizeof(t));
+		db_printf(b, ", first frame %s", t);
+	}
+	if (verbose >= 2) {
+		if (r->playlist.done) {
+			fmt_s(r->playlist.total_ms, t, sizeof(t));
+			db_printf(b, "; playlist %s", t);
+		}
+		if (r->segment.done) {
+			fmt_s(r->segment.total_ms, t, sizeof(t));
+			db_printf(b, "; segment %lld B in %s",
+				  (long long)r->segment.bytes, t);
+		}
+		if (r->decoded) {
+			fmt_s(r->decode.ms, t, sizeof(t));
+			db_add(b, "; decode ", 9);
+			db_clean(b, r->decode.codec[0] ? r->decode.codec : "?");
+			if (r->decode.width > 0)
+				db_printf(b, " %dx%d", r->decode.width,
+					  r->decode.height);
+			db_printf(b, ", %d frames in %s", r->decode.frames, t);
+		}
+	}
+	if (verbose >= 1 && r->v.message) {
+		db_add(b, " (", 2);
+		db_clean(b, r->v.message);
+		db_add(b, ")", 1);
+	}
+	db_add(b, "\n", 1);
+	if (verbose >= 3) {
+		step_detail(b, "playlist", &r->playlist);
+		step_detail(b, "key", &r->key);
+		step_detail(b, "init", &r->init);
+		step_detail(b, "segment", &r->segment);
+	}
+}
+
+static void origin_lines(dbuf *b, const vsp_origin_result *o,
+			 const vsp_nagios_opts *opts)
+{
+	int verbose = opts ? opts->verbose : 0;
+	char why[256], t[80], rng[96];
+	double ttff;
+	vsp_nagios_state th = origin_threshold(o, opts, &ttff);
+	vsp_nagios_state st =
+		vsp_nagios_worst(vsp_nagios_from_status(o->v.status), th);
+
+	db_add(b, "origin ", 7);
+	db_clean(b, o->name);
+	db_printf(b, ": %s", vsp_nagios_state_name(st));
+	if (o->protocol)
+		db_printf(b, ", %s %s", o->protocol, o->live ? "live" : "vod");
+	if (o->n_renditions > 0)
+		db_printf(b, ", %zu of %zu renditions playable", o->n_playable,
+			  o->n_renditions);
+	if (!isnan(ttff)) {
+		fmt_s(ttff * 1000.0, t, sizeof(t));
+		db_printf(b, ", first frame %s", t);
+		if (th != VSP_NAGIOS_OK) {
+			vsp_range_format(th == VSP_NAGIOS_CRITICAL ? opts->crit
+								   : opts->warn,
+					 rng, sizeof(rng));
+			db_printf(b, " outside %s %s",
+				  th == VSP_NAGIOS_CRITICAL ? "-c" : "-w", rng);
+		}
+	}
+	if (o->v.status != VSP_PASS) {
+		origin_short(o, why, sizeof(why));
+		db_add(b, "; ", 2);
+		db_clean(b, why);
+	}
+	if (verbose >= 1 && o->v.message) {
+		db_add(b, " (", 2);
+		db_clean(b, o->v.message);
+		db_add(b, ")", 1);
+	}
+	db_add(b, "\n", 1);
+	if (verbose >= 3) {
+		db_add(b, "    ", 4);
+		db_clean(b, o->url);
+		db_add(b, "\n", 1);
+		step_detail(b, "manifest", &o->manifest);
+	}
+	for (size_t i = 0; i < o->n_renditions; i++)
+		rendition_line(b, o, &o->renditions[i], verbose);
+}
+
+int vsp_nagios_render(const vsp_stream_result *s, const vsp_nagios_opts *o,
+		      vsp_nagios_state *state, char **out)
+{
+	dbuf head = { .max = 4096 };
+	dbuf all = { .max = VSP_NAGIOS_OUTPUT_MAX };
+	vsp_nagios_state st = vsp_nagios_judge(s, o);
+	char prefix[48], status[VSP_NAGIOS_STATUS_MAX + 1];
+	size_t room;
+	int indexed = names_collide(s);
+
+	*out = NULL;
+	snprintf(prefix, sizeof(prefix), "VIDEO %s - ",
+		 vsp_nagios_state_name(st));
+	summary(&head, s, o);
+	if (head.oom)
+		goto oom;
+	room = VSP_NAGIOS_STATUS_MAX - strlen(prefix);
+	shorten(status, sizeof(status), head.p ? head.p : "", room, head.full);
+
+	db_add(&all, prefix, strlen(prefix));
+	db_add(&all, status, strlen(status));
+	db_add(&all, " |", 2);
+	for (size_t i = 0; i < s->n_origins; i++)
+		origin_perfdata(&all, s, i, indexed, o);
+	stream_perfdata(&all, s);
+	db_add(&all, "\n", 1);
+	if (all.full) {
+		/* Perfdata too long for the output: keep the status line and
+		 * drop the metrics rather than send half of one. */
+		all.full = 0;
+		all.len = 0;
+		db_add(&all, prefix, strlen(prefix));
+		db_add(&all, status, strlen(status));
+		db_add(&all, "\n", 1);
+	}
+	for (size_t i = 0; i < s->n_origins && !all.full; i++) {
+		size_t mark = all.len;
+
+		origin_lines(&all, &s->origins[i], o);
+		if (all.full && all.p) {
+			/* No half line: end on the last whole one. */
+			while (all.len > mark && all.p[all.len - 1] != '\n')
+				all.len--;
+			all.p[all.len] = '\0';
+		}
+	}
+	if (all.oom)
+		goto oom;
+	*state = st;
+	*out = all.p;
+	free(head.p);
+	return 0;
+oom:
+	free(head.p);
+	free(all.p);
+	return -1;
+}

@@ -1,0 +1,247 @@
+/*
+ * run.c - `prober run`: every due probe file of probes/, one record line
+ * each in results/YYYY-MM-DD.jsonl. Made for cron: quiet unless -v or
+ * something could not run, bounded by --deadline.
+ *
+ * parse -> load every probe file (all valid, or nothing runs) -> run ->
+ * print -v lines -> exit with the worst verdict (3: could not run).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "config.h"
+#include "limits.h"
+#include "runner.h"
+
+static volatile sig_atomic_t stop_flag;
+
+/* Only sets the flag the runner polls: starting nothing new, and letting
+ * the checks in flight end by their deadline, is the runner's job. */
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void run_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: prober run [OPTIONS]\n"
+		"Checks every due probe of PROBES/*.json and appends one JSON "
+		"line per\ncheck to RESULTS/YYYY-MM-DD.jsonl (UTC). Quiet "
+		"unless -v.\n\n"
+		"  --probes DIR      probe definitions (default probes)\n"
+		"  --results DIR     record files (default results)\n"
+		"  --jobs N          checks at once, 1 to %d (default %d)\n"
+		"  --deadline S      the whole run ends by then, seconds "
+		"(default %g)\n"
+		"  --only NAME       this probe only (still only when due)\n"
+		"  --force           ignore interval_s: check now\n"
+		"  -v, --verbose     one line per probe, busy and skipped ones "
+		"too\n"
+		"  -h, --help        this help\n\n"
+		"exit status: worst verdict of the probes checked (0 pass, 1 "
+		"warn,\n2 fail), 3 could not run (bad probe file, results "
+		"folder, disk full)\n",
+		VSP_MAX_JOBS, VSP_RUN_DEFAULT_JOBS, VSP_RUN_DEFAULT_DEADLINE_S);
+}
+
+enum {
+	OPT_PROBES = 256,
+	OPT_RESULTS,
+	OPT_JOBS,
+	OPT_DEADLINE,
+	OPT_ONLY,
+	OPT_FORCE
+};
+
+static const struct option run_opts[] = {
+	{ "probes", required_argument, NULL, OPT_PROBES },
+	{ "results", required_argument, NULL, OPT_RESULTS },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "deadline", required_argument, NULL, OPT_DEADLINE },
+	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A run holds one lock file per probe plus the checks' sockets: lift the
+ * soft limit on open files to the hard one, as far as it goes. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void print_item(const char *name, const vsp_run_item *it, double now)
+{
+	switch (it->state) {
+	case VSP_RUN_DONE:
+		printf("%-24s %-4s %-18s %8.0f ms  %s\n", name,
+		       vsp_status_name(it->status),
+		       it->reason ? vsp_reason_name(it->reason) : "-",
+		       it->duration_ms, it->message ? it->message : "");
+		break;
+	case VSP_RUN_BUSY:
+		printf("%-24s busy: another prober run is checking it; "
+		       "skipped\n",
+		       name);
+		break;
+	case VSP_RUN_NOT_DUE:
+		printf("%-24s not due: next in %.0f s\n", name,
+		       it->next_due > now ? it->next_due - now : 0);
+		break;
+	case VSP_RUN_NOT_STARTED:
+	case VSP_RUN_FAILED:
+		printf("%-24s %s: %s\n", name, vsp_run_state_name(it->state),
+		       it->message ? it->message : "");
+		break;
+	}
+}
+
+int cmd_run(int argc, char **argv)
+{
+	const char *probes_dir = "probes", *only = NULL;
+	vsp_runner_opts ro = { "results", VSP_RUN_DEFAULT_JOBS,
+			       VSP_RUN_DEFAULT_DEADLINE_S, 0, &stop_flag };
+	vsp_probe_set set = { 0 };
+	vsp_run_item *items = NULL;
+	const vsp_probe_cfg *todo;
+	size_t n_todo = 0;
+	struct sigaction sa;
+	int verbose = 0, c, rc = EXIT_UNKNOWN, worst = EXIT_PASS, run_rc;
+	char err[1024];
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vh", run_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PROBES:
+			probes_dir = optarg;
+			break;
+		case OPT_RESULTS:
+			ro.results_dir = optarg;
+			break;
+		case OPT_JOBS:
+			if (parse_int("--jobs", optarg, 1, VSP_MAX_JOBS,
+				      &ro.jobs))
+				return EXIT_UNKNOWN;
+			break;
+		case OPT_DEADLINE:
+			if (parse_double("--deadline", optarg, 1, 86400,
+					 &ro.deadline_s))
+				return EXIT_UNKNOWN;
+			break;
+		case OPT_ONLY:
+			only = optarg;
+			break;
+		case OPT_FORCE:
+			ro.force = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return EXIT_PASS;
+		default:
+			run_usage(stderr);
+			return EXIT_UNKNOWN;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "prober run: unexpected argument '%s'\n",
+			argv[optind]);
+		run_usage(stderr);
+		return EXIT_UNKNOWN;
+	}
+
+	/* Every file is validated before anything runs: half a run from a
+	 * half-valid folder would hide the bad file behind good records. */
+	if (vsp_config_load_dir(probes_dir, &set, err, sizeof(err))) {
+		fprintf(stderr, "prober run: %s\n", err);
+		goto out;
+	}
+	if (set.n == 0) {
+		fprintf(stderr, "prober run: no probe files (*.json) in %s\n",
+			probes_dir);
+		goto out;
+	}
+	todo = set.probes;
+	n_todo = set.n;
+	if (only) {
+		n_todo = 0;
+		for (size_t i = 0; i < set.n; i++)
+			if (strcmp(set.probes[i].name, only) == 0) {
+				todo = &set.probes[i];
+				n_todo = 1;
+			}
+		if (!n_todo) {
+			fprintf(stderr,
+				"prober run: --only: no probe named "
+				"'%s' in %s\n",
+				only, probes_dir);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < set.n; i++)
+		if (set.probes[i].timeout_s + VSP_RUN_MARGIN_S >
+		    ro.deadline_s) {
+			fprintf(stderr,
+				"prober run: %s: timeout_s: %g s does not fit "
+				"in the run's --deadline %g s (it would never "
+				"start)\n",
+				set.paths[i], set.probes[i].timeout_s,
+				ro.deadline_s);
+			goto out;
+		}
+	items = calloc(n_todo, sizeof(*items));
+	if (!items) {
+		fprintf(stderr, "prober run: out of memory\n");
+		goto out;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	raise_nofile();
+
+	run_rc = vsp_runner_run(todo, n_todo, &ro, items, err, sizeof(err));
+	if (verbose) {
+		double now = vsp_wall_s();
+
+		for (size_t i = 0; i < n_todo; i++)
+			print_item(todo[i].name, &items[i], now);
+	}
+	for (size_t i = 0; i < n_todo; i++)
+		if (items[i].state == VSP_RUN_DONE &&
+		    (int)items[i].status > worst)
+			worst = (int)items[i].status;
+	if (fflush(stdout) != 0) {
+		perror("prober run: stdout");
+		goto out;
+	}
+	if (run_rc) {
+		fprintf(stderr, "prober run: %s\n", err);
+		goto out;
+	}
+	rc = worst;
+out:
+	vsp_run_items_clear(items, n_todo);
+	free(items);
+	vsp_probe_set_clear(&set);
+	return rc;
+}

@@ -1,0 +1,866 @@
+/*
+ * test_nagios.c - lib/nagios: threshold ranges, perfdata formatting, states,
+ * and the plugin output built from hand-made result trees.
+ *
+ * Offline and fast. The output is checked against the guidelines through
+ * perfdata_strict.h, a parser written apart from the formatter.
+ */
+#include <locale.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "nagios.h"
+#include "perfdata_strict.h"
+#include "result.h"
+
+#define ERRLEN 512
+
+/* ---- ranges ---- */
+
+static const struct {
+	const char *text;
+	double start, end;
+	int inside;
+	const char *canonical; /* vsp_range_format's shortest form */
+} good_ranges[] = {
+	{ "10", 0, 10, 0, "10" },
+	{ "10:", 10, INFINITY, 0, "10:" },
+	{ "~:10", -INFINITY, 10, 0, "~:10" },
+	{ "10:20", 10, 20, 0, "10:20" },
+	{ "@10:20", 10, 20, 1, "@10:20" },
+	{ "@10", 0, 10, 1, "@10" },
+	{ "0:10", 0, 10, 0, "10" },
+	{ "-5:-1", -5, -1, 0, "-5:-1" },
+	{ "1.25:2.5", 1.25, 2.5, 0, "1.25:2.5" },
+	{ "0.000001", 0, 0.000001, 0, "0.000001" },
+	{ "~:", -INFINITY, INFINITY, 0, "~:" },
+	{ "@~:0.5", -INFINITY, 0.5, 1, "@~:0.5" },
+	{ "+3", 0, 3, 0, "3" },
+	{ "5:5", 5, 5, 0, "5:5" },
+	{ ".5", 0, 0.5, 0, "0.5" },
+	{ "-1:", -1, INFINITY, 0, "-1:" },
+};
+
+static void test_range_forms(void **state)
+{
+	char err[ERRLEN], buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good_ranges) / sizeof(good_ranges[0]);
+	     i++) {
+		vsp_range r;
+
+		err[0] = '\0';
+		if (vsp_range_parse(good_ranges[i].text, &r, err, sizeof(err)))
+			fail_msg("'%s' rejected: %s", good_ranges[i].text, err);
+		assert_true(r.start == good_ranges[i].start);
+		assert_true(r.end == good_ranges[i].end);
+		assert_int_equal(r.inside, good_ranges[i].inside);
+		vsp_range_format(&r, buf, sizeof(buf));
+		assert_string_equal(buf, good_ranges[i].canonical);
+	}
+}
+
+/* Alert semantics of the guidelines: outside start..end, endpoints
+ * inclusive (not alerting); '@' inverts, endpoints alerting. */
+static const struct {
+	const char *range;
+	double value;
+	int alert;
+} alerts[] = {
+	{ "10", -0.001, 1 },	{ "10", 0, 0 },	     { "10", 5, 0 },
+	{ "10", 10, 0 },	{ "10", 10.001, 1 }, { "10:", 9.999, 1 },
+	{ "10:", 10, 0 },	{ "10:", 1e12, 0 },  { "~:10", -1e12, 0 },
+	{ "~:10", 10, 0 },	{ "~:10", 10.5, 1 }, { "10:20", 9.99, 1 },
+	{ "10:20", 10, 0 },	{ "10:20", 15, 0 },  { "10:20", 20, 0 },
+	{ "10:20", 20.01, 1 },	{ "@10:20", 9.99, 0 }, { "@10:20", 10, 1 },
+	{ "@10:20", 15, 1 },	{ "@10:20", 20, 1 }, { "@10:20", 20.01, 0 },
+	{ "0.000001", 0.2, 1 }, { "~:", 1e300, 0 },  { "@~:", -3, 1 },
+};
+
+static void test_range_alert(void **state)
+{
+	char err[ERRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(alerts) / sizeof(alerts[0]); i++) {
+		vsp_range r;
+
+		assert_int_equal(vsp_range_parse(alerts[i].range, &r, err,
+						 sizeof(err)),
+				 0);
+		if (vsp_range_alert(&r, alerts[i].value) != alerts[i].alert)
+			fail_msg("range '%s' value %g: alert should be %d",
+				 alerts[i].range, alerts[i].value,
+				 alerts[i].alert);
+	}
+}
+
+/* Each bad form is rejected with a message naming the text and what is
+ * wrong with it. */
+static const struct {
+	const char *text;
+	const char *says;
+} bad_ranges[] = {
+	{ "", "empty range" },
+	{ "@", "nothing after '@'" },
+	{ "abc", "'abc' is not a number" },
+	{ "10:5", "start 10 is greater than end 5" },
+	{ "@20:10", "start 20 is greater than end 10" },
+	{ "-1", "start 0 is greater than end -1" },
+	{ "1,5", "decimal comma" },
+	{ "1,5:2", "decimal comma" },
+	{ "~", "needs a ':'" },
+	{ "10:20:30", "more than one ':'" },
+	{ ":10", "no start before ':'" },
+	{ "10:~", "'~' is only a start" },
+	{ "1e3", "'1e3' is not a number" },
+	{ "inf", "not a number" },
+	{ "nan", "not a number" },
+	{ "0x10", "not a number" },
+	{ "1..2", "not a number" },
+	{ "-", "not a number" },
+	{ "--1", "not a number" },
+	{ "10 ", "not a number" },
+	{ " 10", "not a number" },
+	{ "10s", "'10s' is not a number" },
+	{ "9999999999999999", "out of range" },
+	{ "@@1", "not a number" },
+	{ "~:x", "'x' is not a number" },
+	{ "5:abc", "end 'abc' is not a number" },
+	{ "abc:5", "start 'abc' is not a number" },
+};
+
+static void test_range_rejects(void **state)
+{
+	char err[ERRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_ranges) / sizeof(bad_ranges[0]);
+	     i++) {
+		vsp_range r = { 1, 2, 0 };
+
+		err[0] = '\0';
+		if (vsp_range_parse(bad_ranges[i].text, &r, err, sizeof(err)) ==
+		    0)
+			fail_msg("'%s' accepted", bad_ranges[i].text);
+		if (!strstr(err, bad_ranges[i].says))
+			fail_msg("'%s': message '%s' lacks '%s'",
+				 bad_ranges[i].text, err, bad_ranges[i].says);
+		if (*bad_ranges[i].text && !strstr(err, bad_ranges[i].text))
+			fail_msg("'%s': message '%s' does not name it",
+				 bad_ranges[i].text, err);
+		/* A rejected range leaves the output alone. */
+		assert_true(r.start == 1 && r.end == 2);
+	}
+}
+
+static void test_range_null_and_small_err(void **state)
+{
+	char err[8];
+	vsp_range r;
+
+	(void)state;
+	assert_int_equal(vsp_range_parse(NULL, &r, err, sizeof(err)), -1);
+	assert_int_equal(strlen(err), sizeof(err) - 1);
+}
+
+/* ---- perfdata ---- */
+
+static vsp_range R(const char *s)
+{
+	vsp_range r;
+	char err[ERRLEN];
+
+	if (vsp_range_parse(s, &r, err, sizeof(err)))
+		fail_msg("%s", err);
+	return r;
+}
+
+static void test_perf_format(void **state)
+{
+	vsp_range w = R("10"), c = R("@10:20"), w2 = R("~:0.5");
+	const struct {
+		vsp_perf p;
+		const char *want;
+	} cases[] = {
+		{ { "ttff", 1, 1.5, "s", NULL, NULL, 0, 0, 0, 0 }, "ttff=1.5s" },
+		{ { "ttff", 1, 0.123456789, "s", NULL, NULL, 1, 0, 0, 0 },
+		  "ttff=0.123457s;;;0" },
+		{ { "x", 1, 5, "", &w, &c, 1, 1, 0, 100 },
+		  "x=5;10;@10:20;0;100" },
+		{ { "x", 1, 5, NULL, &w, NULL, 0, 0, 0, 0 }, "x=5;10" },
+		{ { "x", 1, 5, NULL, NULL, &c, 0, 0, 0, 0 }, "x=5;;@10:20" },
+		{ { "x", 1, 5, NULL, NULL, NULL, 0, 1, 0, 7 }, "x=5;;;;7" },
+		{ { "pct", 1, 99.5, "%", NULL, NULL, 0, 0, 0, 0 },
+		  "pct=99.5%" },
+		{ { "bytes", 1, 1048576, "B", NULL, NULL, 1, 0, 0, 0 },
+		  "bytes=1048576B;;;0" },
+		{ { "KB", 1, 3, "KB", NULL, NULL, 0, 0, 0, 0 }, "KB=3KB" },
+		{ { "n", 1, 42, "c", NULL, NULL, 0, 0, 0, 0 }, "n=42c" },
+		{ { "t", 1, 250, "ms", NULL, NULL, 0, 0, 0, 0 }, "t=250ms" },
+		{ { "t", 1, 7, "us", NULL, NULL, 0, 0, 0, 0 }, "t=7us" },
+		/* U for a value that could not be determined: no unit,
+		 * thresholds kept. */
+		{ { "ttff", 0, 3, "s", &w2, &w, 1, 0, 0, 0 },
+		  "ttff=U;~:0.5;10;0" },
+		{ { "ttff", 0, 0, "s", NULL, NULL, 0, 0, 0, 0 }, "ttff=U" },
+		{ { "ttff", 1, NAN, "s", NULL, NULL, 0, 0, 0, 0 }, "ttff=U" },
+		{ { "ttff", 1, INFINITY, "s", NULL, NULL, 0, 0, 0, 0 },
+		  "ttff=U" },
+		/* Labels: quoted only when they need it; ' doubled. */
+		{ { "time to first frame", 1, 1, "s", NULL, NULL, 0, 0, 0, 0 },
+		  "'time to first frame'=1s" },
+		{ { "it's", 1, 1, NULL, NULL, NULL, 0, 0, 0, 0 },
+		  "'it''s'=1" },
+		{ { "'", 1, 1, NULL, NULL, NULL, 0, 0, 0, 0 }, "''''=1" },
+		{ { "a=b", 1, 1, NULL, NULL, NULL, 0, 0, 0, 0 }, "a_b=1" },
+		{ { "a|b c", 1, 1, NULL, NULL, NULL, 0, 0, 0, 0 },
+		  "'a_b c'=1" },
+		{ { "line\nbreak", 1, 1, NULL, NULL, NULL, 0, 0, 0, 0 },
+		  "line_break=1" },
+		{ { "cdn-a.example:443/x", 1, 1, NULL, NULL, NULL, 0, 0, 0, 0 },
+		  "cdn-a.example:443/x=1" },
+		{ { "caf\xc3\xa9", 1, 1, NULL, NULL, NULL, 0, 0, 0, 0 },
+		  "'caf\xc3\xa9'=1" },
+		{ { "", 1, 1, NULL, NULL, NULL, 0, 0, 0, 0 }, "''=1" },
+		/* Numbers in [-0-9.]: fixed point, no exponent, no -0. */
+		{ { "v", 1, 0.000001, NULL, NULL, NULL, 0, 0, 0, 0 },
+		  "v=0.000001" },
+		{ { "v", 1, 1e-7, NULL, NULL, NULL, 0, 0, 0, 0 }, "v=0" },
+		{ { "v", 1, -0.0, NULL, NULL, NULL, 0, 0, 0, 0 }, "v=0" },
+		{ { "v", 1, -2.5, NULL, NULL, NULL, 0, 0, 0, 0 }, "v=-2.5" },
+		{ { "v", 1, 1e12, NULL, NULL, NULL, 0, 0, 0, 0 },
+		  "v=1000000000000" },
+		{ { "v", 1, 0.1 + 0.2, NULL, NULL, NULL, 0, 0, 0, 0 },
+		  "v=0.3" },
+	};
+	char buf[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int n = vsp_perf_format(&cases[i].p, buf, sizeof(buf));
+
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("case %zu: got '%s', want '%s'", i, buf,
+				 cases[i].want);
+		assert_int_equal(n, (int)strlen(cases[i].want));
+	}
+}
+
+/* Everything the formatter writes, the strict parser accepts, and reads
+ * back the same values. */
+static void test_perf_round_trip(void **state)
+{
+	vsp_range w = R("~:0.5"), c = R("@1:2");
+	const char *labels[] = { "ttff_cdn-a", "it's here", "x=y", "a|b",
+				 "caf\xc3\xa9 latte", "''" };
+	const double values[] = { 0, 0.5, 123.456789, -1, 1e9, 0.000001 };
+	char line[4096] = "", buf[512], err[ERRLEN];
+	ps_metric m[16];
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < 6; i++) {
+		vsp_perf p = { labels[i], i != 5, values[i], "s", &w, &c,
+			       1, 1, 0, 10 };
+
+		vsp_perf_format(&p, buf, sizeof(buf));
+		if (i)
+			strcat(line, " ");
+		strcat(line, buf);
+	}
+	if (ps_parse(line, m, 16, &n, err, sizeof(err)))
+		fail_msg("%s in: %s", err, line);
+	assert_int_equal(n, 6);
+	assert_string_equal(m[0].label, "ttff_cdn-a");
+	assert_string_equal(m[1].label, "it's here");
+	assert_string_equal(m[2].label, "x_y");
+	assert_string_equal(m[3].label, "a_b");
+	assert_true(fabs(m[2].value - 123.456789) < 1e-9);
+	assert_string_equal(m[2].uom, "s");
+	assert_string_equal(m[2].warn, "~:0.5");
+	assert_string_equal(m[2].crit, "@1:2");
+	assert_true(m[2].has_min && m[2].has_max && m[2].max == 10);
+	assert_true(m[5].unknown);
+	assert_string_equal(m[5].uom, "");
+}
+
+static void test_perf_bad_uom_and_truncation(void **state)
+{
+	vsp_perf p = { "speed", 1, 1000, "B/s", NULL, NULL, 0, 0, 0, 0 };
+	char buf[8];
+	int n;
+
+	(void)state;
+	assert_int_equal(vsp_perf_format(&p, buf, sizeof(buf)), -1);
+	p.uom = "kb"; /* case matters: kb is not KB */
+	assert_int_equal(vsp_perf_format(&p, buf, sizeof(buf)), -1);
+	p.uom = "%%";
+	assert_int_equal(vsp_perf_format(&p, buf, sizeof(buf)), -1);
+	/* snprintf semantics: the length needed, a terminated prefix. */
+	p.uom = "B";
+	n = vsp_perf_format(&p, buf, sizeof(buf));
+	assert_int_equal(n, (int)strlen("speed=1000B"));
+	assert_string_equal(buf, "speed=1");
+	assert_int_equal(vsp_perf_format(&p, NULL, 0), n);
+}
+
+/* A German LC_NUMERIC must not turn 0.5 into 0,5: Icinga 2 drops those.
+ * Skipped when no such locale is installed; to run it anyway:
+ * localedef -i de_DE -f UTF-8 DIR/de_DE.UTF-8 and LOCPATH=DIR. */
+static void test_perf_locale(void **state)
+{
+	static const char *const locales[] = { "de_DE.UTF-8", "de_DE.utf8",
+					       "fr_FR.UTF-8", "de_DE" };
+	vsp_range w = R("0.25:1.5");
+	vsp_perf p = { "t", 1, 0.5, "s", &w, NULL, 0, 0, 0, 0 };
+	char buf[64], rng[32];
+	const char *got = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < 4 && !got; i++)
+		got = setlocale(LC_NUMERIC, locales[i]);
+	if (!got)
+		skip();
+	vsp_perf_format(&p, buf, sizeof(buf));
+	vsp_range_format(&w, rng, sizeof(rng));
+	setlocale(LC_NUMERIC, "C");
+	assert_string_equal(buf, "t=0.5s;0.25:1.5");
+	assert_string_equal(rng, "0.25:1.5");
+}
+
+/* ---- states ---- */
+
+static void test_states(void **state)
+{
+	const vsp_nagios_state O = VSP_NAGIOS_OK, W = VSP_NAGIOS_WARNING,
+			       C = VSP_NAGIOS_CRITICAL, U = VSP_NAGIOS_UNKNOWN;
+	const struct {
+		vsp_nagios_state a, b, worst;
+	} worst[] = {
+		{ O, O, O }, { O, W, W }, { W, O, W }, { O, U, U },
+		{ U, O, U }, { U, W, W }, { W, U, W }, { U, C, C },
+		{ C, U, C }, { W, C, C }, { C, W, C }, { C, C, C },
+	};
+	vsp_nagios_state s;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(worst) / sizeof(worst[0]); i++)
+		assert_int_equal(vsp_nagios_worst(worst[i].a, worst[i].b),
+				 worst[i].worst);
+	assert_string_equal(vsp_nagios_state_name(O), "OK");
+	assert_string_equal(vsp_nagios_state_name(W), "WARNING");
+	assert_string_equal(vsp_nagios_state_name(C), "CRITICAL");
+	assert_string_equal(vsp_nagios_state_name(U), "UNKNOWN");
+	assert_int_equal(vsp_nagios_state_parse("Critical", &s), 0);
+	assert_int_equal(s, C);
+	assert_int_equal(vsp_nagios_state_parse("unknown", &s), 0);
+	assert_int_equal(s, U);
+	assert_int_equal(vsp_nagios_state_parse("ok", &s), 0);
+	assert_int_equal(s, O);
+	assert_int_equal(vsp_nagios_state_parse("1", &s), 0);
+	assert_int_equal(s, W);
+	assert_int_equal(vsp_nagios_state_parse("crit", &s), -1);
+	assert_int_equal(vsp_nagios_state_parse("4", &s), -1);
+	assert_int_equal(vsp_nagios_state_parse("", &s), -1);
+	assert_int_equal(vsp_nagios_from_status(VSP_PASS), O);
+	assert_int_equal(vsp_nagios_from_status(VSP_WARN), W);
+	assert_int_equal(vsp_nagios_from_status(VSP_FAIL), C);
+}
+
+/* ---- hand-built result trees ---- */
+
+static void step_ok(vsp_http_step *st, const char *url, double ms,
+		    int64_t bytes)
+{
+	st->done = 1;
+	st->url = strdup(url);
+	st->http_status = 200;
+	st->total_ms = ms;
+	st->bytes = bytes;
+	snprintf(st->remote_ip, sizeof(st->remote_ip), "127.0.0.1");
+}
+
+/* A rendition that played: playlist, segment, decode; ttff in ms. */
+static void rend_pass(vsp_rendition_result *r, const char *name,
+		      double ttff_ms)
+{
+	r->name = strdup(name);
+	r->kind = strdup("variant");
+	r->bandwidth = 600000;
+	step_ok(&r->playlist, "http://o/v/index.m3u8", 3, 400);
+	step_ok(&r->segment, "http://o/v/seg0.ts", 20, 200000);
+	r->decoded = 1;
+	snprintf(r->decode.codec, sizeof(r->decode.codec), "h264");
+	r->decode.width = 640;
+	r->decode.height = 360;
+	r->decode.frames = 5;
+	r->decode.ms = 12;
+	r->ttff_ms = ttff_ms;
+}
+
+/* A rendition whose segment answered an HTTP error. */
+static void rend_seg_http(vsp_rendition_result *r, const char *name,
+			  long code)
+{
+	r->name = strdup(name);
+	r->kind = strdup("variant");
+	step_ok(&r->playlist, "http://o/v/index.m3u8", 3, 400);
+	step_ok(&r->segment, "http://o/v/seg0.ts", 2, 0);
+	r->segment.http_status = code;
+	vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_HTTP_STATUS, VSP_STAGE_SEGMENT,
+			"segment 0: HTTP %ld from http://o/v/seg0.ts?a|b",
+			code);
+}
+
+static vsp_stream_result *stream_new(const char *probe, size_t n,
+				     int min_healthy)
+{
+	vsp_stream_result *s = calloc(1, sizeof(*s));
+
+	assert_non_null(s);
+	s->probe = strdup(probe);
+	s->min_healthy = min_healthy;
+	s->origins = calloc(n, sizeof(*s->origins));
+	s->n_origins = n;
+	return s;
+}
+
+static void origin_init(vsp_origin_result *o, const char *name, size_t n)
+{
+	char url[256];
+
+	snprintf(url, sizeof(url), "http://%s/live/master.m3u8", name);
+	o->name = strdup(name);
+	o->url = strdup(url);
+	o->protocol = "hls";
+	step_ok(&o->manifest, url, 4, 900);
+	o->renditions = n ? calloc(n, sizeof(*o->renditions)) : NULL;
+	o->n_renditions = n;
+}
+
+static void origin_down(vsp_origin_result *o, const char *name)
+{
+	origin_init(o, name, 0);
+	o->manifest.http_status = 0;
+	o->manifest.total_ms = 1;
+	vsp_verdict_set(&o->v, VSP_FAIL, VSP_R_CONNECT, VSP_STAGE_MANIFEST,
+			"manifest: connect to %s refused", name);
+}
+
+static void judge(vsp_stream_result *s)
+{
+	for (size_t i = 0; i < s->n_origins; i++)
+		vsp_origin_judge(&s->origins[i]);
+	vsp_stream_judge(s);
+}
+
+/* The two-origin stream of the issue: cdn-a plays 2 renditions (first
+ * frames 150 and 100 ms), cdn-b's segments answer 503. */
+static vsp_stream_result *news_live(void)
+{
+	vsp_stream_result *s = stream_new("news-live", 2, 1);
+
+	origin_init(&s->origins[0], "cdn-a", 2);
+	rend_pass(&s->origins[0].renditions[0], "426x240", 150);
+	rend_pass(&s->origins[0].renditions[1], "640x360", 100);
+	origin_init(&s->origins[1], "cdn-b", 2);
+	rend_seg_http(&s->origins[1].renditions[0], "426x240", 503);
+	rend_seg_http(&s->origins[1].renditions[1], "640x360", 503);
+	judge(s);
+	return s;
+}
+
+typedef struct out {
+	vsp_nagios_state state;
+	char *text;
+	char status[1024]; /* before '|' */
+	char *perf;	   /* after '|' on the first line */
+	ps_metric *m;
+	size_t n;
+} out;
+
+static void out_free(out *r)
+{
+	free(r->text);
+	free(r->perf);
+	free(r->m);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Renders and checks what every output must be: one '|', on the first
+ * line; perfdata the strict parser accepts, labels unique in 19
+ * characters, no U. */
+static void render(const vsp_stream_result *s, const vsp_nagios_opts *o,
+		   out *r)
+{
+	char err[ERRLEN];
+	const char *bar, *nl;
+
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(vsp_nagios_render(s, o, &r->state, &r->text), 0);
+	assert_non_null(r->text);
+	assert_int_equal(r->text[strlen(r->text) - 1], '\n');
+	bar = strchr(r->text, '|');
+	nl = strchr(r->text, '\n');
+	assert_non_null(bar);
+	assert_true(bar < nl);
+	if (strchr(bar + 1, '|'))
+		fail_msg("a second '|' in:\n%s", r->text);
+	snprintf(r->status, sizeof(r->status), "%.*s", (int)(bar - r->text),
+		 r->text);
+	r->perf = strndup(bar + 1, (size_t)(nl - bar - 1));
+	r->m = calloc(PS_MAX_METRICS, sizeof(*r->m));
+	assert_non_null(r->perf);
+	assert_non_null(r->m);
+	if (ps_parse(r->perf, r->m, PS_MAX_METRICS, &r->n, err, sizeof(err)))
+		fail_msg("perfdata: %s in '%s'", err, r->perf);
+	if (ps_unique(r->m, r->n, err, sizeof(err)))
+		fail_msg("%s", err);
+	for (size_t i = 0; i < r->n; i++)
+		if (r->m[i].unknown)
+			fail_msg("metric %s is U", r->m[i].label);
+	assert_true(strlen(r->status) <= VSP_NAGIOS_STATUS_MAX + 1);
+}
+
+static void test_render_ok(void **state)
+{
+	vsp_stream_result *s = stream_new("news-live", 2, 1);
+	const ps_metric *m;
+	out r;
+
+	(void)state;
+	origin_init(&s->origins[0], "cdn-a", 1);
+	rend_pass(&s->origins[0].renditions[0], "640x360", 120);
+	origin_init(&s->origins[1], "cdn-b", 1);
+	rend_pass(&s->origins[1].renditions[0], "640x360", 80);
+	judge(s);
+	render(s, NULL, &r);
+	assert_int_equal(r.state, VSP_NAGIOS_OK);
+	assert_string_equal(r.status, "VIDEO OK - news-live: 2 of 2 origins "
+				      "playable, first frame 0.08 s ");
+	m = ps_find(r.m, r.n, "ttff_cdn-a");
+	assert_non_null(m);
+	assert_true(fabs(m->value - 0.12) < 1e-9);
+	assert_string_equal(m->uom, "s");
+	assert_true(m->has_min && m->min == 0);
+	m = ps_find(r.m, r.n, "manifest_cdn-b");
+	assert_non_null(m);
+	assert_true(fabs(m->value - 0.004) < 1e-9);
+	assert_non_null(ps_find(r.m, r.n, "playlist_cdn-a"));
+	m = ps_find(r.m, r.n, "segment_cdn-a");
+	assert_non_null(m);
+	assert_true(fabs(m->value - 0.02) < 1e-9);
+	m = ps_find(r.m, r.n, "seg_Bps_cdn-a");
+	assert_non_null(m);
+	assert_true(fabs(m->value - 200000 / 0.02) < 1e-3);
+	assert_string_equal(m->uom, "");
+	m = ps_find(r.m, r.n, "playable_cdn-b");
+	assert_non_null(m);
+	assert_true(m->value == 1 && m->has_max && m->max == 1);
+	m = ps_find(r.m, r.n, "origins_playable");
+	assert_non_null(m);
+	assert_true(m->value == 2);
+	assert_string_equal(m->warn, "2:");
+	assert_string_equal(m->crit, "1:");
+	/* Long output: one line per origin and per rendition. */
+	assert_non_null(strstr(r.text, "\norigin cdn-a: OK, hls vod, 1 of 1 "
+				       "renditions playable, first frame "
+				       "0.12 s\n"));
+	assert_non_null(strstr(r.text, "\n  cdn-b 640x360 (600 kb/s): OK, "
+				       "first frame 0.08 s\n"));
+	out_free(&r);
+	vsp_stream_result_free(s);
+}
+
+static void test_render_one_origin_down(void **state)
+{
+	vsp_stream_result *s = news_live();
+	out r;
+
+	(void)state;
+	render(s, NULL, &r);
+	assert_int_equal(r.state, VSP_NAGIOS_WARNING);
+	assert_string_equal(r.status, "VIDEO WARNING - news-live: 1 of 2 "
+				      "origins playable; cdn-b: segment HTTP "
+				      "503 ");
+	/* The playable origin's first frame is its best rendition's. */
+	assert_true(ps_find(r.m, r.n, "ttff_cdn-a")->value == 0.1);
+	/* A failed origin has no first frame: left out, not U. */
+	assert_null(ps_find(r.m, r.n, "ttff_cdn-b"));
+	assert_null(ps_find(r.m, r.n, "segment_cdn-b"));
+	assert_non_null(ps_find(r.m, r.n, "manifest_cdn-b"));
+	assert_true(ps_find(r.m, r.n, "playable_cdn-b")->value == 0);
+	assert_true(ps_find(r.m, r.n, "origins_playable")->value == 1);
+	assert_non_null(strstr(r.text, "\norigin cdn-b: CRITICAL, hls vod, 0 "
+				       "of 2 renditions playable; segment "
+				       "HTTP 503\n"));
+	assert_non_null(strstr(r.text, "\n  cdn-b 426x240: CRITICAL, segment "
+				       "HTTP 503\n"));
+	/* Reasons with URLs only from -v on. */
+	assert_null(strstr(r.text, "http://"));
+	out_free(&r);
+	vsp_stream_result_free(s);
+}
+
+static void test_render_all_down(void **state)
+{
+	vsp_stream_result *s = stream_new("news-live", 2, 1);
+	out r;
+
+	(void)state;
+	origin_down(&s->origins[0], "cdn-a");
+	origin_down(&s->origins[1], "cdn-b");
+	judge(s);
+	render(s, NULL, &r);
+	assert_int_equal(r.state, VSP_NAGIOS_CRITICAL);
+	assert_string_equal(r.status,
+			    "VIDEO CRITICAL - news-live: 0 of 2 origins "
+			    "playable; cdn-a: manifest: connection failed; "
+			    "cdn-b: manifest: connection failed ");
+	assert_null(ps_find(r.m, r.n, "ttff_cdn-a"));
+	/* No response, no manifest time either. */
+	assert_null(ps_find(r.m, r.n, "manifest_cdn-a"));
+	out_free(&r);
+	vsp_stream_result_free(s);
+}
+
+static void test_render_thresholds(void **state)
+{
+	vsp_stream_result *s = news_live();
+	vsp_range w = R("0.05"), c = R("0.09"), loose = R("10");
+	vsp_nagios_opts o = { &loose, &loose, 0 };
+	const ps_metric *m;
+	out r;
+
+	(void)state;
+	/* Inside both: the verdict (WARNING) stands. */
+	render(s, &o, &r);
+	assert_int_equal(r.state, VSP_NAGIOS_WARNING);
+	out_free(&r);
+
+	/* 0.1 s outside -w 0.05: WARNING, said in the status line. */
+	o.warn = &w;
+	o.crit = NULL;
+	render(s, &o, &r);
+	assert_int_equal(r.state, VSP_NAGIOS_WARNING);
+	assert_string_equal(r.status, "VIDEO WARNING - news-live: 1 of 2 "
+				      "origins playable; cdn-b: segment HTTP "
+				      "503; cdn-a: first frame 0.1 s outside "
+				      "-w 0.05 ");
+	m = ps_find(r.m, r.n, "ttff_cdn-a");
+	assert_string_equal(m->warn, "0.05");
+	assert_string_equal(m->crit, "");
+	out_free(&r);
+
+	/* Outside -c: CRITICAL, over the WARNING verdict. */
+	o.crit = &c;
+	render(s, &o, &r);
+	assert_int_equal(r.state, VSP_NAGIOS_CRITICAL);
+	assert_true(strncmp(r.status, "VIDEO CRITICAL - ", 17) == 0);
+	assert_non_null(strstr(r.status, "outside -c 0.09"));
+	assert_string_equal(ps_find(r.m, r.n, "ttff_cdn-a")->crit, "0.09");
+	assert_non_null(strstr(r.text, "first frame 0.1 s outside -c 0.09"));
+	out_free(&r);
+
+	/* @ inverts: inside @0:1 is an alert. */
+	w = R("@0:1");
+	o.warn = &w;
+	o.crit = NULL;
+	assert_int_equal(vsp_nagios_judge(s, &o), VSP_NAGIOS_WARNING);
+	vsp_stream_result_free(s);
+}
+
+/* A threshold never lowers a verdict: a failed stream stays CRITICAL with
+ * a -w alert, and a passing one goes to WARNING. */
+static void test_judge_worst_of(void **state)
+{
+	vsp_stream_result *s = stream_new("one", 1, 1);
+	vsp_range w = R("0.01");
+	vsp_nagios_opts o = { &w, NULL, 0 };
+
+	(void)state;
+	origin_init(&s->origins[0], "cdn-a", 2);
+	rend_pass(&s->origins[0].renditions[0], "640x360", 100);
+	rend_pass(&s->origins[0].renditions[1], "1280x720", 300);
+	judge(s);
+	assert_int_equal(s->v.status, VSP_PASS);
+	assert_int_equal(vsp_nagios_judge(s, NULL), VSP_NAGIOS_OK);
+	assert_int_equal(vsp_nagios_judge(s, &o), VSP_NAGIOS_WARNING);
+	vsp_verdict_set(&s->v, VSP_FAIL, VSP_R_ORIGINS_DOWN, VSP_STAGE_NONE,
+			"forced");
+	assert_int_equal(vsp_nagios_judge(s, &o), VSP_NAGIOS_CRITICAL);
+	vsp_stream_result_free(s);
+}
+
+/* One origin: its name is the stream's, so the reason stands alone. */
+static void test_render_single_origin(void **state)
+{
+	vsp_stream_result *s = stream_new("cdn-b", 1, 1);
+	out r;
+
+	(void)state;
+	origin_init(&s->origins[0], "cdn-b", 3);
+	rend_pass(&s->origins[0].renditions[0], "256x144", 90);
+	rend_seg_http(&s->origins[0].renditions[1], "426x240", 404);
+	rend_pass(&s->origins[0].renditions[2], "640x360", 95);
+	judge(s);
+	render(s, NULL, &r);
+	assert_int_equal(r.state, VSP_NAGIOS_WARNING);
+	assert_string_equal(r.status, "VIDEO WARNING - cdn-b: 1 of 1 origin "
+				      "playable; 1 of 3 renditions fail "
+				      "(426x240 segment HTTP 404) ");
+	assert_true(ps_find(r.m, r.n, "playable_cdn-b")->value == 2);
+	assert_true(ps_find(r.m, r.n, "playable_cdn-b")->max == 3);
+	out_free(&r);
+	vsp_stream_result_free(s);
+}
+
+/* Names that share their first characters: labels get the origin's index,
+ * so they stay apart in RRD's 19 characters. */
+static void test_render_label_collision(void **state)
+{
+	vsp_stream_result *s = stream_new("edge", 2, 1);
+	out r;
+
+	(void)state;
+	origin_init(&s->origins[0], "edge-frankfurt-01.example.net", 1);
+	rend_pass(&s->origins[0].renditions[0], "640x360", 100);
+	origin_init(&s->origins[1], "edge-frankfurt-02.example.net", 1);
+	rend_pass(&s->origins[1].renditions[0], "640x360", 110);
+	judge(s);
+	render(s, NULL, &r); /* checks uniqueness in 19 characters */
+	assert_non_null(
+		ps_find(r.m, r.n, "ttff_o1_edge-frankfurt-01.example.net"));
+	assert_non_null(
+		ps_find(r.m, r.n, "manifest_o2_edge-frankfurt-02.example.net"));
+	out_free(&r);
+	vsp_stream_result_free(s);
+}
+
+/* What origins send (names, messages) can hold '|' and newlines; none may
+ * reach the output as such. The status line stays short. */
+static void test_render_hostile_text(void **state)
+{
+	char longname[600];
+	vsp_stream_result *s;
+	vsp_nagios_opts o = { NULL, NULL, 3 };
+	out r;
+
+	(void)state;
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	/* A multibyte character across the cut. */
+	memcpy(longname + 140, "\xc3\xa9\xc3\xa9\xc3\xa9", 6);
+	s = stream_new(longname, 2, 1);
+	origin_init(&s->origins[0], "a|b", 1);
+	rend_seg_http(&s->origins[0].renditions[0], "x|y\nz", 500);
+	origin_init(&s->origins[1], "c\nd", 1);
+	rend_pass(&s->origins[1].renditions[0], "640x360", 100);
+	judge(s);
+	render(s, &o, &r); /* one '|' only, on the first line */
+	assert_true(strlen(r.status) <= VSP_NAGIOS_STATUS_MAX + 1);
+	assert_non_null(strstr(r.status, "..."));
+	/* The cut is on a character boundary: no lone lead byte. */
+	for (const unsigned char *p = (const unsigned char *)r.status; *p;
+	     p++)
+		if (*p == 0xc3)
+			assert_int_equal(p[1] & 0xc0, 0x80);
+	assert_non_null(strstr(r.text, "origin a/b: CRITICAL"));
+	assert_non_null(strstr(r.text, "seg0.ts?a/b"));
+	assert_non_null(ps_find(r.m, r.n, "ttff_c_d"));
+	/* -vvv: per-step detail lines. */
+	assert_non_null(strstr(r.text, "      segment: HTTP 200, 200000 B"));
+	assert_non_null(strstr(r.text, "      manifest: HTTP 200"));
+	out_free(&r);
+	vsp_stream_result_free(s);
+}
+
+static void test_render_verbose_levels(void **state)
+{
+	vsp_stream_result *s = news_live();
+	vsp_nagios_opts o = { NULL, NULL, 0 };
+	out r;
+
+	(void)state;
+	render(s, &o, &r);
+	assert_null(strstr(r.text, "segment 0: HTTP 503 from"));
+	assert_null(strstr(r.text, "; playlist "));
+	out_free(&r);
+	o.verbose = 1;
+	render(s, &o, &r);
+	assert_non_null(strstr(r.text, "(segment 0: HTTP 503 from "
+				       "http://o/v/seg0.ts?a/b)"));
+	assert_null(strstr(r.text, "; playlist "));
+	out_free(&r);
+	o.verbose = 2;
+	render(s, &o, &r);
+	assert_non_null(strstr(r.text, "; playlist 0.003 s; segment 200000 B "
+				       "in 0.02 s; decode h264 640x360, 5 "
+				       "frames in 0.012 s"));
+	assert_null(strstr(r.text, "      segment: HTTP"));
+	out_free(&r);
+	vsp_stream_result_free(s);
+}
+
+/* Many origins with many renditions: the output stays within its cap,
+ * ends on a whole line, and keeps the status line and perfdata. */
+static void test_render_cap(void **state)
+{
+	vsp_stream_result *s = stream_new("big", 32, 1);
+	vsp_nagios_opts o = { NULL, NULL, 3 };
+	char name[32];
+	out r;
+
+	(void)state;
+	for (size_t i = 0; i < 32; i++) {
+		snprintf(name, sizeof(name), "cdn-%02zu", i);
+		origin_init(&s->origins[i], name, 40);
+		for (size_t k = 0; k < 40; k++)
+			rend_pass(&s->origins[i].renditions[k], "640x360",
+				  100 + (double)k);
+	}
+	judge(s);
+	render(s, &o, &r);
+	assert_true(strlen(r.text) <= VSP_NAGIOS_OUTPUT_MAX);
+	assert_int_equal(r.n, 32 * 6 + 1);
+	assert_int_equal(r.text[strlen(r.text) - 1], '\n');
+	out_free(&r);
+	vsp_stream_result_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_range_forms),
+		cmocka_unit_test(test_range_alert),
+		cmocka_unit_test(test_range_rejects),
+		cmocka_unit_test(test_range_null_and_small_err),
+		cmocka_unit_test(test_perf_format),
+		cmocka_unit_test(test_perf_round_trip),
+		cmocka_unit_test(test_perf_bad_uom_and_truncation),
+		cmocka_unit_test(test_perf_locale),
+		cmocka_unit_test(test_states),
+		cmocka_unit_test(test_render_ok),
+		cmocka_unit_test(test_render_one_origin_down),
+		cmocka_unit_test(test_render_all_down),
+		cmocka_unit_test(test_render_thresholds),
+		cmocka_unit_test(test_judge_worst_of),
+		cmocka_unit_test(test_render_single_origin),
+		cmocka_unit_test(test_render_label_collision),
+		cmocka_unit_test(test_render_hostile_text),
+		cmocka_unit_test(test_render_verbose_levels),
+		cmocka_unit_test(test_render_cap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
