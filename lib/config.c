@@ -412,9 +412,54 @@ static int get_resolve(struct ctx *c, const char *path, json_t *v,
 	return 0;
 }
 
-static const char *const origin_keys[] = { "name",    "url",	"headers",
-					   "resolve", "cacert", "insecure",
-					   NULL };
+static const char *const origin_keys[] = {
+	"name",	    "url",	"headers",	  "resolve",
+	"cacert",   "insecure", "secret_headers", "secret_query",
+	NULL
+};
+
+/* "secret_headers": names of headers of this origin whose values must never
+ * be written (tokens): their values join the origin's secrets. */
+static int get_secret_headers(struct ctx *c, const char *path, json_t *v,
+			      vsp_origin_cfg *o)
+{
+	size_t i;
+	json_t *e;
+	char p[256];
+
+	if (!json_is_array(v))
+		return fail_got(c, path, "an array of header names", v);
+	json_array_foreach(v, i, e)
+	{
+		const char *name = json_string_value(e);
+		size_t kl = name ? strlen(name) : 0;
+		size_t h;
+
+		snprintf(p, sizeof(p), "%s[%zu]", path, i);
+		if (!name)
+			return fail_got(c, p, "a header name", e);
+		for (h = 0; h < o->n_headers; h++)
+			if (kl && strncasecmp(o->headers[h], name, kl) == 0 &&
+			    o->headers[h][kl] == ':')
+				break;
+		if (h == o->n_headers)
+			return fail(c, p,
+				    "expected the name of one of this origin's "
+				    "headers, got '%s'",
+				    name);
+		{
+			const char *val = o->headers[h] + kl + 1;
+			char *dup;
+
+			while (*val == ' ')
+				val++;
+			dup = strdup(val);
+			if (!dup || push(&o->secrets, &o->n_secrets, dup))
+				return fail(c, NULL, "out of memory");
+		}
+	}
+	return 0;
+}
 
 static int get_origin(struct ctx *c, size_t idx, json_t *v, vsp_probe_cfg *cfg)
 {
@@ -426,7 +471,8 @@ static int get_origin(struct ctx *c, size_t idx, json_t *v, vsp_probe_cfg *cfg)
 	if (!json_is_object(v))
 		return fail_got(c, path, "an object with name and url", v);
 	if (check_keys(c, path, v, origin_keys,
-		       "name, url, headers, resolve, cacert, insecure"))
+		       "name, url, headers, resolve, cacert, insecure, "
+		       "secret_headers, secret_query"))
 		return -1;
 	snprintf(p, sizeof(p), "%s.name", path);
 	f = json_object_get(v, "name");
@@ -488,6 +534,17 @@ static int get_origin(struct ctx *c, size_t idx, json_t *v, vsp_probe_cfg *cfg)
 		if (!json_is_boolean(f))
 			return fail_got(c, p, "true or false", f);
 		o->insecure = json_is_true(f);
+	}
+	if ((f = json_object_get(v, "secret_headers"))) {
+		snprintf(p, sizeof(p), "%s.secret_headers", path);
+		if (get_secret_headers(c, p, f, o))
+			return -1;
+	}
+	if ((f = json_object_get(v, "secret_query"))) {
+		snprintf(p, sizeof(p), "%s.secret_query", path);
+		if (!json_is_boolean(f))
+			return fail_got(c, p, "true or false", f);
+		o->secret_query = json_is_true(f);
 	}
 	return 0;
 }
@@ -570,9 +627,37 @@ static char *name_from_label(const char *label)
 }
 
 static const char *const top_keys[] = {
-	"name",	      "origins",     "renditions", "frames", "timeout_s",
-	"interval_s", "min_healthy", "user_agent", NULL
+	"name",
+	"origins",
+	"renditions",
+	"frames",
+	"timeout_s",
+	"interval_s",
+	"min_healthy",
+	"user_agent",
+	"stale_warn_factor",
+	"stale_fail_factor",
+	"lag_warn_target_durations",
+	"slow_realtime_factor",
+	NULL
 };
+
+/* A plain number in [min, max]. */
+static int get_factor(struct ctx *c, const char *path, const json_t *v,
+		      double min, double max, double *out)
+{
+	char exp[96];
+	double d;
+
+	snprintf(exp, sizeof(exp), "a number from %g to %g", min, max);
+	if (!json_is_number(v))
+		return fail_got(c, path, exp, v);
+	d = json_number_value(v);
+	if (!(d >= min && d <= max))
+		return fail_got(c, path, exp, v);
+	*out = d;
+	return 0;
+}
 
 static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 {
@@ -585,7 +670,9 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 				root);
 	if (check_keys(c, NULL, root, top_keys,
 		       "name, origins, renditions, frames, timeout_s, "
-		       "interval_s, min_healthy, user_agent"))
+		       "interval_s, min_healthy, user_agent, "
+		       "stale_warn_factor, stale_fail_factor, "
+		       "lag_warn_target_durations, slow_realtime_factor"))
 		return -1;
 	if ((v = json_object_get(root, "name"))) {
 		if (get_name(c, "name", v, &cfg->name))
@@ -655,6 +742,25 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 		if (!(cfg->user_agent = strdup(json_string_value(v))))
 			return fail(c, NULL, "out of memory");
 	}
+	if ((v = json_object_get(root, "stale_warn_factor")) &&
+	    get_factor(c, "stale_warn_factor", v, 1, 100,
+		       &cfg->stale_warn_factor))
+		return -1;
+	if ((v = json_object_get(root, "stale_fail_factor")) &&
+	    get_factor(c, "stale_fail_factor", v, 1, 100,
+		       &cfg->stale_fail_factor))
+		return -1;
+	if (cfg->stale_fail_factor < cfg->stale_warn_factor)
+		return fail(c, "stale_fail_factor",
+			    "expected at least stale_warn_factor (%g), got %g",
+			    cfg->stale_warn_factor, cfg->stale_fail_factor);
+	if ((v = json_object_get(root, "lag_warn_target_durations")) &&
+	    get_factor(c, "lag_warn_target_durations", v, 0.5, 1000,
+		       &cfg->lag_warn_tds))
+		return -1;
+	if ((v = json_object_get(root, "slow_realtime_factor")) &&
+	    get_factor(c, "slow_realtime_factor", v, 0, 100, &cfg->slow_rtf))
+		return -1;
 	return 0;
 }
 

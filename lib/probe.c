@@ -21,6 +21,7 @@
 #include "decode.h"
 #include "limits.h"
 #include "probe_int.h"
+#include "redact.h"
 
 static const struct protocol *const protocols[] = {
 	&vsp_protocol_hls,
@@ -64,6 +65,7 @@ void vsp_probe_cfg_clear(vsp_probe_cfg *cfg)
 		free(o->url);
 		free_strv(o->headers, o->n_headers);
 		free_strv(o->resolve, o->n_resolve);
+		free_strv(o->secrets, o->n_secrets);
 		free(o->cacert);
 	}
 	free(cfg->origins);
@@ -440,17 +442,23 @@ static void probe_segment(struct worker *w, vsp_rendition_result *r,
 			     r->key.total_ms + r->init.total_ms +
 			     r->segment.total_ms + r->decode.first_frame_ms;
 	validate(r, p, p->uri);
-	if (r->rtf > 0 && r->rtf < o->cfg->slow_rtf)
+	if (r->rtf > 0 && r->rtf < o->cfg->slow_rtf) {
+		char decl[48] = "";
+
+		/* A media playlist given directly declares no bitrate. */
+		if (r->bandwidth > 0)
+			snprintf(decl, sizeof(decl), ", %lld kb/s declared",
+				 (long long)(r->bandwidth / 1000));
 		vsp_verdict_set(&r->v, VSP_WARN, VSP_R_SLOW_DOWNLOAD,
 				VSP_STAGE_SEGMENT,
 				"segment %lld: %s: %lld bytes in %.2f s for %.2f s "
-				"of media (%.2fx real time; %.0f kb/s measured, "
-				"%lld kb/s declared): viewers would rebuffer",
+				"of media (%.2fx real time; %.0f kb/s "
+				"measured%s): viewers would rebuffer",
 				(long long)p->seq, p->uri,
 				(long long)r->segment.bytes,
 				r->segment.total_ms / 1000.0, p->duration, r->rtf,
-				r->measured_bps / 1000.0,
-				(long long)(r->bandwidth / 1000));
+				r->measured_bps / 1000.0, decl);
+	}
 	if (p->encrypted && r->v.status == VSP_PASS)
 		vsp_verdict_set(&r->v, VSP_PASS, VSP_R_ENCRYPTED,
 				VSP_STAGE_DECODE,
@@ -724,6 +732,10 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		vsp_origin_judge(&s->origins[i]);
 	vsp_stream_judge(s);
 	s->duration_ms = (double)(vsp_now_us() - t0) / 1000.0;
+	if (vsp_redact_result(s, cfg) != 0) {
+		snprintf(err, errlen, "out of memory redacting secrets");
+		goto fail;
+	}
 	*out = s;
 	s = NULL;
 	rv = 0;

@@ -28,6 +28,11 @@ typedef struct vsp_origin_cfg {
 	size_t n_resolve;
 	char *cacert;
 	int insecure;
+	/* Redacted from everything written (redact.h): values of headers
+	 * marked secret, and with secret_query, URL query strings. */
+	char **secrets;
+	size_t n_secrets;
+	int secret_query;
 } vsp_origin_cfg;
 
 typedef struct vsp_probe_cfg {

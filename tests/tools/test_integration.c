@@ -1150,6 +1150,49 @@ static void test_manifest_command(void **state)
 	run_free(&r);
 }
 
+/* Secrets of a probe file (a token header, a signed query) are used in the
+ * requests and appear nowhere in what prober prints. */
+static void test_secrets_redacted(void **state)
+{
+	char path[] = "/tmp/prober-secret-XXXXXX";
+	char body[1024];
+	int fd, n;
+	run r;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	n = snprintf(body, sizeof(body),
+		     "{\"name\": \"secret\", \"origins\": [{\"name\": \"a\", "
+		     "\"url\": \"%s/token/master.m3u8?sig=TOPSECRET\", "
+		     "\"headers\": {\"X-Token\": \"s3cret\"}, "
+		     "\"secret_headers\": [\"X-Token\"], "
+		     "\"secret_query\": true}]}",
+		     origin);
+	assert_true(n > 0 && (size_t)n < sizeof(body));
+	assert_int_equal(write(fd, body, (size_t)n), n);
+	close(fd);
+
+	run_argv(&r, (char *const[]){ (char *)prober, "check", "--json",
+				      "--probe", path, NULL });
+	assert_non_null(r.doc);
+	check_top(&r, 0, "pass", 1);
+	check_all_played(&r, 1 + 2);
+	if (strstr(r.out, "TOPSECRET") || strstr(r.out, "s3cret"))
+		FAILF("a secret is in the record");
+	assert_non_null(strstr(r.out, "?REDACTED"));
+	run_free(&r);
+
+	/* The table, and a failing check whose messages quote URLs. */
+	run_argv(&r, (char *const[]){ (char *)prober, "check", "-v", "--probe",
+				      path, NULL });
+	assert_int_equal(r.exit_status, 0);
+	if (strstr(r.out, "TOPSECRET") || strstr(r.out, "s3cret"))
+		FAILF("a secret is in the table");
+	run_free(&r);
+	unlink(path);
+}
+
 static const char *need_env(const char *name)
 {
 	const char *v = getenv(name);
@@ -1186,6 +1229,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_pin),
 		cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_manifest_command),
+		cmocka_unit_test(test_secrets_redacted),
 	};
 
 	prober = need_env("PROBER");

@@ -126,19 +126,88 @@ static void test_unknown_keys(void **state)
 		{ "{" O1 ", \"interval\": 60}",
 		  "probes/t.json: interval: unknown key (expected one of name, "
 		  "origins, renditions, frames, timeout_s, interval_s, "
-		  "min_healthy, user_agent)" },
+		  "min_healthy, user_agent, stale_warn_factor, "
+		  "stale_fail_factor, lag_warn_target_durations, "
+		  "slow_realtime_factor)" },
 		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
 		  "\"header\": {}}]}",
 		  "probes/t.json: origins[0].header: unknown key (expected one "
-		  "of name, url, headers, resolve, cacert, insecure)" },
+		  "of name, url, headers, resolve, cacert, insecure, "
+		  "secret_headers, secret_query)" },
 		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\"}, "
 		  "{\"name\": \"b\", \"url\": \"http://h/m\", \"secret\": "
 		  "[\"X\"]}]}",
 		  "probes/t.json: origins[1].secret: unknown key (expected one "
-		  "of name, url, headers, resolve, cacert, insecure)" },
+		  "of name, url, headers, resolve, cacert, insecure, "
+		  "secret_headers, secret_query)" },
 	};
 
 	(void)state;
+	run_bad(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Secrets: which headers are secret, and whether queries are. */
+static void test_secrets(void **state)
+{
+	static const char ok[] =
+		"{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m?t=1\", "
+		"\"headers\": {\"X-Token\": \"abc123\", \"X-Other\": \"v\"}, "
+		"\"secret_headers\": [\"x-token\"], \"secret_query\": true}]}";
+	static const struct bad cases[] = {
+		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
+		  "\"headers\": {\"X-Token\": \"abc\"}, \"secret_headers\": "
+		  "[\"X-Nope\"]}]}",
+		  "probes/t.json: origins[0].secret_headers[0]: expected the "
+		  "name of one of this origin's headers, got 'X-Nope'" },
+		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
+		  "\"secret_headers\": \"X\"}]}",
+		  "probes/t.json: origins[0].secret_headers: expected an array "
+		  "of header names, got 'X'" },
+		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
+		  "\"secret_query\": 1}]}",
+		  "probes/t.json: origins[0].secret_query: expected true or "
+		  "false, got 1" },
+	};
+	vsp_probe_cfg cfg;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(load(ok, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.origins[0].n_secrets, 1);
+	assert_string_equal(cfg.origins[0].secrets[0], "abc123");
+	assert_int_equal(cfg.origins[0].secret_query, 1);
+	vsp_probe_cfg_clear(&cfg);
+	run_bad(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Live thresholds, per probe. */
+static void test_live_factors(void **state)
+{
+	static const char ok[] = "{" O1 ", \"stale_warn_factor\": 2, "
+				 "\"stale_fail_factor\": 4.5, "
+				 "\"lag_warn_target_durations\": 3, "
+				 "\"slow_realtime_factor\": 1.2}";
+	static const struct bad cases[] = {
+		{ "{" O1 ", \"stale_warn_factor\": 0.5}",
+		  "probes/t.json: stale_warn_factor: expected a number from 1 "
+		  "to 100, got 0.5" },
+		{ "{" O1 ", \"stale_warn_factor\": 3, \"stale_fail_factor\": 2}",
+		  "probes/t.json: stale_fail_factor: expected at least "
+		  "stale_warn_factor (3), got 2" },
+		{ "{" O1 ", \"slow_realtime_factor\": \"1\"}",
+		  "probes/t.json: slow_realtime_factor: expected a number from "
+		  "0 to 100, got '1'" },
+	};
+	vsp_probe_cfg cfg;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(load(ok, &cfg, err, sizeof(err)), 0);
+	assert_true(cfg.stale_warn_factor == 2);
+	assert_true(cfg.stale_fail_factor == 4.5);
+	assert_true(cfg.lag_warn_tds == 3);
+	assert_true(cfg.slow_rtf == 1.2);
+	vsp_probe_cfg_clear(&cfg);
 	run_bad(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
@@ -518,6 +587,8 @@ int main(void)
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_name_rules),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_secrets),
+		cmocka_unit_test(test_live_factors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,176 @@
+/*
+ * redact.c - secrets out of records, logs and plugin output.
+ *
+ * Works on finished strings (URLs, messages that quote URLs), after the
+ * check: the transfers themselves use the real values.
+ */
+#include "redact.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Growing output buffer; on allocation failure, ok turns 0. */
+struct out {
+	char *buf;
+	size_t len, cap;
+	int ok;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (!o->ok)
+		return;
+	if (o->len + n + 1 > o->cap) {
+		size_t cap = o->cap ? o->cap : 64;
+		char *b;
+
+		while (cap < o->len + n + 1)
+			cap *= 2;
+		b = realloc(o->buf, cap);
+		if (!b) {
+			o->ok = 0;
+			return;
+		}
+		o->buf = b;
+		o->cap = cap;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+/* 1 while p is still inside a URL quoted in a message: it ends at
+ * white space, quotes, brackets, and at punctuation that ends a clause
+ * ("GET URL: HTTP 404", "... URL.").*/
+static int in_url_at(const char *p)
+{
+	char c = *p;
+
+	if (!c || c == ' ' || c == '\t' || c == '\n' || c == '"' ||
+	    c == '\'' || c == '<' || c == '>' || c == ')')
+		return 0;
+	if (strchr(":,.;", c) &&
+	    (p[1] == '\0' || p[1] == ' ' || p[1] == '\n' || p[1] == '\t'))
+		return 0;
+	return 1;
+}
+
+static size_t secret_at(const char *p, const char *const *secrets, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = secrets[i] ? strlen(secrets[i]) : 0;
+
+		if (k > 0 && strncmp(p, secrets[i], k) == 0)
+			return k;
+	}
+	return 0;
+}
+
+char *vsp_redact_string(const char *in, const char *const *secrets,
+			size_t n_secrets, int mask_query)
+{
+	struct out o = { .ok = 1 };
+	const char *p = in;
+	int in_url = 0;
+
+	if (!in)
+		return NULL;
+	put(&o, "", 0);
+	while (*p) {
+		size_t k = secret_at(p, secrets, n_secrets);
+
+		if (k) {
+			put(&o, VSP_REDACTED, strlen(VSP_REDACTED));
+			p += k;
+			continue;
+		}
+		if (strncasecmp(p, "http://", 7) == 0 ||
+		    strncasecmp(p, "https://", 8) == 0)
+			in_url = 1;
+		else if (in_url && !in_url_at(p))
+			in_url = 0;
+		if (mask_query && in_url && *p == '?') {
+			put(&o, "?" VSP_REDACTED, strlen(VSP_REDACTED) + 1);
+			/* The fragment is the player's, not the server's. */
+			while (in_url_at(p) && *p != '#')
+				p++;
+			continue;
+		}
+		put(&o, p, 1);
+		p++;
+	}
+	if (!o.ok) {
+		free(o.buf);
+		return NULL;
+	}
+	return o.buf;
+}
+
+struct secrets {
+	const char **v;
+	size_t n;
+	int mask_query;
+};
+
+static int redact(char **s, const struct secrets *sec)
+{
+	char *r;
+
+	if (!*s)
+		return 0;
+	r = vsp_redact_string(*s, sec->v, sec->n, sec->mask_query);
+	if (!r)
+		return -1;
+	free(*s);
+	*s = r;
+	return 0;
+}
+
+static int redact_step(vsp_http_step *st, const struct secrets *sec)
+{
+	return redact(&st->url, sec) | redact(&st->final_url, sec);
+}
+
+static int redact_rendition(vsp_rendition_result *r,
+			    const struct secrets *sec)
+{
+	return redact(&r->v.message, sec) | redact(&r->uri, sec) |
+	       redact(&r->live_note, sec) | redact_step(&r->playlist, sec) |
+	       redact_step(&r->key, sec) | redact_step(&r->init, sec) |
+	       redact_step(&r->segment, sec);
+}
+
+int vsp_redact_result(vsp_stream_result *s, const vsp_probe_cfg *cfg)
+{
+	struct secrets sec = { 0 };
+	size_t total = 0;
+	int rc = 0;
+
+	/* One set for the whole tree: the stream's message quotes its
+	 * origins', and one origin's token must not show through another's
+	 * text either. */
+	for (size_t i = 0; i < cfg->n_origins; i++) {
+		total += cfg->origins[i].n_secrets;
+		sec.mask_query |= cfg->origins[i].secret_query;
+	}
+	if (total == 0 && !sec.mask_query)
+		return 0;
+	sec.v = calloc(total ? total : 1, sizeof(*sec.v));
+	if (!sec.v)
+		return -1;
+	for (size_t i = 0; i < cfg->n_origins; i++)
+		for (size_t k = 0; k < cfg->origins[i].n_secrets; k++)
+			sec.v[sec.n++] = cfg->origins[i].secrets[k];
+	rc |= redact(&s->v.message, &sec);
+	for (size_t i = 0; i < s->n_origins; i++) {
+		vsp_origin_result *o = &s->origins[i];
+
+		rc |= redact(&o->v.message, &sec) | redact(&o->url, &sec) |
+		      redact_step(&o->manifest, &sec);
+		for (size_t k = 0; k < o->n_renditions; k++)
+			rc |= redact_rendition(&o->renditions[k], &sec);
+	}
+	free(sec.v);
+	return rc ? -1 : 0;
+}
