@@ -8,6 +8,15 @@
 
 #include <math.h>
 
+/* Last-Modified is an HTTP-date: whole seconds, the fraction cut off. A
+ * header of second S means a change within [S, S + 1): at least now - S - 1
+ * ago, and at least 0 when that is negative (the header still says when).
+ * Taking S itself overstates by up to a second, which on a 1 s target
+ * duration is most of the 1.5x warn threshold: a false warn on a healthy
+ * stream probed without time for a reload. A header after the clock (a
+ * skewed origin) is no evidence. */
+static const double http_date_resolution_s = 1.0;
+
 double vsp_live_unchanged_s(const vsp_live_evidence *e)
 {
 	double u = -1;
@@ -16,8 +25,9 @@ double vsp_live_unchanged_s(const vsp_live_evidence *e)
 		u = fmax(u, e->reload_span_s);
 	if (e->age_s >= 0)
 		u = fmax(u, e->age_s);
-	if (e->last_modified > 0)
-		u = fmax(u, e->now - e->last_modified);
+	if (e->last_modified > 0 && e->now >= e->last_modified)
+		u = fmax(u, fmax(0, e->now - e->last_modified -
+					    http_date_resolution_s));
 	if (e->newest_end > 0)
 		u = fmax(u, e->now - e->newest_end);
 	return u;

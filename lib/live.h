@@ -13,7 +13,10 @@
 typedef struct vsp_live_evidence {
 	double now;           /* wall clock, Unix seconds */
 	double age_s;         /* HTTP Age of the first load */
-	double last_modified; /* Last-Modified of the first load, Unix s */
+	double last_modified; /* Last-Modified of the first load, Unix s:
+			       * the header's whole seconds (read as "within
+			       * the next second"); not for exact times such
+			       * as a DASH publishTime */
 	double newest_end;    /* when the newest segment ends, Unix s */
 	double reload_span_s; /* first load to the last unchanged reload */
 	int advanced;         /* 1: a reload showed it moved on */

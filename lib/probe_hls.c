@@ -416,7 +416,9 @@ static void after_hls(struct worker *w, struct rend_job *j, void *scratch)
 	ev.newest_end = r->newest_end;
 	ev.reload_span_s = -1;
 	if (r->newest_end > 0) {
-		r->live_edge_lag_s = ev.now - r->newest_end;
+		/* At the load that listed it: how far behind the clock the
+		 * origin's playlist is, not how long our segment took. */
+		r->live_edge_lag_s = t0 - r->newest_end;
 		r->has_live_edge_lag = 1;
 	}
 	for (int k = 0;; k++) {
@@ -488,7 +490,9 @@ static void after_hls(struct worker *w, struct rend_job *j, void *scratch)
 	if (unchanged >= 0) {
 		r->playlist_age_s = unchanged;
 		r->has_playlist_age = 1;
-	} else if (!r->live_note) {
+	} else if (!r->live_note && !ev.advanced) {
+		/* A playlist that moved on is fresh; only one seen once, with
+		 * no header or date to go by, leaves freshness unknown. */
 		note(r, "freshness unknown: no reload possible and no Age, "
 			"Last-Modified or PROGRAM-DATE-TIME");
 	}
