@@ -1807,6 +1807,34 @@ static int64_t live_index(const vsp_dash_representation *r,
 	return best;
 }
 
+int vsp_dash_newest_listed(const vsp_dash_mpd *m, const vsp_dash_period *p,
+			   const vsp_dash_representation *r, double *end,
+			   double *seg_duration, int64_t *number)
+{
+	int64_t total, end_t, d;
+	const vsp_dash_s *last;
+
+	if (!m->dynamic || m->availability_start <= 0 || !r->has_timeline ||
+	    r->n_timeline == 0 || r->timescale == 0)
+		return -1;
+	last = &r->timeline[r->n_timeline - 1];
+	/* r="-1" on the last S: segments until the period ends, computed
+	 * from the clock, not listed. */
+	if (last->r < 0 || last->d <= 0)
+		return -1;
+	total = seg_total(r, p);
+	if (total <= 0 || total == INT64_MAX || last->r > (INT64_MAX - last->t) /
+							   last->d - 1)
+		return -1;
+	d = last->d;
+	end_t = last->t + d * (last->r + 1);
+	*end = m->availability_start + p->start +
+	       (double)(end_t - r->pto) / (double)r->timescale;
+	*seg_duration = (double)d / (double)r->timescale;
+	*number = r->start_number + total - 1;
+	return 0;
+}
+
 int vsp_dash_pick_segment(const vsp_dash_mpd *m, const vsp_dash_period *p,
 			  const vsp_dash_representation *r, double now,
 			  vsp_dash_segment *out, char *err, size_t errlen)

@@ -186,6 +186,18 @@ int vsp_dash_pick_segment(const vsp_dash_mpd *m, const vsp_dash_period *p,
 			  vsp_dash_segment *out, char *err, size_t errlen);
 void vsp_dash_segment_clear(vsp_dash_segment *s);
 
+/*
+ * For a live Representation whose segments the MPD lists (a SegmentTimeline
+ * whose last S has no r="-1"), when its newest listed segment ends (Unix
+ * seconds, server clock), that segment's duration and $Number$. Returns 0;
+ * -1 when the segments are computed from the clock instead (SegmentTemplate
+ * @duration, an open-ended timeline) or the MPD is static: then a stopped
+ * packager shows as a missing segment at the live edge, not in the MPD.
+ */
+int vsp_dash_newest_listed(const vsp_dash_mpd *m, const vsp_dash_period *p,
+			   const vsp_dash_representation *r, double *end,
+			   double *seg_duration, int64_t *number);
+
 /* The first subsegment a sidx box (ISO/IEC 14496-12 8.16.3) names, for
  * SegmentBase. buf holds the bytes of indexRange, which start at file offset
  * index_offset. Returns 0 with an absolute byte range and duration; -1 with a

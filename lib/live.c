@@ -30,6 +30,8 @@ double vsp_live_unchanged_s(const vsp_live_evidence *e)
 					    http_date_resolution_s));
 	if (e->newest_end > 0)
 		u = fmax(u, e->now - e->newest_end);
+	if (e->published > 0)
+		u = fmax(u, e->now - e->published);
 	return u;
 }
 

@@ -18,6 +18,8 @@ typedef struct vsp_live_evidence {
 			       * the next second"); not for exact times such
 			       * as a DASH publishTime */
 	double newest_end;    /* when the newest segment ends, Unix s */
+	double published;     /* when the manifest was made, exactly (DASH
+			       * MPD@publishTime), Unix s; 0 none */
 	double reload_span_s; /* first load to the last unchanged reload */
 	int advanced;         /* 1: a reload showed it moved on */
 } vsp_live_evidence;

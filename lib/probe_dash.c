@@ -418,6 +418,107 @@ static int prepare_dash(struct worker *w, struct rend_job *j,
 	return 0;
 }
 
+/* Reloads compared by the end of the Representation's newest listed
+ * segment: a packager that stops stops adding S elements, whatever it does
+ * with publishTime. */
+struct dash_reload {
+	const struct dash_state *st;
+	const vsp_dash_representation *rep;
+	double newest_end; /* server clock */
+};
+
+static const vsp_dash_representation *
+find_rep(const vsp_dash_period *p, const vsp_dash_representation *like)
+{
+	for (size_t i = 0; p && i < p->n_sets; i++)
+		for (size_t k = 0; k < p->sets[i].n_reps; k++) {
+			const vsp_dash_representation *r = &p->sets[i].reps[k];
+
+			if (r->id && like->id && strcmp(r->id, like->id) == 0)
+				return r;
+		}
+	return NULL;
+}
+
+static int reload_dash(void *ctx, const uint8_t *body, size_t len,
+		       const char *base, int *ended, char *err, size_t errlen)
+{
+	struct dash_reload *d = ctx;
+	vsp_dash_mpd *m = NULL;
+	const vsp_dash_representation *rep;
+	double end, segd;
+	int64_t num;
+	int moved = -1;
+
+	if (vsp_dash_parse((const char *)body, len, base, &m, err, errlen))
+		return -1;
+	if (!m->dynamic) {
+		/* type="static" now: the event is over, the MPD final. */
+		*ended = 1;
+		moved = 1;
+		goto out;
+	}
+	rep = find_rep(vsp_dash_current_period(m, vsp_wall_s() +
+							  d->st->clock_offset),
+		       d->rep);
+	if (!rep) {
+		snprintf(err, errlen,
+			 "Representation %s is no longer in the current "
+			 "Period",
+			 d->rep->id ? d->rep->id : "(no id)");
+		goto out;
+	}
+	if (vsp_dash_newest_listed(m, vsp_dash_current_period(
+					      m, vsp_wall_s() +
+							 d->st->clock_offset),
+				   rep, &end, &segd, &num) != 0) {
+		snprintf(err, errlen, "the reloaded MPD no longer lists "
+				      "its segments");
+		goto out;
+	}
+	moved = end > d->newest_end;
+	if (moved)
+		d->newest_end = end;
+out:
+	vsp_dash_free(m);
+	return moved;
+}
+
+/* Live freshness of a dynamic MPD: reloads, publishTime and the end of the
+ * newest listed segment. Only for listed segments: when they are computed
+ * from the clock, the MPD need never change, and a stopped packager shows
+ * as the live-edge segment missing instead (a segment failure). */
+static void after_dash(struct worker *w, struct rend_job *j, void *scratch)
+{
+	const struct dash_state *st = w->o->state;
+	vsp_rendition_result *r = j->r;
+	struct dash_reload d = { .st = st, .rep = j->data };
+	const struct live_source src = { reload_dash, &d, "MPD",
+					 "publishTime and segment times" };
+	double end, segd;
+	int64_t num;
+
+	(void)scratch;
+	if (!st->mpd->dynamic)
+		return;
+	if (vsp_dash_newest_listed(st->mpd, st->period, d.rep, &end, &segd,
+				   &num) != 0) {
+		rendition_note(r, "segments computed from the clock: a stopped "
+				  "packager shows as a missing live-edge "
+				  "segment, not in the MPD");
+		return;
+	}
+	r->target_duration = segd;
+	r->newest_seq = num;
+	r->newest_end = end - st->clock_offset;
+	d.newest_end = end;
+	live_check(w, r, &w->o->res->manifest, segd,
+		   st->mpd->publish_time > 0
+			   ? st->mpd->publish_time - st->clock_offset
+			   : 0,
+		   &src);
+}
+
 static void release_dash(void *scratch)
 {
 	vsp_dash_segment_clear(scratch);
@@ -439,6 +540,7 @@ const struct protocol vsp_protocol_dash = {
 	.detect = detect_dash,
 	.plan = plan_dash,
 	.prepare = prepare_dash,
+	.after = after_dash,
 	.release = release_dash,
 	.finish = NULL,
 	.free_state = free_dash,

@@ -5,16 +5,11 @@
  *
  * Parsing is hls.c's; fetching and decoding are probe.c's.
  */
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "clock.h"
 #include "hls.h"
-#include "live.h"
 #include "limits.h"
 #include "probe_int.h"
 
@@ -349,33 +344,6 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 	return 0;
 }
 
-static void note(vsp_rendition_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void note(vsp_rendition_result *r, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	free(r->live_note);
-	r->live_note = strdup(buf);
-}
-
-static void sleep_until_wall(double t)
-{
-	double d = t - vsp_wall_s();
-	struct timespec ts;
-
-	if (d <= 0)
-		return;
-	ts.tv_sec = (time_t)d;
-	ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
 /* 1 when b shows the playlist moved on from a: a newer segment, more
  * segments (EVENT), or the end of the stream. */
 static int moved_on(const vsp_hls_playlist *a, const vsp_hls_playlist *b)
@@ -386,129 +354,44 @@ static int moved_on(const vsp_hls_playlist *a, const vsp_hls_playlist *b)
 	return nb > na || (b->endlist && !a->endlist);
 }
 
-/*
- * Live freshness in one bounded run: reload the media playlist after one
- * target duration (RFC 8216 6.3.4), then every half target duration while it
- * has not changed and the deadline allows; with Age, Last-Modified and
- * PROGRAM-DATE-TIME as further evidence of how long it has not moved.
- */
+/* Reloads compared by the newest segment listed. */
+struct hls_reload {
+	const vsp_hls_playlist *first;
+	vsp_hls_playlist *cur; /* the latest reload, owned */
+};
+
+static int reload_hls(void *ctx, const uint8_t *body, size_t len,
+		      const char *base, int *ended, char *err, size_t errlen)
+{
+	struct hls_reload *h = ctx;
+	vsp_hls_playlist *next = NULL;
+	int moved;
+
+	if (vsp_hls_parse((const char *)body, len, base, &next, err, errlen))
+		return -1;
+	moved = moved_on(h->cur ? h->cur : h->first, next);
+	*ended = next->endlist;
+	vsp_hls_free(h->cur);
+	h->cur = next;
+	return moved;
+}
+
+/* Live freshness of a media playlist: RFC 8216 6.3.4 reloads, with
+ * PROGRAM-DATE-TIME as the playlist's own time evidence. */
 static void after_hls(struct worker *w, struct rend_job *j, void *scratch)
 {
-	struct origin_ctx *o = w->o;
-	const vsp_probe_cfg *cfg = o->cfg;
-	vsp_rendition_result *r = j->r;
 	const vsp_hls_playlist *first = scratch ? scratch : j->data;
-	const vsp_http_step *fst = r->playlist.done ? &r->playlist
-						    : &o->res->manifest;
-	vsp_hls_playlist *cur = NULL;
-	vsp_http_step st = { 0 };
-	vsp_live_evidence ev = { 0 };
-	double td = first->target_duration, t0 = fst->fetched_at, unchanged;
-	vsp_status stale;
-	char err[512];
+	vsp_rendition_result *r = j->r;
+	struct hls_reload h = { .first = first };
+	const struct live_source src = { reload_hls, &h, "playlist",
+					 "PROGRAM-DATE-TIME" };
 
-	r->advanced = -1;
-	if (!vsp_hls_is_live(first) || first->n_segments == 0 || td <= 0)
+	if (!vsp_hls_is_live(first) || first->n_segments == 0)
 		return;
-	ev.now = vsp_wall_s();
-	ev.age_s = (double)fst->age_s;
-	ev.last_modified = fst->last_modified;
-	ev.newest_end = r->newest_end;
-	ev.reload_span_s = -1;
-	if (r->newest_end > 0) {
-		/* At the load that listed it: how far behind the clock the
-		 * origin's playlist is, not how long our segment took. */
-		r->live_edge_lag_s = t0 - r->newest_end;
-		r->has_live_edge_lag = 1;
-	}
-	for (int k = 0;; k++) {
-		const vsp_hls_playlist *prev = cur ? cur : first;
-		vsp_hls_playlist *next = NULL;
-		double at = t0 + td * (k == 0 ? 1.0 : 1.0 + 0.5 * k);
-		double left = (double)(o->deadline_us - vsp_now_us()) / 1e6;
-		double need = (at - vsp_wall_s()) + 2 * fst->total_ms / 1000.0 +
-			      VSP_RELOAD_MARGIN_S;
-		uint8_t *body = NULL;
-		size_t len = 0;
-		int prc;
-
-		if (need > left) {
-			if (k == 0)
-				note(r,
-				     "no reload: %.1f s left before the deadline, "
-				     "a reload needs one target duration (%.1f s); "
-				     "freshness judged from Age, Last-Modified and "
-				     "PROGRAM-DATE-TIME only",
-				     left, td);
-			break;
-		}
-		sleep_until_wall(at);
-		if (vsp_http_get(w->http, fst->url, 0, -1, VSP_MANIFEST_MAX_BYTES,
-				 o->deadline_us, &st, &body, &len, err,
-				 sizeof(err)) != VSP_R_NONE) {
-			note(r, "reload failed: %s", err);
-			break;
-		}
-		prc = vsp_hls_parse((const char *)body, len,
-				    st.final_url ? st.final_url : st.url, &next,
-				    err, sizeof(err));
-		free(body);
-		if (prc != 0) {
-			note(r, "reload: %s", err);
-			break;
-		}
-		r->reloads++;
-		ev.advanced = moved_on(prev, next);
-		vsp_hls_free(cur);
-		cur = next;
-		if (ev.advanced) {
-			if (next->endlist)
-				note(r, "stream ended (EXT-X-ENDLIST) during the "
-					"check");
-			break;
-		}
-		ev.reload_span_s = st.fetched_at - t0;
-		ev.now = vsp_wall_s();
-		if (vsp_live_staleness(&ev, td, cfg->stale_warn_factor,
-				       cfg->stale_fail_factor) == VSP_FAIL)
-			break; /* nothing more to learn */
-	}
-	if (r->reloads > 0)
-		r->advanced = ev.advanced;
-	if (ev.advanced) {
-		/* Moving: how fresh its latest copy is, when headers say. */
-		vsp_live_evidence now = { .now = vsp_wall_s(),
-					  .age_s = (double)st.age_s,
-					  .last_modified = st.last_modified,
-					  .reload_span_s = -1 };
-
-		unchanged = vsp_live_unchanged_s(&now);
-	} else {
-		ev.now = vsp_wall_s();
-		unchanged = vsp_live_unchanged_s(&ev);
-	}
-	if (unchanged >= 0) {
-		r->playlist_age_s = unchanged;
-		r->has_playlist_age = 1;
-	} else if (!r->live_note && !ev.advanced) {
-		/* A playlist that moved on is fresh; only one seen once, with
-		 * no header or date to go by, leaves freshness unknown. */
-		note(r, "freshness unknown: no reload possible and no Age, "
-			"Last-Modified or PROGRAM-DATE-TIME");
-	}
-	stale = vsp_live_staleness(&ev, td, cfg->stale_warn_factor,
-				   cfg->stale_fail_factor);
-	if (stale != VSP_PASS)
-		vsp_verdict_set(&r->v, stale, VSP_R_STALE_PLAYLIST,
-				VSP_STAGE_LIVE,
-				"playlist %s has not changed for %.1f s (%.1fx "
-				"the %.0f s target duration; newest segment "
-				"%lld)%s",
-				fst->url, unchanged, unchanged / td, td,
-				(long long)r->newest_seq,
-				stale == VSP_FAIL ? ": players give up" : "");
-	vsp_hls_free(cur);
-	vsp_http_step_clear(&st);
+	live_check(w, r,
+		   r->playlist.done ? &r->playlist : &w->o->res->manifest,
+		   first->target_duration, 0, &src);
+	vsp_hls_free(h.cur);
 }
 
 static void release_hls(void *scratch)

@@ -82,6 +82,33 @@ struct origin_ctx {
 	size_t next_job;
 };
 
+/* Sets r's live note (what a live check could not do, or saw). */
+void rendition_note(vsp_rendition_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A live manifest's reload, as its protocol reads it. */
+struct live_source {
+	/* Parses a reloaded manifest: 1 when it moved on since the previous
+	 * load, 0 when not, -1 when unreadable (message in err); *ended when
+	 * the stream ended during the check. */
+	int (*reload)(void *ctx, const uint8_t *body, size_t len,
+		      const char *base, int *ended, char *err, size_t errlen);
+	void *ctx;
+	const char *what;  /* "playlist", "MPD": for messages */
+	const char *dates; /* the manifest's own time evidence, for notes */
+};
+
+/*
+ * Live freshness of rendition r in one bounded run: reloads first's URL one
+ * target duration td after the first load, then every half target duration
+ * while it has not moved and the deadline allows; with Age, Last-Modified,
+ * r->newest_end and published (exact, 0 none) as further evidence. Sets r's
+ * live fields, and its verdict to stale_playlist at the probe's factors.
+ */
+void live_check(struct worker *w, vsp_rendition_result *r,
+		const vsp_http_step *first, double td, double published,
+		const struct live_source *src);
+
 extern const struct protocol vsp_protocol_hls;
 extern const struct protocol vsp_protocol_dash;
 

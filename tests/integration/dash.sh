@@ -93,7 +93,36 @@ ast=$(date -u -d "@$(($(date +%s) - 4))" +%Y-%m-%dT%H:%M:%SZ)
 sed -e "s/type=\"static\"/type=\"dynamic\" availabilityStartTime=\"$ast\" timeShiftBufferDepth=\"PT30S\"/" \
 	"$www/num/manifest.mpd" >"$www/live/manifest.mpd"
 
+# A live DASH stream encoded in real time (SegmentTimeline, 1 s segments,
+# the MPD rewritten at each segment), for the staleness cases: the suite
+# kills the encoder (LIVE_PID) to freeze the MPD.
+mkdir -p "$www/rt"
+(cd "$www/rt" && exec ffmpeg -nostdin -hide_banner -loglevel error -y -re \
+	-f lavfi -i "testsrc2=size=320x180:rate=25" -t 300 \
+	-c:v libx264 -preset ultrafast -pix_fmt yuv420p \
+	-g 25 -keyint_min 25 -sc_threshold 0 \
+	-f dash -seg_duration 1 -window_size 6 -use_timeline 1 \
+	-use_template 1 live.mpd) >"$tmp/rt.log" 2>&1 &
+live_pid=$!
+cleanup_live() {
+	kill -KILL "$live_pid" 2>/dev/null || :
+	wait "$live_pid" 2>/dev/null || :
+	cleanup
+}
+trap cleanup_live EXIT
+i=0
+until [ -f "$www/rt/chunk-stream0-00003.m4s" ]; do
+	i=$((i + 1))
+	if [ $i -gt 150 ]; then
+		echo "dash.sh: the live encoder made no segment:" >&2
+		cat "$tmp/rt.log" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+
 origin_start "$tmp/nginx" "$www"
 echo "dash.sh: origin http://127.0.0.1:$ORIGIN_PORT" >&2
 
-PROBER="$PROBER" ORIGIN="http://127.0.0.1:$ORIGIN_PORT" MEDIA="$www" "$suite"
+PROBER="$PROBER" ORIGIN="http://127.0.0.1:$ORIGIN_PORT" MEDIA="$www" \
+	LIVE_PID="$live_pid" "$suite"

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -303,6 +304,96 @@ static void test_live(void **state)
 	run_free(&r);
 }
 
+/* The only rendition of origin 0. */
+static json_t *rend0(const run *r)
+{
+	return json_array_get(json_object_get(origin0(r), "renditions"), 0);
+}
+
+static double wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_until(double t)
+{
+	double d = t - wall_s();
+	struct timespec ts;
+
+	if (d <= 0)
+		return;
+	ts.tv_sec = (time_t)d;
+	ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/* A real-time encoder: the MPD moves on between loads and passes; once the
+ * encoder is killed, the MPD freezes: warn past 1.5 segment durations,
+ * fail (stale_playlist, stage live) past 3. */
+static void test_live_encoder_stale(void **state)
+{
+	const char *pid_s = getenv("LIVE_PID"), *media = getenv("MEDIA");
+	char mpd[1024];
+	struct stat st;
+	double t_kill;
+	long pid;
+	run r;
+
+	(void)state;
+	if (!pid_s || !media)
+		skip();
+	pid = strtol(pid_s, NULL, 10);
+	assert_true(pid > 1);
+	for (int i = 0; i < 3; i++) {
+		json_t *lc;
+
+		check(&r, "rt/live.mpd", "--timeout", "6");
+		EXPECT(&r, r.exit_status == 0);
+		EXPECT(&r, json_is_true(json_object_get(origin0(&r), "live")));
+		lc = json_object_get(rend0(&r), "live_check");
+		EXPECT(&r, json_is_true(json_object_get(lc, "advanced")));
+		EXPECT(&r, json_real_value(json_object_get(
+				   lc, "target_duration_s")) == 1.0);
+		run_free(&r);
+	}
+	/* Stop it right after it rewrote the MPD, so the MPD's age is known
+	 * to within the polling step. */
+	snprintf(mpd, sizeof(mpd), "%s/rt/live.mpd", media);
+	assert_int_equal(stat(mpd, &st), 0);
+	{
+		struct timespec was = st.st_mtim;
+		double until = wall_s() + 3;
+
+		while (wall_s() < until && stat(mpd, &st) == 0 &&
+		       st.st_mtim.tv_sec == was.tv_sec &&
+		       st.st_mtim.tv_nsec == was.tv_nsec)
+			sleep_until(wall_s() + 0.01);
+	}
+	kill((pid_t)pid, SIGKILL);
+	t_kill = wall_s();
+
+	/* Too short a deadline to reload: judged from publishTime, the
+	 * newest segment's end and Last-Modified. */
+	sleep_until(t_kill + 2.0);
+	check(&r, "rt/live.mpd", "--timeout", "0.8");
+	EXPECT(&r, r.exit_status == 1);
+	EXPECT(&r, strcmp(str(rend0(&r), "reason"), "stale_playlist") == 0);
+	EXPECT(&r, strcmp(str(rend0(&r), "stage"), "live") == 0);
+	run_free(&r);
+
+	sleep_until(t_kill + 4.0);
+	check(&r, "rt/live.mpd", "--timeout", "3");
+	EXPECT(&r, r.exit_status == 2);
+	EXPECT(&r, strcmp(str(rend0(&r), "status"), "fail") == 0);
+	EXPECT(&r, strcmp(str(rend0(&r), "reason"), "stale_playlist") == 0);
+	EXPECT(&r, strstr(str(rend0(&r), "message"), "rt/live.mpd") != NULL);
+	run_free(&r);
+}
+
 static void test_missing_segment(void **state)
 {
 	run r;
@@ -364,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_lowest),
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_missing_segment),
+		cmocka_unit_test(test_live_encoder_stale),
 		cmocka_unit_test(test_all_missing),
 		cmocka_unit_test(test_manifest_missing),
 	};
