@@ -546,6 +546,49 @@ static void test_live_edge(void **state)
 	vsp_dash_free(m);
 }
 
+/* The newest segment a live MPD lists: only for a closed SegmentTimeline;
+ * clock-computed segments (@duration, r="-1") list none. */
+static void test_newest_listed(void **state)
+{
+	vsp_dash_mpd *m = live_mpd("", "");
+	double end, d;
+	int64_t num;
+
+	(void)state;
+	/* @duration template and an r="-1" timeline: computed, not listed. */
+	assert_int_equal(vsp_dash_newest_listed(m, &m->periods[0],
+						rep_of(m, 0, 0, 0), &end, &d,
+						&num),
+			 -1);
+	assert_int_equal(vsp_dash_newest_listed(m, &m->periods[0],
+						rep_of(m, 0, 1, 0), &end, &d,
+						&num),
+			 -1);
+	vsp_dash_free(m);
+
+	/* S t=1000 d=2000 r=2, then d=1000, in 1/1000 s with a
+	 * presentationTimeOffset of 1000: segments end 2, 4, 6 and 7 s into
+	 * the period, which starts 10 s after availabilityStartTime: the
+	 * newest ends at 17 s and is number 5 + 3. */
+	m = parse_ok("<MPD type=\"dynamic\" "
+		     "availabilityStartTime=\"2024-01-01T00:00:00Z\">"
+		     "<Period start=\"PT10S\"><AdaptationSet mimeType=\"video/mp4\">"
+		     "<SegmentTemplate timescale=\"1000\" startNumber=\"5\" "
+		     "presentationTimeOffset=\"1000\" media=\"v$Number$\">"
+		     "<SegmentTimeline><S t=\"1000\" d=\"2000\" r=\"2\"/>"
+		     "<S d=\"1000\"/></SegmentTimeline></SegmentTemplate>"
+		     "<Representation id=\"v\"/></AdaptationSet></Period></MPD>",
+		     BASE);
+	assert_int_equal(vsp_dash_newest_listed(m, &m->periods[0],
+						rep_of(m, 0, 0, 0), &end, &d,
+						&num),
+			 0);
+	assert_true(fabs(end - (T2024 + 17.0)) < 1e-6);
+	assert_true(fabs(d - 1.0) < 1e-9);
+	assert_int_equal(num, 8);
+	vsp_dash_free(m);
+}
+
 /* ---- ISO 8601 ---- */
 
 static void test_durations(void **state)
@@ -1007,6 +1050,7 @@ int main(void)
 		cmocka_unit_test(test_segment_base),
 		cmocka_unit_test(test_inheritance_and_baseurl),
 		cmocka_unit_test(test_live_edge),
+		cmocka_unit_test(test_newest_listed),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_datetimes),
 		cmocka_unit_test(test_expand),

@@ -98,6 +98,14 @@ static const struct row rows[] = {
 	/* An encoder clock ahead of ours: no evidence, not "fresh". */
 	{ "newest end in the future", { END(-5) }, TD, W, F, VSP_PASS, -1 },
 
+	/* DASH MPD@publishTime is exact: no whole-second allowance. */
+	{ "publishTime 1.4x", { NONE, .published = NOW - 14 }, TD, W, F,
+	  VSP_PASS, 14 },
+	{ "publishTime 1.5x", { NONE, .published = NOW - 15 }, TD, W, F,
+	  VSP_WARN, 15 },
+	{ "publishTime 3.0x", { NONE, .published = NOW - 30 }, TD, W, F,
+	  VSP_FAIL, 30 },
+
 	/* The largest evidence counts: one old clue is enough. */
 	{ "largest wins: span", { .age_s = 2, .reload_span_s = 31, .newest_end = NOW - 3 },
 	  TD, W, F, VSP_FAIL, 31 },
