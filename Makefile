@@ -43,7 +43,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(O)/tests/%)
 
-.PHONY: all check check-asan unit integration demo lint install clean deps bench
+.PHONY: all check check-asan unit integration demo lint install clean deps fuzz fuzz-build bench
 
 all: $(PROBER)
 
@@ -96,6 +96,34 @@ check-asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	$(MAKE) O=build-asan SAN="$(ASAN)" CFLAGS="-O1 -g" all unit integration
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c): clang with ASan+UBSan over the
+# lib sources compiled here, not libprober.a (gcc's, without coverage).
+# Each runs FUZZ_SECONDS from a copy of ../shared/corpus; any crash, leak or
+# sanitizer report fails. Saved crashers replay from tests/fuzz/regress/.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_O := $(O)/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -DVSP_VERSION='"$(VERSION)"' -g -O1 \
+	$(FUZZ_SAN) -iquote lib $(PKG_CFLAGS)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_O)/%)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_O)/%.o)
+
+$(FUZZ_O)/lib/%.o: lib/%.c $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_LIB_OBJS) $(LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) O=$(O) sh tests/fuzz/run.sh
 
 demo: deps
 	$(MAKE) all

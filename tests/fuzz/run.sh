@@ -1,0 +1,77 @@
+#!/bin/sh
+# Runs every libFuzzer target for a bounded time; `make fuzz` calls it.
+#
+#   FUZZ_SECONDS=60 O=build sh tests/fuzz/run.sh
+#
+# Each target first replays its saved crashing inputs (tests/fuzz/regress/
+# TARGET/), then fuzzes from a fresh copy of its seeds (../shared/corpus,
+# or the probe examples for the config loader) so the shared corpus is never
+# written to. Any crash, leak, timeout or sanitizer report fails the run;
+# the input that did it is left in $O/fuzz/artifacts/TARGET/ to be moved to
+# tests/fuzz/regress/TARGET/.
+set -eu
+
+: "${O:=build}"
+: "${FUZZ_SECONDS:=60}"
+here=$(cd "$(dirname "$0")/../.." && pwd)
+corpus="${CORPUS:-$here/../shared/corpus}"
+case $O in
+/*) bdir=$O ;;
+*) bdir="$here/$O" ;;
+esac
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/prober-fuzz.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Every report is fatal; leaks are checked at the end of each input.
+ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
+UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+export ASAN_OPTIONS UBSAN_OPTIONS
+
+status=0
+for t in hls mpd config; do
+	bin="$bdir/fuzz/fuzz_$t"
+	[ -x "$bin" ] || {
+		echo "fuzz: $bin is not built" >&2
+		exit 1
+	}
+	seeds="$tmp/$t"
+	mkdir -p "$seeds" "$bdir/fuzz/artifacts/$t"
+	case $t in
+	hls) src="$corpus/hls" ;;
+	mpd) src="$corpus/dash" ;;
+	config) src="$here/probes/examples" ;;
+	esac
+	if [ -d "$src" ]; then
+		cp "$src"/* "$seeds"/ 2>/dev/null || :
+	fi
+	reg="$here/tests/fuzz/regress/$t"
+	if [ -d "$reg" ] && [ -n "$(ls -A "$reg" 2>/dev/null)" ]; then
+		echo "fuzz: $t: replaying $(ls "$reg" | wc -l) regression input(s)"
+		"$bin" -runs=1 "$reg"/* >"$tmp/$t.replay.log" 2>&1 || {
+			tail -n 60 "$tmp/$t.replay.log" >&2
+			echo "fuzz: $t: a regression input fails again" >&2
+			status=1
+			continue
+		}
+		cp "$reg"/* "$seeds"/
+	fi
+	dict=""
+	[ -f "$here/tests/fuzz/$t.dict" ] && dict="-dict=$here/tests/fuzz/$t.dict"
+	echo "fuzz: $t: $FUZZ_SECONDS s from $(ls "$seeds" | wc -l) seeds"
+	# shellcheck disable=SC2086
+	if ! "$bin" $dict -max_total_time="$FUZZ_SECONDS" -timeout=10 \
+		-rss_limit_mb=2048 -max_len=1048576 -print_final_stats=1 \
+		-artifact_prefix="$bdir/fuzz/artifacts/$t/" "$seeds" \
+		>"$tmp/$t.log" 2>&1; then
+		tail -n 80 "$tmp/$t.log" >&2
+		echo "fuzz: $t: FAILED; input in $bdir/fuzz/artifacts/$t/" >&2
+		status=1
+	else
+		grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' \
+			"$tmp/$t.log" | sed "s/^/fuzz: $t: /"
+	fi
+done
+exit $status

@@ -1,0 +1,115 @@
+#!/bin/sh
+# Scenario suite: the real prober binary against a hostile origin.
+#
+# Called by `make integration` with PROBER (absolute path of the binary) and O
+# (build folder holding tests/fault_origin and tests/test_scenarios). Makes a
+# small HLS stream (MPEG-TS, 2 renditions, 4 s of 1 s segments) and the same
+# as DASH (fMP4) with the ffmpeg CLI, serves it from two fault origins on 127.0.0.1 (the second is
+# the target of cross-origin redirects), and runs the cmocka table, which
+# starts PROBER once per row. Everything lives in one temp folder removed at
+# exit; the origins are stopped on any exit (and stop by themselves when
+# this shell dies). SCENARIO=name runs one row; KEEP=1 keeps the folder.
+set -eu
+
+: "${PROBER:?PROBER must name the prober binary}"
+: "${O:=build}"
+here=$(cd "$(dirname "$0")/../.." && pwd)
+case $O in
+/*) bdir=$O ;;
+*) bdir="$here/$O" ;;
+esac
+fo="$bdir/tests/fault_origin"
+suite="$bdir/tests/test_scenarios"
+for f in "$PROBER" "$fo" "$suite"; do
+	[ -x "$f" ] || {
+		echo "scenarios.sh: $f is not built" >&2
+		exit 1
+	}
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/prober-sc.XXXXXX")
+pids=""
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null || :
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null || :
+	done
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "scenarios.sh: kept $tmp" >&2
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "scenarios.sh: generating media in $tmp/www" >&2
+mkdir -p "$tmp/www/hls"
+(
+	cd "$tmp/www/hls"
+	ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=320x180:rate=25 \
+		-t 4 -filter_complex '[0:v]split=2[a][b];[b]scale=160:90[b2]' \
+		-map '[a]' -map '[b2]' -c:v libx264 -preset ultrafast \
+		-pix_fmt yuv420p -g 25 -keyint_min 25 -sc_threshold 0 \
+		-b:v:0 400k -b:v:1 150k -f hls -hls_time 1 \
+		-hls_playlist_type vod -hls_segment_filename 'v%v/seg%03d.ts' \
+		-master_pl_name master.m3u8 -var_stream_map 'v:0 v:1' \
+		'v%v/index.m3u8'
+)
+# The same picture as DASH (fMP4, templates): init-N.m4s, seg-N-NNN.m4s.
+mkdir -p "$tmp/www/dash"
+(
+	cd "$tmp/www/dash"
+	ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=320x180:rate=25 \
+		-t 4 -filter_complex '[0:v]split=2[a][b];[b]scale=160:90[b2]' \
+		-map '[a]' -map '[b2]' -c:v libx264 -preset ultrafast \
+		-pix_fmt yuv420p -g 25 -keyint_min 25 -sc_threshold 0 \
+		-b:v:0 400k -b:v:1 150k -f dash -seg_duration 1 \
+		-use_template 1 -use_timeline 0 \
+		-init_seg_name 'init-$RepresentationID$.m4s' \
+		-media_seg_name 'seg-$RepresentationID$-$Number%03d$.m4s' \
+		manifest.mpd
+)
+[ -s "$tmp/www/hls/master.m3u8" ] && [ -s "$tmp/www/hls/v1/seg003.ts" ] &&
+	[ -s "$tmp/www/dash/manifest.mpd" ] || {
+	echo "scenarios.sh: ffmpeg made no stream" >&2
+	exit 1
+}
+
+# start_origin NAME ARGS...: starts a fault origin on a port of its choice
+# and sets PORT to it once the origin has said it listens.
+start_origin() {
+	name=$1
+	shift
+	"$fo" "$@" "$tmp/www" >"$tmp/$name.port" 2>"$tmp/$name.log" &
+	pid=$!
+	pids="$pids $pid"
+	i=0
+	# The gzip bomb is built before the port is printed: a few seconds.
+	while [ ! -s "$tmp/$name.port" ]; do
+		kill -0 "$pid" 2>/dev/null || {
+			echo "scenarios.sh: origin $name died:" >&2
+			cat "$tmp/$name.log" >&2
+			exit 1
+		}
+		i=$((i + 1))
+		[ $i -lt 600 ] || {
+			echo "scenarios.sh: origin $name did not start" >&2
+			exit 1
+		}
+		sleep 0.1
+	done
+	PORT=$(head -n 1 "$tmp/$name.port")
+}
+
+start_origin a -v -g 1024
+port_a=$PORT
+start_origin b -v -g 0
+port_b=$PORT
+echo "scenarios.sh: origins http://127.0.0.1:$port_a and :$port_b" >&2
+
+PROBER="$PROBER" ORIGIN="http://127.0.0.1:$port_a" \
+	ORIGIN2="http://127.0.0.1:$port_b" MEDIA="$tmp/www" "$suite"

@@ -1,0 +1,882 @@
+/*
+ * fault_origin.c - a misbehaving HTTP origin on 127.0.0.1, for the scenario
+ * suite (tests/integration/scenarios.sh).
+ *
+ *   fault_origin [-p PORT] [-g GZIP_MB] [-v] DIR
+ *
+ * Serves the files under DIR and misbehaves as the URL path asks. The port
+ * (0 or absent: the kernel picks one) is printed on stdout, then flushed,
+ * once the socket listens. Exits on SIGTERM or SIGINT, and when its parent
+ * dies, so a crashed harness leaves nothing listening.
+ *
+ * A path is a chain of behaviours, then the file:
+ *
+ *   /OP[@SCOPE][/ARG]/.../OP[@SCOPE][/ARG]/FILE-PATH
+ *
+ * Relative URIs in a playlist resolve under the same chain, so a behaviour
+ * follows the player from the master playlist to the media playlists and
+ * segments. SCOPE narrows which of those it hits; without one it hits all:
+ *   master  *.mpd and playlists whose file name starts with "master"
+ *   media   other *.m3u8 (media playlists)
+ *   pl      master or media
+ *   init    files whose name starts with "init"
+ *   seg     anything else (segments)
+ *
+ * Behaviours (ARG in brackets):
+ *   status[N]     answer HTTP N with a short text body
+ *   delay[MS]     wait MS milliseconds before the first byte
+ *   trickle[BPS]  send the body at BPS bytes a second, in 100 ms steps
+ *   cut[BYTES]    send BYTES of the body (Content-Length whole), then close
+ *   badlen        Content-Length 4096 bytes over the body; close after it
+ *   hang          accept the request and never answer
+ *   html200       an HTML error page with status 200
+ *   zero          an empty 200
+ *   corrupt       every byte XORed with 0x5a
+ *   truncate[N]   only the first N bytes, with a matching Content-Length
+ *   gzipbomb      "#EXTM3U" and ~GZIP_MB MiB of newlines, gzip-encoded
+ *                 (built once at start; -g 0 turns it off)
+ *   big[BYTES]    a playlist of BYTES bytes (comment lines), Content-Length
+ *   bigchunk[N]   the same, chunked, with no Content-Length
+ *   stale         a media playlist made live whose window froze 10 minutes
+ *                 before the origin started (Last-Modified says so too)
+ *   live          a media playlist made live, advancing with the clock
+ *   seg404        alias of status@seg/404
+ * and two that end the chain (no file):
+ *   loop/N        302 to /loop/N+1, forever
+ *   redirect/URL  302 to URL (percent-encoded in the path; MHD decodes it)
+ *
+ * It must never listen anywhere but 127.0.0.1, never serve outside DIR, and
+ * never block shutdown: every wait is a nap that SIGTERM cuts short.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <microhttpd.h>
+#include <zlib.h>
+
+#define MAX_OPS 8
+/* Files we load whole: a 200 000-segment playlist is ~7 MB. */
+#define MAX_FILE (64L * 1024 * 1024)
+/* Segments listed in a playlist made live, and how far a stale one lags. */
+#define LIVE_WINDOW 3
+#define STALE_LAG_S 600
+/* Trickle and nap granularity, ms. */
+#define STEP_MS 100
+/* Header and URL room: the scenarios send URLs of tens of kilobytes. */
+#define CONN_MEMORY (1024 * 1024)
+
+enum op_kind {
+	OP_STATUS,
+	OP_DELAY,
+	OP_TRICKLE,
+	OP_CUT,
+	OP_BADLEN,
+	OP_HANG,
+	OP_HTML200,
+	OP_ZERO,
+	OP_CORRUPT,
+	OP_TRUNCATE,
+	OP_GZIPBOMB,
+	OP_BIG,
+	OP_BIGCHUNK,
+	OP_STALE,
+	OP_LIVE,
+	OP_LOOP,
+	OP_REDIRECT,
+};
+
+enum scope {
+	SC_ALL = 0,
+	SC_MASTER = 1,
+	SC_MEDIA = 2,
+	SC_PL = SC_MASTER | SC_MEDIA,
+	SC_INIT = 4,
+	SC_SEG = 8,
+};
+
+static const struct {
+	const char *name;
+	enum op_kind kind;
+	int has_arg;
+} op_table[] = {
+	{ "status", OP_STATUS, 1 },     { "delay", OP_DELAY, 1 },
+	{ "trickle", OP_TRICKLE, 1 },   { "cut", OP_CUT, 1 },
+	{ "badlen", OP_BADLEN, 0 },     { "hang", OP_HANG, 0 },
+	{ "html200", OP_HTML200, 0 },   { "zero", OP_ZERO, 0 },
+	{ "corrupt", OP_CORRUPT, 0 },   { "truncate", OP_TRUNCATE, 1 },
+	{ "gzipbomb", OP_GZIPBOMB, 0 }, { "big", OP_BIG, 1 },
+	{ "bigchunk", OP_BIGCHUNK, 1 }, { "stale", OP_STALE, 0 },
+	{ "live", OP_LIVE, 0 },         { "loop", OP_LOOP, 1 },
+	{ "redirect", OP_REDIRECT, 0 },
+};
+
+static const struct {
+	const char *name;
+	enum scope scope;
+} scope_table[] = {
+	{ "master", SC_MASTER }, { "media", SC_MEDIA }, { "pl", SC_PL },
+	{ "init", SC_INIT },     { "seg", SC_SEG },
+};
+
+struct op {
+	enum op_kind kind;
+	int scope; /* SC_ALL or a mask */
+	long long arg;
+};
+
+struct plan {
+	struct op ops[MAX_OPS];
+	size_t n;
+	const char *path;     /* the file, relative to root (no leading '/') */
+	const char *redirect; /* OP_REDIRECT target */
+};
+
+/* A body sent through the reader callback: cut short, padded or slowed. */
+struct body {
+	uint8_t *buf;
+	size_t len;      /* bytes we have */
+	uint64_t cut;    /* stop after this many, with an error when < declared */
+	uint64_t declared;
+	long rate;       /* bytes a second; 0: as fast as the socket takes */
+	int synthetic;   /* 1: generate a playlist of comment lines, no buf */
+};
+
+static const char *root;
+static int verbose;
+static time_t started_at;
+static uint8_t *bomb;
+static size_t bomb_len;
+
+static pthread_mutex_t quit_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t quit_cond;
+static int quitting;
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fault_origin: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* Sleeps ms (< 0: until shutdown). Returns 1 when shutdown cut it short: a
+ * sleeping connection thread must not hold up MHD_stop_daemon(). */
+static int nap(long long ms)
+{
+	struct timespec until;
+	int q;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	if (ms >= 0) {
+		until.tv_sec += (time_t)(ms / 1000);
+		until.tv_nsec += (long)(ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+	}
+	pthread_mutex_lock(&quit_lock);
+	while (!quitting) {
+		int rc = ms >= 0 ? pthread_cond_timedwait(&quit_cond,
+							  &quit_lock, &until)
+				 : pthread_cond_wait(&quit_cond, &quit_lock);
+
+		if (rc == ETIMEDOUT)
+			break;
+	}
+	q = quitting;
+	pthread_mutex_unlock(&quit_lock);
+	return q;
+}
+
+/* A decimal number with end-pointer and range checks. */
+static int parse_num(const char *s, size_t n, long long lo, long long hi,
+		     long long *out)
+{
+	char tmp[32], *end;
+	long long v;
+
+	if (n == 0 || n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	errno = 0;
+	v = strtoll(tmp, &end, 10);
+	if (errno || *end || end == tmp || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Splits "/op@scope/arg/.../file" into a plan. Returns 0, or -1 when an op
+ * is malformed (the client gets a 400: a typo in a scenario must not look
+ * like a file that is missing). */
+static int plan_parse(const char *url, struct plan *pl)
+{
+	const char *p = url;
+
+	memset(pl, 0, sizeof(*pl));
+	while (*p == '/')
+		p++;
+	for (;;) {
+		size_t seg = strcspn(p, "/"), nlen = strcspn(p, "/@");
+		struct op *o;
+		size_t i;
+
+		if (strncmp(p, "seg404/", 7) == 0) {
+			if (pl->n == MAX_OPS)
+				return -1;
+			pl->ops[pl->n++] = (struct op){ OP_STATUS, SC_SEG, 404 };
+			p += 7;
+			continue;
+		}
+		for (i = 0; i < sizeof(op_table) / sizeof(op_table[0]); i++)
+			if (strlen(op_table[i].name) == nlen &&
+			    strncmp(p, op_table[i].name, nlen) == 0)
+				break;
+		if (i == sizeof(op_table) / sizeof(op_table[0]) || !p[seg])
+			break; /* the file path starts here */
+		if (pl->n == MAX_OPS)
+			return -1;
+		o = &pl->ops[pl->n++];
+		o->kind = op_table[i].kind;
+		o->scope = SC_ALL;
+		if (nlen < seg) {
+			size_t j, slen = seg - nlen - 1;
+
+			for (j = 0; j < sizeof(scope_table) / sizeof(scope_table[0]); j++)
+				if (strlen(scope_table[j].name) == slen &&
+				    strncmp(p + nlen + 1, scope_table[j].name,
+					    slen) == 0)
+					break;
+			if (j == sizeof(scope_table) / sizeof(scope_table[0]))
+				return -1;
+			o->scope = (int)scope_table[j].scope;
+		}
+		p += seg + 1;
+		if (o->kind == OP_REDIRECT) {
+			pl->redirect = p;
+			return 0;
+		}
+		if (op_table[i].has_arg) {
+			size_t alen = strcspn(p, "/");
+
+			if (parse_num(p, alen, 0, (long long)1 << 40, &o->arg))
+				return -1;
+			p += alen;
+			if (*p == '/')
+				p++;
+			else if (o->kind != OP_LOOP)
+				return -1;
+		}
+		if (o->kind == OP_LOOP)
+			return 0;
+	}
+	pl->path = p;
+	return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* Which scope a file belongs to, by its name. */
+static int classify(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (ends_with(base, ".mpd") ||
+	    (ends_with(base, ".m3u8") && strncmp(base, "master", 6) == 0))
+		return SC_MASTER;
+	if (ends_with(base, ".m3u8"))
+		return SC_MEDIA;
+	if (strncmp(base, "init", 4) == 0)
+		return SC_INIT;
+	return SC_SEG;
+}
+
+static const char *content_type(const char *path)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{ ".m3u8", "application/vnd.apple.mpegurl" },
+		{ ".mpd", "application/dash+xml" },
+		{ ".ts", "video/mp2t" },
+		{ ".mp4", "video/mp4" },
+		{ ".m4s", "video/iso.segment" },
+		{ ".aac", "audio/aac" },
+		{ ".key", "application/octet-stream" },
+	};
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (ends_with(path, types[i].ext))
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+/* Reads root/path whole. Refuses ".." and anything that is not a regular
+ * file, so no scenario can make the origin serve outside DIR. */
+static int load_file(const char *path, uint8_t **out, size_t *len)
+{
+	char full[4096];
+	struct stat st;
+	uint8_t *buf = NULL;
+	size_t got = 0;
+	int fd, n;
+
+	*out = NULL;
+	*len = 0;
+	if (strstr(path, "..") || path[0] == '/' || path[0] == '\0')
+		return -1;
+	n = snprintf(full, sizeof(full), "%s/%s", root, path);
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return -1;
+	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_FILE)
+		goto fail;
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		goto fail;
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			goto fail;
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return 0;
+fail:
+	free(buf);
+	close(fd);
+	return -1;
+}
+
+/* ---- growing text buffer for rewritten playlists ---- */
+
+struct text {
+	char *buf;
+	size_t len, alloc;
+	int oom;
+};
+
+static void text_add(struct text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->oom)
+		return;
+	for (;;) {
+		size_t room = t->alloc - t->len;
+
+		va_start(ap, fmt);
+		n = vsnprintf(t->buf ? t->buf + t->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			t->oom = 1;
+			return;
+		}
+		if ((size_t)n < room) {
+			t->len += (size_t)n;
+			return;
+		}
+		size_t want = t->alloc ? t->alloc * 2 : 4096;
+		while (want < t->len + (size_t)n + 1)
+			want *= 2;
+		char *p = realloc(t->buf, want);
+		if (!p) {
+			t->oom = 1;
+			return;
+		}
+		t->buf = p;
+		t->alloc = want;
+	}
+}
+
+/* RFC 3339 UTC, for EXT-X-PROGRAM-DATE-TIME. */
+static void iso_time(double t, char *out, size_t len)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+	int ms = (int)((t - (double)s) * 1000.0);
+
+	size_t n;
+
+	gmtime_r(&s, &tm);
+	n = strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, len - n, ".%03dZ", ms);
+}
+
+/*
+ * Turns a VOD media playlist into a live one as the clock stood at `now`:
+ * a window of LIVE_WINDOW segments cycling over the VOD's, a media sequence
+ * that grows one per segment duration since the origin started, and a
+ * PROGRAM-DATE-TIME on each. With now fixed in the past, the window never
+ * moves: a stale playlist. Returns NULL when the input lists no segment.
+ */
+static char *make_live(const char *src, double now, size_t *out_len)
+{
+	const char *uris[4096];
+	size_t n = 0;
+	double dur = 0;
+	const char *p = src;
+	struct text t = { 0 };
+	long long last, first;
+	char when[40];
+
+	while (*p && n < sizeof(uris) / sizeof(uris[0])) {
+		size_t ll = strcspn(p, "\r\n");
+
+		if (strncmp(p, "#EXTINF:", 8) == 0 && dur == 0) {
+			char *end;
+
+			dur = strtod(p + 8, &end);
+		}
+		if (ll > 0 && p[0] != '#')
+			uris[n++] = p;
+		p += ll;
+		while (*p == '\r' || *p == '\n')
+			p++;
+	}
+	if (n == 0 || !(dur > 0.01 && dur < 60))
+		return NULL;
+	/* Segment k starts at started_at + (k - 1000) * dur (the offset keeps
+	 * sequence numbers positive for a stale clock in the past); the newest
+	 * listed one must have ended by now, as on a real live origin. */
+	last = (long long)((now - (double)started_at) / dur) + 999;
+	first = last - LIVE_WINDOW + 1;
+	text_add(&t, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n"
+		     "#EXT-X-MEDIA-SEQUENCE:%lld\n",
+		 (int)(dur + 0.999), first);
+	for (long long k = first; k <= last; k++) {
+		const char *u = uris[k % (long long)n];
+		double start = (double)started_at + (double)(k - 1000) * dur;
+
+		iso_time(start, when, sizeof(when));
+		text_add(&t, "#EXT-X-PROGRAM-DATE-TIME:%s\n#EXTINF:%.3f,\n%.*s\n",
+			 when, dur, (int)strcspn(u, "\r\n"), u);
+	}
+	if (t.oom) {
+		free(t.buf);
+		return NULL;
+	}
+	*out_len = t.len;
+	return t.buf;
+}
+
+/* ---- response bodies ---- */
+
+static void body_free(void *cls)
+{
+	struct body *b = cls;
+
+	free(b->buf);
+	free(b);
+}
+
+/* "#EXTM3U\n" then 64-byte comment lines: a valid, pointless playlist. */
+static void synth(uint64_t pos, char *buf, size_t n)
+{
+	static const char head[] = "#EXTM3U\n";
+
+	for (size_t i = 0; i < n; i++, pos++) {
+		if (pos < sizeof(head) - 1) {
+			buf[i] = head[pos];
+			continue;
+		}
+		uint64_t k = (pos - (sizeof(head) - 1)) % 64;
+
+		buf[i] = k == 0 ? '#' : k == 63 ? '\n' : 'x';
+	}
+}
+
+static ssize_t body_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct body *b = cls;
+	size_t n;
+
+	if (pos >= b->cut) {
+		/* Short of what Content-Length promised: MHD closes the
+		 * connection, which is the fault we want. */
+		if (b->declared != MHD_SIZE_UNKNOWN && b->cut < b->declared)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	n = b->cut - pos < max ? (size_t)(b->cut - pos) : max;
+	if (b->rate > 0) {
+		size_t step = (size_t)(b->rate * STEP_MS / 1000);
+
+		if (step == 0)
+			step = 1;
+		if (n > step)
+			n = step;
+		if (nap(STEP_MS))
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	if (b->synthetic)
+		synth(pos, buf, n);
+	else
+		memcpy(buf, b->buf + pos, n);
+	return (ssize_t)n;
+}
+
+/* The gzip bomb: built once, before the port is announced, so no
+ * scenario's deadline pays for it. */
+static void build_bomb(long mb)
+{
+	static const char head[] = "#EXTM3U\n";
+	static char lines[1 << 20];
+	z_stream z;
+	size_t alloc = (size_t)mb * 1100 + 65536; /* deflate tops at ~1030:1 */
+
+	if (mb <= 0)
+		return;
+	memset(lines, '\n', sizeof(lines));
+	memset(&z, 0, sizeof(z));
+	bomb = malloc(alloc);
+	if (!bomb || deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9,
+				  Z_RLE) != Z_OK)
+		die("gzip bomb: out of memory");
+	z.next_out = bomb;
+	z.avail_out = (uInt)alloc;
+	z.next_in = (Bytef *)head;
+	z.avail_in = sizeof(head) - 1;
+	if (deflate(&z, Z_NO_FLUSH) != Z_OK)
+		die("gzip bomb: deflate failed");
+	for (long i = 0; i < mb; i++) {
+		z.next_in = (Bytef *)lines;
+		z.avail_in = sizeof(lines);
+		if (deflate(&z, Z_NO_FLUSH) != Z_OK || z.avail_out == 0)
+			die("gzip bomb: deflate failed");
+	}
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		die("gzip bomb: deflate did not finish");
+	bomb_len = z.total_out;
+	deflateEnd(&z);
+}
+
+static enum MHD_Result queue_text(struct MHD_Connection *c, unsigned status,
+				  const char *type, const char *text)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+
+	r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+					    MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	rc = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static enum MHD_Result queue_body(struct MHD_Connection *c, struct body *b,
+				  const char *type, const char *last_modified)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+
+	r = MHD_create_response_from_callback(b->declared, 64 * 1024, body_read,
+					      b, body_free);
+	if (!r) {
+		body_free(b);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (last_modified)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED,
+					last_modified);
+	rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static const struct op *find_op(const struct plan *pl, enum op_kind kind,
+				int cls)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		if (pl->ops[i].kind == kind &&
+		    (pl->ops[i].scope == SC_ALL || (pl->ops[i].scope & cls)))
+			return &pl->ops[i];
+	return NULL;
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
+			      const char *url, const char *method,
+			      const char *version, const char *upload_data,
+			      size_t *upload_size, void **req_cls)
+{
+	static const char html[] =
+		"<!DOCTYPE html>\n<html><head><title>503 Service "
+		"Unavailable</title></head>\n<body><h1>Sorry!</h1><p>We are "
+		"having technical difficulties.</p></body></html>\n";
+	struct plan pl;
+	const struct op *o;
+	struct body *b;
+	long long delay = 0;
+	char msg[128], lm[64] = "";
+	int klass;
+
+	(void)cls;
+	(void)version;
+	(void)upload_data;
+	(void)upload_size;
+	(void)req_cls;
+	if (verbose)
+		fprintf(stderr, "fault_origin: %s %.200s\n", method, url);
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return queue_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
+				  "GET only\n");
+	if (plan_parse(url, &pl) != 0)
+		return queue_text(c, MHD_HTTP_BAD_REQUEST, "text/plain",
+				  "fault_origin: malformed behaviour\n");
+	if (pl.n > 0 && pl.ops[pl.n - 1].kind == OP_LOOP) {
+		struct MHD_Response *r;
+		enum MHD_Result rc;
+
+		snprintf(msg, sizeof(msg), "/loop/%lld", pl.ops[pl.n - 1].arg + 1);
+		r = MHD_create_response_from_buffer(0, (void *)"",
+						    MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			return MHD_NO;
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, msg);
+		rc = MHD_queue_response(c, MHD_HTTP_FOUND, r);
+		MHD_destroy_response(r);
+		return rc;
+	}
+	if (pl.redirect) {
+		struct MHD_Response *r;
+		enum MHD_Result rc;
+
+		r = MHD_create_response_from_buffer(0, (void *)"",
+						    MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			return MHD_NO;
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, pl.redirect);
+		rc = MHD_queue_response(c, MHD_HTTP_FOUND, r);
+		MHD_destroy_response(r);
+		return rc;
+	}
+	klass = classify(pl.path);
+	for (size_t i = 0; i < pl.n; i++)
+		if (pl.ops[i].kind == OP_DELAY &&
+		    (pl.ops[i].scope == SC_ALL || (pl.ops[i].scope & klass)))
+			delay += pl.ops[i].arg;
+	if (delay > 0 && nap(delay))
+		return MHD_NO;
+	if (find_op(&pl, OP_HANG, klass)) {
+		nap(-1);
+		return MHD_NO; /* shutting down: drop the connection */
+	}
+	if ((o = find_op(&pl, OP_STATUS, klass))) {
+		if (o->arg < 100 || o->arg > 599)
+			return queue_text(c, MHD_HTTP_BAD_REQUEST, "text/plain",
+					  "fault_origin: status out of range\n");
+		snprintf(msg, sizeof(msg), "fault_origin: HTTP %lld\n", o->arg);
+		return queue_text(c, (unsigned)o->arg, "text/plain", msg);
+	}
+	if (find_op(&pl, OP_HTML200, klass))
+		return queue_text(c, MHD_HTTP_OK, "text/html", html);
+	if (find_op(&pl, OP_ZERO, klass))
+		return queue_text(c, MHD_HTTP_OK, content_type(pl.path), "");
+	if (find_op(&pl, OP_GZIPBOMB, klass)) {
+		struct MHD_Response *r;
+		enum MHD_Result rc;
+
+		if (!bomb)
+			return queue_text(c, MHD_HTTP_NOT_IMPLEMENTED,
+					  "text/plain", "started with -g 0\n");
+		r = MHD_create_response_from_buffer(bomb_len, bomb,
+						    MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			return MHD_NO;
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+					content_type(pl.path));
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING,
+					"gzip");
+		rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+		MHD_destroy_response(r);
+		return rc;
+	}
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return MHD_NO;
+	if ((o = find_op(&pl, OP_BIG, klass)) ||
+	    (o = find_op(&pl, OP_BIGCHUNK, klass))) {
+		b->synthetic = 1;
+		b->cut = (uint64_t)o->arg;
+		b->declared = o->kind == OP_BIG ? (uint64_t)o->arg
+						: MHD_SIZE_UNKNOWN;
+	} else {
+		if (load_file(pl.path, &b->buf, &b->len) != 0) {
+			free(b);
+			snprintf(msg, sizeof(msg), "fault_origin: no such file\n");
+			return queue_text(c, MHD_HTTP_NOT_FOUND, "text/plain",
+					  msg);
+		}
+		if (klass == SC_MEDIA && ((o = find_op(&pl, OP_STALE, klass)) ||
+					  (o = find_op(&pl, OP_LIVE, klass)))) {
+			double now = (double)time(NULL);
+			char *live;
+			size_t live_len = 0;
+
+			if (o->kind == OP_STALE) {
+				time_t frozen = started_at - STALE_LAG_S;
+				struct tm tm;
+
+				now = (double)frozen;
+				gmtime_r(&frozen, &tm);
+				strftime(lm, sizeof(lm),
+					 "%a, %d %b %Y %H:%M:%S GMT", &tm);
+			}
+			live = make_live((const char *)b->buf, now, &live_len);
+			if (live) {
+				free(b->buf);
+				b->buf = (uint8_t *)live;
+				b->len = live_len;
+			}
+		}
+		if (find_op(&pl, OP_CORRUPT, klass))
+			for (size_t i = 0; i < b->len; i++)
+				b->buf[i] ^= 0x5a;
+		if ((o = find_op(&pl, OP_TRUNCATE, klass)) &&
+		    (uint64_t)o->arg < b->len)
+			b->len = (size_t)o->arg;
+		b->cut = b->len;
+		b->declared = b->len;
+		if ((o = find_op(&pl, OP_CUT, klass)) &&
+		    (uint64_t)o->arg < b->len)
+			b->cut = (uint64_t)o->arg;
+		if (find_op(&pl, OP_BADLEN, klass))
+			b->declared = b->len + 4096;
+	}
+	if ((o = find_op(&pl, OP_TRICKLE, klass)))
+		b->rate = o->arg > 0 ? (long)o->arg : 1;
+	return queue_body(c, b, content_type(pl.path), lm[0] ? lm : NULL);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: fault_origin [-p PORT] [-g GZIP_MB] [-v] DIR\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in addr;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+	pthread_condattr_t ca;
+	sigset_t set;
+	long long port = 0, gzip_mb = 1024;
+	struct stat st;
+	int opt, sig;
+
+	while ((opt = getopt(argc, argv, "p:g:v")) != -1) {
+		switch (opt) {
+		case 'p':
+			if (parse_num(optarg, strlen(optarg), 0, 65535, &port))
+				usage();
+			break;
+		case 'g':
+			if (parse_num(optarg, strlen(optarg), 0, 4096, &gzip_mb))
+				usage();
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind + 1 != argc)
+		usage();
+	root = argv[optind];
+	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))
+		die("%s: not a directory", root);
+	/* A harness that dies must not leave us listening. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	started_at = time(NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&quit_cond, &ca);
+	build_bomb((long)gzip_mb);
+
+	/* Blocked before MHD starts its threads, so they inherit the mask and
+	 * only sigwait() below sees the signals. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+				     MHD_USE_THREAD_PER_CONNECTION |
+				     MHD_USE_ERROR_LOG,
+			     0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR,
+			     (struct sockaddr *)&addr,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+			     (size_t)CONN_MEMORY, MHD_OPTION_END);
+	if (!d)
+		die("cannot listen on 127.0.0.1:%lld", port);
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (!info || info->port == 0)
+		die("cannot tell the port bound");
+	printf("%u\n", (unsigned)info->port);
+	fflush(stdout);
+
+	while (sigwait(&set, &sig) != 0)
+		;
+	pthread_mutex_lock(&quit_lock);
+	quitting = 1;
+	pthread_cond_broadcast(&quit_cond);
+	pthread_mutex_unlock(&quit_lock);
+	MHD_stop_daemon(d);
+	free(bomb);
+	return 0;
+}

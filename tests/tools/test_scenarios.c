@@ -1,0 +1,1029 @@
+/*
+ * test_scenarios.c - prober against a hostile origin: every misbehaviour of
+ * tests/tools/fault_origin.c, and hostile playlists, one table row each.
+ *
+ * Started by tests/integration/scenarios.sh with PROBER (the binary), ORIGIN
+ * and ORIGIN2 (two fault origins, http://127.0.0.1:PORT, serving the same
+ * folder) and MEDIA (that folder, holding hls/master.m3u8, hls/v0/ and
+ * hls/v1/, and dash/manifest.mpd with its fMP4 init-N.m4s and
+ * seg-N-NNN.m4s). The hostile playlists and MPDs are written under MEDIA/h/
+ * at start.
+ *
+ * Each row runs `prober check --json --timeout T URL` as a child (fork and
+ * execv, never a shell) and asserts what a user's script relies on: the
+ * origin's status, stage and reason, the exit status, a record that parses,
+ * that the check ended within T plus a margin, and that the child's peak RSS
+ * (wait4()'s rusage) stayed bounded. A TCP "canary" listener on 127.0.0.1
+ * stands for every URL prober must refuse (gopher://, ftp://, a playlist
+ * inside a segment): any connection to it fails the row that made it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+/* A check may end this late after its --timeout: process start, FFmpeg
+ * teardown and a loaded 2-core machine. */
+#define MARGIN_S 1.5
+/* Past its timeout plus this, the child is killed: it hangs. */
+#define KILL_AFTER_S 20.0
+/* Peak RSS of one check: far above a healthy run (~30 MB), far below what
+ * buffering a 100 MB manifest or a 1 GB gzip bomb would take. */
+#define RSS_LIMIT_KB (200L * 1024)
+#define OUT_CAP (16u << 20)
+#define FAIL_T 3.0  /* --timeout of rows that fail or hang */
+#define PASS_T 10.0 /* --timeout of rows that must pass: no flakiness */
+#define MANY_SEGMENTS 200000
+#define LONG_LINE (1024 * 1024)
+#define MANY_ATTRS 5000
+#define LONG_VALUE (40 * 1024)
+#define LONG_URI (60 * 1024)
+
+/* What a row asks of the record. */
+enum {
+	F_TTFB_1S = 1 << 0,   /* the manifest's first byte came >= 1 s late */
+	F_LIVE = 1 << 1,      /* the origin is reported live */
+	F_FROM_B = 1 << 2,    /* segments were fetched from ORIGIN2 */
+};
+
+struct scase {
+	const char *name;
+	/* "{A}" / "{B}": the two origins; "{Benc}": ORIGIN2 percent-encoded
+	 * (for /redirect/); "{Fenc}": file:// URL of a real segment,
+	 * percent-encoded. */
+	const char *url;
+	double timeout;
+	/* The origin's verdict. "a|b": either; NULL stage/reason: null. */
+	const char *status, *stage, *reason;
+	unsigned flags;
+};
+
+static const struct scase cases[] = {
+	/* the reference: everything else is this stream, broken */
+	{ "healthy", "{A}/hls/master.m3u8", PASS_T, "pass", NULL, NULL, 0 },
+
+	/* status codes */
+	{ "master_503", "{A}/status/503/hls/master.m3u8", FAIL_T, "fail",
+	  "manifest", "http_status", 0 },
+	{ "master_404", "{A}/status/404/hls/master.m3u8", FAIL_T, "fail",
+	  "manifest", "http_status", 0 },
+	{ "playlists_404", "{A}/status@media/404/hls/master.m3u8", FAIL_T,
+	  "fail", "playlist", "http_status", 0 },
+	{ "playlists_500", "{A}/status@media/500/hls/master.m3u8", FAIL_T,
+	  "fail", "playlist", "http_status", 0 },
+	{ "segments_404", "{A}/seg404/hls/master.m3u8", FAIL_T, "fail",
+	  "segment", "http_status", 0 },
+	{ "segments_403", "{A}/status@seg/403/hls/master.m3u8", FAIL_T, "fail",
+	  "segment", "http_status", 0 },
+
+	/* time: every one of these must end within its --timeout */
+	{ "master_delay_1s_passes", "{A}/delay@master/1000/hls/master.m3u8",
+	  PASS_T, "pass", NULL, NULL, F_TTFB_1S },
+	{ "master_delay_over_deadline", "{A}/delay/5000/hls/master.m3u8",
+	  FAIL_T, "fail", "manifest", "timeout", 0 },
+	{ "playlist_delay_over_deadline",
+	  "{A}/delay@media/5000/hls/master.m3u8", FAIL_T, "fail", "playlist",
+	  "timeout", 0 },
+	{ "segment_delay_over_deadline", "{A}/delay@seg/5000/hls/master.m3u8",
+	  FAIL_T, "fail", "segment", "timeout", 0 },
+	{ "segment_trickle", "{A}/trickle@seg/2000/hls/master.m3u8", FAIL_T,
+	  "fail", "segment", "timeout", 0 },
+	{ "master_trickle", "{A}/trickle@master/20/hls/master.m3u8", FAIL_T,
+	  "fail", "manifest", "timeout", 0 },
+	{ "master_hang", "{A}/hang/hls/master.m3u8", FAIL_T, "fail",
+	  "manifest", "timeout", 0 },
+	{ "playlist_hang", "{A}/hang@media/hls/master.m3u8", FAIL_T, "fail",
+	  "playlist", "timeout", 0 },
+	{ "segment_hang", "{A}/hang@seg/hls/master.m3u8", FAIL_T, "fail",
+	  "segment", "timeout", 0 },
+
+	/* broken transfers */
+	{ "segment_cut", "{A}/cut@seg/1000/hls/master.m3u8", FAIL_T, "fail",
+	  "segment", "network", 0 },
+	{ "playlist_cut", "{A}/cut@media/50/hls/master.m3u8", FAIL_T, "fail",
+	  "playlist", "network", 0 },
+	{ "segment_badlen", "{A}/badlen@seg/hls/master.m3u8", FAIL_T, "fail",
+	  "segment", "network", 0 },
+	{ "master_badlen", "{A}/badlen/hls/master.m3u8", FAIL_T, "fail",
+	  "manifest", "network", 0 },
+
+	/* redirects */
+	{ "redirect_loop", "{A}/loop/0", FAIL_T, "fail", "manifest",
+	  "redirect", 0 },
+	{ "redirect_other_origin", "{A}/redirect/{Benc}%2Fhls%2Fmaster.m3u8",
+	  PASS_T, "pass", NULL, NULL, F_FROM_B },
+	{ "redirect_to_file", "{A}/redirect/{Fenc}", FAIL_T, "fail",
+	  "manifest", "protocol", 0 },
+	{ "redirect_to_etc_passwd", "{A}/redirect/file%3A%2F%2F%2Fetc%2Fpasswd",
+	  FAIL_T, "fail", "manifest", "protocol", 0 },
+	{ "redirect_to_gopher", "{A}/redirect/{Genc}", FAIL_T, "fail",
+	  "manifest", "protocol", 0 },
+	{ "segment_redirect_to_file", "{A}/h/media-redirect-file-seg.m3u8",
+	  FAIL_T, "fail", "segment", "protocol", 0 },
+
+	/* wrong bytes with a 200 */
+	{ "master_html200", "{A}/html200/hls/master.m3u8", FAIL_T, "fail",
+	  "manifest", "manifest_syntax", 0 },
+	{ "playlist_html200", "{A}/html200@media/hls/master.m3u8", FAIL_T,
+	  "fail", "playlist", "manifest_syntax", 0 },
+	{ "segment_html200", "{A}/html200@seg/hls/master.m3u8", FAIL_T, "fail",
+	  "decode", "not_media", 0 },
+	{ "master_zero", "{A}/zero/hls/master.m3u8", FAIL_T, "fail",
+	  "manifest", "manifest_syntax", 0 },
+	{ "playlist_zero", "{A}/zero@media/hls/master.m3u8", FAIL_T, "fail",
+	  "playlist", "manifest_syntax", 0 },
+	{ "segment_zero", "{A}/zero@seg/hls/master.m3u8", FAIL_T, "fail",
+	  "segment", "not_media", 0 },
+	{ "segment_corrupt", "{A}/corrupt@seg/hls/master.m3u8", FAIL_T, "fail",
+	  "decode", "not_media", 0 },
+	{ "master_corrupt", "{A}/corrupt/hls/master.m3u8", FAIL_T, "fail",
+	  "manifest", "manifest_syntax", 0 },
+	{ "segment_truncated", "{A}/truncate@seg/7520/hls/master.m3u8", FAIL_T,
+	  "fail", "validation", "duration_mismatch", 0 },
+	{ "playlist_truncated", "{A}/truncate@media/60/hls/master.m3u8", FAIL_T,
+	  "fail", "playlist", "segment_missing|manifest_syntax", 0 },
+
+	/* size: rejected at the cap, memory bounded (every row checks RSS) */
+	{ "master_gzip_bomb", "{A}/gzipbomb/hls/master.m3u8", FAIL_T, "fail",
+	  "manifest", "too_large", 0 },
+	{ "playlist_gzip_bomb", "{A}/gzipbomb@media/hls/master.m3u8", FAIL_T,
+	  "fail", "playlist", "too_large", 0 },
+	{ "master_100mb", "{A}/big/104857600/hls/master.m3u8", FAIL_T, "fail",
+	  "manifest", "too_large", 0 },
+	{ "master_100mb_chunked", "{A}/bigchunk/104857600/hls/master.m3u8",
+	  FAIL_T, "fail", "manifest", "too_large", 0 },
+	{ "playlist_100mb_chunked", "{A}/bigchunk@media/104857600/hls/master.m3u8",
+	  FAIL_T, "fail", "playlist", "too_large", 0 },
+	{ "playlist_200k_segments", "{A}/h/many-segments.m3u8", PASS_T, "pass",
+	  NULL, NULL, 0 },
+
+	/* live */
+	{ "live_advancing", "{A}/live/hls/master.m3u8", PASS_T, "pass", NULL,
+	  NULL, F_LIVE },
+	{ "live_stale", "{A}/stale/hls/master.m3u8", PASS_T, "fail", "live",
+	  "stale_playlist", F_LIVE },
+
+	/* URLs prober must refuse and never fetch */
+	{ "variant_file_uri", "{A}/h/master-file-variant.m3u8", FAIL_T, "fail",
+	  "playlist", "protocol", 0 },
+	{ "variant_gopher_uri", "{A}/h/master-gopher-variant.m3u8", FAIL_T,
+	  "fail", "playlist", "protocol", 0 },
+	{ "variant_ftp_uri", "{A}/h/master-ftp-variant.m3u8", FAIL_T, "fail",
+	  "playlist", "protocol", 0 },
+	{ "segment_file_uri", "{A}/h/media-file-seg.m3u8", FAIL_T, "fail",
+	  "segment", "protocol", 0 },
+	{ "segment_etc_passwd", "{A}/h/media-passwd-seg.m3u8", FAIL_T, "fail",
+	  "segment", "protocol", 0 },
+	{ "segment_gopher_uri", "{A}/h/media-gopher-seg.m3u8", FAIL_T, "fail",
+	  "segment", "protocol", 0 },
+	{ "segment_ftp_uri", "{A}/h/media-ftp-seg.m3u8", FAIL_T, "fail",
+	  "segment", "protocol", 0 },
+	{ "key_file_uri", "{A}/h/media-file-key.m3u8", FAIL_T, "fail", "key",
+	  "protocol", 0 },
+	{ "map_file_uri", "{A}/h/media-file-map.m3u8", FAIL_T, "fail", "init",
+	  "protocol", 0 },
+
+	/* segments whose bytes would make a permissive FFmpeg open things */
+	{ "segment_is_hls_playlist", "{A}/h/media-evil-hls.m3u8", FAIL_T,
+	  "fail", "decode", "not_media", 0 },
+	{ "segment_is_ffconcat", "{A}/h/media-evil-concat.m3u8", FAIL_T,
+	  "fail", "decode", "not_media", 0 },
+	{ "segment_is_mpd", "{A}/h/media-evil-mpd.m3u8", FAIL_T, "fail",
+	  "decode", "not_media", 0 },
+
+	/* parser stress */
+	{ "line_over_limit", "{A}/h/long-line.m3u8", FAIL_T, "fail", "manifest",
+	  "too_large", 0 },
+	{ "attributes_over_limit", "{A}/h/many-attrs.m3u8", FAIL_T, "fail",
+	  "manifest", "too_large", 0 },
+	{ "long_attribute_value", "{A}/h/long-name.m3u8", PASS_T, "pass", NULL,
+	  NULL, 0 },
+	{ "long_segment_uri", "{A}/h/long-uri.m3u8", FAIL_T, "fail", "segment",
+	  "http_status", 0 },
+	{ "invalid_utf8_name", "{A}/h/utf8-name.m3u8", PASS_T, "pass", NULL,
+	  NULL, 0 },
+	{ "invalid_utf8_title", "{A}/h/utf8-title.m3u8", PASS_T, "pass", NULL,
+	  NULL, 0 },
+	{ "invalid_utf8_variant_uri", "{A}/h/utf8-uri.m3u8", FAIL_T, "fail",
+	  "playlist", "http_status", 0 },
+	{ "invalid_utf8_segment_uri", "{A}/h/utf8-seg-uri.m3u8", FAIL_T, "fail",
+	  "segment", "http_status", 0 },
+
+	/* DASH: the same origin faults on an MPD, fMP4 init and segments */
+	{ "dash_healthy", "{A}/dash/manifest.mpd", PASS_T, "pass", NULL, NULL,
+	  0 },
+	{ "dash_mpd_503", "{A}/status/503/dash/manifest.mpd", FAIL_T, "fail",
+	  "manifest", "http_status", 0 },
+	{ "dash_mpd_delay_1s_passes", "{A}/delay@master/1000/dash/manifest.mpd",
+	  PASS_T, "pass", NULL, NULL, F_TTFB_1S },
+	{ "dash_mpd_hang", "{A}/hang/dash/manifest.mpd", FAIL_T, "fail",
+	  "manifest", "timeout", 0 },
+	{ "dash_mpd_html200", "{A}/html200/dash/manifest.mpd", FAIL_T, "fail",
+	  "manifest", "manifest_syntax", 0 },
+	{ "dash_mpd_truncated", "{A}/truncate@master/300/dash/manifest.mpd",
+	  FAIL_T, "fail", "manifest", "manifest_syntax", 0 },
+	{ "dash_mpd_gzip_bomb", "{A}/gzipbomb/dash/manifest.mpd", FAIL_T, "fail",
+	  "manifest", "too_large", 0 },
+	{ "dash_mpd_100mb", "{A}/big/104857600/dash/manifest.mpd", FAIL_T,
+	  "fail", "manifest", "too_large", 0 },
+	{ "dash_mpd_100mb_chunked", "{A}/bigchunk/104857600/dash/manifest.mpd",
+	  FAIL_T, "fail", "manifest", "too_large", 0 },
+	{ "dash_segments_404", "{A}/seg404/dash/manifest.mpd", FAIL_T, "fail",
+	  "segment", "http_status", 0 },
+	{ "dash_init_404", "{A}/status@init/404/dash/manifest.mpd", FAIL_T,
+	  "fail", "init", "http_status", 0 },
+	{ "dash_segment_hang", "{A}/hang@seg/dash/manifest.mpd", FAIL_T, "fail",
+	  "segment", "timeout", 0 },
+	{ "dash_init_hang", "{A}/hang@init/dash/manifest.mpd", FAIL_T, "fail",
+	  "init", "timeout", 0 },
+	{ "dash_segment_trickle", "{A}/trickle@seg/2000/dash/manifest.mpd",
+	  FAIL_T, "fail", "segment", "timeout", 0 },
+	{ "dash_segment_cut", "{A}/cut@seg/1000/dash/manifest.mpd", FAIL_T,
+	  "fail", "segment", "network", 0 },
+	{ "dash_init_badlen", "{A}/badlen@init/dash/manifest.mpd", FAIL_T,
+	  "fail", "init", "network", 0 },
+	{ "dash_segment_zero", "{A}/zero@seg/dash/manifest.mpd", FAIL_T, "fail",
+	  "segment", "not_media", 0 },
+	/* fMP4: the init makes the bytes an MP4, so garbage after it is a
+	 * movie with no samples rather than no container at all. */
+	{ "dash_segment_corrupt", "{A}/corrupt@seg/dash/manifest.mpd", FAIL_T,
+	  "fail", "decode", "decode_error|not_media", 0 },
+	{ "dash_segment_html200", "{A}/html200@seg/dash/manifest.mpd", FAIL_T,
+	  "fail", "decode", "decode_error|not_media", 0 },
+	{ "dash_init_corrupt", "{A}/corrupt@init/dash/manifest.mpd", FAIL_T,
+	  "fail", "decode", "not_media|decode_error", 0 },
+	{ "dash_redirect_other_origin",
+	  "{A}/redirect/{Benc}%2Fdash%2Fmanifest.mpd", PASS_T, "pass", NULL,
+	  NULL, F_FROM_B },
+	{ "dash_xxe_file", "{A}/h/xxe-file.mpd", FAIL_T, "fail", "manifest",
+	  "manifest_syntax", 0 },
+	{ "dash_xxe_http", "{A}/h/xxe-http.mpd", FAIL_T, "fail", "manifest",
+	  "manifest_syntax", 0 },
+	{ "dash_external_dtd", "{A}/h/external-dtd.mpd", FAIL_T, "fail",
+	  "manifest", "manifest_syntax", 0 },
+	{ "dash_billion_laughs", "{A}/h/billion-laughs.mpd", FAIL_T, "fail",
+	  "manifest", "manifest_syntax|too_large", 0 },
+	{ "dash_baseurl_file", "{A}/h/baseurl-file.mpd", FAIL_T, "fail", "init",
+	  "protocol", 0 },
+	{ "dash_baseurl_gopher", "{A}/h/baseurl-gopher.mpd", FAIL_T, "fail",
+	  "init", "protocol", 0 },
+	{ "dash_media_file", "{A}/h/media-file.mpd", FAIL_T, "fail", "segment",
+	  "protocol", 0 },
+	{ "dash_template_format", "{A}/h/template-format.mpd", FAIL_T, "fail",
+	  "manifest|segment", "segment_missing|manifest_syntax", 0 },
+};
+
+static const char *prober, *origin_a, *origin_b, *media;
+static char *b_enc, *f_enc, *g_enc; /* percent-encoded redirect targets */
+static char canary[64];              /* "127.0.0.1:PORT" */
+static int canary_fd = -1;
+
+typedef struct run {
+	int exit_status; /* -1: killed by a signal */
+	int term_signal;
+	char *out, *err;
+	size_t out_len, err_len;
+	double wall_s;
+	long maxrss_kb;
+	json_t *doc;
+} run;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- small helpers ---- */
+
+/* RFC 3986 percent-encoding of everything but unreserved characters. */
+static char *pct_encode(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	char *out = malloc(3 * n + 1), *o = out;
+
+	if (!out)
+		abort();
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~') {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Replaces the {X} placeholders of a row's URL. */
+static char *expand(const char *tmpl)
+{
+	const struct {
+		const char *key, *val;
+	} vars[] = {
+		{ "{A}", origin_a }, { "{B}", origin_b }, { "{Benc}", b_enc },
+		{ "{Fenc}", f_enc }, { "{Genc}", g_enc },
+	};
+	size_t cap = strlen(tmpl) + 1;
+	char *out, *o;
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		cap += strlen(vars[i].val);
+	cap *= 2;
+	out = malloc(cap);
+	if (!out)
+		abort();
+	o = out;
+	while (*tmpl) {
+		size_t i;
+
+		for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+			size_t k = strlen(vars[i].key);
+
+			if (strncmp(tmpl, vars[i].key, k) == 0) {
+				size_t v = strlen(vars[i].val);
+
+				memcpy(o, vars[i].val, v);
+				o += v;
+				tmpl += k;
+				break;
+			}
+		}
+		if (i == sizeof(vars) / sizeof(vars[0]))
+			*o++ = *tmpl++;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* "a|b|c" contains s; NULL matches only a JSON null (s NULL). */
+static int one_of(const char *alts, const char *s)
+{
+	size_t n;
+
+	if (!alts || !s)
+		return !alts && !s;
+	n = strlen(s);
+	for (const char *p = alts; *p;) {
+		size_t k = strcspn(p, "|");
+
+		if (k == n && strncmp(p, s, n) == 0)
+			return 1;
+		p += k;
+		if (*p == '|')
+			p++;
+	}
+	return 0;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* ---- hostile files ---- */
+
+static void write_file(const char *rel, const char *data, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", media, rel);
+	f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+		fprintf(stderr, "test_scenarios: cannot write %s: %s\n", path,
+			strerror(errno));
+		exit(2);
+	}
+}
+
+static void write_text(const char *rel, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void write_text(const char *rel, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	write_file(rel, s, (size_t)n);
+	free(s);
+}
+
+/* A one-segment VOD media playlist around uri. */
+static void media_one(const char *rel, const char *tags, const char *uri)
+{
+	write_text(rel,
+		   "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n"
+		   "#EXT-X-PLAYLIST-TYPE:VOD\n%s#EXTINF:1.000,\n%s\n"
+		   "#EXT-X-ENDLIST\n",
+		   tags, uri);
+}
+
+static void master_one(const char *rel, const char *uri)
+{
+	write_text(rel,
+		   "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=440000,"
+		   "CODECS=\"avc1.42c014\"\n%s\n",
+		   uri);
+}
+
+static char *big_text(size_t cap)
+{
+	char *s = malloc(cap);
+
+	if (!s)
+		abort();
+	return s;
+}
+
+/* A one-representation MPD over the generated DASH stream (dash/), with
+ * what a hostile origin varies: a prolog, the BaseURL, the media template. */
+static void write_mpd(const char *rel, const char *prolog, const char *base,
+		      const char *media_tmpl)
+{
+	write_text(rel,
+		   "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n%s\n"
+		   "<MPD xmlns=\"urn:mpeg:dash:schema:mpd:2011\" profiles=\""
+		   "urn:mpeg:dash:profile:isoff-live:2011\" type=\"static\" "
+		   "mediaPresentationDuration=\"PT4S\" minBufferTime=\"PT1S\">"
+		   "\n<BaseURL>%s</BaseURL>\n<Period id=\"0\" start=\"PT0S\">"
+		   "\n<AdaptationSet contentType=\"video\" mimeType=\"video/"
+		   "mp4\">\n<Representation id=\"0\" codecs=\"avc1.42c014\" "
+		   "bandwidth=\"400000\" width=\"320\" height=\"180\">\n"
+		   "<SegmentTemplate timescale=\"12800\" initialization=\""
+		   "init-$RepresentationID$.m4s\" media=\"%s\" startNumber="
+		   "\"1\" duration=\"12800\"/>\n</Representation>\n"
+		   "</AdaptationSet>\n</Period>\n</MPD>\n",
+		   prolog, base, media_tmpl);
+}
+
+static void write_hostile_mpds(void)
+{
+	static const char seg_tmpl[] = "seg-$RepresentationID$-$Number%03d$.m4s";
+	char prolog[1024], base[4096], tmpl[4096];
+
+	/* Entities and DTDs: a parser that resolves them reads local files,
+	 * fetches URLs (the canary) or expands a bomb. */
+	write_mpd("h/xxe-file.mpd",
+		  "<!DOCTYPE MPD [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>",
+		  "&x;", seg_tmpl);
+	snprintf(prolog, sizeof(prolog),
+		 "<!DOCTYPE MPD [<!ENTITY x SYSTEM \"http://%s/x\">]>", canary);
+	write_mpd("h/xxe-http.mpd", prolog, "../dash/&x;", seg_tmpl);
+	snprintf(prolog, sizeof(prolog),
+		 "<!DOCTYPE MPD SYSTEM \"http://%s/mpd.dtd\">", canary);
+	write_mpd("h/external-dtd.mpd", prolog, "../dash/", seg_tmpl);
+	write_mpd("h/billion-laughs.mpd",
+		  "<!DOCTYPE MPD [<!ENTITY a \"aaaaaaaaaa\">"
+		  "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
+		  "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+		  "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">"
+		  "<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">"
+		  "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">"
+		  "<!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">"
+		  "<!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">]>",
+		  "../dash/&h;", seg_tmpl);
+	/* URLs of real files: fetched, the check would pass. */
+	snprintf(base, sizeof(base), "file://%s/dash/", media);
+	write_mpd("h/baseurl-file.mpd", "", base, seg_tmpl);
+	snprintf(base, sizeof(base), "gopher://%s/1/", canary);
+	write_mpd("h/baseurl-gopher.mpd", "", base, seg_tmpl);
+	snprintf(tmpl, sizeof(tmpl), "file://%s/dash/%s", media, seg_tmpl);
+	write_mpd("h/media-file.mpd", "", "../dash/", tmpl);
+	/* printf conversions in a template must never reach printf. */
+	write_mpd("h/template-format.mpd", "", "../dash/",
+		  "seg-$RepresentationID%n%n%s%s$-$Number%999999999d$.m4s");
+}
+
+static void write_hostile(void)
+{
+	char path[4096], seg[4096], url[8192];
+	size_t n;
+	char *s;
+
+	snprintf(path, sizeof(path), "%s/h", media);
+	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "test_scenarios: mkdir %s: %s\n", path,
+			strerror(errno));
+		exit(2);
+	}
+	/* A real, playable segment by file:// URL: had prober fetched it, the
+	 * check would pass. */
+	snprintf(seg, sizeof(seg), "file://%s/hls/v0/seg000.ts", media);
+
+	master_one("h/master-file-variant.m3u8", "file:///etc/passwd");
+	snprintf(url, sizeof(url), "gopher://%s/1/variant.m3u8", canary);
+	master_one("h/master-gopher-variant.m3u8", url);
+	snprintf(url, sizeof(url), "ftp://%s/variant.m3u8", canary);
+	master_one("h/master-ftp-variant.m3u8", url);
+	media_one("h/media-file-seg.m3u8", "", seg);
+	media_one("h/media-passwd-seg.m3u8", "", "file:///etc/passwd");
+	snprintf(url, sizeof(url), "gopher://%s/1/seg000.ts", canary);
+	media_one("h/media-gopher-seg.m3u8", "", url);
+	snprintf(url, sizeof(url), "ftp://%s/seg000.ts", canary);
+	media_one("h/media-ftp-seg.m3u8", "", url);
+	media_one("h/media-file-key.m3u8",
+		  "#EXT-X-KEY:METHOD=AES-128,URI=\"file:///etc/passwd\"\n",
+		  "../hls/v0/seg000.ts");
+	snprintf(url, sizeof(url), "#EXT-X-MAP:URI=\"%s\"\n", seg);
+	media_one("h/media-file-map.m3u8", url, "../hls/v0/seg000.ts");
+	snprintf(url, sizeof(url), "/redirect/%s", f_enc);
+	media_one("h/media-redirect-file-seg.m3u8", "", url);
+
+	/* Segments that are playlists, concat scripts and MPDs naming a real
+	 * local segment and the canary: FFmpeg's hls, concat and dash
+	 * demuxers would open them. */
+	write_text("h/evil-hls.ts",
+		   "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n%s\n"
+		   "#EXTINF:1,\nhttp://%s/evil.ts\n#EXT-X-ENDLIST\n",
+		   seg, canary);
+	media_one("h/media-evil-hls.m3u8", "", "evil-hls.ts");
+	write_text("h/evil-concat.ts",
+		   "ffconcat version 1.0\nfile '%s'\nfile 'http://%s/c.ts'\n",
+		   seg, canary);
+	media_one("h/media-evil-concat.m3u8", "", "evil-concat.ts");
+	write_text("h/evil-mpd.ts",
+		   "<?xml version=\"1.0\"?>\n<MPD xmlns=\"urn:mpeg:dash:schema:"
+		   "mpd:2011\" type=\"static\" mediaPresentationDuration=\"PT1S\""
+		   " minBufferTime=\"PT1S\" profiles=\"urn:mpeg:dash:profile:"
+		   "isoff-on-demand:2011\">\n<BaseURL>http://%s/</BaseURL>\n"
+		   "<Period><AdaptationSet mimeType=\"video/mp2t\">"
+		   "<Representation id=\"1\" bandwidth=\"1\"><BaseURL>%s"
+		   "</BaseURL><SegmentBase/></Representation></AdaptationSet>"
+		   "</Period></MPD>\n",
+		   canary, seg);
+	media_one("h/media-evil-mpd.m3u8", "", "evil-mpd.ts");
+
+	/* 200 000 segments: ~6 MB, under the manifest cap. */
+	s = big_text((size_t)MANY_SEGMENTS * 40 + 256);
+	n = (size_t)snprintf(s, 256, "#EXTM3U\n#EXT-X-VERSION:3\n"
+				     "#EXT-X-TARGETDURATION:1\n"
+				     "#EXT-X-PLAYLIST-TYPE:VOD\n");
+	for (int i = 0; i < MANY_SEGMENTS; i++)
+		n += (size_t)snprintf(s + n, 40, "#EXTINF:1.000,\n../hls/v%d/"
+						 "seg00%d.ts\n",
+				      i & 1, i & 3);
+	n += (size_t)snprintf(s + n, 40, "#EXT-X-ENDLIST\n");
+	write_file("h/many-segments.m3u8", s, n);
+	free(s);
+
+	/* One line of 1 MB, over the parser's line limit. */
+	s = big_text(LONG_LINE + 256);
+	n = (size_t)snprintf(s, 256, "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,"
+				     "CODECS=\"");
+	memset(s + n, 'a', LONG_LINE);
+	n += LONG_LINE;
+	n += (size_t)snprintf(s + n, 128, "\"\n../hls/v0/index.m3u8\n");
+	write_file("h/long-line.m3u8", s, n);
+	free(s);
+
+	/* 5 000 attributes on one line that is itself under the limit. */
+	s = big_text((size_t)MANY_ATTRS * 16 + 256);
+	n = (size_t)snprintf(s, 64, "#EXTM3U\n#EXT-X-STREAM-INF:");
+	for (int i = 0; i < MANY_ATTRS; i++)
+		n += (size_t)snprintf(s + n, 16, "X-A%d=1,", i);
+	n += (size_t)snprintf(s + n, 128, "BANDWIDTH=1\n../hls/v0/index.m3u8\n");
+	write_file("h/many-attrs.m3u8", s, n);
+	free(s);
+
+	/* A 40 KB NAME: legal, and it ends up in the record. */
+	s = big_text(LONG_VALUE + 512);
+	n = (size_t)snprintf(s, 256, "#EXTM3U\n#EXT-X-MEDIA:TYPE=VIDEO,"
+				     "GROUP-ID=\"g\",NAME=\"");
+	memset(s + n, 'n', LONG_VALUE);
+	n += LONG_VALUE;
+	n += (size_t)snprintf(s + n, 256,
+			      "\",URI=\"../hls/v1/index.m3u8\"\n"
+			      "#EXT-X-STREAM-INF:BANDWIDTH=440000,VIDEO=\"g\"\n"
+			      "../hls/v0/index.m3u8\n");
+	write_file("h/long-name.m3u8", s, n);
+	free(s);
+
+	/* A 60 KB segment URI: fetched, and the origin has no such file. */
+	s = big_text(LONG_URI + 16);
+	memset(s, 'u', LONG_URI);
+	memcpy(s + LONG_URI, ".ts", 4);
+	media_one("h/long-uri.m3u8", "", s);
+	free(s);
+
+	/* Invalid UTF-8 (a lone continuation byte, an overlong form, a
+	 * truncated sequence) where text reaches the record. */
+	write_text("h/utf8-name.m3u8",
+		   "#EXTM3U\n#EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID=\"g\xff\","
+		   "NAME=\"bad \x80\xc0\xaf name \xe2\x82\",LANGUAGE=\"\xfe\","
+		   "URI=\"../hls/v1/index.m3u8\"\n"
+		   "#EXT-X-STREAM-INF:BANDWIDTH=440000,VIDEO=\"g\xff\"\n"
+		   "../hls/v0/index.m3u8\n");
+	write_text("h/utf8-title.m3u8",
+		   "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-PLAYLIST-TYPE:VOD\n"
+		   "#EXTINF:1.000,title \xff\xfe \xc3\x28\n../hls/v0/seg000.ts\n"
+		   "#EXT-X-ENDLIST\n");
+	master_one("h/utf8-uri.m3u8", "../hls/v0/\xff\xfe\xc3\x28.m3u8");
+	media_one("h/utf8-seg-uri.m3u8", "", "../hls/v0/seg\xff\x80.ts");
+	write_hostile_mpds();
+}
+
+/* ---- the canary: a listener for every URL that must never be opened ---- */
+
+static void canary_open(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	canary_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			   0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (canary_fd < 0 ||
+	    bind(canary_fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(canary_fd, 16) != 0 ||
+	    getsockname(canary_fd, (struct sockaddr *)&a, &len) != 0) {
+		fprintf(stderr, "test_scenarios: canary: %s\n", strerror(errno));
+		exit(2);
+	}
+	snprintf(canary, sizeof(canary), "127.0.0.1:%u",
+		 (unsigned)ntohs(a.sin_port));
+}
+
+/* Connections the canary took since last asked. */
+static int canary_hits(void)
+{
+	int n = 0, fd;
+
+	while ((fd = accept(canary_fd, NULL, NULL)) >= 0) {
+		close(fd);
+		n++;
+	}
+	return n;
+}
+
+/* ---- running prober ---- */
+
+static int drain(int fd, char **buf, size_t *len)
+{
+	char chunk[8192];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+	char *p;
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 1 : 0;
+	if (n == 0 || *len + (size_t)n > OUT_CAP)
+		return 0;
+	p = realloc(*buf, *len + (size_t)n + 1);
+	if (!p)
+		return 0;
+	memcpy(p + *len, chunk, (size_t)n);
+	*len += (size_t)n;
+	p[*len] = '\0';
+	*buf = p;
+	return 1;
+}
+
+/* fork + execv of argv, stdout and stderr captured, killed past limit_s;
+ * wait4() gives the child's peak RSS. */
+static void run_argv(run *r, char *const argv[], double limit_s)
+{
+	int out[2], err[2], devnull, open_fds = 2, wstatus = 0;
+	struct pollfd pfd[2];
+	struct rusage ru;
+	double start;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(err, O_CLOEXEC), 0);
+	start = now_s();
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		devnull = open("/dev/null", O_RDONLY);
+		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out[1], 1) < 0 ||
+		    dup2(err[1], 2) < 0)
+			_exit(127);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	pfd[0] = (struct pollfd){ .fd = out[0], .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = err[0], .events = POLLIN };
+	while (open_fds > 0) {
+		double left = limit_s - (now_s() - start);
+
+		if (left <= 0) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (poll(pfd, 2, (int)(left * 1000) + 1) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 2; i++) {
+			char **buf = i ? &r->err : &r->out;
+			size_t *len = i ? &r->err_len : &r->out_len;
+
+			if (pfd[i].fd >= 0 &&
+			    (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+			    !drain(pfd[i].fd, buf, len)) {
+				pfd[i].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+	close(out[0]);
+	close(err[0]);
+	while (wait4(pid, &wstatus, 0, &ru) < 0 && errno == EINTR)
+		;
+	r->wall_s = now_s() - start;
+	r->maxrss_kb = ru.ru_maxrss;
+	if (WIFEXITED(wstatus)) {
+		r->exit_status = WEXITSTATUS(wstatus);
+	} else {
+		r->exit_status = -1;
+		r->term_signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
+	}
+	if (r->out_len > 0)
+		r->doc = json_loadb(r->out, r->out_len, 0, NULL);
+}
+
+static void run_free(run *r)
+{
+	free(r->out);
+	free(r->err);
+	json_decref(r->doc);
+}
+
+/* ---- one row ---- */
+
+static const struct scase *cur_case;
+static const run *cur_run;
+
+static void failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Records a failed expectation of the current row; the row is failed once
+ * all its expectations were looked at, so one run shows every problem. */
+static int n_failed;
+
+static void failf(const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	print_error("%s: %s\n", cur_case->name, msg);
+	n_failed++;
+}
+
+static void dump_run(void)
+{
+	const run *r = cur_run;
+
+	fflush(stdout);
+	/* Records can hold a 40 KB name: show their start. */
+	fprintf(stderr,
+		"---- %s: exit %d, %.2f s, peak RSS %ld KB, stdout:\n%.*s\n"
+		"---- stderr:\n%.*s\n----\n",
+		cur_case->name, r->exit_status, r->wall_s, r->maxrss_kb,
+		(int)(r->out_len < 6000 ? r->out_len : 6000),
+		r->out ? r->out : "",
+		(int)(r->err_len < 2000 ? r->err_len : 2000),
+		r->err ? r->err : "");
+	fflush(stderr);
+}
+
+static int status_exit(const char *status)
+{
+	if (strcmp(status, "pass") == 0)
+		return 0;
+	return strcmp(status, "warn") == 0 ? 1 : 2;
+}
+
+/* Keys DESIGN.md promises (and names the renditions have); a missing one
+ * breaks users' scripts, e.g. a string jansson refused as invalid UTF-8. */
+static const char *const origin_keys[] = { "name", "url", "status",
+	"reason", "stage", "message", "protocol", "live", "manifest",
+	"renditions", NULL };
+static const char *const rendition_keys[] = { "status", "reason", "stage",
+	"message", "kind", "name", "uri", "bandwidth", "resolution", "codecs",
+	"playlist", "init", "key", "segment", "decode", NULL };
+
+static void check_keys(json_t *o, const char *const *keys, const char *what)
+{
+	for (size_t i = 0; keys[i]; i++)
+		if (!json_object_get(o, keys[i]))
+			failf("%s has no \"%s\" key", what, keys[i]);
+}
+
+static void check_record(const struct scase *c, const run *r)
+{
+	json_t *o, *rends;
+	const char *st, *sg, *rs;
+
+	if (!r->doc) {
+		failf("stdout is not a JSON record");
+		return;
+	}
+	o = json_array_get(json_object_get(r->doc, "origins"), 0);
+	if (!json_is_object(o)) {
+		failf("record has no origins[0]");
+		return;
+	}
+	st = jstr(o, "status");
+	sg = jstr(o, "stage");
+	rs = jstr(o, "reason");
+	if (!st || !one_of(c->status, st))
+		failf("origin status %s, want %s", st ? st : "(none)",
+		      c->status);
+	if (!one_of(c->stage, sg))
+		failf("origin stage %s, want %s", sg ? sg : "null",
+		      c->stage ? c->stage : "null");
+	if (!one_of(c->reason, rs))
+		failf("origin reason %s, want %s", rs ? rs : "null",
+		      c->reason ? c->reason : "null");
+	if (!one_of(c->status, jstr(r->doc, "status")))
+		failf("record status %s, want %s",
+		      jstr(r->doc, "status") ? jstr(r->doc, "status") : "(none)",
+		      c->status);
+	if (strcmp(c->status, "pass") != 0 && !jstr(o, "message"))
+		failf("a %s origin without a message", c->status);
+	rends = json_object_get(o, "renditions");
+	check_keys(o, origin_keys, "origin");
+	{
+		size_t i;
+		json_t *rd;
+		char what[32];
+
+		json_array_foreach(rends, i, rd)
+		{
+			snprintf(what, sizeof(what), "rendition %zu", i);
+			check_keys(rd, rendition_keys, what);
+		}
+	}
+	if ((c->flags & F_TTFB_1S)) {
+		json_t *m = json_object_get(o, "manifest");
+		double ttfb = json_number_value(json_object_get(m, "ttfb_ms"));
+
+		if (ttfb < 950)
+			failf("manifest ttfb_ms %.0f: the 1 s delay was not "
+			      "applied",
+			      ttfb);
+	}
+	if ((c->flags & F_LIVE) && !json_is_true(json_object_get(o, "live")))
+		failf("origin not reported live");
+	if ((c->flags & F_FROM_B)) {
+		size_t i;
+		json_t *rd;
+
+		if (json_array_size(rends) == 0)
+			failf("no renditions");
+		json_array_foreach(rends, i, rd)
+		{
+			const char *u = jstr(json_object_get(rd, "segment"),
+					     "url");
+
+			if (!u || strncmp(u, origin_b, strlen(origin_b)) != 0)
+				failf("rendition %zu segment %s: not resolved "
+				      "against the redirect's target %s",
+				      i, u ? u : "(none)", origin_b);
+		}
+	}
+}
+
+static void run_case(void **state)
+{
+	const struct scase *c = *state;
+	char tbuf[32];
+	char *url = expand(c->url);
+	char *argv[] = { (char *)prober, "check", "--json", "--timeout", tbuf,
+			 url, NULL };
+	run r;
+	int hits;
+
+	snprintf(tbuf, sizeof(tbuf), "%g", c->timeout);
+	cur_case = c;
+	n_failed = 0;
+	canary_hits();
+	run_argv(&r, argv, c->timeout + KILL_AFTER_S);
+	cur_run = &r;
+	if (r.exit_status < 0)
+		failf("prober died by signal %d after %.2f s", r.term_signal,
+		      r.wall_s);
+	else if (r.exit_status != status_exit(c->status) &&
+		 !strchr(c->status, '|'))
+		failf("exit status %d, want %d", r.exit_status,
+		      status_exit(c->status));
+	if (r.wall_s > c->timeout + MARGIN_S)
+		failf("took %.2f s with --timeout %g (margin %.1f s)", r.wall_s,
+		      c->timeout, MARGIN_S);
+	if (r.maxrss_kb > RSS_LIMIT_KB)
+		failf("peak RSS %ld KB over %ld KB", r.maxrss_kb, RSS_LIMIT_KB);
+	hits = canary_hits();
+	if (hits)
+		failf("%d connection(s) to the canary %s: a refused URL was "
+		      "fetched",
+		      hits, canary);
+	check_record(c, &r);
+	if (n_failed) {
+		dump_run();
+	} else {
+		json_t *o = json_array_get(json_object_get(r.doc, "origins"), 0);
+		const char *sg = jstr(o, "stage"), *rs = jstr(o, "reason");
+
+		printf("    %-28s %-4s %-10s %-18s %5.2f s %6ld KB\n", c->name,
+		       jstr(o, "status"), sg ? sg : "-", rs ? rs : "-",
+		       r.wall_s, r.maxrss_kb);
+	}
+	run_free(&r);
+	free(url);
+	if (n_failed)
+		fail_msg("%s: %d expectation(s) not met", c->name, n_failed);
+}
+
+static const char *need_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (!v || !*v) {
+		fprintf(stderr,
+			"test_scenarios: %s is not set; run it through "
+			"tests/integration/scenarios.sh\n",
+			name);
+		exit(2);
+	}
+	return v;
+}
+
+int main(void)
+{
+	enum { N = sizeof(cases) / sizeof(cases[0]) };
+	struct CMUnitTest tests[N];
+	const char *only = getenv("SCENARIO"); /* one row, to debug it */
+	size_t n = 0;
+	char tmp[4096];
+	int rc;
+
+	prober = need_env("PROBER");
+	origin_a = need_env("ORIGIN");
+	origin_b = need_env("ORIGIN2");
+	media = need_env("MEDIA");
+	signal(SIGPIPE, SIG_IGN);
+	canary_open();
+	b_enc = pct_encode(origin_b);
+	snprintf(tmp, sizeof(tmp), "file://%s/hls/v0/seg000.ts", media);
+	f_enc = pct_encode(tmp);
+	snprintf(tmp, sizeof(tmp), "gopher://%s/1/master.m3u8", canary);
+	g_enc = pct_encode(tmp);
+	write_hostile();
+
+	for (size_t i = 0; i < N; i++) {
+		if (only && strcmp(only, cases[i].name) != 0)
+			continue;
+		memset(&tests[n], 0, sizeof(tests[n]));
+		tests[n].name = cases[i].name;
+		tests[n].test_func = run_case;
+		tests[n].initial_state = (void *)&cases[i];
+		n++;
+	}
+	rc = _cmocka_run_group_tests("scenarios", tests, n, NULL, NULL);
+	free(b_enc);
+	free(f_enc);
+	free(g_enc);
+	close(canary_fd);
+	return rc;
+}
