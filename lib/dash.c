@@ -25,6 +25,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "jsontext.h"
 #include "limits.h"
 #include "record.h"
 #include "url.h"
@@ -1986,7 +1987,7 @@ short_box:
 
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return vsp_json_text(s);
 }
 
 static json_t *secs_or_null(double v)
@@ -2059,7 +2060,7 @@ static json_t *rep_json(const vsp_dash_mpd *m, const vsp_dash_period *p,
 
 		if (vsp_dash_segment_at(m, p, r, i, &s, err, sizeof(err)) != 0) {
 			if (i == 0)
-				json_object_set_new(o, "error", json_string(err));
+				json_object_set_new(o, "error", vsp_json_text(err));
 			break;
 		}
 		if (i == 0) {
@@ -2074,7 +2075,7 @@ static json_t *rep_json(const vsp_dash_mpd *m, const vsp_dash_period *p,
 						      s.index_length));
 		}
 		so = json_object();
-		json_object_set_new(so, "url", json_string(s.url));
+		json_object_set_new(so, "url", vsp_json_text(s.url));
 		json_object_set_new(so, "range",
 				    range_or_null(s.offset, s.length));
 		json_object_set_new(so, "number", json_integer(s.number));

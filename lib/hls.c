@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "jsontext.h"
 #include "limits.h"
 #include "url.h"
 
@@ -1523,7 +1524,7 @@ static int jset(json_t *o, const char *key, json_t *v)
 
 static json_t *jstr_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return vsp_json_text(s);
 }
 
 static json_t *variant_json(const vsp_hls_variant *v)
@@ -1623,7 +1624,7 @@ static json_t *key_json(const vsp_hls_key *k)
 	if (!o)
 		return NULL;
 	bad |= jset(o, "method",
-		    json_string(k->method_name ? k->method_name
+		    vsp_json_text(k->method_name ? k->method_name
 					       : names[k->method]));
 	bad |= jset(o, "uri", jstr_or_null(k->uri));
 	if (k->has_iv) {
@@ -1639,7 +1640,7 @@ static json_t *key_json(const vsp_hls_key *k)
 		bad |= jset(o, "iv", json_null());
 	}
 	if (k->keyformat)
-		bad |= jset(o, "keyformat", json_string(k->keyformat));
+		bad |= jset(o, "keyformat", vsp_json_text(k->keyformat));
 	if (bad) {
 		json_decref(o);
 		return NULL;

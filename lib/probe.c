@@ -434,9 +434,12 @@ static void probe_segment(struct worker *w, vsp_rendition_result *r,
 				&r->decode, err, sizeof(err));
 	}
 	if (rc) {
+		/* With an init segment, the fault may be in either. */
 		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_DECODE,
-				"segment %lld: %s: %s", (long long)p->seq,
-				p->uri, err);
+				"segment %lld: %s%s%s%s: %s", (long long)p->seq,
+				p->uri, p->init_uri ? " (init " : "",
+				p->init_uri ? p->init_uri : "",
+				p->init_uri ? ")" : "", err);
 		goto done;
 	}
 	if (!p->encrypted)

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "jsontext.h"
+
 void vsp_format_time(double unix_s, char *buf, size_t len)
 {
 	time_t t = (time_t)floor(unix_s);
@@ -27,7 +29,7 @@ void vsp_format_time(double unix_s, char *buf, size_t len)
 
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? vsp_json_text(s) : json_null();
 }
 
 /* Times to the microsecond: more digits would be noise. */
@@ -38,13 +40,13 @@ static json_t *ms_value(double ms)
 
 static void put_verdict(json_t *o, const vsp_verdict *v, int with_stage)
 {
-	json_object_set_new(o, "status", json_string(vsp_status_name(v->status)));
+	json_object_set_new(o, "status", vsp_json_text(vsp_status_name(v->status)));
 	json_object_set_new(o, "reason",
-			    v->reason ? json_string(vsp_reason_name(v->reason))
+			    v->reason ? vsp_json_text(vsp_reason_name(v->reason))
 				      : json_null());
 	if (with_stage)
 		json_object_set_new(o, "stage",
-				    v->stage ? json_string(vsp_stage_name(v->stage))
+				    v->stage ? vsp_json_text(vsp_stage_name(v->stage))
 					     : json_null());
 	json_object_set_new(o, "message", str_or_null(v->message));
 }
@@ -58,9 +60,9 @@ static json_t *step_json(const vsp_http_step *st)
 	o = json_object();
 	json_object_set_new(o, "url", str_or_null(st->url));
 	if (st->final_url)
-		json_object_set_new(o, "final_url", json_string(st->final_url));
+		json_object_set_new(o, "final_url", vsp_json_text(st->final_url));
 	if (st->range)
-		json_object_set_new(o, "range", json_string(st->range));
+		json_object_set_new(o, "range", vsp_json_text(st->range));
 	json_object_set_new(o, "http_status",
 			    st->http_status ? json_integer(st->http_status)
 					    : json_null());
@@ -72,7 +74,7 @@ static json_t *step_json(const vsp_http_step *st)
 	json_object_set_new(o, "ttfb_ms", ms_value(st->ttfb_ms));
 	json_object_set_new(o, "total_ms", ms_value(st->total_ms));
 	json_object_set_new(o, "remote_ip",
-			    st->remote_ip[0] ? json_string(st->remote_ip)
+			    st->remote_ip[0] ? vsp_json_text(st->remote_ip)
 					     : json_null());
 	if (st->age_s >= 0)
 		json_object_set_new(o, "age_s", json_integer(st->age_s));
@@ -80,7 +82,7 @@ static json_t *step_json(const vsp_http_step *st)
 		char lm[40];
 
 		vsp_format_time(st->last_modified, lm, sizeof(lm));
-		json_object_set_new(o, "last_modified", json_string(lm));
+		json_object_set_new(o, "last_modified", vsp_json_text(lm));
 	}
 	return o;
 }
@@ -94,16 +96,16 @@ static json_t *decode_json(const vsp_rendition_result *r)
 		return json_null();
 	o = json_object();
 	json_object_set_new(o, "container",
-			    d->container[0] ? json_string(d->container) : json_null());
+			    d->container[0] ? vsp_json_text(d->container) : json_null());
 	json_object_set_new(o, "codec",
-			    d->codec[0] ? json_string(d->codec) : json_null());
+			    d->codec[0] ? vsp_json_text(d->codec) : json_null());
 	json_object_set_new(o, "profile",
-			    d->profile[0] ? json_string(d->profile) : json_null());
+			    d->profile[0] ? vsp_json_text(d->profile) : json_null());
 	if (d->width > 0) {
 		json_object_set_new(o, "width", json_integer(d->width));
 		json_object_set_new(o, "height", json_integer(d->height));
 		json_object_set_new(o, "pix_fmt",
-				    d->pix_fmt[0] ? json_string(d->pix_fmt)
+				    d->pix_fmt[0] ? vsp_json_text(d->pix_fmt)
 						  : json_null());
 	} else {
 		json_object_set_new(o, "width", json_null());
@@ -157,14 +159,14 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	json_object_set_new(o, "name", str_or_null(r->name));
 	json_object_set_new(o, "uri", str_or_null(r->uri));
 	if (r->group)
-		json_object_set_new(o, "group", json_string(r->group));
+		json_object_set_new(o, "group", vsp_json_text(r->group));
 	if (r->audio_group)
-		json_object_set_new(o, "audio_group", json_string(r->audio_group));
+		json_object_set_new(o, "audio_group", vsp_json_text(r->audio_group));
 	json_object_set_new(o, "bandwidth",
 			    r->bandwidth ? json_integer(r->bandwidth) : json_null());
 	if (r->width > 0 && r->height > 0) {
 		snprintf(res, sizeof(res), "%dx%d", r->width, r->height);
-		json_object_set_new(o, "resolution", json_string(res));
+		json_object_set_new(o, "resolution", vsp_json_text(res));
 	} else {
 		json_object_set_new(o, "resolution", json_null());
 	}
@@ -174,7 +176,7 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	json_object_set_new(o, "live", json_boolean(r->live));
 	json_object_set_new(o, "encrypted", json_boolean(r->encrypted));
 	if (r->key_method)
-		json_object_set_new(o, "key_method", json_string(r->key_method));
+		json_object_set_new(o, "key_method", vsp_json_text(r->key_method));
 	if (r->segment.done) {
 		json_object_set_new(o, "segment_seq", json_integer(r->segment_seq));
 		json_object_set_new(o, "segment_duration_s",
@@ -235,7 +237,7 @@ json_t *vsp_record_json(const vsp_stream_result *s)
 	}
 	vsp_format_time(s->time, when, sizeof(when));
 	json_object_set_new(o, "schema", json_integer(VSP_RECORD_SCHEMA));
-	json_object_set_new(o, "time", json_string(when));
+	json_object_set_new(o, "time", vsp_json_text(when));
 	json_object_set_new(o, "probe", str_or_null(s->probe));
 	put_verdict(o, &s->v, 0);
 	json_object_set_new(o, "duration_ms", ms_value(s->duration_ms));
