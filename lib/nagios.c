@@ -513,6 +513,42 @@ static const vsp_rendition_result *best_rendition(const vsp_origin_result *o)
 	return best;
 }
 
+/* Live figures of an origin, each from the renditions that have it: the
+ * largest live-edge lag and playlist age (the stalest rendition is what a
+ * player on it sees; a stale rendition fails, so the fastest playable one
+ * would hide it), and the smallest real-time factor (the rendition that
+ * would rebuffer first). has_* 0 when no rendition has the value. */
+typedef struct live_figures {
+	int has_lag, has_age, has_rtf;
+	double lag, age, rtf;
+} live_figures;
+
+static live_figures origin_live(const vsp_origin_result *o)
+{
+	live_figures f = { 0, 0, 0, 0, 0, 0 };
+
+	for (size_t i = 0; i < o->n_renditions; i++) {
+		const vsp_rendition_result *r = &o->renditions[i];
+
+		if (r->has_live_edge_lag && isfinite(r->live_edge_lag_s) &&
+		    (!f.has_lag || r->live_edge_lag_s > f.lag)) {
+			f.lag = r->live_edge_lag_s;
+			f.has_lag = 1;
+		}
+		if (r->has_playlist_age && isfinite(r->playlist_age_s) &&
+		    (!f.has_age || r->playlist_age_s > f.age)) {
+			f.age = r->playlist_age_s;
+			f.has_age = 1;
+		}
+		if (r->rtf > 0 && isfinite(r->rtf) &&
+		    (!f.has_rtf || r->rtf < f.rtf)) {
+			f.rtf = r->rtf;
+			f.has_rtf = 1;
+		}
+	}
+	return f;
+}
+
 /* The rendition whose verdict the origin reports. */
 static const vsp_rendition_result *blamed_rendition(const vsp_origin_result *o)
 {
@@ -631,10 +667,14 @@ enum {
 	M_SEGMENT,
 	M_SPEED,
 	M_PLAYABLE,
+	M_EDGE_LAG,
+	M_PL_AGE,
+	M_RTF,
 	M_COUNT
 };
 static const char *const metric_names[M_COUNT] = {
-	"ttff", "manifest", "playlist", "segment", "seg_Bps", "playable",
+	"ttff",	    "manifest", "playlist", "segment", "seg_Bps",
+	"playable", "edge_lag", "pl_age",   "rtf",
 };
 /* Longest of metric_names plus the '_' after it. */
 #define METRIC_PREFIX_MAX 9
@@ -682,6 +722,47 @@ static void db_perf(dbuf *b, const vsp_perf *p)
 		return; /* a label this long is not worth a broken metric */
 	db_add(b, " ", 1);
 	db_add(b, tmp, (size_t)n);
+}
+
+/* Live-edge lag (s; no min: an encoder clock ahead of ours makes it
+ * negative), playlist age (s) and real-time factor (a plain number), each
+ * only when a rendition has it. */
+static void origin_live_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
+				 int indexed)
+{
+	live_figures f = origin_live(&s->origins[i]);
+	char label[256];
+	vsp_perf p;
+
+	if (f.has_lag) {
+		memset(&p, 0, sizeof(p));
+		metric_label(s, i, M_EDGE_LAG, indexed, label, sizeof(label));
+		p.label = label;
+		p.known = 1;
+		p.value = f.lag;
+		p.uom = "s";
+		db_perf(b, &p);
+	}
+	if (f.has_age) {
+		memset(&p, 0, sizeof(p));
+		metric_label(s, i, M_PL_AGE, indexed, label, sizeof(label));
+		p.label = label;
+		p.known = 1;
+		p.value = f.age;
+		p.uom = "s";
+		p.has_min = 1;
+		db_perf(b, &p);
+	}
+	if (f.has_rtf) {
+		memset(&p, 0, sizeof(p));
+		metric_label(s, i, M_RTF, indexed, label, sizeof(label));
+		p.label = label;
+		p.known = 1;
+		p.value = f.rtf;
+		p.uom = "";
+		p.has_min = 1;
+		db_perf(b, &p);
+	}
 }
 
 static void origin_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
@@ -756,6 +837,7 @@ static void origin_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
 		p.max = (double)o->n_renditions;
 	}
 	db_perf(b, &p);
+	origin_live_perfdata(b, s, i, indexed);
 }
 
 static void stream_perfdata(dbuf *b, const vsp_stream_result *s)
@@ -889,6 +971,59 @@ static void step_detail(dbuf *b, const char *name, const vsp_http_step *st)
 	db_add(b, "\n", 1);
 }
 
+/* A number of seconds with at most one decimal, "4.2 s". */
+static void fmt_s1(double s, char *buf, size_t len)
+{
+	char n[64];
+
+	fmt_num(s, 1, n, sizeof(n));
+	snprintf(buf, len, "%s s", n);
+}
+
+/*
+ * "; live: edge lag 4.2 s, playlist age 2 s, 6 s behind the best origin,
+ * 1 reload, advanced" for a live rendition, then from -v (or when the
+ * rendition is slow) "; segment at 0.62x real time, 1234 kb/s".
+ */
+static void live_detail(dbuf *b, const vsp_rendition_result *r, int verbose)
+{
+	char t[80];
+
+	if (r->live && r->target_duration > 0) {
+		db_add(b, "; live:", 7);
+		if (r->has_live_edge_lag) {
+			fmt_s1(r->live_edge_lag_s, t, sizeof(t));
+			db_printf(b, " edge lag %s,", t);
+		}
+		if (r->has_playlist_age) {
+			fmt_s1(r->playlist_age_s, t, sizeof(t));
+			db_printf(b, " playlist age %s,", t);
+		}
+		if (r->has_origin_lag && r->origin_lag_s > 0) {
+			fmt_s1(r->origin_lag_s, t, sizeof(t));
+			db_printf(b, " %s behind the best origin,", t);
+		}
+		db_printf(b, " %d reload%s", r->reloads,
+			  r->reloads == 1 ? "" : "s");
+		if (r->advanced == 1)
+			db_add(b, ", advanced", 10);
+		else if (r->advanced == 0)
+			db_add(b, ", not advanced", 14);
+		if (verbose >= 1 && r->live_note) {
+			db_add(b, " (", 2);
+			db_clean(b, r->live_note);
+			db_add(b, ")", 1);
+		}
+	}
+	if (r->rtf > 0 && isfinite(r->rtf) &&
+	    (verbose >= 1 || r->v.reason == VSP_R_SLOW_DOWNLOAD)) {
+		fmt_num(r->rtf, 2, t, sizeof(t));
+		db_printf(b, "; segment at %sx real time", t);
+		if (r->measured_bps > 0)
+			db_printf(b, ", %.0f kb/s", r->measured_bps / 1000);
+	}
+}
+
 static void rendition_line(dbuf *b, const vsp_origin_result *o,
 			   const vsp_rendition_result *r, int verbose)
 {
@@ -910,6 +1045,7 @@ static void rendition_line(dbuf *b, const vsp_origin_result *o,
 		fmt_s(r->ttff_ms, t, sizeof(t));
 		db_printf(b, ", first frame %s", t);
 	}
+	live_detail(b, r, verbose);
 	if (verbose >= 2) {
 		if (r->playlist.done) {
 			fmt_s(r->playlist.total_ms, t, sizeof(t));

@@ -23,12 +23,22 @@
 #define DAY_S	       86400.0
 #define DURATION_MAX_S (10.0 * 365 * DAY_S)
 
+/* Live and delivery facts of one origin (or the stream) in one check. */
+struct livefacts {
+	int live;
+	int has_lag, has_age;
+	double lag, age;	  /* s */
+	double rtf;		  /* 0 none */
+	int stale, lagging, slow; /* the reason was seen */
+};
+
 /* One origin in one check. */
 struct osample {
 	const char *name; /* borrowed from the probe's origin list */
 	int fail, warn;
 	double ttff; /* -1 none */
 	char *reason, *message;
+	struct livefacts lf;
 };
 
 /* One check. */
@@ -39,6 +49,7 @@ struct sample {
 	char *reason, *message;
 	struct osample *o;
 	size_t n_o;
+	struct livefacts lf;
 };
 
 struct pacc {
@@ -172,6 +183,80 @@ static double origin_ttff(const json_t *o)
 	return best;
 }
 
+/* Marks the live reasons a verdict's "reason" names. */
+static void note_reason(struct livefacts *f, const json_t *reason)
+{
+	const char *r = json_string_value(reason);
+
+	if (!r)
+		return;
+	if (strcmp(r, "stale_playlist") == 0)
+		f->stale = 1;
+	else if (strcmp(r, "origin_lagging") == 0)
+		f->lagging = 1;
+	else if (strcmp(r, "slow_download") == 0)
+		f->slow = 1;
+}
+
+/* An origin's facts: the largest lag and age of its renditions, the
+ * smallest real-time factor, the live reasons of it and its renditions. */
+static struct livefacts origin_live(const json_t *o)
+{
+	struct livefacts f = { 0 };
+	const json_t *r;
+	size_t i;
+
+	f.live = json_is_true(json_object_get(o, "live"));
+	note_reason(&f, json_object_get(o, "reason"));
+	json_array_foreach(json_object_get(o, "renditions"), i, r)
+	{
+		const json_t *lc = json_object_get(r, "live_check");
+		const json_t *rtf = json_object_get(r, "realtime_factor");
+		const json_t *v;
+
+		note_reason(&f, json_object_get(r, "reason"));
+		if (json_is_number(rtf) && json_number_value(rtf) > 0 &&
+		    (f.rtf == 0 || json_number_value(rtf) < f.rtf))
+			f.rtf = json_number_value(rtf);
+		if (!json_is_object(lc))
+			continue;
+		f.live = 1;
+		v = json_object_get(lc, "live_edge_lag_s");
+		if (json_is_number(v) &&
+		    (!f.has_lag || json_number_value(v) > f.lag)) {
+			f.lag = json_number_value(v);
+			f.has_lag = 1;
+		}
+		v = json_object_get(lc, "playlist_age_s");
+		if (json_is_number(v) &&
+		    (!f.has_age || json_number_value(v) > f.age)) {
+			f.age = json_number_value(v);
+			f.has_age = 1;
+		}
+	}
+	return f;
+}
+
+/* Adds an origin's facts to the stream's: the best of its origins for
+ * the figures, any origin for the reasons. */
+static void stream_live(struct livefacts *s, const struct livefacts *o)
+{
+	s->live |= o->live;
+	s->stale |= o->stale;
+	s->lagging |= o->lagging;
+	s->slow |= o->slow;
+	if (o->has_lag && (!s->has_lag || o->lag < s->lag)) {
+		s->lag = o->lag;
+		s->has_lag = 1;
+	}
+	if (o->has_age && (!s->has_age || o->age < s->age)) {
+		s->age = o->age;
+		s->has_age = 1;
+	}
+	if (o->rtf > s->rtf)
+		s->rtf = o->rtf;
+}
+
 static struct pacc *find_probe(struct acc *a, const char *name)
 {
 	for (size_t i = 0; i < a->n; i++)
@@ -250,6 +335,7 @@ static int add_record(struct acc *a, const json_t *rec, double since,
 	s.reason = dup_str(json_object_get(rec, "reason"));
 	s.message = dup_str(json_object_get(rec, "message"));
 	s.ttff = -1;
+	note_reason(&s.lf, json_object_get(rec, "reason"));
 	if (json_is_array(origins) && json_array_size(origins)) {
 		s.o = calloc(json_array_size(origins), sizeof(*s.o));
 		if (!s.o)
@@ -271,6 +357,8 @@ static int add_record(struct acc *a, const json_t *rec, double since,
 		os->ttff = origin_ttff(o);
 		os->reason = dup_str(json_object_get(o, "reason"));
 		os->message = dup_str(json_object_get(o, "message"));
+		os->lf = origin_live(o);
+		stream_live(&s.lf, &os->lf);
 		s.n_o++;
 		if (os->ttff > 0 && (s.ttff < 0 || os->ttff < s.ttff))
 			s.ttff = os->ttff;
@@ -382,12 +470,60 @@ static double percentile(const double *v, size_t n, double p)
 	return v[rank - 1];
 }
 
-/* A series' view of one check: present, failed, warned, ttff, reason. */
+/* A series' view of one check: present, failed, warned, ttff, reason,
+ * live facts. */
 struct point {
 	int present, fail, warn;
 	double t, ttff;
 	const char *reason, *message;
+	const struct livefacts *lf;
 };
+
+/* The live figures of a series (see report.h). */
+static int live_series(vsp_avail *out, const struct point *pts, size_t n)
+{
+	double *lag = malloc((n ? n : 1) * sizeof(*lag));
+	double *rtf = malloc((n ? n : 1) * sizeof(*rtf));
+
+	if (!lag || !rtf) {
+		free(lag);
+		free(rtf);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct livefacts *f = pts[i].lf;
+
+		if (!pts[i].present || !f)
+			continue;
+		out->live_checks += f->live != 0;
+		out->stale_checks += f->stale != 0;
+		out->lagging_checks += f->lagging != 0;
+		out->slow_checks += f->slow != 0;
+		if (f->has_lag)
+			lag[out->n_edge_lag++] = f->lag;
+		if (f->has_age) {
+			if (!out->n_playlist_age ||
+			    f->age > out->playlist_age_max)
+				out->playlist_age_max = f->age;
+			out->n_playlist_age++;
+		}
+		if (f->rtf > 0)
+			rtf[out->n_rtf++] = f->rtf;
+	}
+	if (out->n_edge_lag) {
+		qsort(lag, out->n_edge_lag, sizeof(*lag), cmp_double);
+		out->edge_lag_p50 = percentile(lag, out->n_edge_lag, 50);
+		out->edge_lag_p95 = percentile(lag, out->n_edge_lag, 95);
+	}
+	if (out->n_rtf) {
+		qsort(rtf, out->n_rtf, sizeof(*rtf), cmp_double);
+		out->rtf_p50 = percentile(rtf, out->n_rtf, 50);
+		out->rtf_min = rtf[0];
+	}
+	free(lag);
+	free(rtf);
+	return 0;
+}
 
 static int series(vsp_avail *out, const struct point *pts, size_t n)
 {
@@ -395,8 +531,10 @@ static int series(vsp_avail *out, const struct point *pts, size_t n)
 	vsp_outage *cur = NULL;
 	double last_fail = 0;
 
-	if (!tt)
+	if (!tt || live_series(out, pts, n)) {
+		free(tt);
 		return -1;
+	}
 	out->ttff_p50 = out->ttff_p95 = -1;
 	for (size_t i = 0; i < n; i++) {
 		const struct point *pt = &pts[i];
@@ -468,8 +606,14 @@ static int compute_probe(struct pacc *pa, vsp_report_probe *rp)
 		const struct sample *s = &pa->s[i];
 		int origin_down = 0;
 
-		pts[i] = (struct point){ 1,	  s->fail,   s->warn,	s->t,
-					 s->ttff, s->reason, s->message };
+		pts[i] = (struct point){ .present = 1,
+					 .fail = s->fail,
+					 .warn = s->warn,
+					 .t = s->t,
+					 .ttff = s->ttff,
+					 .reason = s->reason,
+					 .message = s->message,
+					 .lf = &s->lf };
 		for (size_t k = 0; k < s->n_o; k++)
 			origin_down |= s->o[k].fail;
 		if (!s->fail && origin_down)
@@ -497,10 +641,14 @@ static int compute_probe(struct pacc *pa, vsp_report_probe *rp)
 
 				if (os->name != pa->onames[k])
 					continue;
-				pts[i] = (struct point){ 1,	     os->fail,
-							 os->warn,   s->t,
-							 os->ttff,   os->reason,
-							 os->message };
+				pts[i] = (struct point){ .present = 1,
+							 .fail = os->fail,
+							 .warn = os->warn,
+							 .t = s->t,
+							 .ttff = os->ttff,
+							 .reason = os->reason,
+							 .message = os->message,
+							 .lf = &os->lf };
 			}
 		}
 		if (series(av, pts, pa->n))
@@ -658,6 +806,12 @@ static json_t *num_or_null(double v)
 	return v >= 0 ? json_real(round(v * 1000) / 1000) : json_null();
 }
 
+/* A figure that may be negative: null when no check had it. */
+static json_t *fig_or_null(size_t n, double v)
+{
+	return n ? json_real(round(v * 1000) / 1000) : json_null();
+}
+
 static json_t *avail_json(const vsp_avail *a, const char *key)
 {
 	json_t *o = json_object(), *arr = json_array();
@@ -676,6 +830,25 @@ static json_t *avail_json(const vsp_avail *a, const char *key)
 	json_object_set_new(o, "ttff_p95_ms", num_or_null(a->ttff_p95));
 	json_object_set_new(o, "down_s",
 			    json_real(round(a->down_s * 1000) / 1000));
+	json_object_set_new(o, "live_checks",
+			    json_integer((json_int_t)a->live_checks));
+	json_object_set_new(o, "edge_lag_p50_s",
+			    fig_or_null(a->n_edge_lag, a->edge_lag_p50));
+	json_object_set_new(o, "edge_lag_p95_s",
+			    fig_or_null(a->n_edge_lag, a->edge_lag_p95));
+	json_object_set_new(
+		o, "playlist_age_max_s",
+		fig_or_null(a->n_playlist_age, a->playlist_age_max));
+	json_object_set_new(o, "realtime_factor_p50",
+			    fig_or_null(a->n_rtf, a->rtf_p50));
+	json_object_set_new(o, "realtime_factor_min",
+			    fig_or_null(a->n_rtf, a->rtf_min));
+	json_object_set_new(o, "stale_playlist_checks",
+			    json_integer((json_int_t)a->stale_checks));
+	json_object_set_new(o, "origin_lagging_checks",
+			    json_integer((json_int_t)a->lagging_checks));
+	json_object_set_new(o, "slow_download_checks",
+			    json_integer((json_int_t)a->slow_checks));
 	for (size_t i = 0; i < a->n_outages; i++) {
 		const vsp_outage *u = &a->outages[i];
 		json_t *w = json_object();

@@ -14,7 +14,16 @@
  *   first failing check and ends at the first check that plays again, or is
  *   "ongoing" (end = the last failing check) when none does in the window.
  *   The stream's outages (fewer than min_healthy origins played) are kept
- *   apart from each origin's own (redundancy lost while others played).
+ *   apart from each origin's own (redundancy lost while others played);
+ * - live figures, from the records that have them: an origin's live-edge
+ *   lag and playlist age in one check are the largest of its renditions'
+ *   (live_check), its real-time factor the smallest (as the Nagios
+ *   perfdata); the stream's are the best of its origins (smallest lag and
+ *   age, largest factor), as for the time to first frame. Over the window:
+ *   lag p50/p95 (nearest rank), the largest age, factor p50 and minimum,
+ *   and the checks where stale_playlist, origin_lagging or slow_download
+ *   was the reason of the origin or of one of its renditions (for the
+ *   stream: of the stream, or of any origin or rendition).
  * Never prints; reads files only.
  */
 #ifndef VSP_REPORT_H
@@ -40,6 +49,17 @@ typedef struct vsp_avail {
 	vsp_outage *outages;
 	size_t n_outages;
 	double down_s; /* sum of the outages' durations */
+
+	/* Live and delivery figures; a figure is valid only when its n_ is
+	 * not 0 (a live-edge lag can be negative). */
+	size_t live_checks;		   /* checks with a live rendition */
+	double edge_lag_p50, edge_lag_p95; /* s */
+	size_t n_edge_lag;
+	double playlist_age_max; /* s */
+	size_t n_playlist_age;
+	double rtf_p50, rtf_min; /* segment real-time factor */
+	size_t n_rtf;
+	size_t stale_checks, lagging_checks, slow_checks; /* by reason */
 } vsp_avail;
 
 typedef struct vsp_report_probe {

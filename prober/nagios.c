@@ -113,8 +113,11 @@ static void plugin_help(void)
 	       "first frame,\n"
 	       "s), manifest_, playlist_, segment_ (s), seg_Bps_ (segment "
 	       "bytes per second),\n"
-	       "playable_ (renditions), and origins_playable; a metric "
-	       "without a value is\n"
+	       "playable_ (renditions), edge_lag_ and pl_age_ (live: "
+	       "largest live-edge lag\n"
+	       "and playlist age of the renditions, s), rtf_ (smallest "
+	       "segment real-time\n"
+	       "factor), and origins_playable; a metric without a value is "
 	       "left out.\n",
 	       PLUGIN_TIMEOUT_S, VSP_DEFAULT_FRAMES, VSP_VERSION);
 }

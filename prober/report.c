@@ -18,8 +18,9 @@ static void report_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: prober report [OPTIONS]\n"
-		"Availability, time to first frame and outages per probe and "
-		"origin,\nfrom the records of `prober run`.\n\n"
+		"Availability, time to first frame, outages and live figures "
+		"(edge lag,\nplaylist age, real-time factor) per probe and "
+		"origin, from the records\nof `prober run`.\n\n"
 		"  --results DIR     record files (default results)\n"
 		"  --since DURATION  window back from now: 90s, 30m, 24h, 7d, "
 		"2w "
@@ -87,6 +88,34 @@ static void print_avail(const vsp_avail *a, const char *indent)
 	       a->warn, p50, p95);
 }
 
+/* The live figures, for a series that saw a live stream only:
+ * "live: edge lag p50 4.5 s, p95 5.5 s; playlist age max 2.0 s; real-time
+ * factor p50 3.00, min 0.80; checks stale_playlist 0, origin_lagging 0,
+ * slow_download 1". */
+static void print_live(const vsp_avail *a, const char *indent)
+{
+	if (!a->live_checks)
+		return;
+	printf("%slive: ", indent);
+	if (a->n_edge_lag)
+		printf("edge lag p50 %.1f s, p95 %.1f s", a->edge_lag_p50,
+		       a->edge_lag_p95);
+	else
+		printf("edge lag -");
+	if (a->n_playlist_age)
+		printf("; playlist age max %.1f s", a->playlist_age_max);
+	else
+		printf("; playlist age -");
+	if (a->n_rtf)
+		printf("; real-time factor p50 %.2f, min %.2f", a->rtf_p50,
+		       a->rtf_min);
+	else
+		printf("; real-time factor -");
+	printf("; checks stale_playlist %zu, origin_lagging %zu, "
+	       "slow_download %zu\n",
+	       a->stale_checks, a->lagging_checks, a->slow_checks);
+}
+
 static void print_outages(const vsp_avail *a, const char *indent)
 {
 	for (size_t i = 0; i < a->n_outages; i++) {
@@ -123,6 +152,7 @@ static void render_text(const vsp_report *r)
 
 		printf("\n%s\n", p->name);
 		print_avail(&p->stream, "  stream: ");
+		print_live(&p->stream, "    ");
 		if (p->degraded)
 			printf("  redundancy lost (stream played, an origin "
 			       "did not) in %zu checks\n",
@@ -138,6 +168,7 @@ static void render_text(const vsp_report *r)
 
 			printf("  origin %s: ", o->name);
 			print_avail(o, "");
+			print_live(o, "    ");
 			if (o->n_outages) {
 				printf("    outages of this origin:\n");
 				print_outages(o, "      ");

@@ -253,6 +253,15 @@ static void test_ok(void **state)
 	m = metric_prefixed(&r, "playable_");
 	assert_non_null(m);
 	assert_true(m->value == 3 && m->max == 3);
+	/* Every segment was timed: the slowest rendition's real-time factor,
+	 * a plain number; VOD has no live-edge lag nor playlist age. */
+	m = metric_prefixed(&r, "rtf_");
+	assert_non_null(m);
+	assert_true(m->value > 0);
+	assert_string_equal(m->uom, "");
+	assert_true(m->has_min && m->min == 0);
+	assert_null(metric_prefixed(&r, "edge_lag_"));
+	assert_null(metric_prefixed(&r, "pl_age_"));
 	m = metric_prefixed(&r, "origins_playable");
 	assert_true(m && m->value == 1);
 	/* Long output: the origin and its three renditions. */

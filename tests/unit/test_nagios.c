@@ -737,8 +737,24 @@ static void test_render_label_collision(void **state)
 	rend_pass(&s->origins[0].renditions[0], "640x360", 100);
 	origin_init(&s->origins[1], "edge-frankfurt-02.example.net", 1);
 	rend_pass(&s->origins[1].renditions[0], "640x360", 110);
+	for (size_t i = 0; i < 2; i++) {
+		vsp_rendition_result *x = &s->origins[i].renditions[0];
+
+		x->live = 1;
+		x->target_duration = 2;
+		x->has_live_edge_lag = x->has_playlist_age = 1;
+		x->live_edge_lag_s = 5;
+		x->playlist_age_s = 1;
+		x->rtf = 3;
+	}
 	judge(s);
 	render(s, NULL, &r); /* checks uniqueness in 19 characters */
+	assert_non_null(
+		ps_find(r.m, r.n, "edge_lag_o2_edge-frankfurt-02.example.net"));
+	assert_non_null(
+		ps_find(r.m, r.n, "pl_age_o1_edge-frankfurt-01.example.net"));
+	assert_non_null(
+		ps_find(r.m, r.n, "rtf_o2_edge-frankfurt-02.example.net"));
 	assert_non_null(
 		ps_find(r.m, r.n, "ttff_o1_edge-frankfurt-01.example.net"));
 	assert_non_null(
@@ -812,6 +828,174 @@ static void test_render_verbose_levels(void **state)
 	vsp_stream_result_free(s);
 }
 
+/* Makes r a live rendition with the given findings (lag < -1e9: none). */
+static void rend_live(vsp_rendition_result *r, double lag, double age,
+		      int reloads, int advanced, double rtf)
+{
+	r->live = 1;
+	r->target_duration = 2;
+	r->newest_seq = 1000;
+	if (lag > -1e9) {
+		r->live_edge_lag_s = lag;
+		r->has_live_edge_lag = 1;
+	}
+	if (age >= 0) {
+		r->playlist_age_s = age;
+		r->has_playlist_age = 1;
+	}
+	r->reloads = reloads;
+	r->advanced = advanced;
+	r->rtf = rtf;
+	r->measured_bps = rtf > 0 ? 1600000 : 0;
+}
+
+/* A live stream on two origins, cdn-b frozen: its playlist has not moved
+ * for 36 s, so both its renditions fail (stale_playlist) and lag cdn-a.
+ * Perfdata per origin: the largest edge lag and playlist age, the smallest
+ * real-time factor, also from renditions that failed. */
+static void test_render_live(void **state)
+{
+	vsp_stream_result *s = stream_new("news-live", 2, 1);
+	vsp_nagios_opts o = { NULL, NULL, 0 };
+	vsp_rendition_result *r;
+	const ps_metric *m;
+	out res;
+
+	(void)state;
+	origin_init(&s->origins[0], "cdn-a", 2);
+	s->origins[0].live = 1;
+	rend_pass(&s->origins[0].renditions[0], "426x240", 150);
+	rend_live(&s->origins[0].renditions[0], 4.5, 1, 1, 1, 3.2);
+	rend_pass(&s->origins[0].renditions[1], "640x360", 100);
+	rend_live(&s->origins[0].renditions[1], 6.25, 2.5, 1, 1, 2.5);
+	origin_init(&s->origins[1], "cdn-b", 2);
+	s->origins[1].live = 1;
+	for (size_t k = 0; k < 2; k++) {
+		r = &s->origins[1].renditions[k];
+		rend_pass(r, k ? "640x360" : "426x240", 0);
+		rend_live(r, 40 + (double)k, 36, 2, 0, 4 + (double)k);
+		r->has_origin_lag = 1;
+		r->origin_lag_s = 34;
+		r->live_note = strdup("reload 2 unchanged");
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_STALE_PLAYLIST,
+				VSP_STAGE_LIVE,
+				"playlist unchanged for 36.0 s (18.0 target "
+				"durations)");
+	}
+	judge(s);
+	render(s, &o, &res);
+	assert_int_equal(res.state, VSP_NAGIOS_WARNING);
+	assert_string_equal(res.status,
+			    "VIDEO WARNING - news-live: 1 of 2 origins "
+			    "playable; cdn-b: live: live playlist does not "
+			    "advance ");
+	m = ps_find(res.m, res.n, "edge_lag_cdn-a");
+	assert_non_null(m);
+	assert_true(m->value == 6.25);
+	assert_string_equal(m->uom, "s");
+	assert_false(m->has_min); /* an encoder clock ahead: negative */
+	m = ps_find(res.m, res.n, "pl_age_cdn-a");
+	assert_non_null(m);
+	assert_true(m->value == 2.5);
+	assert_string_equal(m->uom, "s");
+	assert_true(m->has_min && m->min == 0);
+	m = ps_find(res.m, res.n, "rtf_cdn-a");
+	assert_non_null(m);
+	assert_true(m->value == 2.5);
+	assert_string_equal(m->uom, "");
+	assert_true(m->has_min && m->min == 0);
+	assert_false(m->has_max);
+	/* A failed origin has no first frame, but its live figures are what
+	 * the operator needs to see. */
+	assert_null(ps_find(res.m, res.n, "ttff_cdn-b"));
+	assert_true(ps_find(res.m, res.n, "edge_lag_cdn-b")->value == 41);
+	assert_true(ps_find(res.m, res.n, "pl_age_cdn-b")->value == 36);
+	assert_true(ps_find(res.m, res.n, "rtf_cdn-b")->value == 4);
+	/* cdn-a 6 + 3 live, cdn-b manifest, playable + 3 live, and
+	 * origins_playable. */
+	assert_int_equal(res.n, 6 + 3 + 2 + 3 + 1);
+	/* Long output: live findings always; rtf and notes from -v. */
+	assert_non_null(strstr(res.text,
+			       "\n  cdn-a 640x360 (600 kb/s): OK, first frame "
+			       "0.1 s; live: edge lag 6.2 s, playlist age 2.5 "
+			       "s, 1 reload, advanced\n"));
+	assert_non_null(strstr(res.text,
+			       "\n  cdn-b 426x240 (600 kb/s): CRITICAL, live: "
+			       "live playlist does not advance; live: edge lag "
+			       "40 s, playlist age 36 s, 34 s behind the best "
+			       "origin, 2 reloads, not advanced\n"));
+	assert_null(strstr(res.text, "real time"));
+	out_free(&res);
+
+	o.verbose = 1;
+	render(s, &o, &res);
+	assert_non_null(strstr(res.text,
+			       "; live: edge lag 4.5 s, playlist age 1 s, 1 "
+			       "reload, advanced; segment at 3.2x real time, "
+			       "1600 kb/s\n"));
+	assert_non_null(strstr(res.text,
+			       ", 2 reloads, not advanced (reload 2 "
+			       "unchanged); segment at 5x real time, 1600 "
+			       "kb/s (playlist unchanged for 36.0 s"));
+	out_free(&res);
+	vsp_stream_result_free(s);
+}
+
+/* Not live: no live metric, no live text; the real-time factor only when
+ * a segment was timed, and in the long output from -v or when slow. A live
+ * playlist without PROGRAM-DATE-TIME has an age but no edge lag. */
+static void test_render_not_live(void **state)
+{
+	vsp_stream_result *s = stream_new("mixed", 3, 1);
+	vsp_nagios_opts o = { NULL, NULL, 0 };
+	vsp_rendition_result *r;
+	out res;
+
+	(void)state;
+	origin_init(&s->origins[0], "vod-a", 1);
+	rend_pass(&s->origins[0].renditions[0], "640x360", 100);
+	origin_init(&s->origins[1], "vod-b", 1);
+	r = &s->origins[1].renditions[0];
+	rend_pass(r, "640x360", 120);
+	r->rtf = 0.64;
+	r->measured_bps = 800000;
+	vsp_verdict_set(&r->v, VSP_WARN, VSP_R_SLOW_DOWNLOAD,
+			VSP_STAGE_SEGMENT, "segment 0: 0.64x real time");
+	origin_init(&s->origins[2], "live-c", 1);
+	r = &s->origins[2].renditions[0];
+	rend_pass(r, "640x360", 90);
+	rend_live(r, -1e10, 3, 0, -1, 0);
+	judge(s);
+	render(s, &o, &res);
+	assert_int_equal(res.state, VSP_NAGIOS_WARNING);
+	for (size_t i = 0; i < res.n; i++) {
+		const char *l = res.m[i].label;
+
+		assert_true(strncmp(l, "edge_lag_", 9) != 0);
+		if (strncmp(l, "pl_age_", 7) == 0)
+			assert_string_equal(l, "pl_age_live-c");
+		if (strncmp(l, "rtf_", 4) == 0)
+			assert_string_equal(l, "rtf_vod-b");
+	}
+	assert_true(ps_find(res.m, res.n, "rtf_vod-b")->value == 0.64);
+	assert_true(ps_find(res.m, res.n, "pl_age_live-c")->value == 3);
+	assert_non_null(strstr(res.text,
+			       "\n  vod-a 640x360 (600 kb/s): OK, first frame "
+			       "0.1 s\n"));
+	/* Slow: said without -v. */
+	assert_non_null(strstr(res.text,
+			       "\n  vod-b 640x360 (600 kb/s): WARNING, "
+			       "segment: segment slower than real time, first "
+			       "frame 0.12 s; segment at 0.64x real time, 800 "
+			       "kb/s\n"));
+	/* No reload made, no PROGRAM-DATE-TIME: only what is known. */
+	assert_non_null(strstr(res.text,
+			       "\n  live-c 640x360 (600 kb/s): OK, first frame "
+			       "0.09 s; live: playlist age 3 s, 0 reloads\n"));
+	out_free(&res);
+	vsp_stream_result_free(s);
+}
+
 /* Many origins with many renditions: the output stays within its cap,
  * ends on a whole line, and keeps the status line and perfdata. */
 static void test_render_cap(void **state)
@@ -859,6 +1043,8 @@ int main(void)
 		cmocka_unit_test(test_render_label_collision),
 		cmocka_unit_test(test_render_hostile_text),
 		cmocka_unit_test(test_render_verbose_levels),
+		cmocka_unit_test(test_render_live),
+		cmocka_unit_test(test_render_not_live),
 		cmocka_unit_test(test_render_cap),
 	};
 

@@ -7,6 +7,8 @@
  *   cdn-a fails at 10:03, 10:04; cdn-b at 10:04, 10:05, 10:08, 10:09;
  *   so the stream fails (no origin plays) at 10:04 only.
  * probe "sports", one passing check on 2026-01-02.
+ * probe "tv", live, checks 12:00..12:03 on 2026-01-02 on edge-a and edge-b
+ *   (renditions 360p and 720p); see test_live for its figures.
  * One damaged line; two records appended out of order; a file that is no
  * record file. Runs from the repository root.
  */
@@ -90,9 +92,9 @@ static void test_fixture(void **state)
 					  err, sizeof(err)),
 			 0);
 	assert_int_equal(r->files, 2);
-	assert_int_equal(r->records, 11);
+	assert_int_equal(r->records, 15);
 	assert_int_equal(r->bad_lines, 1);
-	assert_int_equal(r->n_probes, 2);
+	assert_int_equal(r->n_probes, 3);
 
 	p = &r->probes[0];
 	assert_string_equal(p->name, "news");
@@ -145,6 +147,111 @@ static void test_fixture(void **state)
 	assert_int_equal(p->stream.up, 1);
 	assert_true(p->stream.ttff_p50 == 75.5);
 	assert_int_equal(p->stream.n_outages, 0);
+	/* Not live, no segment timed: no live figure at all. */
+	assert_int_equal(p->stream.live_checks, 0);
+	assert_int_equal(p->stream.n_edge_lag, 0);
+	assert_int_equal(p->stream.n_playlist_age, 0);
+	assert_int_equal(p->stream.n_rtf, 0);
+	assert_int_equal(r->probes[0].origins[0].live_checks, 0);
+	assert_int_equal(r->probes[0].stream.stale_checks, 0);
+	vsp_report_free(r);
+}
+
+static void assert_live(const vsp_avail *a, size_t live, double lag50,
+			double lag95, double age_max, double rtf50,
+			double rtf_min, size_t stale, size_t lagging,
+			size_t slow)
+{
+	assert_int_equal(a->live_checks, live);
+	assert_int_equal(a->n_edge_lag, 4);
+	assert_true(a->edge_lag_p50 == lag50);
+	assert_true(a->edge_lag_p95 == lag95);
+	assert_int_equal(a->n_playlist_age, 4);
+	assert_true(a->playlist_age_max == age_max);
+	assert_int_equal(a->n_rtf, 4);
+	assert_true(a->rtf_p50 == rtf50);
+	assert_true(a->rtf_min == rtf_min);
+	assert_int_equal(a->stale_checks, stale);
+	assert_int_equal(a->lagging_checks, lagging);
+	assert_int_equal(a->slow_checks, slow);
+}
+
+/*
+ * Probe "tv", per check (renditions 360p, 720p): edge lag s / playlist age
+ * s / real-time factor, and the reason.
+ *
+ *         edge-a                          edge-b
+ * 12:00   -0.5/1/5    5/2/3               6/1.5/4     6.5/1/2.5
+ * 12:01   4.5/.5/6    4/.5/4              20/3/4      21/3/3.5  lagging
+ * 12:02   5/1/2       5.5/1/0.8 slow      6/2/3       -/2.5/3
+ * 12:03   4/1/5       4.2/1/4.5           40/36/3     41/36/-   stale (fail)
+ *
+ * An origin's figure in a check is its largest lag and age and its
+ * smallest factor: edge-a lag 5 4.5 5.5 4.2, age 2 .5 1 1, rtf 3 4 .8 4.5;
+ * edge-b lag 6.5 21 6 41, age 1.5 3 2.5 36, rtf 2.5 3.5 3 3. The stream's
+ * is the best of its origins: lag 5 4.5 5.5 4.2, age 1.5 .5 1 1, rtf 3 4 3
+ * 4.5. Nearest rank of 4 values: p50 the 2nd, p95 the 4th.
+ */
+static void test_live(void **state)
+{
+	vsp_report *r = NULL;
+	const vsp_report_probe *p;
+	char err[512];
+	json_t *j, *tv, *o;
+
+	(void)state;
+	assert_int_equal(vsp_report_build(FIXTURE, T("2026-01-02T00:00:00Z"),
+					  T("2026-01-03T00:00:00Z"), "tv", &r,
+					  err, sizeof(err)),
+			 0);
+	assert_int_equal(r->n_probes, 1);
+	p = &r->probes[0];
+	assert_string_equal(p->name, "tv");
+	assert_int_equal(p->stream.checks, 4);
+	assert_int_equal(p->stream.up, 4);
+	assert_int_equal(p->stream.warn, 3);
+	assert_int_equal(p->degraded, 1);
+	assert_live(&p->stream, 4, 4.5, 5.5, 1.5, 3, 3, 1, 1, 1);
+	assert_int_equal(p->n_origins, 2);
+	assert_string_equal(p->origins[0].name, "edge-a");
+	assert_live(&p->origins[0], 4, 4.5, 5.5, 2, 3, 0.8, 0, 0, 1);
+	assert_string_equal(p->origins[1].name, "edge-b");
+	assert_live(&p->origins[1], 4, 6.5, 41, 36, 3, 2.5, 1, 1, 0);
+	assert_int_equal(p->origins[1].n_outages, 1);
+	assert_true(p->origins[1].outages[0].ongoing);
+
+	j = vsp_report_json(r);
+	assert_non_null(j);
+	tv = json_array_get(json_object_get(j, "probes"), 0);
+	assert_int_equal(json_integer_value(json_object_get(tv, "live_checks")),
+			 4);
+	assert_true(json_real_value(json_object_get(tv, "edge_lag_p50_s")) ==
+		    4.5);
+	assert_true(json_real_value(json_object_get(tv, "edge_lag_p95_s")) ==
+		    5.5);
+	assert_true(json_real_value(json_object_get(tv, "playlist_age_max_s")) ==
+		    1.5);
+	assert_true(json_real_value(json_object_get(tv, "realtime_factor_p50")) ==
+		    3);
+	assert_int_equal(json_integer_value(
+				 json_object_get(tv, "slow_download_checks")),
+			 1);
+	o = json_array_get(json_object_get(tv, "origins"), 1);
+	assert_string_equal(json_string_value(json_object_get(o, "name")),
+			    "edge-b");
+	assert_true(json_real_value(json_object_get(o, "edge_lag_p95_s")) == 41);
+	assert_true(json_real_value(json_object_get(o, "realtime_factor_min")) ==
+		    2.5);
+	assert_int_equal(json_integer_value(
+				 json_object_get(o, "stale_playlist_checks")),
+			 1);
+	assert_int_equal(json_integer_value(
+				 json_object_get(o, "origin_lagging_checks")),
+			 1);
+	assert_int_equal(json_integer_value(
+				 json_object_get(o, "slow_download_checks")),
+			 0);
+	json_decref(j);
 	vsp_report_free(r);
 }
 
@@ -210,6 +317,15 @@ static void test_json(void **state)
 			    "news");
 	assert_true(json_real_value(json_object_get(news, "availability_pct")) ==
 		    90.0);
+	/* Not live: the same keys, without figures. */
+	assert_int_equal(json_integer_value(json_object_get(news, "live_checks")),
+			 0);
+	assert_true(json_is_null(json_object_get(news, "edge_lag_p50_s")));
+	assert_true(json_is_null(json_object_get(news, "playlist_age_max_s")));
+	assert_true(json_is_null(json_object_get(news, "realtime_factor_min")));
+	assert_int_equal(json_integer_value(
+				 json_object_get(news, "stale_playlist_checks")),
+			 0);
 	outage = json_array_get(json_object_get(news, "outages"), 0);
 	assert_string_equal(json_string_value(json_object_get(outage, "start")),
 			    "2026-01-01T10:04:00.000Z");
@@ -226,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_fixture),
 		cmocka_unit_test(test_window_and_filter),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_live),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
