@@ -413,9 +413,9 @@ static int get_resolve(struct ctx *c, const char *path, json_t *v,
 }
 
 static const char *const origin_keys[] = {
-	"name",	    "url",	"headers",	  "resolve",
-	"cacert",   "insecure", "secret_headers", "secret_query",
-	NULL
+	"name",		  "url",	  "headers",
+	"resolve",	  "cacert",	  "insecure",
+	"secret_headers", "secret_query", NULL
 };
 
 /* "secret_headers": names of headers of this origin whose values must never
@@ -626,21 +626,19 @@ static char *name_from_label(const char *label)
 	return out;
 }
 
-static const char *const top_keys[] = {
-	"name",
-	"origins",
-	"renditions",
-	"frames",
-	"timeout_s",
-	"interval_s",
-	"min_healthy",
-	"user_agent",
-	"stale_warn_factor",
-	"stale_fail_factor",
-	"lag_warn_target_durations",
-	"slow_realtime_factor",
-	NULL
-};
+static const char *const top_keys[] = { "name",
+					"origins",
+					"renditions",
+					"frames",
+					"timeout_s",
+					"interval_s",
+					"min_healthy",
+					"user_agent",
+					"stale_warn_factor",
+					"stale_fail_factor",
+					"lag_warn_target_durations",
+					"slow_realtime_factor",
+					NULL };
 
 /* A plain number in [min, max]. */
 static int get_factor(struct ctx *c, const char *path, const json_t *v,

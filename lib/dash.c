@@ -57,10 +57,11 @@ static void fail_at(struct pctx *c, const xmlNode *n, int rc, const char *fmt,
 	c->rc = rc;
 	if (n) {
 		long line = xmlGetLineNo(n);
-		int w = line > 0 ? snprintf(c->err, c->errlen, "line %ld: <%s> ",
-					    line, (const char *)n->name)
-				 : snprintf(c->err, c->errlen, "<%s> ",
-					    (const char *)n->name);
+		int w = line > 0
+				? snprintf(c->err, c->errlen, "line %ld: <%s> ",
+					   line, (const char *)n->name)
+				: snprintf(c->err, c->errlen, "<%s> ",
+					   (const char *)n->name);
 
 		k = w > 0 && (size_t)w < c->errlen ? (size_t)w : 0;
 	}
@@ -135,7 +136,7 @@ static int is_el(const xmlNode *n, const char *name)
 	       strcmp((const char *)n->name, name) == 0 &&
 	       (!n->ns || !n->ns->href ||
 		strncasecmp((const char *)n->ns->href, DASH_NS_PREFIX,
-			sizeof(DASH_NS_PREFIX) - 1) == 0);
+			    sizeof(DASH_NS_PREFIX) - 1) == 0);
 }
 
 static const xmlNode *first_child(const xmlNode *n, const char *name)
@@ -188,8 +189,9 @@ static int attr_int(struct pctx *c, const xmlNode *n, const char *name,
 	if (!v)
 		return 0;
 	if (parse_i64(v, min, max, out) != 0) {
-		fail_at(c, n, -1, "@%s: '%.64s' is not an integer in [%lld, %lld]",
-			name, v, (long long)min, (long long)max);
+		fail_at(c, n, -1,
+			"@%s: '%.64s' is not an integer in [%lld, %lld]", name,
+			v, (long long)min, (long long)max);
 		rc = -1;
 	}
 	free(v);
@@ -294,8 +296,8 @@ static int attr_frame_rate(struct pctx *c, const xmlNode *n, double *out)
 		  : parse_dbl(v, 0, 1000000, out) != 0) {
 		if (slash)
 			*slash = '/';
-		fail_at(c, n, -1, "@frameRate: '%.64s' is not a rate (N or N/D)",
-			v);
+		fail_at(c, n, -1,
+			"@frameRate: '%.64s' is not a rate (N or N/D)", v);
 		rc = -1;
 	} else if (slash) {
 		*out = (double)num / (double)den;
@@ -315,7 +317,7 @@ int vsp_dash_parse_duration(const char *s, double *out, char *err,
 		int time;
 		double secs;
 	} units[] = {
-		{ 'Y', 0, -1 }, { 'M', 0, -1 }, { 'D', 0, 86400 },
+		{ 'Y', 0, -1 },	  { 'M', 0, -1 }, { 'D', 0, 86400 },
 		{ 'H', 1, 3600 }, { 'M', 1, 60 }, { 'S', 1, 1 },
 	};
 	const char *p = s;
@@ -370,7 +372,8 @@ int vsp_dash_parse_duration(const char *s, double *out, char *err,
 					"seconds; durations in years or months "
 					"are refused (did you mean PT%sM, "
 					"minutes?)",
-					s, units[u].d == 'Y' ? "years" : "months",
+					s,
+					units[u].d == 'Y' ? "years" : "months",
 					num);
 				return -1;
 			}
@@ -545,7 +548,8 @@ static char *expand(const char *tmpl, const char *rep_id, int64_t number,
 		end = strchr(p + 1, '$');
 		if (!end) {
 			set_err(err, errlen,
-				"template '%.200s': '$' without its closing '$'",
+				"template '%.200s': '$' without its closing "
+				"'$'",
 				tmpl);
 			goto fail;
 		}
@@ -563,7 +567,8 @@ static char *expand(const char *tmpl, const char *rep_id, int64_t number,
 			int64_t w = 0;
 			int nd = 0;
 
-			while (q < end - 1 && *q >= '0' && *q <= '9' && nd < 4) {
+			while (q < end - 1 && *q >= '0' && *q <= '9' &&
+			       nd < 4) {
 				w = w * 10 + (*q++ - '0');
 				nd++;
 			}
@@ -571,7 +576,8 @@ static char *expand(const char *tmpl, const char *rep_id, int64_t number,
 			    !(*q == 'd' || *q == 'i' || *q == 'u' ||
 			      *q == 'x' || *q == 'X')) {
 				set_err(err, errlen,
-					"template '%.200s': format '%.*s' is not "
+					"template '%.200s': format '%.*s' is "
+					"not "
 					"%%0<width>d",
 					tmpl, (int)(end - fmt), fmt);
 				goto fail;
@@ -582,7 +588,8 @@ static char *expand(const char *tmpl, const char *rep_id, int64_t number,
 				upper = *q == 'X';
 			}
 		}
-		if (idlen == 16 && strncmp(p + 1, "RepresentationID", 16) == 0) {
+		if (idlen == 16 &&
+		    strncmp(p + 1, "RepresentationID", 16) == 0) {
 			if (fmt) {
 				set_err(err, errlen,
 					"template '%.200s': $RepresentationID$ "
@@ -621,9 +628,8 @@ static char *expand(const char *tmpl, const char *rep_id, int64_t number,
 		p = end + 1;
 	}
 	if (b.over) {
-		set_err(err, errlen,
-			"template '%.200s' expands past %d bytes", tmpl,
-			VSP_DASH_MAX_URL);
+		set_err(err, errlen, "template '%.200s' expands past %d bytes",
+			tmpl, VSP_DASH_MAX_URL);
 		goto fail;
 	}
 	return b.p;
@@ -638,8 +644,7 @@ fail:
 }
 
 char *vsp_dash_expand(const char *tmpl, const char *rep_id, int64_t number,
-		      int64_t bandwidth, int64_t time, char *err,
-		      size_t errlen)
+		      int64_t bandwidth, int64_t time, char *err, size_t errlen)
 {
 	return expand(tmpl, rep_id, number, bandwidth, time, 3, err, errlen);
 }
@@ -739,8 +744,8 @@ static void xml_init(void)
 	xmlInitParser();
 }
 
-static xmlDocPtr read_xml(const char *buf, size_t len, char *err,
-			  size_t errlen, int *rc)
+static xmlDocPtr read_xml(const char *buf, size_t len, char *err, size_t errlen,
+			  int *rc)
 {
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc = NULL;
@@ -753,8 +758,9 @@ static xmlDocPtr read_xml(const char *buf, size_t len, char *err,
 	*rc = -1;
 	pthread_once(&xml_once, xml_init);
 	if (len > (size_t)VSP_MANIFEST_MAX_BYTES) {
-		set_err(err, errlen, "MPD of %zu bytes is over the %ld-byte limit",
-			len, (long)VSP_MANIFEST_MAX_BYTES);
+		set_err(err, errlen,
+			"MPD of %zu bytes is over the %ld-byte limit", len,
+			(long)VSP_MANIFEST_MAX_BYTES);
 		*rc = -2;
 		return NULL;
 	}
@@ -804,7 +810,8 @@ static xmlDocPtr read_xml(const char *buf, size_t len, char *err,
 			g.first_code = ctxt->lastError.code;
 		}
 		k = strlen(g.first);
-		while (k > 0 && (g.first[k - 1] == '\n' || g.first[k - 1] == ' '))
+		while (k > 0 &&
+		       (g.first[k - 1] == '\n' || g.first[k - 1] == ' '))
 			g.first[--k] = '\0';
 		if (g.first_line > 0)
 			set_err(err, errlen, "line %d: XML: %s", g.first_line,
@@ -1033,8 +1040,9 @@ static int parse_list_urls(struct pctx *c, const xmlNode *sl,
 	if (n == 0)
 		return 0;
 	if (n > VSP_HLS_MAX_SEGMENTS) {
-		fail_at(c, sl, -2, "%zu SegmentURL elements: over the limit of %d",
-			n, VSP_HLS_MAX_SEGMENTS);
+		fail_at(c, sl, -2,
+			"%zu SegmentURL elements: over the limit of %d", n,
+			VSP_HLS_MAX_SEGMENTS);
 		return -1;
 	}
 	r->segments = calloc(n, sizeof(*r->segments));
@@ -1111,7 +1119,7 @@ static int parse_addressing(struct pctx *c, const xmlNode *const lv[3],
 		if (n)
 			ch.n[ch.count++] = n;
 	}
-	r->addr = kind == 0 ? VSP_DASH_ADDR_TEMPLATE
+	r->addr = kind == 0   ? VSP_DASH_ADDR_TEMPLATE
 		  : kind == 1 ? VSP_DASH_ADDR_LIST
 			      : VSP_DASH_ADDR_BASE;
 	if (chain_int(c, &ch, "timescale", 1, UINT32_MAX, &v) < 0)
@@ -1183,7 +1191,8 @@ static void read_protection(const xmlNode *el, vsp_dash_representation *r)
 		scheme = get_attr(k, "schemeIdUri");
 		value = get_attr(k, "value");
 		if (scheme && value &&
-		    strcasecmp(scheme, "urn:mpeg:dash:mp4protection:2011") == 0) {
+		    strcasecmp(scheme, "urn:mpeg:dash:mp4protection:2011") ==
+			    0) {
 			free(r->drm_scheme);
 			r->drm_scheme = value;
 			value = NULL;
@@ -1317,7 +1326,8 @@ static int parse_period(struct pctx *c, const xmlNode *pn, const char *mpd_base,
 	}
 	for (const xmlNode *sn = pn->children; sn && rc == 0; sn = sn->next)
 		if (is_el(sn, "AdaptationSet"))
-			rc = parse_set(c, pn, sn, base, declared, &p->sets[k++]);
+			rc = parse_set(c, pn, sn, base, declared,
+				       &p->sets[k++]);
 	free(base);
 	return rc;
 }
@@ -1337,13 +1347,14 @@ static int parse_mpd(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
 	if (type && strcmp(type, "dynamic") == 0) {
 		m->dynamic = 1;
 	} else if (type && strcmp(type, "static") != 0) {
-		fail_at(c, root, -1, "@type: '%.32s' is neither static nor dynamic",
-			type);
+		fail_at(c, root, -1,
+			"@type: '%.32s' is neither static nor dynamic", type);
 		free(type);
 		return -1;
 	}
 	free(type);
-	if (attr_date(c, root, "availabilityStartTime", &m->availability_start) < 0 ||
+	if (attr_date(c, root, "availabilityStartTime",
+		      &m->availability_start) < 0 ||
 	    attr_date(c, root, "publishTime", &m->publish_time) < 0 ||
 	    attr_duration(c, root, "mediaPresentationDuration",
 			  &m->media_duration) < 0 ||
@@ -1589,7 +1600,8 @@ static int64_t seg_total(const vsp_dash_representation *r,
 		if (p->duration < 0)
 			return INT64_MAX;
 		n = ceil(p->duration * (double)r->timescale /
-			 (double)r->duration - 1e-9);
+				 (double)r->duration -
+			 1e-9);
 		return n >= 9e18 ? INT64_MAX : (int64_t)n;
 	}
 	return 1;
@@ -1659,8 +1671,9 @@ int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
 		d = r->duration;
 		if (__builtin_mul_overflow(index, d, &t) ||
 		    __builtin_add_overflow(t, r->pto, &t)) {
-			set_err(err, errlen, "Representation %s: segment %lld: "
-					     "time overflows",
+			set_err(err, errlen,
+				"Representation %s: segment %lld: "
+				"time overflows",
 				rep_name(r), (long long)index);
 			return -1;
 		}
@@ -1695,8 +1708,8 @@ int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
 		if (!out->url)
 			goto fail;
 		if (r->init_template) {
-			rel = expand(r->init_template, r->id, 0, r->bandwidth, 0,
-				     0, err, errlen);
+			rel = expand(r->init_template, r->id, 0, r->bandwidth,
+				     0, 0, err, errlen);
 			if (!rel)
 				goto fail;
 			out->init_url = resolve_ref(base, rel, err, errlen);
@@ -1783,7 +1796,9 @@ static int64_t live_index(const vsp_dash_representation *r,
 			double j;
 
 			if ((double)e->t + (double)e->d <= edge && n > 0) {
-				j = floor((edge - (double)e->t) / (double)e->d) - 1;
+				j = floor((edge - (double)e->t) /
+					  (double)e->d) -
+				    1;
 				if (j > (double)(n - 1))
 					j = (double)(n - 1);
 				best = first + (int64_t)j;
@@ -1794,7 +1809,8 @@ static int64_t live_index(const vsp_dash_representation *r,
 		}
 	} else if (r->duration > 0) {
 		double k = floor(rel * (double)r->timescale /
-				 (double)r->duration) - 1;
+				 (double)r->duration) -
+			   1;
 
 		if (k >= 0)
 			best = k >= 9e18 ? INT64_MAX - 1 : (int64_t)k;
@@ -1824,8 +1840,8 @@ int vsp_dash_newest_listed(const vsp_dash_mpd *m, const vsp_dash_period *p,
 	if (last->r < 0 || last->d <= 0)
 		return -1;
 	total = seg_total(r, p);
-	if (total <= 0 || total == INT64_MAX || last->r > (INT64_MAX - last->t) /
-							   last->d - 1)
+	if (total <= 0 || total == INT64_MAX ||
+	    last->r > (INT64_MAX - last->t) / last->d - 1)
 		return -1;
 	d = last->d;
 	end_t = last->t + d * (last->r + 1);
@@ -2058,16 +2074,18 @@ static json_t *rep_json(const vsp_dash_mpd *m, const vsp_dash_period *p,
 	for (int64_t i = 0; i < JSON_FIRST_SEGMENTS; i++) {
 		json_t *so;
 
-		if (vsp_dash_segment_at(m, p, r, i, &s, err, sizeof(err)) != 0) {
+		if (vsp_dash_segment_at(m, p, r, i, &s, err, sizeof(err)) !=
+		    0) {
 			if (i == 0)
-				json_object_set_new(o, "error", vsp_json_text(err));
+				json_object_set_new(o, "error",
+						    vsp_json_text(err));
 			break;
 		}
 		if (i == 0) {
 			json_object_set_new(o, "init", str_or_null(s.init_url));
-			json_object_set_new(o, "init_range",
-					    range_or_null(s.init_offset,
-							  s.init_length));
+			json_object_set_new(
+				o, "init_range",
+				range_or_null(s.init_offset, s.init_length));
 			if (s.needs_index)
 				json_object_set_new(
 					o, "index_range",
@@ -2137,8 +2155,8 @@ json_t *vsp_dash_to_json(const vsp_dash_mpd *m)
 					    str_or_null(a->mime_type));
 			json_object_set_new(ao, "lang", str_or_null(a->lang));
 			for (size_t k = 0; k < a->n_reps; k++)
-				json_array_append_new(reps,
-						      rep_json(m, p, &a->reps[k]));
+				json_array_append_new(
+					reps, rep_json(m, p, &a->reps[k]));
 			json_object_set_new(ao, "representations", reps);
 			json_array_append_new(sets, ao);
 		}

@@ -42,8 +42,8 @@
 typedef enum vsp_dash_addressing {
 	VSP_DASH_ADDR_NONE = 0, /* only a BaseURL: the whole resource */
 	VSP_DASH_ADDR_TEMPLATE, /* SegmentTemplate (@duration or timeline) */
-	VSP_DASH_ADDR_LIST,     /* SegmentList */
-	VSP_DASH_ADDR_BASE,     /* SegmentBase: one file, sidx names ranges */
+	VSP_DASH_ADDR_LIST,	/* SegmentList */
+	VSP_DASH_ADDR_BASE,	/* SegmentBase: one file, sidx names ranges */
 } vsp_dash_addressing;
 
 /* One SegmentTimeline S element; t is filled in when S@t is absent. */
@@ -53,7 +53,7 @@ typedef struct vsp_dash_s {
 } vsp_dash_s;
 
 typedef struct vsp_dash_seg_url {
-	char *media;           /* resolved */
+	char *media;		/* resolved */
 	int64_t offset, length; /* mediaRange; length -1: whole resource */
 } vsp_dash_seg_url;
 
@@ -63,27 +63,27 @@ typedef struct vsp_dash_representation {
 	int width, height; /* 0 when absent (inherited from the set) */
 	double frame_rate; /* 0 when absent */
 	char *codecs, *mime_type, *content_type; /* NULL when absent */
-	int encrypted;       /* ContentProtection here or on the set */
-	char *drm_scheme;    /* "cenc", "cbcs" or the first schemeIdUri */
-	char *base_url;      /* resolved chain of BaseURLs, NULL when none */
+	int encrypted;	  /* ContentProtection here or on the set */
+	char *drm_scheme; /* "cenc", "cbcs" or the first schemeIdUri */
+	char *base_url;	  /* resolved chain of BaseURLs, NULL when none */
 
 	vsp_dash_addressing addr;
-	char *media;          /* SegmentTemplate@media, as written */
+	char *media;	      /* SegmentTemplate@media, as written */
 	char *init_template;  /* SegmentTemplate@initialization, as written */
 	uint64_t timescale;   /* 1 when absent */
 	int64_t duration;     /* @duration in timescale units, 0 when absent */
 	int64_t start_number; /* 1 when absent */
-	int64_t pto;          /* presentationTimeOffset */
-	double ato;           /* availabilityTimeOffset, seconds (0) */
+	int64_t pto;	      /* presentationTimeOffset */
+	double ato;	      /* availabilityTimeOffset, seconds (0) */
 	vsp_dash_s *timeline; /* NULL when no SegmentTimeline */
 	size_t n_timeline;
-	int has_timeline;     /* 1 even for an empty SegmentTimeline */
+	int has_timeline;	    /* 1 even for an empty SegmentTimeline */
 	vsp_dash_seg_url *segments; /* SegmentList */
 	size_t n_segments;
-	char *init_url;       /* resolved Initialization (List, Base) */
-	int64_t init_offset, init_length; /* length -1: whole resource */
+	char *init_url; /* resolved Initialization (List, Base) */
+	int64_t init_offset, init_length;   /* length -1: whole resource */
 	int64_t index_offset, index_length; /* SegmentBase@indexRange, -1 */
-	int line;             /* of the Representation element */
+	int line;			    /* of the Representation element */
 } vsp_dash_representation;
 
 typedef struct vsp_dash_adaptation {
@@ -94,7 +94,7 @@ typedef struct vsp_dash_adaptation {
 
 typedef struct vsp_dash_period {
 	char *id;
-	double start;    /* seconds from availabilityStartTime (or 0) */
+	double start;	 /* seconds from availabilityStartTime (or 0) */
 	double duration; /* seconds; -1 when unknown (open live period) */
 	vsp_dash_adaptation *sets;
 	size_t n_sets;
@@ -108,7 +108,7 @@ typedef struct vsp_dash_utc_timing {
 typedef struct vsp_dash_mpd {
 	int dynamic;
 	double availability_start; /* 0 when absent */
-	double publish_time;       /* 0 when absent */
+	double publish_time;	   /* 0 when absent */
 	double media_duration, min_update_period, time_shift_buffer_depth,
 		suggested_presentation_delay, min_buffer_time;
 	vsp_dash_utc_timing *utc;
@@ -121,11 +121,11 @@ typedef struct vsp_dash_mpd {
 typedef struct vsp_dash_segment {
 	char *url;
 	int64_t offset, length; /* length -1: whole resource */
-	char *init_url;         /* NULL: no init segment */
+	char *init_url;		/* NULL: no init segment */
 	int64_t init_offset, init_length;
-	int64_t number;  /* $Number$ (or list index + startNumber) */
-	int64_t time;    /* $Time$, timescale units; 0 when unknown */
-	double start;    /* seconds from the period start */
+	int64_t number;	 /* $Number$ (or list index + startNumber) */
+	int64_t time;	 /* $Time$, timescale units; 0 when unknown */
+	double start;	 /* seconds from the period start */
 	double duration; /* declared, seconds; 0 when unknown */
 	int needs_index; /* SegmentBase: fetch the sidx first */
 	int64_t index_offset, index_length;

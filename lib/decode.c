@@ -441,7 +441,8 @@ static vsp_reason open_decoder(run *r, char *err, size_t errlen)
 	}
 	if (ret < 0) {
 		set_err(err, errlen, "decode: %s: cannot open decoder: %s",
-			avcodec_get_name(p->codec_id), averr(ret, e, sizeof(e)));
+			avcodec_get_name(p->codec_id),
+			averr(ret, e, sizeof(e)));
 		return VSP_R_DECODE_ERROR;
 	}
 	return VSP_R_NONE;
@@ -566,9 +567,10 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 		seg_len = 0;
 	if (init_len > (size_t)VSP_SEGMENT_MAX_BYTES ||
 	    seg_len > (size_t)VSP_SEGMENT_MAX_BYTES) {
-		set_err(err, errlen, "decode: %zu + %zu bytes is over the "
-			"segment limit of %ld bytes", init_len, seg_len,
-			VSP_SEGMENT_MAX_BYTES);
+		set_err(err, errlen,
+			"decode: %zu + %zu bytes is over the "
+			"segment limit of %ld bytes",
+			init_len, seg_len, VSP_SEGMENT_MAX_BYTES);
 		rc = VSP_R_TOO_LARGE;
 		goto fail;
 	}
@@ -584,7 +586,8 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 		goto fail;
 	}
 	if (deadline_passed(opts->deadline_us)) {
-		set_err(err, errlen, "decode: deadline reached before demuxing");
+		set_err(err, errlen,
+			"decode: deadline reached before demuxing");
 		rc = VSP_R_TIMEOUT;
 		goto fail;
 	}
@@ -632,7 +635,8 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 	 * their own headers. Raw audio (ADTS, MP3, AC-3) needs it for its
 	 * timestamps; encrypted media for what it cannot decode. */
 	r.st = !opts->demux_only && names_codecs(r.fmt) &&
-			       av_match_list(ifmt->name, SELF_DESCRIBING, ',') > 0
+			       av_match_list(ifmt->name, SELF_DESCRIBING, ',') >
+				       0
 		       ? pick_stream(r.fmt, opts->audio, info)
 		       : NULL;
 	if (!r.st) {
@@ -641,8 +645,10 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 		ret = avformat_find_stream_info(r.fmt, NULL);
 		if (ret < 0 && (ret == AVERROR_EXIT ||
 				deadline_passed(opts->deadline_us))) {
-			set_err(err, errlen, "demux: %s: deadline reached while "
-				"reading stream info", info->container);
+			set_err(err, errlen,
+				"demux: %s: deadline reached while "
+				"reading stream info",
+				info->container);
 			rc = VSP_R_TIMEOUT;
 			goto fail;
 		}
@@ -712,8 +718,10 @@ int vsp_aes128_decrypt(const uint8_t *in, size_t len, const uint8_t key[16],
 	*out = NULL;
 	*out_len = 0;
 	if (len == 0 || len % 16 != 0) {
-		set_err(err, errlen, "AES-128: %zu bytes is not a non-zero "
-			"multiple of the 16-byte block", len);
+		set_err(err, errlen,
+			"AES-128: %zu bytes is not a non-zero "
+			"multiple of the 16-byte block",
+			len);
 		return -1;
 	}
 	aes = av_aes_alloc();
@@ -740,13 +748,16 @@ int vsp_aes128_decrypt(const uint8_t *in, size_t len, const uint8_t key[16],
 	/* PKCS#7: 1..16 bytes, each holding the count (RFC 8216 4.3.2.4). */
 	pad = buf[len - 1];
 	if (pad < 1 || pad > 16) {
-		set_err(err, errlen, "AES-128: bad PKCS#7 padding byte %zu "
-			"(wrong key or IV?)", pad);
+		set_err(err, errlen,
+			"AES-128: bad PKCS#7 padding byte %zu "
+			"(wrong key or IV?)",
+			pad);
 		goto fail;
 	}
 	for (size_t i = len - pad; i < len; i++) {
 		if (buf[i] != pad) {
-			set_err(err, errlen, "AES-128: bad PKCS#7 padding "
+			set_err(err, errlen,
+				"AES-128: bad PKCS#7 padding "
 				"(wrong key or IV?)");
 			goto fail;
 		}

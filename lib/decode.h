@@ -17,29 +17,29 @@
 #include "reason.h"
 
 typedef struct vsp_decode_opts {
-	int max_frames;      /* frames to decode, >= 1 */
-	int audio;           /* 1: audio-only rendition: decode audio frames */
-	int demux_only;      /* 1: encrypted media: demux every packet, no decode */
+	int max_frames; /* frames to decode, >= 1 */
+	int audio;	/* 1: audio-only rendition: decode audio frames */
+	int demux_only; /* 1: encrypted media: demux every packet, no decode */
 	int64_t deadline_us; /* absolute, vsp_now_us() clock; 0: none */
 } vsp_decode_opts;
 
 typedef struct vsp_decode_info {
-	char container[32];   /* demuxer name, e.g. "mpegts", "mov,mp4,m4a,..." */
-	char codec[32];       /* decoder name of the chosen stream, e.g. "h264" */
-	char profile[48];     /* e.g. "High", "" when unknown */
-	int level;            /* codec level as FFmpeg reports it, -99 unknown */
-	int width, height;    /* video only */
-	char pix_fmt[32];     /* video only */
-	int sample_rate;      /* audio only */
-	int channels;         /* audio only */
+	char container[32]; /* demuxer name, e.g. "mpegts", "mov,mp4,m4a,..." */
+	char codec[32];	    /* decoder name of the chosen stream, e.g. "h264" */
+	char profile[48];   /* e.g. "High", "" when unknown */
+	int level;	    /* codec level as FFmpeg reports it, -99 unknown */
+	int width, height;  /* video only */
+	char pix_fmt[32];   /* video only */
+	int sample_rate;    /* audio only */
+	int channels;	    /* audio only */
 	int has_video, has_audio;
-	int frames;           /* frames decoded */
-	double first_frame_ms;/* from start of demux to the first decoded frame */
-	double ms;            /* whole demux+decode time */
+	int frames;	       /* frames decoded */
+	double first_frame_ms; /* from start of demux to the first decoded frame */
+	double ms;	       /* whole demux+decode time */
 	double media_duration_s; /* time covered by the segment's packets of the
 				    chosen stream (demuxed to the end), 0 unknown */
-	int64_t packets;      /* packets demuxed of the chosen stream */
-	int decode_errors;    /* packets or frames the decoder rejected; a
+	int64_t packets;	 /* packets demuxed of the chosen stream */
+	int decode_errors;	 /* packets or frames the decoder rejected; a
 				 few are tolerated as a player would */
 } vsp_decode_info;
 

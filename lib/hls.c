@@ -40,10 +40,10 @@
 #define MAX_SECONDS 86400.0
 /* Sequence numbers stay far enough below INT64_MAX that adding a segment
  * count or SKIPPED-SEGMENTS never overflows. */
-#define MAX_SEQUENCE ((double)(INT64_MAX / 4))
-#define MAX_DIMENSION 65536.0
+#define MAX_SEQUENCE   ((double)(INT64_MAX / 4))
+#define MAX_DIMENSION  65536.0
 #define MAX_FRAME_RATE 1000.0
-#define MAX_VERSION 1000.0
+#define MAX_VERSION    1000.0
 
 enum num_kind { NUM_INT, NUM_FLOAT };
 
@@ -59,9 +59,9 @@ struct parser {
 	const char *base;
 	char *err;
 	size_t errlen;
-	int rc;          /* first error wins: 0, -1 or -2 */
-	int quiet;       /* >0: a failed parse is not an error (lenient spots) */
-	int line;        /* 1-based line being parsed */
+	int rc;	   /* first error wins: 0, -1 or -2 */
+	int quiet; /* >0: a failed parse is not an error (lenient spots) */
+	int line;  /* 1-based line being parsed */
 	const char *tag; /* tag being parsed, for messages; NULL on URI lines */
 
 	size_t cap_variants, cap_iframes, cap_media;
@@ -85,7 +85,7 @@ struct parser {
 	int pdt_pending;
 	double pdt_value;
 
-	int have_pdt;    /* a running PDT exists for later segments */
+	int have_pdt; /* a running PDT exists for later segments */
 	double next_pdt;
 	int64_t disc_count;
 	int key_used, map_used; /* keys[cur]/maps[cur] used by a segment */
@@ -97,8 +97,8 @@ struct parser {
 	size_t br_cap, br_n;
 };
 
-__attribute__((format(printf, 3, 4))) static int
-fail(struct parser *p, int rc, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct parser *p, int rc,
+						      const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -204,8 +204,8 @@ static int parse_num(struct parser *p, const char *what, const char *s,
 		return fail(p, -1, "%s '%.*s' is not a number", what,
 			    (int)shown, s);
 	if (n > NUM_MAX_CHARS)
-		return fail(p, -1, "%s '%.*s...' is too long", what,
-			    (int)shown, s);
+		return fail(p, -1, "%s '%.*s...' is too long", what, (int)shown,
+			    s);
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	errno = 0;
@@ -321,7 +321,8 @@ static int attrs_parse(struct parser *p, char *s, struct attrs *at)
 		e = s;
 		s = skip_blanks(s);
 		if (e == name || *s != '=')
-			return fail(p, -1, "malformed attribute list at '%.40s'",
+			return fail(p, -1,
+				    "malformed attribute list at '%.40s'",
 				    name);
 		*e = '\0';
 		s = skip_blanks(s + 1);
@@ -343,8 +344,9 @@ static int attrs_parse(struct parser *p, char *s, struct attrs *at)
 				e--;
 		}
 		if (*s && *s != ',')
-			return fail(p, -1, "%s: unexpected '%c' after the value",
-				    name, *s);
+			return fail(p, -1,
+				    "%s: unexpected '%c' after the value", name,
+				    *s);
 		next = *s ? s + 1 : s;
 		*e = '\0';
 		for (size_t i = 0; i < at->n; i++)
@@ -389,8 +391,8 @@ static const char *attr_need(struct parser *p, const struct attrs *at,
 }
 
 /* Copy of an optional string attribute; *out stays NULL when absent. */
-static int attr_dup(struct parser *p, const struct attrs *at,
-		    const char *name, char **out)
+static int attr_dup(struct parser *p, const struct attrs *at, const char *name,
+		    char **out)
 {
 	const char *v = attr_get(at, name);
 
@@ -416,9 +418,9 @@ static int attr_yesno(struct parser *p, const struct attrs *at,
 	return 0;
 }
 
-static int attr_num(struct parser *p, const struct attrs *at,
-		    const char *name, enum num_kind kind, double min,
-		    double max, double *fout, int64_t *iout)
+static int attr_num(struct parser *p, const struct attrs *at, const char *name,
+		    enum num_kind kind, double min, double max, double *fout,
+		    int64_t *iout)
 {
 	const char *v = attr_get(at, name);
 
@@ -564,8 +566,10 @@ static int parse_date(struct parser *p, const char *s, double *out)
 	*out = t;
 	return 0;
 bad:
-	return fail(p, -1, "date-time '%.40s' is not YYYY-MM-DDThh:mm:ss[.f]Z "
-			   "or with a +hh:mm zone", s);
+	return fail(p, -1,
+		    "date-time '%.40s' is not YYYY-MM-DDThh:mm:ss[.f]Z "
+		    "or with a +hh:mm zone",
+		    s);
 }
 
 /* ---- byte-range ends per URI: open addressing on the resolved URI ---- */
@@ -785,8 +789,8 @@ static int tag_iframe_stream_inf(struct parser *p, char *val)
 	if (attr_num(p, &at, "BANDWIDTH", NUM_INT, 0, (double)INT64_MAX, NULL,
 		     &v.bandwidth))
 		v.bandwidth = 0;
-	if (attr_num(p, &at, "AVERAGE-BANDWIDTH", NUM_INT, 0,
-		     (double)INT64_MAX, NULL, &v.average_bandwidth))
+	if (attr_num(p, &at, "AVERAGE-BANDWIDTH", NUM_INT, 0, (double)INT64_MAX,
+		     NULL, &v.average_bandwidth))
 		v.average_bandwidth = 0;
 	if (attr_get(&at, "RESOLUTION") &&
 	    parse_resolution(p, attr_get(&at, "RESOLUTION"), &v.width,
@@ -850,8 +854,8 @@ static int tag_media(struct parser *p, char *val)
 	uri = attr_get(&at, "URI");
 	if (uri && resolve(p, uri, &m.uri))
 		goto fail;
-	arr = grow(p, p->pl->media, &p->cap_media, p->pl->n_media,
-		   sizeof(*arr), VSP_MAX_RENDITIONS, "EXT-X-MEDIA renditions",
+	arr = grow(p, p->pl->media, &p->cap_media, p->pl->n_media, sizeof(*arr),
+		   VSP_MAX_RENDITIONS, "EXT-X-MEDIA renditions",
 		   "VSP_MAX_RENDITIONS");
 	if (!arr)
 		goto fail;
@@ -939,9 +943,8 @@ static int tag_discontinuity_sequence(struct parser *p, char *val)
 {
 	if (once_before_segments(p, &p->seen_disc_seq))
 		return p->rc;
-	return parse_num(p, "discontinuity sequence", val, strlen(val),
-			 NUM_INT, 0, MAX_SEQUENCE, NULL,
-			 &p->pl->discontinuity_sequence);
+	return parse_num(p, "discontinuity sequence", val, strlen(val), NUM_INT,
+			 0, MAX_SEQUENCE, NULL, &p->pl->discontinuity_sequence);
 }
 
 static int tag_discontinuity(struct parser *p, char *val)
@@ -1461,8 +1464,9 @@ int vsp_hls_parse(const char *buf, size_t len, const char *base_url,
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		cur += 3;
 	if (len > (size_t)VSP_MANIFEST_MAX_BYTES) {
-		fail(&p, -2, "playlist is over %ld bytes "
-			     "(VSP_MANIFEST_MAX_BYTES)",
+		fail(&p, -2,
+		     "playlist is over %ld bytes "
+		     "(VSP_MANIFEST_MAX_BYTES)",
 		     VSP_MANIFEST_MAX_BYTES);
 		goto fail;
 	}
@@ -1474,7 +1478,8 @@ int vsp_hls_parse(const char *buf, size_t len, const char *base_url,
 			goto fail;
 		if (r == 0) {
 			p.line = p.line ? p.line : 1;
-			fail(&p, -1, "expected #EXTM3U, found the end of input");
+			fail(&p, -1,
+			     "expected #EXTM3U, found the end of input");
 			goto fail;
 		}
 		if (strcmp(lb, "#EXTM3U") == 0)
@@ -1569,9 +1574,9 @@ static json_t *media_json(const vsp_hls_media *m)
 
 	if (!o)
 		return NULL;
-	bad |= jset(o, "type", json_string((unsigned)m->type < 4
-						   ? names[m->type]
-						   : "UNKNOWN"));
+	bad |= jset(o, "type",
+		    json_string((unsigned)m->type < 4 ? names[m->type]
+						      : "UNKNOWN"));
 	bad |= jset(o, "group_id", jstr_or_null(m->group_id));
 	bad |= jset(o, "name", jstr_or_null(m->name));
 	bad |= jset(o, "language", jstr_or_null(m->language));
@@ -1625,7 +1630,7 @@ static json_t *key_json(const vsp_hls_key *k)
 		return NULL;
 	bad |= jset(o, "method",
 		    vsp_json_text(k->method_name ? k->method_name
-					       : names[k->method]));
+						 : names[k->method]));
 	bad |= jset(o, "uri", jstr_or_null(k->uri));
 	if (k->has_iv) {
 		iv[0] = '0';
@@ -1744,10 +1749,10 @@ json_t *vsp_hls_to_json(const vsp_hls_playlist *pl)
 				       pl->n_variants, sizeof(*pl->variants));
 		bad |= jset(o, "variants", arr);
 		arr = json_array();
-		bad |= !arr || add_all(arr, variant_json_any,
-				       pl->iframe_variants,
-				       pl->n_iframe_variants,
-				       sizeof(*pl->iframe_variants));
+		bad |= !arr ||
+		       add_all(arr, variant_json_any, pl->iframe_variants,
+			       pl->n_iframe_variants,
+			       sizeof(*pl->iframe_variants));
 		bad |= jset(o, "iframe_variants", arr);
 		arr = json_array();
 		bad |= !arr || add_all(arr, media_json_any, pl->media,
@@ -1760,9 +1765,9 @@ json_t *vsp_hls_to_json(const vsp_hls_playlist *pl)
 	bad |= jset(o, "discontinuity_sequence",
 		    json_integer(pl->discontinuity_sequence));
 	bad |= jset(o, "endlist", json_boolean(pl->endlist));
-	bad |= jset(o, "playlist_type",
-		    jstr_or_null((unsigned)pl->type < 3 ? types[pl->type]
-							 : NULL));
+	bad |= jset(
+		o, "playlist_type",
+		jstr_or_null((unsigned)pl->type < 3 ? types[pl->type] : NULL));
 	bad |= jset(o, "live", json_boolean(vsp_hls_is_live(pl)));
 	if (pl->iframes_only)
 		bad |= jset(o, "iframes_only", json_true());
@@ -1779,8 +1784,7 @@ json_t *vsp_hls_to_json(const vsp_hls_playlist *pl)
 	bad |= jset(o, "segments", arr);
 	if (pl->part_target > 0 || pl->n_parts || pl->preload_hint_uri ||
 	    pl->can_block_reload || pl->can_skip_until > 0 ||
-	    pl->hold_back > 0 || pl->part_hold_back > 0 ||
-	    pl->skipped_segments)
+	    pl->hold_back > 0 || pl->part_hold_back > 0 || pl->skipped_segments)
 		bad |= jset(o, "ll", ll_json(pl));
 done:
 	if (bad) {

@@ -23,8 +23,8 @@ typedef enum vsp_hls_key_method {
 
 typedef struct vsp_hls_key {
 	vsp_hls_key_method method;
-	char *uri;       /* resolved; NULL for NONE */
-	int has_iv;      /* 0: IV is the media sequence number (RFC 8216 5.2) */
+	char *uri;  /* resolved; NULL for NONE */
+	int has_iv; /* 0: IV is the media sequence number (RFC 8216 5.2) */
 	uint8_t iv[16];
 	char *keyformat; /* NULL when absent ("identity") */
 	/* METHOD as written ("SAMPLE-AES-CTR", "AES-256", ...): method groups
@@ -33,34 +33,34 @@ typedef struct vsp_hls_key {
 } vsp_hls_key;
 
 typedef struct vsp_hls_map {
-	char *uri;         /* resolved */
+	char *uri;	   /* resolved */
 	int64_t br_length; /* -1: whole resource */
 	int64_t br_offset; /* 0 when BYTERANGE has no offset */
 } vsp_hls_map;
 
 typedef struct vsp_hls_segment {
-	double duration;     /* EXTINF, seconds */
-	char *title;         /* EXTINF title, NULL when empty */
-	char *uri;           /* resolved */
-	int64_t seq;         /* media sequence number */
-	int64_t br_length;   /* EXT-X-BYTERANGE length, -1 when absent */
-	int64_t br_offset;   /* resolved offset (implicit offsets filled in) */
-	int discontinuity;   /* EXT-X-DISCONTINUITY before this segment */
-	int64_t disc_seq;    /* discontinuity sequence number of the segment */
-	int key;             /* index into keys[], -1: not encrypted */
-	int map;             /* index into maps[], -1: no EXT-X-MAP */
-	double pdt;          /* EXT-X-PROGRAM-DATE-TIME, Unix seconds; 0 none */
-	int gap;             /* EXT-X-GAP */
+	double duration;   /* EXTINF, seconds */
+	char *title;	   /* EXTINF title, NULL when empty */
+	char *uri;	   /* resolved */
+	int64_t seq;	   /* media sequence number */
+	int64_t br_length; /* EXT-X-BYTERANGE length, -1 when absent */
+	int64_t br_offset; /* resolved offset (implicit offsets filled in) */
+	int discontinuity; /* EXT-X-DISCONTINUITY before this segment */
+	int64_t disc_seq;  /* discontinuity sequence number of the segment */
+	int key;	   /* index into keys[], -1: not encrypted */
+	int map;	   /* index into maps[], -1: no EXT-X-MAP */
+	double pdt;	   /* EXT-X-PROGRAM-DATE-TIME, Unix seconds; 0 none */
+	int gap;	   /* EXT-X-GAP */
 } vsp_hls_segment;
 
 typedef struct vsp_hls_variant {
-	int64_t bandwidth;         /* required for EXT-X-STREAM-INF */
+	int64_t bandwidth;	   /* required for EXT-X-STREAM-INF */
 	int64_t average_bandwidth; /* 0 when absent */
-	int width, height;         /* 0 when absent */
-	double frame_rate;         /* 0 when absent */
-	char *codecs;              /* NULL when absent */
+	int width, height;	   /* 0 when absent */
+	double frame_rate;	   /* 0 when absent */
+	char *codecs;		   /* NULL when absent */
 	char *audio, *video, *subtitles, *closed_captions; /* group ids */
-	char *uri;                 /* resolved */
+	char *uri;					   /* resolved */
 } vsp_hls_variant;
 
 typedef enum vsp_hls_media_type {
@@ -73,8 +73,8 @@ typedef enum vsp_hls_media_type {
 typedef struct vsp_hls_media {
 	vsp_hls_media_type type;
 	char *group_id, *name; /* required */
-	char *language;        /* NULL when absent */
-	char *uri;             /* resolved; NULL when absent (muxed in variant) */
+	char *language;	       /* NULL when absent */
+	char *uri; /* resolved; NULL when absent (muxed in variant) */
 	int is_default, autoselect;
 	char *channels;
 } vsp_hls_media;
@@ -113,10 +113,10 @@ typedef struct vsp_hls_playlist {
 	size_t n_maps;
 
 	/* low-latency: understood, not probed */
-	double part_target;       /* EXT-X-PART-INF PART-TARGET, 0 none */
-	size_t n_parts;           /* EXT-X-PART tags seen */
-	char *preload_hint_uri;   /* resolved, NULL none */
-	int can_block_reload;     /* EXT-X-SERVER-CONTROL */
+	double part_target;	/* EXT-X-PART-INF PART-TARGET, 0 none */
+	size_t n_parts;		/* EXT-X-PART tags seen */
+	char *preload_hint_uri; /* resolved, NULL none */
+	int can_block_reload;	/* EXT-X-SERVER-CONTROL */
 	double can_skip_until, hold_back, part_hold_back;
 	int64_t skipped_segments; /* EXT-X-SKIP SKIPPED-SEGMENTS */
 } vsp_hls_playlist;

@@ -311,7 +311,8 @@ vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
 			 o->user_agent ? o->user_agent : "prober/" VSP_VERSION);
 	if (deadline_us) {
 		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left_ms);
-		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)left_ms);
+		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+				 (long)left_ms);
 	}
 	if (c->headers)
 		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, c->headers);
@@ -347,12 +348,13 @@ vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
 				  url, (long long)left_ms, s.len);
 		else
 			r = failf(err, errlen, reason_of(rc), "GET %.300s: %s",
-				  url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+				  url,
+				  errbuf[0] ? errbuf : curl_easy_strerror(rc));
 		goto done;
 	}
 	if (step->http_status < 200 || step->http_status > 299) {
-		r = failf(err, errlen, VSP_R_HTTP_STATUS, "GET %.300s: HTTP %ld",
-			  url, step->http_status);
+		r = failf(err, errlen, VSP_R_HTTP_STATUS,
+			  "GET %.300s: HTTP %ld", url, step->http_status);
 		goto done;
 	}
 	if (length >= 0 && step->http_status != 206) {
@@ -376,7 +378,8 @@ vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
 	if (!s.buf) {
 		s.buf = malloc(1);
 		if (!s.buf)
-			return failf(err, errlen, VSP_R_INTERNAL, "out of memory");
+			return failf(err, errlen, VSP_R_INTERNAL,
+				     "out of memory");
 	}
 	s.buf[s.len] = '\0';
 	*body = s.buf;

@@ -15,29 +15,29 @@
 
 /* Connection settings of one origin. Borrowed by the client. */
 typedef struct vsp_http_opts {
-	const char *user_agent;     /* NULL: "prober/VERSION" */
+	const char *user_agent;	    /* NULL: "prober/VERSION" */
 	const char *const *headers; /* "Name: value" lines */
 	size_t n_headers;
 	const char *const *resolve; /* "HOST:PORT:ADDR" pins */
 	size_t n_resolve;
 	const char *cacert; /* NULL: system store */
-	int insecure;       /* 1: no peer or host verification */
+	int insecure;	    /* 1: no peer or host verification */
 } vsp_http_opts;
 
 /* Timings and facts of one transfer, as the record shows them. */
 typedef struct vsp_http_step {
-	int done;            /* 1 when the step was attempted */
-	char *url;           /* requested URL (owned) */
-	char *final_url;     /* after redirects (owned), NULL when none */
-	char *content_type;  /* owned, NULL when none */
-	char *range;         /* "START-END" when a byte range was asked, owned */
-	long http_status;    /* 0: no response */
-	int64_t bytes;       /* body bytes received */
+	int done;	    /* 1 when the step was attempted */
+	char *url;	    /* requested URL (owned) */
+	char *final_url;    /* after redirects (owned), NULL when none */
+	char *content_type; /* owned, NULL when none */
+	char *range;	    /* "START-END" when a byte range was asked, owned */
+	long http_status;   /* 0: no response */
+	int64_t bytes;	    /* body bytes received */
 	double dns_ms, connect_ms, tls_ms, ttfb_ms, total_ms;
 	char remote_ip[64];
-	int64_t age_s;       /* HTTP Age header, -1 when absent */
-	double last_modified;/* Last-Modified, Unix seconds; 0 when absent */
-	double fetched_at;   /* wall clock when the transfer ended, Unix s */
+	int64_t age_s;	      /* HTTP Age header, -1 when absent */
+	double last_modified; /* Last-Modified, Unix seconds; 0 when absent */
+	double fetched_at;    /* wall clock when the transfer ended, Unix s */
 } vsp_http_step;
 
 typedef struct vsp_http_client vsp_http_client;

@@ -26,7 +26,7 @@ static size_t utf8_len(const unsigned char *p)
 		unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
 
 		return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 &&
-			       (p[3] & 0xC0) == 0x80
+				       (p[3] & 0xC0) == 0x80
 			       ? 4
 			       : 0;
 	}

@@ -18,9 +18,9 @@
 #define VSP_KEY_MAX_BYTES 1024L
 /* Segments in one media playlist, and renditions in one master. */
 #define VSP_HLS_MAX_SEGMENTS 500000
-#define VSP_MAX_RENDITIONS 256
+#define VSP_MAX_RENDITIONS   256
 /* Longest playlist line and attribute list we parse. */
-#define VSP_HLS_MAX_LINE (64 * 1024)
+#define VSP_HLS_MAX_LINE  (64 * 1024)
 #define VSP_HLS_MAX_ATTRS 64
 /* Redirects followed per transfer (also restricted to http/https). */
 #define VSP_MAX_REDIRECTS 5
@@ -33,7 +33,7 @@
 #define VSP_RENDITION_PARALLEL 8
 /* Default deadline of a whole check, seconds, and default frames. */
 #define VSP_DEFAULT_TIMEOUT_S 20.0
-#define VSP_DEFAULT_FRAMES 5
+#define VSP_DEFAULT_FRAMES    5
 /* Decoded media covering less than this share of the declared duration is
  * a truncated segment: a player would stall on it. */
 #define VSP_MIN_DURATION_RATIO 0.5

@@ -11,8 +11,8 @@
 /* What one run saw of a live manifest. Unknown values are negative
  * (age_s, reload_span_s) or 0 (last_modified, newest_end). */
 typedef struct vsp_live_evidence {
-	double now;           /* wall clock, Unix seconds */
-	double age_s;         /* HTTP Age of the first load */
+	double now;	      /* wall clock, Unix seconds */
+	double age_s;	      /* HTTP Age of the first load */
 	double last_modified; /* Last-Modified of the first load, Unix s:
 			       * the header's whole seconds (read as "within
 			       * the next second"); not for exact times such
@@ -21,7 +21,7 @@ typedef struct vsp_live_evidence {
 	double published;     /* when the manifest was made, exactly (DASH
 			       * MPD@publishTime), Unix s; 0 none */
 	double reload_span_s; /* first load to the last unchanged reload */
-	int advanced;         /* 1: a reload showed it moved on */
+	int advanced;	      /* 1: a reload showed it moved on */
 } vsp_live_evidence;
 
 /* How long the manifest has not changed, at least, in seconds: the largest

@@ -229,8 +229,8 @@ static const char *declared_codec(const char *codecs, int video, char *buf,
 		n = strcspn(p, ",");
 		while (n > 0 && p[n - 1] == ' ')
 			n--;
-		for (size_t i = 0; i < sizeof(codec_families) /
-						 sizeof(codec_families[0]);
+		for (size_t i = 0;
+		     i < sizeof(codec_families) / sizeof(codec_families[0]);
 		     i++) {
 			size_t k = strlen(codec_families[i].prefix);
 
@@ -239,7 +239,8 @@ static const char *declared_codec(const char *codecs, int video, char *buf,
 			    (n == k || p[k] == '.')) {
 				snprintf(buf, len, "%.*s", (int)n, p);
 				/* MPEG-1/2 layer III in mp4a is mp3. */
-				if (!video && strncasecmp(p, "mp4a.40.34", 10) == 0)
+				if (!video &&
+				    strncasecmp(p, "mp4a.40.34", 10) == 0)
 					return "mp3";
 				if (!video && strncasecmp(p, "mp4a.6b", 7) == 0)
 					return "mp3";
@@ -298,17 +299,19 @@ static void validate(vsp_rendition_result *r, const struct seg_plan *p,
 					 sizeof(decl))
 			: NULL;
 	if (fam && d->codec[0] && strcmp(fam, d->codec) != 0) {
-		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_CODEC_MISMATCH,
-				VSP_STAGE_VALIDATION,
-				"%s: declared codec %s (%s) but the media is %s: "
-				"players that set up the decoder from CODECS "
-				"reject it",
-				seg_url, decl, fam, d->codec);
+		vsp_verdict_set(
+			&r->v, VSP_FAIL, VSP_R_CODEC_MISMATCH,
+			VSP_STAGE_VALIDATION,
+			"%s: declared codec %s (%s) but the media is %s: "
+			"players that set up the decoder from CODECS "
+			"reject it",
+			seg_url, decl, fam, d->codec);
 		return;
 	}
 	if (fam && strcmp(fam, "h264") == 0 && strlen(decl) >= 11 &&
 	    d->profile[0]) {
-		char hex[3] = { decl[5], decl[6], 0 }, lvl[3] = { decl[9], decl[10], 0 };
+		char hex[3] = { decl[5], decl[6], 0 },
+		     lvl[3] = { decl[9], decl[10], 0 };
 		char *e1, *e2;
 		unsigned long idc = strtoul(hex, &e1, 16);
 		unsigned long level = strtoul(lvl, &e2, 16);
@@ -331,11 +334,12 @@ static void validate(vsp_rendition_result *r, const struct seg_plan *p,
 				r->width, r->height, d->width, d->height);
 	if (p->duration > 0 && d->media_duration_s > 0 &&
 	    d->media_duration_s < p->duration * VSP_MIN_DURATION_RATIO)
-		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_DURATION_MISMATCH,
-				VSP_STAGE_VALIDATION,
-				"%s: media covers %.3f s of the %.3f s declared: "
-				"playback would stall",
-				seg_url, d->media_duration_s, p->duration);
+		vsp_verdict_set(
+			&r->v, VSP_FAIL, VSP_R_DURATION_MISMATCH,
+			VSP_STAGE_VALIDATION,
+			"%s: media covers %.3f s of the %.3f s declared: "
+			"playback would stall",
+			seg_url, d->media_duration_s, p->duration);
 }
 
 /* Fetches key, init and segment, decrypts, decodes, validates. */
@@ -362,10 +366,11 @@ static void probe_segment(struct worker *w, vsp_rendition_result *r,
 			goto done;
 		}
 		if (key_len != 16) {
-			vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_KEY_INVALID,
-					VSP_STAGE_KEY,
-					"key %s: %zu bytes, an AES-128 key is 16",
-					p->key_uri, key_len);
+			vsp_verdict_set(
+				&r->v, VSP_FAIL, VSP_R_KEY_INVALID,
+				VSP_STAGE_KEY,
+				"key %s: %zu bytes, an AES-128 key is 16",
+				p->key_uri, key_len);
 			goto done;
 		}
 	}
@@ -396,10 +401,10 @@ static void probe_segment(struct worker *w, vsp_rendition_result *r,
 			r->rtf = p->duration / secs;
 	}
 	if (seg_len == 0) {
-		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_NOT_MEDIA,
-				VSP_STAGE_SEGMENT,
-				"segment %lld: %s: empty body (HTTP %ld)",
-				(long long)p->seq, p->uri, r->segment.http_status);
+		vsp_verdict_set(
+			&r->v, VSP_FAIL, VSP_R_NOT_MEDIA, VSP_STAGE_SEGMENT,
+			"segment %lld: %s: empty body (HTTP %ld)",
+			(long long)p->seq, p->uri, r->segment.http_status);
 		goto done;
 	}
 	if (p->aes128) {
@@ -454,23 +459,22 @@ static void probe_segment(struct worker *w, vsp_rendition_result *r,
 		if (r->bandwidth > 0)
 			snprintf(decl, sizeof(decl), ", %lld kb/s declared",
 				 (long long)(r->bandwidth / 1000));
-		vsp_verdict_set(&r->v, VSP_WARN, VSP_R_SLOW_DOWNLOAD,
-				VSP_STAGE_SEGMENT,
-				"segment %lld: %s: %lld bytes in %.2f s for %.2f s "
-				"of media (%.2fx real time; %.0f kb/s "
-				"measured%s): viewers would rebuffer",
-				(long long)p->seq, p->uri,
-				(long long)r->segment.bytes,
-				r->segment.total_ms / 1000.0, p->duration, r->rtf,
-				r->measured_bps / 1000.0, decl);
+		vsp_verdict_set(
+			&r->v, VSP_WARN, VSP_R_SLOW_DOWNLOAD, VSP_STAGE_SEGMENT,
+			"segment %lld: %s: %lld bytes in %.2f s for %.2f s "
+			"of media (%.2fx real time; %.0f kb/s "
+			"measured%s): viewers would rebuffer",
+			(long long)p->seq, p->uri, (long long)r->segment.bytes,
+			r->segment.total_ms / 1000.0, p->duration, r->rtf,
+			r->measured_bps / 1000.0, decl);
 	}
 	if (p->encrypted && r->v.status == VSP_PASS)
-		vsp_verdict_set(&r->v, VSP_PASS, VSP_R_ENCRYPTED,
-				VSP_STAGE_DECODE,
-				"segment %lld: %s: encrypted (%s): served whole "
-				"and demuxed, not decoded",
-				(long long)p->seq, p->uri,
-				r->key_method ? r->key_method : "DRM");
+		vsp_verdict_set(
+			&r->v, VSP_PASS, VSP_R_ENCRYPTED, VSP_STAGE_DECODE,
+			"segment %lld: %s: encrypted (%s): served whole "
+			"and demuxed, not decoded",
+			(long long)p->seq, p->uri,
+			r->key_method ? r->key_method : "DRM");
 done:
 	free(key);
 	free(init);
@@ -534,9 +538,8 @@ static void run_renditions(struct origin_ctx *o)
 	/* Jobs left in the queue had no worker (no memory for a client, no
 	 * thread): say so rather than report them as passing. */
 	for (size_t i = o->next_job; i < o->n_jobs; i++)
-			vsp_verdict_set(&o->jobs[i].r->v, VSP_FAIL,
-					VSP_R_INTERNAL, VSP_STAGE_NONE,
-					"not probed: out of memory");
+		vsp_verdict_set(&o->jobs[i].r->v, VSP_FAIL, VSP_R_INTERNAL,
+				VSP_STAGE_NONE, "not probed: out of memory");
 }
 
 void rendition_note(vsp_rendition_result *r, const char *fmt, ...)
@@ -603,17 +606,20 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 		if (need > left) {
 			if (k == 0)
 				rendition_note(r,
-				     "no reload: %.1f s left before the deadline, "
-				     "a reload needs one target duration (%.1f s); "
-				     "freshness judged only from HTTP Age and "
-				     "Last-Modified, and %s",
-				     left, td, src->dates);
+					       "no reload: %.1f s left before "
+					       "the deadline, "
+					       "a reload needs one target "
+					       "duration (%.1f s); "
+					       "freshness judged only from "
+					       "HTTP Age and "
+					       "Last-Modified, and %s",
+					       left, td, src->dates);
 			break;
 		}
 		sleep_until_wall(at);
-		if (vsp_http_get(w->http, fst->url, 0, -1, VSP_MANIFEST_MAX_BYTES,
-				 o->deadline_us, &st, &body, &len, err,
-				 sizeof(err)) != VSP_R_NONE) {
+		if (vsp_http_get(w->http, fst->url, 0, -1,
+				 VSP_MANIFEST_MAX_BYTES, o->deadline_us, &st,
+				 &body, &len, err, sizeof(err)) != VSP_R_NONE) {
 			rendition_note(r, "reload failed: %s", err);
 			break;
 		}
@@ -629,7 +635,8 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 		ev.advanced = moved;
 		if (moved) {
 			if (ended)
-				rendition_note(r, "stream ended during the check");
+				rendition_note(r,
+					       "stream ended during the check");
 			break;
 		}
 		ev.reload_span_s = st.fetched_at - t0;
@@ -658,20 +665,22 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 	} else if (!r->live_note && !ev.advanced) {
 		/* A manifest that moved on is fresh; only one seen once, with
 		 * no header or date to go by, leaves freshness unknown. */
-		rendition_note(r, "freshness unknown: no reload possible and no Age, "
+		rendition_note(
+			r,
+			"freshness unknown: no reload possible and no Age, "
 			"Last-Modified or %s",
-		     src->dates);
+			src->dates);
 	}
 	stale = vsp_live_staleness(&ev, td, cfg->stale_warn_factor,
 				   cfg->stale_fail_factor);
 	if (stale != VSP_PASS)
-		vsp_verdict_set(&r->v, stale, VSP_R_STALE_PLAYLIST,
-				VSP_STAGE_LIVE,
-				"%s %s has not changed for %.1f s (%.1fx the "
-				"%.0f s target duration; newest segment %lld)%s",
-				src->what, fst->url, unchanged, unchanged / td,
-				td, (long long)r->newest_seq,
-				stale == VSP_FAIL ? ": players give up" : "");
+		vsp_verdict_set(
+			&r->v, stale, VSP_R_STALE_PLAYLIST, VSP_STAGE_LIVE,
+			"%s %s has not changed for %.1f s (%.1fx the "
+			"%.0f s target duration; newest segment %lld)%s",
+			src->what, fst->url, unchanged, unchanged / td, td,
+			(long long)r->newest_seq,
+			stale == VSP_FAIL ? ": players give up" : "");
 	vsp_http_step_clear(&st);
 }
 
@@ -780,7 +789,8 @@ static void judge_origin_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg)
 						&oj->renditions[m];
 
 					if (j == i || !b->live ||
-					    b->target_duration <= 0 || !b->name ||
+					    b->target_duration <= 0 ||
+					    !b->name ||
 					    strcmp(a->name, b->name) != 0)
 						continue;
 					peers++;
@@ -793,17 +803,20 @@ static void judge_origin_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg)
 			if (!peers)
 				continue;
 			a->has_origin_lag = 1;
-			a->origin_lag_s = lag_behind(a, best) > 0 ? lag_behind(a, best)
-								 : 0;
-			if (a->origin_lag_s > cfg->lag_warn_tds * a->target_duration)
-				vsp_verdict_set(&a->v, VSP_WARN,
-						VSP_R_ORIGIN_LAGGING, VSP_STAGE_LIVE,
-						"origin %s is %.1f s (%lld segments) "
-						"behind origin %s on %s",
-						oi->name, a->origin_lag_s,
-						(long long)(best->newest_seq -
-							    a->newest_seq),
-						best_o->name, a->name);
+			a->origin_lag_s = lag_behind(a, best) > 0
+						  ? lag_behind(a, best)
+						  : 0;
+			if (a->origin_lag_s >
+			    cfg->lag_warn_tds * a->target_duration)
+				vsp_verdict_set(
+					&a->v, VSP_WARN, VSP_R_ORIGIN_LAGGING,
+					VSP_STAGE_LIVE,
+					"origin %s is %.1f s (%lld segments) "
+					"behind origin %s on %s",
+					oi->name, a->origin_lag_s,
+					(long long)(best->newest_seq -
+						    a->newest_seq),
+					best_o->name, a->name);
 		}
 	}
 }

@@ -16,7 +16,7 @@ typedef enum vsp_pick {
 	VSP_PICK_ALL = 0, /* every rendition (default) */
 	VSP_PICK_LOWEST,  /* lowest-bandwidth variant */
 	VSP_PICK_HIGHEST, /* highest-bandwidth variant */
-	VSP_PICK_COUNT,   /* pick_count variants spread over the ladder */
+	VSP_PICK_COUNT,	  /* pick_count variants spread over the ladder */
 } vsp_pick;
 
 typedef struct vsp_origin_cfg {
@@ -49,8 +49,8 @@ typedef struct vsp_probe_cfg {
 	/* Live thresholds (limits.h defaults). */
 	double stale_warn_factor; /* x target duration unchanged: warn */
 	double stale_fail_factor; /* x target duration unchanged: fail */
-	double lag_warn_tds;      /* target durations behind: origin_lagging */
-	double slow_rtf;          /* real-time factor below it: slow_download */
+	double lag_warn_tds;	  /* target durations behind: origin_lagging */
+	double slow_rtf;	  /* real-time factor below it: slow_download */
 } vsp_probe_cfg;
 
 /* Defaults of DESIGN.md; no origins. */

@@ -89,8 +89,8 @@ static int pick_kind(const struct cand *c, size_t n, int kind, vsp_pick pick,
 		if (c[i].kind != kind)
 			continue;
 		/* Insertion sort by bandwidth: ladders are short. */
-		while (j > 0 && c[order[j - 1]].rep->bandwidth >
-				       c[i].rep->bandwidth) {
+		while (j > 0 &&
+		       c[order[j - 1]].rep->bandwidth > c[i].rep->bandwidth) {
 			order[j] = order[j - 1];
 			j--;
 		}
@@ -112,7 +112,8 @@ static int pick_kind(const struct cand *c, size_t n, int kind, vsp_pick pick,
 		want = (size_t)count < m ? (size_t)count : m;
 		/* Spread over the ladder, lowest and highest included. */
 		for (size_t i = 0; i < want; i++)
-			chosen[order[want == 1 ? 0 : i * (m - 1) / (want - 1)]] = 1;
+			chosen[order[want == 1 ? 0 : i * (m - 1) / (want - 1)]] =
+				1;
 	}
 	free(order);
 	return 0;
@@ -162,7 +163,8 @@ static int utc_fetch(struct origin_ctx *o, vsp_http_client *http,
 				 p[n - 1] == '\r' || p[n - 1] == '\n'))
 			p[--n] = '\0';
 		/* The answer was made about halfway through the exchange. */
-		if (vsp_dash_parse_datetime(p, &server, err, sizeof(err)) == 0) {
+		if (vsp_dash_parse_datetime(p, &server, err, sizeof(err)) ==
+		    0) {
 			*offset = server - (t0 + t1) / 2;
 			rc = 0;
 		}
@@ -228,7 +230,8 @@ static int fill_rep(vsp_rendition_result *r, const struct cand *c,
 	r->live = live;
 	if (rep->encrypted) {
 		r->encrypted = 1;
-		r->key_method = strdup(rep->drm_scheme ? rep->drm_scheme : "DRM");
+		r->key_method =
+			strdup(rep->drm_scheme ? rep->drm_scheme : "DRM");
 		if (!r->key_method)
 			return -1;
 	}
@@ -253,10 +256,10 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 	rc = vsp_dash_parse((const char *)body, len, base_of(&res->manifest),
 			    &st->mpd, err, sizeof(err));
 	if (rc != 0) {
-		vsp_verdict_set(&res->v, VSP_FAIL,
-				rc == -2 ? VSP_R_TOO_LARGE : VSP_R_MANIFEST_SYNTAX,
-				VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
-				err);
+		vsp_verdict_set(
+			&res->v, VSP_FAIL,
+			rc == -2 ? VSP_R_TOO_LARGE : VSP_R_MANIFEST_SYNTAX,
+			VSP_STAGE_MANIFEST, "manifest %s: %s", res->url, err);
 		return;
 	}
 	res->live = st->mpd->dynamic;
@@ -293,12 +296,12 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 		}
 	}
 	if (n == 0) {
-		vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_NO_RENDITION,
-				VSP_STAGE_MANIFEST,
-				"manifest %s: period %s lists no video or audio "
-				"Representation",
-				res->url,
-				st->period->id ? st->period->id : "(no id)");
+		vsp_verdict_set(
+			&res->v, VSP_FAIL, VSP_R_NO_RENDITION,
+			VSP_STAGE_MANIFEST,
+			"manifest %s: period %s lists no video or audio "
+			"Representation",
+			res->url, st->period->id ? st->period->id : "(no id)");
 		goto done;
 	}
 	/* The rule applies to video and audio apart: a player needs one of
@@ -368,8 +371,9 @@ static int fetch_index(struct worker *w, vsp_rendition_result *r,
 				&seg->length, &seg->duration, err,
 				sizeof(err)) != 0) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_MANIFEST_SYNTAX,
-				VSP_STAGE_PLAYLIST, "index (sidx) of %s at %s: %s",
-				r->name, seg->url, err);
+				VSP_STAGE_PLAYLIST,
+				"index (sidx) of %s at %s: %s", r->name,
+				seg->url, err);
 		free(body);
 		return -1;
 	}
@@ -390,8 +394,8 @@ static int prepare_dash(struct worker *w, struct rend_job *j,
 	p->manifest_ms = o->res->manifest.total_ms;
 	seg = calloc(1, sizeof(*seg));
 	if (!seg) {
-		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_INTERNAL,
-				VSP_STAGE_NONE, "out of memory");
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_INTERNAL, VSP_STAGE_NONE,
+				"out of memory");
 		return -1;
 	}
 	*scratch = seg;
@@ -427,8 +431,8 @@ struct dash_reload {
 	double newest_end; /* server clock */
 };
 
-static const vsp_dash_representation *
-find_rep(const vsp_dash_period *p, const vsp_dash_representation *like)
+static const vsp_dash_representation *find_rep(
+	const vsp_dash_period *p, const vsp_dash_representation *like)
 {
 	for (size_t i = 0; p && i < p->n_sets; i++)
 		for (size_t k = 0; k < p->sets[i].n_reps; k++) {
@@ -458,9 +462,9 @@ static int reload_dash(void *ctx, const uint8_t *body, size_t len,
 		moved = 1;
 		goto out;
 	}
-	rep = find_rep(vsp_dash_current_period(m, vsp_wall_s() +
-							  d->st->clock_offset),
-		       d->rep);
+	rep = find_rep(
+		vsp_dash_current_period(m, vsp_wall_s() + d->st->clock_offset),
+		d->rep);
 	if (!rep) {
 		snprintf(err, errlen,
 			 "Representation %s is no longer in the current "
@@ -468,12 +472,14 @@ static int reload_dash(void *ctx, const uint8_t *body, size_t len,
 			 d->rep->id ? d->rep->id : "(no id)");
 		goto out;
 	}
-	if (vsp_dash_newest_listed(m, vsp_dash_current_period(
-					      m, vsp_wall_s() +
-							 d->st->clock_offset),
-				   rep, &end, &segd, &num) != 0) {
-		snprintf(err, errlen, "the reloaded MPD no longer lists "
-				      "its segments");
+	if (vsp_dash_newest_listed(
+		    m,
+		    vsp_dash_current_period(m,
+					    vsp_wall_s() + d->st->clock_offset),
+		    rep, &end, &segd, &num) != 0) {
+		snprintf(err, errlen,
+			 "the reloaded MPD no longer lists "
+			 "its segments");
 		goto out;
 	}
 	moved = end > d->newest_end;

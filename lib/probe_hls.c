@@ -68,18 +68,20 @@ static size_t pick_variants(const vsp_hls_playlist *pl, vsp_pick pick,
 
 		/* Spread over the ladder, lowest and highest included. */
 		for (size_t i = 0; i < want; i++)
-			idx[k++] = order[want == 1 ? 0 : i * (n - 1) / (want - 1)];
+			idx[k++] =
+				order[want == 1 ? 0 : i * (n - 1) / (want - 1)];
 	}
 	free(order);
 	return k;
 }
 
-static int group_wanted(const vsp_hls_playlist *pl, const size_t *idx,
-			size_t n, const vsp_hls_media *m)
+static int group_wanted(const vsp_hls_playlist *pl, const size_t *idx, size_t n,
+			const vsp_hls_media *m)
 {
 	for (size_t i = 0; i < n; i++) {
 		const vsp_hls_variant *v = &pl->variants[idx[i]];
-		const char *g = m->type == VSP_HLS_MEDIA_AUDIO ? v->audio : v->video;
+		const char *g =
+			m->type == VSP_HLS_MEDIA_AUDIO ? v->audio : v->video;
 
 		if (g && strcmp(g, m->group_id) == 0)
 			return 1;
@@ -149,10 +151,10 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 	rc = vsp_hls_parse((const char *)body, len, base_of(&res->manifest),
 			   &pl, err, sizeof(err));
 	if (rc != 0) {
-		vsp_verdict_set(&res->v, VSP_FAIL,
-				rc == -2 ? VSP_R_TOO_LARGE : VSP_R_MANIFEST_SYNTAX,
-				VSP_STAGE_MANIFEST, "manifest %s: %s",
-				res->url, err);
+		vsp_verdict_set(
+			&res->v, VSP_FAIL,
+			rc == -2 ? VSP_R_TOO_LARGE : VSP_R_MANIFEST_SYNTAX,
+			VSP_STAGE_MANIFEST, "manifest %s: %s", res->url, err);
 		return;
 	}
 	o->state = pl;
@@ -257,9 +259,9 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 
 	p->manifest_ms = o->res->manifest.total_ms;
 	if (!pl) {
-		rc = vsp_http_get(w->http, r->uri, 0, -1, VSP_MANIFEST_MAX_BYTES,
-				  o->deadline_us, &r->playlist, &body, &len, err,
-				  sizeof(err));
+		rc = vsp_http_get(w->http, r->uri, 0, -1,
+				  VSP_MANIFEST_MAX_BYTES, o->deadline_us,
+				  &r->playlist, &body, &len, err, sizeof(err));
 		if (rc) {
 			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_PLAYLIST,
 					"playlist %s: %s", r->name, err);
@@ -279,11 +281,12 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 		}
 		*scratch = own;
 		if (own->is_master) {
-			vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_MANIFEST_SYNTAX,
-					VSP_STAGE_PLAYLIST,
-					"playlist %s: a master playlist where a "
-					"media playlist was expected",
-					r->uri);
+			vsp_verdict_set(
+				&r->v, VSP_FAIL, VSP_R_MANIFEST_SYNTAX,
+				VSP_STAGE_PLAYLIST,
+				"playlist %s: a master playlist where a "
+				"media playlist was expected",
+				r->uri);
 			return -1;
 		}
 		pl = own;
@@ -388,8 +391,7 @@ static void after_hls(struct worker *w, struct rend_job *j, void *scratch)
 
 	if (!vsp_hls_is_live(first) || first->n_segments == 0)
 		return;
-	live_check(w, r,
-		   r->playlist.done ? &r->playlist : &w->o->res->manifest,
+	live_check(w, r, r->playlist.done ? &r->playlist : &w->o->res->manifest,
 		   first->target_duration, 0, &src);
 	vsp_hls_free(h.cur);
 }
@@ -421,7 +423,8 @@ static void finish_hls(struct origin_ctx *o)
 			if (!g)
 				continue;
 			for (size_t j = 0; j < res->n_renditions; j++) {
-				const vsp_rendition_result *m = &res->renditions[j];
+				const vsp_rendition_result *m =
+					&res->renditions[j];
 
 				if (!m->group || strcmp(m->kind, kind) != 0 ||
 				    strcmp(m->group, g) != 0)
@@ -433,13 +436,12 @@ static void finish_hls(struct origin_ctx *o)
 					bad = m;
 			}
 			if (members > 0 && ok == 0)
-				vsp_verdict_set(&v->v, VSP_FAIL,
-						VSP_R_GROUP_UNPLAYABLE,
-						bad->v.stage,
-						"%s group '%s': no rendition "
-						"plays (%s: %s)",
-						kind, g, bad->name,
-						bad->v.message);
+				vsp_verdict_set(
+					&v->v, VSP_FAIL, VSP_R_GROUP_UNPLAYABLE,
+					bad->v.stage,
+					"%s group '%s': no rendition "
+					"plays (%s: %s)",
+					kind, g, bad->name, bad->v.message);
 		}
 	}
 }

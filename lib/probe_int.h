@@ -21,7 +21,7 @@ struct origin_ctx;
 /* One rendition to probe, owned by its origin. */
 struct rend_job {
 	vsp_rendition_result *r;
-	int audio;        /* decode audio frames, not video */
+	int audio;	  /* decode audio frames, not video */
 	const void *data; /* protocol's own (borrowed from the origin state) */
 };
 
@@ -30,15 +30,15 @@ struct rend_job {
 struct seg_plan {
 	const char *uri;
 	int64_t offset, length; /* length -1: whole resource */
-	const char *init_uri;   /* NULL: no init segment */
+	const char *init_uri;	/* NULL: no init segment */
 	int64_t init_offset, init_length;
-	int aes128;             /* decrypt with key_uri and iv */
+	int aes128; /* decrypt with key_uri and iv */
 	const char *key_uri;
 	uint8_t iv[16];
-	int encrypted;          /* SAMPLE-AES / DRM: demux only */
-	double duration;        /* declared, seconds */
+	int encrypted;	 /* SAMPLE-AES / DRM: demux only */
+	double duration; /* declared, seconds */
 	int64_t seq;
-	double manifest_ms;     /* transfer time that came before (ttff) */
+	double manifest_ms; /* transfer time that came before (ttff) */
 };
 
 struct worker {

@@ -35,7 +35,8 @@ const char *vsp_reason_name(vsp_reason r)
 
 const char *vsp_reason_text(vsp_reason r)
 {
-	return (unsigned)r < VSP_REASON_COUNT ? reason_texts[r] : "internal error";
+	return (unsigned)r < VSP_REASON_COUNT ? reason_texts[r]
+					      : "internal error";
 }
 
 vsp_reason vsp_reason_from_name(const char *name)

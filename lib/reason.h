@@ -14,55 +14,55 @@ typedef enum vsp_status {
 	VSP_FAIL = 2,
 } vsp_status;
 
-#define VSP_STAGE_MAP(X)                                                       \
-	X(NONE, "")                                                            \
-	X(MANIFEST, "manifest")                                                \
-	X(PLAYLIST, "playlist")                                                \
-	X(KEY, "key")                                                          \
-	X(INIT, "init")                                                        \
-	X(SEGMENT, "segment")                                                  \
-	X(DECODE, "decode")                                                    \
-	X(VALIDATION, "validation")                                            \
+#define VSP_STAGE_MAP(X)            \
+	X(NONE, "")                 \
+	X(MANIFEST, "manifest")     \
+	X(PLAYLIST, "playlist")     \
+	X(KEY, "key")               \
+	X(INIT, "init")             \
+	X(SEGMENT, "segment")       \
+	X(DECODE, "decode")         \
+	X(VALIDATION, "validation") \
 	X(LIVE, "live")
 
 /* X(ENUM, json name, short human text) */
-#define VSP_REASON_MAP(X)                                                      \
-	X(NONE, "", "ok")                                                      \
-	X(HTTP_STATUS, "http_status", "HTTP error status")                     \
-	X(TIMEOUT, "timeout", "deadline reached")                              \
-	X(CONNECT, "connect", "connection failed")                             \
-	X(TLS, "tls", "TLS handshake or certificate failed")                   \
-	X(DNS, "dns", "host name not resolved")                                \
-	X(TOO_LARGE, "too_large", "over a size limit")                         \
-	X(MANIFEST_SYNTAX, "manifest_syntax", "manifest cannot be parsed")     \
-	X(SEGMENT_MISSING, "segment_missing", "no segment to probe")           \
-	X(DECODE_ERROR, "decode_error", "media does not decode")               \
-	X(NO_VIDEO, "no_video", "no video stream in the media")                \
-	X(RESOLUTION_MISMATCH, "resolution_mismatch",                          \
-	  "decoded resolution differs from the declared one")                  \
-	X(STALE_PLAYLIST, "stale_playlist", "live playlist does not advance")  \
-	X(CODEC_MISMATCH, "codec_mismatch",                                    \
-	  "decoded codec differs from the declared one")                       \
-	X(PROFILE_MISMATCH, "profile_mismatch",                                \
-	  "decoded profile or level differs from the declared one")            \
+#define VSP_REASON_MAP(X)                                                     \
+	X(NONE, "", "ok")                                                     \
+	X(HTTP_STATUS, "http_status", "HTTP error status")                    \
+	X(TIMEOUT, "timeout", "deadline reached")                             \
+	X(CONNECT, "connect", "connection failed")                            \
+	X(TLS, "tls", "TLS handshake or certificate failed")                  \
+	X(DNS, "dns", "host name not resolved")                               \
+	X(TOO_LARGE, "too_large", "over a size limit")                        \
+	X(MANIFEST_SYNTAX, "manifest_syntax", "manifest cannot be parsed")    \
+	X(SEGMENT_MISSING, "segment_missing", "no segment to probe")          \
+	X(DECODE_ERROR, "decode_error", "media does not decode")              \
+	X(NO_VIDEO, "no_video", "no video stream in the media")               \
+	X(RESOLUTION_MISMATCH, "resolution_mismatch",                         \
+	  "decoded resolution differs from the declared one")                 \
+	X(STALE_PLAYLIST, "stale_playlist", "live playlist does not advance") \
+	X(CODEC_MISMATCH, "codec_mismatch",                                   \
+	  "decoded codec differs from the declared one")                      \
+	X(PROFILE_MISMATCH, "profile_mismatch",                               \
+	  "decoded profile or level differs from the declared one")           \
 	X(NOT_MEDIA, "not_media", "served bytes are not media")               \
-	X(REDIRECT, "redirect", "too many redirects")                          \
+	X(REDIRECT, "redirect", "too many redirects")                         \
 	X(PROTOCOL, "protocol", "URL scheme refused")                         \
-	X(NETWORK, "network", "transfer broken")                               \
-	X(KEY_INVALID, "key_invalid", "encryption key unusable")               \
-	X(DURATION_MISMATCH, "duration_mismatch",                              \
-	  "media covers less time than declared")                              \
-	X(NO_RENDITION, "no_rendition", "no rendition plays")                  \
-	X(RENDITIONS_FAILED, "renditions_failed", "some renditions fail")      \
-	X(GROUP_UNPLAYABLE, "group_unplayable",                                \
-	  "no rendition of the referenced group plays")                        \
-	X(ORIGINS_DOWN, "origins_down", "too few origins play")                \
-	X(REDUNDANCY_LOST, "redundancy_lost", "an origin does not play")       \
-	X(UNSUPPORTED, "unsupported", "not supported")                         \
-	X(ENCRYPTED, "encrypted", "encrypted: demuxed, not decoded")           \
-	X(INTERNAL, "internal", "internal error")                              \
-	X(ORIGIN_LAGGING, "origin_lagging",                                    \
-	  "origin behind the most advanced one")                               \
+	X(NETWORK, "network", "transfer broken")                              \
+	X(KEY_INVALID, "key_invalid", "encryption key unusable")              \
+	X(DURATION_MISMATCH, "duration_mismatch",                             \
+	  "media covers less time than declared")                             \
+	X(NO_RENDITION, "no_rendition", "no rendition plays")                 \
+	X(RENDITIONS_FAILED, "renditions_failed", "some renditions fail")     \
+	X(GROUP_UNPLAYABLE, "group_unplayable",                               \
+	  "no rendition of the referenced group plays")                       \
+	X(ORIGINS_DOWN, "origins_down", "too few origins play")               \
+	X(REDUNDANCY_LOST, "redundancy_lost", "an origin does not play")      \
+	X(UNSUPPORTED, "unsupported", "not supported")                        \
+	X(ENCRYPTED, "encrypted", "encrypted: demuxed, not decoded")          \
+	X(INTERNAL, "internal", "internal error")                             \
+	X(ORIGIN_LAGGING, "origin_lagging",                                   \
+	  "origin behind the most advanced one")                              \
 	X(SLOW_DOWNLOAD, "slow_download", "segment slower than real time")
 
 #define VSP_X_ENUM(e, ...) VSP_STAGE_##e,

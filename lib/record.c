@@ -40,14 +40,17 @@ static json_t *ms_value(double ms)
 
 static void put_verdict(json_t *o, const vsp_verdict *v, int with_stage)
 {
-	json_object_set_new(o, "status", vsp_json_text(vsp_status_name(v->status)));
+	json_object_set_new(o, "status",
+			    vsp_json_text(vsp_status_name(v->status)));
 	json_object_set_new(o, "reason",
-			    v->reason ? vsp_json_text(vsp_reason_name(v->reason))
-				      : json_null());
+			    v->reason
+				    ? vsp_json_text(vsp_reason_name(v->reason))
+				    : json_null());
 	if (with_stage)
-		json_object_set_new(o, "stage",
-				    v->stage ? vsp_json_text(vsp_stage_name(v->stage))
-					     : json_null());
+		json_object_set_new(
+			o, "stage",
+			v->stage ? vsp_json_text(vsp_stage_name(v->stage))
+				 : json_null());
 	json_object_set_new(o, "message", str_or_null(v->message));
 }
 
@@ -60,7 +63,8 @@ static json_t *step_json(const vsp_http_step *st)
 	o = json_object();
 	json_object_set_new(o, "url", str_or_null(st->url));
 	if (st->final_url)
-		json_object_set_new(o, "final_url", vsp_json_text(st->final_url));
+		json_object_set_new(o, "final_url",
+				    vsp_json_text(st->final_url));
 	if (st->range)
 		json_object_set_new(o, "range", vsp_json_text(st->range));
 	json_object_set_new(o, "http_status",
@@ -96,11 +100,14 @@ static json_t *decode_json(const vsp_rendition_result *r)
 		return json_null();
 	o = json_object();
 	json_object_set_new(o, "container",
-			    d->container[0] ? vsp_json_text(d->container) : json_null());
+			    d->container[0] ? vsp_json_text(d->container)
+					    : json_null());
 	json_object_set_new(o, "codec",
-			    d->codec[0] ? vsp_json_text(d->codec) : json_null());
+			    d->codec[0] ? vsp_json_text(d->codec)
+					: json_null());
 	json_object_set_new(o, "profile",
-			    d->profile[0] ? vsp_json_text(d->profile) : json_null());
+			    d->profile[0] ? vsp_json_text(d->profile)
+					  : json_null());
 	if (d->width > 0) {
 		json_object_set_new(o, "width", json_integer(d->width));
 		json_object_set_new(o, "height", json_integer(d->height));
@@ -112,14 +119,16 @@ static json_t *decode_json(const vsp_rendition_result *r)
 		json_object_set_new(o, "height", json_null());
 	}
 	if (d->sample_rate) {
-		json_object_set_new(o, "sample_rate", json_integer(d->sample_rate));
+		json_object_set_new(o, "sample_rate",
+				    json_integer(d->sample_rate));
 		json_object_set_new(o, "channels", json_integer(d->channels));
 	}
 	json_object_set_new(o, "frames", json_integer(d->frames));
 	json_object_set_new(o, "ms", ms_value(d->ms));
 	json_object_set_new(o, "first_frame_ms", ms_value(d->first_frame_ms));
-	json_object_set_new(o, "media_duration_s",
-			    json_real(round(d->media_duration_s * 1000) / 1000));
+	json_object_set_new(
+		o, "media_duration_s",
+		json_real(round(d->media_duration_s * 1000) / 1000));
 	return o;
 }
 
@@ -133,12 +142,15 @@ static json_t *live_json(const vsp_rendition_result *r)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "target_duration_s", json_real(r->target_duration));
+	json_object_set_new(o, "target_duration_s",
+			    json_real(r->target_duration));
 	json_object_set_new(o, "newest_seq", json_integer(r->newest_seq));
-	json_object_set_new(o, "live_edge_lag_s",
-			    num_or_null(r->has_live_edge_lag, r->live_edge_lag_s));
-	json_object_set_new(o, "playlist_age_s",
-			    num_or_null(r->has_playlist_age, r->playlist_age_s));
+	json_object_set_new(
+		o, "live_edge_lag_s",
+		num_or_null(r->has_live_edge_lag, r->live_edge_lag_s));
+	json_object_set_new(
+		o, "playlist_age_s",
+		num_or_null(r->has_playlist_age, r->playlist_age_s));
 	json_object_set_new(o, "reloads", json_integer(r->reloads));
 	json_object_set_new(o, "advanced",
 			    r->advanced < 0 ? json_null()
@@ -161,9 +173,11 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	if (r->group)
 		json_object_set_new(o, "group", vsp_json_text(r->group));
 	if (r->audio_group)
-		json_object_set_new(o, "audio_group", vsp_json_text(r->audio_group));
+		json_object_set_new(o, "audio_group",
+				    vsp_json_text(r->audio_group));
 	json_object_set_new(o, "bandwidth",
-			    r->bandwidth ? json_integer(r->bandwidth) : json_null());
+			    r->bandwidth ? json_integer(r->bandwidth)
+					 : json_null());
 	if (r->width > 0 && r->height > 0) {
 		snprintf(res, sizeof(res), "%dx%d", r->width, r->height);
 		json_object_set_new(o, "resolution", vsp_json_text(res));
@@ -176,9 +190,11 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	json_object_set_new(o, "live", json_boolean(r->live));
 	json_object_set_new(o, "encrypted", json_boolean(r->encrypted));
 	if (r->key_method)
-		json_object_set_new(o, "key_method", vsp_json_text(r->key_method));
+		json_object_set_new(o, "key_method",
+				    vsp_json_text(r->key_method));
 	if (r->segment.done) {
-		json_object_set_new(o, "segment_seq", json_integer(r->segment_seq));
+		json_object_set_new(o, "segment_seq",
+				    json_integer(r->segment_seq));
 		json_object_set_new(o, "segment_duration_s",
 				    json_real(r->segment_duration));
 	}
@@ -188,7 +204,8 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	json_object_set_new(o, "segment", step_json(&r->segment));
 	json_object_set_new(o, "decode", decode_json(r));
 	json_object_set_new(o, "ttff_ms",
-			    r->ttff_ms > 0 ? ms_value(r->ttff_ms) : json_null());
+			    r->ttff_ms > 0 ? ms_value(r->ttff_ms)
+					   : json_null());
 	json_object_set_new(o, "realtime_factor",
 			    r->rtf > 0 ? json_real(round(r->rtf * 100) / 100)
 				       : json_null());
@@ -201,26 +218,26 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	return o;
 }
 
-static json_t *origin_json(const vsp_origin_result *or)
+static json_t *origin_json(const vsp_origin_result * or)
 {
 	json_t *o = json_object();
 	json_t *arr = json_array();
 
 	json_object_set_new(o, "name", str_or_null(or->name));
 	json_object_set_new(o, "url", str_or_null(or->url));
-	put_verdict(o, &or->v, 1);
+	put_verdict(o, & or->v, 1);
 	json_object_set_new(o, "protocol", str_or_null(or->protocol));
 	json_object_set_new(o, "live", json_boolean(or->live));
 	if (or->has_clock_offset)
-		json_object_set_new(o, "clock_offset_s",
-				    json_real(round(or->clock_offset_s * 1000) /
-					      1000));
-	json_object_set_new(o, "manifest", step_json(&or->manifest));
+		json_object_set_new(
+			o, "clock_offset_s",
+			json_real(round(or->clock_offset_s * 1000) / 1000));
+	json_object_set_new(o, "manifest", step_json(& or->manifest));
 	for (size_t i = 0; i < or->n_renditions; i++)
-		json_array_append_new(arr, rendition_json(&or->renditions[i]));
+		json_array_append_new(arr, rendition_json(& or->renditions[i]));
 	json_object_set_new(o, "renditions", arr);
 	json_object_set_new(o, "renditions_playable",
-			    json_integer((json_int_t)or->n_playable));
+			    json_integer((json_int_t) or->n_playable));
 	return o;
 }
 

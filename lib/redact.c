@@ -47,8 +47,8 @@ static int in_url_at(const char *p)
 {
 	char c = *p;
 
-	if (!c || c == ' ' || c == '\t' || c == '\n' || c == '"' ||
-	    c == '\'' || c == '<' || c == '>' || c == ')')
+	if (!c || c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '\'' ||
+	    c == '<' || c == '>' || c == ')')
 		return 0;
 	if (strchr(":,.;", c) &&
 	    (p[1] == '\0' || p[1] == ' ' || p[1] == '\n' || p[1] == '\t'))
@@ -132,8 +132,7 @@ static int redact_step(vsp_http_step *st, const struct secrets *sec)
 	return redact(&st->url, sec) | redact(&st->final_url, sec);
 }
 
-static int redact_rendition(vsp_rendition_result *r,
-			    const struct secrets *sec)
+static int redact_rendition(vsp_rendition_result *r, const struct secrets *sec)
 {
 	return redact(&r->v.message, sec) | redact(&r->uri, sec) |
 	       redact(&r->live_note, sec) | redact_step(&r->playlist, sec) |

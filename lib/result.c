@@ -101,17 +101,18 @@ void vsp_stream_judge(vsp_stream_result *s)
 		else
 			vsp_verdict_set(&s->v, VSP_FAIL, VSP_R_ORIGINS_DOWN,
 					bad ? bad->v.stage : VSP_STAGE_NONE,
-					"%zu of %zu origins playable (need %zu)%s%s%s%s",
+					"%zu of %zu origins playable (need "
+					"%zu)%s%s%s%s",
 					s->n_healthy, s->n_origins, min,
 					bad ? "; " : "", bad ? bad->name : "",
 					bad ? ": " : "",
-					bad && bad->v.message ? bad->v.message : "");
+					bad && bad->v.message ? bad->v.message
+							      : "");
 	} else if (bad && bad->v.status == VSP_FAIL) {
-		vsp_verdict_set(&s->v, VSP_WARN, VSP_R_REDUNDANCY_LOST,
-				bad->v.stage,
-				"%zu of %zu origins playable; %s: %s",
-				s->n_healthy, s->n_origins, bad->name,
-				bad->v.message);
+		vsp_verdict_set(
+			&s->v, VSP_WARN, VSP_R_REDUNDANCY_LOST, bad->v.stage,
+			"%zu of %zu origins playable; %s: %s", s->n_healthy,
+			s->n_origins, bad->name, bad->v.message);
 	} else if (bad) {
 		vsp_verdict_set(&s->v, VSP_WARN, bad->v.reason, bad->v.stage,
 				"%s: %s", bad->name, bad->v.message);

@@ -25,41 +25,41 @@ typedef struct vsp_verdict {
 
 typedef struct vsp_rendition_result {
 	vsp_verdict v;
-	char *kind;      /* "variant", "audio", "video", "media" (playlist given) */
-	char *name;      /* human label, e.g. "640x360" or "audio/en" */
-	char *uri;       /* media playlist URL (resolved) */
-	char *group;     /* EXT-X-MEDIA GROUP-ID for alternates, NULL otherwise */
+	char *kind;  /* "variant", "audio", "video", "media" (playlist given) */
+	char *name;  /* human label, e.g. "640x360" or "audio/en" */
+	char *uri;   /* media playlist URL (resolved) */
+	char *group; /* EXT-X-MEDIA GROUP-ID for alternates, NULL otherwise */
 	char *audio_group, *video_group; /* groups a variant depends on */
 	int64_t bandwidth;
 	int width, height; /* declared, 0 unknown */
-	char *codecs;      /* declared, NULL unknown */
+	char *codecs;	   /* declared, NULL unknown */
 	double frame_rate;
 	int live;
-	int encrypted;     /* SAMPLE-AES / DRM: demuxed, not decoded */
-	char *key_method;  /* "AES-128", "SAMPLE-AES", NULL */
+	int encrypted;	  /* SAMPLE-AES / DRM: demuxed, not decoded */
+	char *key_method; /* "AES-128", "SAMPLE-AES", NULL */
 	int64_t segment_seq;
 	double segment_duration; /* declared, seconds */
 	vsp_http_step playlist, key, init, segment;
-	int decoded;            /* 1 when decode ran */
+	int decoded; /* 1 when decode ran */
 	vsp_decode_info decode;
-	double ttff_ms;         /* time to first frame, 0 when none */
+	double ttff_ms; /* time to first frame, 0 when none */
 
 	/* Delivery speed of the probed segment. */
-	double rtf;          /* real-time factor: duration / download, 0 unknown */
+	double rtf; /* real-time factor: duration / download, 0 unknown */
 	double measured_bps; /* bytes * 8 / download time, 0 unknown */
 
 	/* Live: what one run can tell about the playlist's freshness. */
-	double target_duration;   /* seconds, 0 unknown */
-	int64_t newest_seq;       /* newest listed segment at the first load */
-	double newest_end;        /* Unix s its PROGRAM-DATE-TIME ends, 0 none */
-	double live_edge_lag_s;   /* clock minus newest_end, when known */
+	double target_duration; /* seconds, 0 unknown */
+	int64_t newest_seq;	/* newest listed segment at the first load */
+	double newest_end;	/* Unix s its PROGRAM-DATE-TIME ends, 0 none */
+	double live_edge_lag_s; /* clock minus newest_end, when known */
 	int has_live_edge_lag;
-	double playlist_age_s;    /* time since the playlist last changed */
+	double playlist_age_s; /* time since the playlist last changed */
 	int has_playlist_age;
-	int reloads;              /* reloads made */
-	int advanced;             /* 1 moved between loads, 0 not, -1 unknown */
-	char *live_note;          /* why a check could not be made, owned */
-	double origin_lag_s;      /* behind the most advanced origin */
+	int reloads;	     /* reloads made */
+	int advanced;	     /* 1 moved between loads, 0 not, -1 unknown */
+	char *live_note;     /* why a check could not be made, owned */
+	double origin_lag_s; /* behind the most advanced origin */
 	int has_origin_lag;
 } vsp_rendition_result;
 
@@ -81,7 +81,7 @@ typedef struct vsp_origin_result {
 typedef struct vsp_stream_result {
 	vsp_verdict v;
 	char *probe;
-	double time;        /* wall clock start, Unix seconds */
+	double time; /* wall clock start, Unix seconds */
 	double duration_ms;
 	int min_healthy;
 	vsp_origin_result *origins;

@@ -21,21 +21,27 @@ static void check_usage(FILE *out)
 		"usage: prober check [OPTIONS] URL [URL...]\n"
 		"       prober check [OPTIONS] --probe FILE\n"
 		"Probes one stream; each URL is one origin (CDN) of it.\n\n"
-		"  --probe FILE          the stream and origins of a probe file;\n"
-		"                        --frames, --renditions, --timeout and\n"
+		"  --probe FILE          the stream and origins of a probe "
+		"file;\n"
+		"                        --frames, --renditions, --timeout "
+		"and\n"
 		"                        --min-healthy given here override it\n"
-		"  --frames N            frames to decode per rendition (default %d)\n"
-		"  --renditions R        all (default), lowest, highest, or a count\n"
+		"  --frames N            frames to decode per rendition "
+		"(default %d)\n"
+		"  --renditions R        all (default), lowest, highest, or a "
+		"count\n"
 		"  --timeout S           deadline of the whole check, seconds "
 		"(default %g)\n"
 		"  --min-healthy N       origins that must play (default 1)\n"
 		"  --name NAME           stream name in the record\n"
 		"  -H, --header 'K: V'   extra request header (repeatable)\n"
 		"  --user-agent UA       User-Agent (default prober/%s)\n"
-		"  --resolve H:P:ADDR    pin a host name to an address (repeatable)\n"
+		"  --resolve H:P:ADDR    pin a host name to an address "
+		"(repeatable)\n"
 		"  -k, --insecure        do not verify TLS certificates\n"
 		"  --cacert FILE         CA certificates to verify with\n"
-		"  --json                print the JSON record instead of a table\n"
+		"  --json                print the JSON record instead of a "
+		"table\n"
 		"  -v, --verbose         more detail in the table\n"
 		"  -h, --help            this help\n\n"
 		"exit status: 0 pass, 1 warn, 2 fail, 3 could not run\n",
@@ -89,10 +95,12 @@ static int apply_conn(vsp_probe_cfg *cfg, const struct conn_opts *c)
 		vsp_origin_cfg *o = &cfg->origins[i];
 
 		for (size_t k = 0; k < c->n_headers; k++)
-			if (strv_push(&o->headers, &o->n_headers, c->headers[k]))
+			if (strv_push(&o->headers, &o->n_headers,
+				      c->headers[k]))
 				return -1;
 		for (size_t k = 0; k < c->n_resolve; k++)
-			if (strv_push(&o->resolve, &o->n_resolve, c->resolve[k]))
+			if (strv_push(&o->resolve, &o->n_resolve,
+				      c->resolve[k]))
 				return -1;
 		/* Over a probe file's own settings: the command line wins,
 		 * and never turns verification back on by its absence. */
@@ -179,10 +187,13 @@ int cmd_check(int argc, char **argv)
 			set_frames = 1;
 			break;
 		case OPT_RENDITIONS:
-			if (vsp_pick_parse(optarg, &cfg.pick, &cfg.pick_count)) {
+			if (vsp_pick_parse(optarg, &cfg.pick,
+					   &cfg.pick_count)) {
 				fprintf(stderr,
-					"prober: --renditions: '%s' is not all, "
-					"lowest, highest or a count from 1 to %d\n",
+					"prober: --renditions: '%s' is not "
+					"all, "
+					"lowest, highest or a count from 1 to "
+					"%d\n",
 					optarg, VSP_MAX_RENDITIONS);
 				goto out;
 			}
@@ -195,8 +206,8 @@ int cmd_check(int argc, char **argv)
 			set_timeout = 1;
 			break;
 		case OPT_MIN_HEALTHY:
-			if (parse_int("--min-healthy", optarg, 1, VSP_MAX_ORIGINS,
-				      &cfg.min_healthy))
+			if (parse_int("--min-healthy", optarg, 1,
+				      VSP_MAX_ORIGINS, &cfg.min_healthy))
 				goto out;
 			set_mh = 1;
 			break;

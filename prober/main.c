@@ -22,7 +22,8 @@ static const struct {
 	{ "manifest", cmd_manifest, "show what prober sees in a playlist" },
 	{ "run", cmd_run, "check every due probe of probes/, append records" },
 	{ "report", cmd_report, "availability and outages from the records" },
-	{ "nagios", cmd_nagios, "Nagios/Icinga plugin (also as check_video_stream)" },
+	{ "nagios", cmd_nagios,
+	  "Nagios/Icinga plugin (also as check_video_stream)" },
 };
 
 static void usage(FILE *out)
@@ -44,8 +45,9 @@ int parse_double(const char *opt, const char *s, double min, double max,
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || *end || !(v >= min && v <= max)) {
-		fprintf(stderr, "prober: %s: '%s' is not a number from %g to %g\n",
-			opt, s, min, max);
+		fprintf(stderr,
+			"prober: %s: '%s' is not a number from %g to %g\n", opt,
+			s, min, max);
 		return -1;
 	}
 	*out = v;
@@ -61,7 +63,8 @@ int parse_int(const char *opt, const char *s, long min, long max, int *out)
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < min || v > max) {
 		fprintf(stderr,
-			"prober: %s: '%s' is not a whole number from %ld to %ld\n",
+			"prober: %s: '%s' is not a whole number from %ld to "
+			"%ld\n",
 			opt, s, min, max);
 		return -1;
 	}

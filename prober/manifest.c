@@ -39,7 +39,8 @@ static int read_file(const char *path, size_t max, char **out, size_t *len)
 
 			if (cap > max) {
 				fprintf(stderr,
-					"prober manifest: %s: over the %zu-byte "
+					"prober manifest: %s: over the "
+					"%zu-byte "
 					"limit\n",
 					path, max);
 				goto fail;
@@ -47,7 +48,8 @@ static int read_file(const char *path, size_t max, char **out, size_t *len)
 			cap = cap ? cap * 2 : 65536;
 			nb = realloc(buf, cap + 1);
 			if (!nb) {
-				fprintf(stderr, "prober manifest: out of memory\n");
+				fprintf(stderr,
+					"prober manifest: out of memory\n");
 				goto fail;
 			}
 			buf = nb;
@@ -62,8 +64,9 @@ static int read_file(const char *path, size_t max, char **out, size_t *len)
 		goto fail;
 	}
 	if (n > max) {
-		fprintf(stderr, "prober manifest: %s: over the %zu-byte limit\n",
-			path, max);
+		fprintf(stderr,
+			"prober manifest: %s: over the %zu-byte limit\n", path,
+			max);
 		goto fail;
 	}
 	fclose(f);
@@ -102,7 +105,8 @@ int cmd_manifest(int argc, char **argv)
 			base = optarg;
 			break;
 		case 't':
-			if (parse_double("--timeout", optarg, 0.1, 3600, &timeout))
+			if (parse_double("--timeout", optarg, 0.1, 3600,
+					 &timeout))
 				return EXIT_UNKNOWN;
 			break;
 		case 'h':
@@ -122,7 +126,8 @@ int cmd_manifest(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: prober manifest FILE|URL [--base URL]\n");
+		fprintf(stderr,
+			"usage: prober manifest FILE|URL [--base URL]\n");
 		return EXIT_UNKNOWN;
 	}
 	src = argv[optind];
@@ -154,14 +159,16 @@ int cmd_manifest(int argc, char **argv)
 	}
 	/* By content, as `prober check` does: URLs need no .mpd. */
 	if (vsp_dash_detect((const uint8_t *)body, len)) {
-		if (vsp_dash_parse(body, len, base, &mpd, err, sizeof(err)) != 0) {
+		if (vsp_dash_parse(body, len, base, &mpd, err, sizeof(err)) !=
+		    0) {
 			fprintf(stderr, "prober manifest: %s: %s\n", src, err);
 			rc = EXIT_FAIL;
 			goto out;
 		}
 		j = vsp_dash_to_json(mpd);
 	} else {
-		if (vsp_hls_parse(body, len, base, &pl, err, sizeof(err)) != 0) {
+		if (vsp_hls_parse(body, len, base, &pl, err, sizeof(err)) !=
+		    0) {
 			fprintf(stderr, "prober manifest: %s: %s\n", src, err);
 			rc = EXIT_FAIL;
 			goto out;

@@ -92,8 +92,8 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
 		if (!r->decoded || !d->codec[0])
 			snprintf(dec, sizeof(dec), "-");
 		else if (d->width > 0)
-			snprintf(dec, sizeof(dec), "%s %dx%d", d->codec, d->width,
-				 d->height);
+			snprintf(dec, sizeof(dec), "%s %dx%d", d->codec,
+				 d->width, d->height);
 		else
 			snprintf(dec, sizeof(dec), "%s %d Hz", d->codec,
 				 d->sample_rate);
@@ -115,7 +115,8 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
 			fprintf(out, "         live: newest segment %lld",
 				(long long)r->newest_seq);
 			if (r->has_live_edge_lag)
-				fprintf(out, ", edge lag %.1f s", r->live_edge_lag_s);
+				fprintf(out, ", edge lag %.1f s",
+					r->live_edge_lag_s);
 			if (r->has_playlist_age)
 				fprintf(out, ", playlist age %.1f s",
 					r->playlist_age_s);
@@ -130,8 +131,11 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
 			if (r->live_note)
 				fprintf(out, "         %s\n", r->live_note);
 		}
-		if (r->rtf > 0 && (verbose || r->v.reason == VSP_R_SLOW_DOWNLOAD))
-			fprintf(out, "         segment at %.1fx real time, %.0f kb/s\n",
+		if (r->rtf > 0 &&
+		    (verbose || r->v.reason == VSP_R_SLOW_DOWNLOAD))
+			fprintf(out,
+				"         segment at %.1fx real time, %.0f "
+				"kb/s\n",
 				r->rtf, r->measured_bps / 1000);
 		if (verbose && r->segment.done)
 			fprintf(out, "         segment %s (%lld bytes)\n",
@@ -153,5 +157,6 @@ void render_table(FILE *out, const vsp_stream_result *s, int verbose)
 	for (size_t i = 0; i < s->n_origins; i++)
 		render_origin(out, &s->origins[i], verbose);
 	if (verbose)
-		fprintf(out, "\n* encrypted renditions are demuxed, not decoded\n");
+		fprintf(out,
+			"\n* encrypted renditions are demuxed, not decoded\n");
 }
