@@ -143,7 +143,7 @@ bench: deps
 	PROBER=$(abspath $(PROBER)) MEASURE=$(abspath $(O)/bench/measure) \
 		FLOOR=$(abspath $(O)/bench/floor) sh bench/bench.sh
 
-lint:
+lint: deps
 	clang-format --dry-run --Werror lib/*.[ch] prober/*.[ch]
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr -D__GNUC__ -Ilib lib prober
