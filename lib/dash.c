@@ -215,8 +215,10 @@ static int attr_dbl(struct pctx *c, const xmlNode *n, const char *name,
 	return rc;
 }
 
-static int attr_duration(struct pctx *c, const xmlNode *n, const char *name,
-			 double *out)
+/* An attribute read by one of the ISO 8601 parsers (durations, dates). */
+static int attr_iso(struct pctx *c, const xmlNode *n, const char *name,
+		    int (*parse)(const char *, double *, char *, size_t),
+		    double *out)
 {
 	char *v = get_attr(n, name);
 	char e[256];
@@ -224,7 +226,7 @@ static int attr_duration(struct pctx *c, const xmlNode *n, const char *name,
 
 	if (!v)
 		return 0;
-	if (vsp_dash_parse_duration(v, out, e, sizeof(e)) != 0) {
+	if (parse(v, out, e, sizeof(e)) != 0) {
 		fail_at(c, n, -1, "@%s: %s", name, e);
 		rc = -1;
 	}
@@ -232,21 +234,16 @@ static int attr_duration(struct pctx *c, const xmlNode *n, const char *name,
 	return rc;
 }
 
+static int attr_duration(struct pctx *c, const xmlNode *n, const char *name,
+			 double *out)
+{
+	return attr_iso(c, n, name, vsp_dash_parse_duration, out);
+}
+
 static int attr_date(struct pctx *c, const xmlNode *n, const char *name,
 		     double *out)
 {
-	char *v = get_attr(n, name);
-	char e[256];
-	int rc = 1;
-
-	if (!v)
-		return 0;
-	if (vsp_dash_parse_datetime(v, out, e, sizeof(e)) != 0) {
-		fail_at(c, n, -1, "@%s: %s", name, e);
-		rc = -1;
-	}
-	free(v);
-	return rc;
+	return attr_iso(c, n, name, vsp_dash_parse_datetime, out);
 }
 
 /* "FIRST-LAST" byte range (both inclusive). */

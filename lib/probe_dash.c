@@ -74,49 +74,30 @@ struct cand {
 };
 
 /* Picks from the candidates of one kind by the probe's rule, as
- * probe_hls.c does for variants: marks chosen ones in pick[]. */
+ * probe_hls.c does for variants: marks chosen ones in chosen[]. */
 static int pick_kind(const struct cand *c, size_t n, int kind, vsp_pick pick,
 		     int count, unsigned char *chosen)
 {
-	size_t *order, m = 0, want;
+	size_t *map = malloc((n ? n : 1) * sizeof(*map));
+	size_t *out = malloc((n ? n : 1) * sizeof(*out));
+	int64_t *bw = malloc((n ? n : 1) * sizeof(*bw));
+	size_t m = 0;
+	int k = -1;
 
-	order = malloc((n ? n : 1) * sizeof(*order));
-	if (!order)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		size_t j = m;
-
-		if (c[i].kind != kind)
-			continue;
-		/* Insertion sort by bandwidth: ladders are short. */
-		while (j > 0 &&
-		       c[order[j - 1]].rep->bandwidth > c[i].rep->bandwidth) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = i;
-		m++;
+	if (map && out && bw) {
+		for (size_t i = 0; i < n; i++)
+			if (c[i].kind == kind) {
+				map[m] = i;
+				bw[m++] = c[i].rep->bandwidth;
+			}
+		k = pick_ladder(bw, m, pick, count, out);
+		for (int i = 0; i < k; i++)
+			chosen[map[out[i]]] = 1;
 	}
-	if (m == 0) {
-		free(order);
-		return 0;
-	}
-	if (pick == VSP_PICK_ALL) {
-		for (size_t i = 0; i < m; i++)
-			chosen[order[i]] = 1;
-	} else if (pick == VSP_PICK_LOWEST) {
-		chosen[order[0]] = 1;
-	} else if (pick == VSP_PICK_HIGHEST) {
-		chosen[order[m - 1]] = 1;
-	} else {
-		want = (size_t)count < m ? (size_t)count : m;
-		/* Spread over the ladder, lowest and highest included. */
-		for (size_t i = 0; i < want; i++)
-			chosen[order[want == 1 ? 0 : i * (m - 1) / (want - 1)]] =
-				1;
-	}
-	free(order);
-	return 0;
+	free(map);
+	free(out);
+	free(bw);
+	return k < 0 ? -1 : 0;
 }
 
 static int utc_scheme(const char *s, const char *what)

@@ -32,46 +32,21 @@ static const char *base_of(const vsp_http_step *st)
 	return st->final_url ? st->final_url : st->url;
 }
 
-/* Indices of the variants to probe, by the probe's pick rule. Returns the
- * count written to idx (sized n_variants). */
-static size_t pick_variants(const vsp_hls_playlist *pl, vsp_pick pick,
-			    int count, size_t *idx)
+/* Indices of the variants to probe, by the probe's rule. Returns the count
+ * written to idx (room for n_variants), -1 on out of memory. */
+static int pick_variants(const vsp_hls_playlist *pl, vsp_pick pick, int count,
+			 size_t *idx)
 {
-	size_t n = pl->n_variants, k = 0;
-	size_t *order;
+	int64_t *bw =
+		malloc((pl->n_variants ? pl->n_variants : 1) * sizeof(*bw));
+	int k;
 
-	if (pick == VSP_PICK_ALL || n == 0) {
-		for (size_t i = 0; i < n; i++)
-			idx[i] = i;
-		return n;
-	}
-	order = malloc(n * sizeof(*order));
-	if (!order)
-		return 0;
-	/* Insertion sort by bandwidth: ladders are short and often sorted. */
-	for (size_t i = 0; i < n; i++) {
-		size_t j = i;
-
-		while (j > 0 && pl->variants[order[j - 1]].bandwidth >
-					pl->variants[i].bandwidth) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = i;
-	}
-	if (pick == VSP_PICK_LOWEST) {
-		idx[k++] = order[0];
-	} else if (pick == VSP_PICK_HIGHEST) {
-		idx[k++] = order[n - 1];
-	} else {
-		size_t want = (size_t)count < n ? (size_t)count : n;
-
-		/* Spread over the ladder, lowest and highest included. */
-		for (size_t i = 0; i < want; i++)
-			idx[k++] =
-				order[want == 1 ? 0 : i * (n - 1) / (want - 1)];
-	}
-	free(order);
+	if (!bw)
+		return -1;
+	for (size_t i = 0; i < pl->n_variants; i++)
+		bw[i] = pl->variants[i].bandwidth;
+	k = pick_ladder(bw, pl->n_variants, pick, count, idx);
+	free(bw);
 	return k;
 }
 
@@ -93,6 +68,22 @@ static int media_probed(const vsp_hls_media *m)
 {
 	return m->uri && (m->type == VSP_HLS_MEDIA_AUDIO ||
 			  m->type == VSP_HLS_MEDIA_VIDEO);
+}
+
+/* 1 when alternate i is probed: an AUDIO or VIDEO rendition with a URI, of
+ * a group a chosen variant names, and not a URI an earlier one has. */
+static int alternate_probed(const vsp_hls_playlist *pl, const size_t *idx,
+			    size_t nv, size_t i)
+{
+	const vsp_hls_media *m = &pl->media[i];
+
+	if (!media_probed(m) || !group_wanted(pl, idx, nv, m))
+		return 0;
+	for (size_t j = 0; j < i; j++)
+		if (media_probed(&pl->media[j]) &&
+		    strcmp(pl->media[j].uri, m->uri) == 0)
+			return 0;
+	return 1;
 }
 
 /* "audio/GROUP/NAME": how a person finds the rendition in the master. */
@@ -146,7 +137,7 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 	vsp_hls_playlist *pl = NULL;
 	size_t *idx = NULL, nv, n = 0, k = 0;
 	char err[512];
-	int rc;
+	int rc, picked;
 
 	rc = vsp_hls_parse((const char *)body, len, base_of(&res->manifest),
 			   &pl, err, sizeof(err));
@@ -179,20 +170,13 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 	idx = malloc(pl->n_variants * sizeof(*idx));
 	if (!idx)
 		goto oom;
-	nv = pick_variants(pl, o->cfg->pick, o->cfg->pick_count, idx);
+	picked = pick_variants(pl, o->cfg->pick, o->cfg->pick_count, idx);
+	if (picked < 0)
+		goto oom;
+	nv = (size_t)picked;
 	n = nv;
-	for (size_t i = 0; i < pl->n_media; i++) {
-		const vsp_hls_media *m = &pl->media[i];
-		int dup = 0;
-
-		if (!media_probed(m) || !group_wanted(pl, idx, nv, m))
-			continue;
-		for (size_t j = 0; j < i && !dup; j++)
-			dup = media_probed(&pl->media[j]) &&
-			      strcmp(pl->media[j].uri, m->uri) == 0;
-		if (!dup)
-			n++;
-	}
+	for (size_t i = 0; i < pl->n_media; i++)
+		n += alternate_probed(pl, idx, nv, i);
 	if (origin_alloc_renditions(o, n) != 0)
 		goto oom;
 	for (size_t i = 0; i < nv; i++, k++) {
@@ -204,14 +188,8 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 	}
 	for (size_t i = 0; i < pl->n_media && k < n; i++) {
 		const vsp_hls_media *m = &pl->media[i];
-		int dup = 0;
 
-		if (!media_probed(m) || !group_wanted(pl, idx, nv, m))
-			continue;
-		for (size_t j = 0; j < i && !dup; j++)
-			dup = media_probed(&pl->media[j]) &&
-			      strcmp(pl->media[j].uri, m->uri) == 0;
-		if (dup)
+		if (!alternate_probed(pl, idx, nv, i))
 			continue;
 		if (fill_media(&res->renditions[k], m) != 0)
 			goto oom;

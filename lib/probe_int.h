@@ -112,6 +112,15 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 extern const struct protocol vsp_protocol_hls;
 extern const struct protocol vsp_protocol_dash;
 
+/*
+ * The probe's rendition rule on a ladder of n renditions of bandwidths
+ * bw[0..n-1]: writes the chosen indices to out (room for n) and returns how
+ * many, -1 on out of memory. "all" keeps the manifest's order; the others
+ * choose from the ladder sorted by bandwidth.
+ */
+int pick_ladder(const int64_t *bw, size_t n, vsp_pick pick, int count,
+		size_t *out);
+
 /* Allocates n renditions and jobs on o (zeroed). Returns 0 or -1. */
 int origin_alloc_renditions(struct origin_ctx *o, size_t n);
 /* 1 when a CODECS list names only audio codecs: an audio-only variant. */
