@@ -70,7 +70,7 @@ $(O)/tests/fault_origin: tests/tools/fault_origin.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(shell pkg-config --cflags --libs libmicrohttpd zlib) -lpthread
 
-$(O)/tests/%: tests/tools/%.c $(LIBA)
+$(O)/tests/%: tests/tools/%.c tests/tools/child.h $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
 
@@ -94,7 +94,7 @@ check: deps
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check-asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 RSS_SCALE=4 \
 	$(MAKE) O=build-asan SAN="$(ASAN)" CFLAGS="-O1 -g" all unit integration
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c): clang with ASan+UBSan over the

@@ -4,16 +4,13 @@
  *
  * Started by tests/integration/dash.sh with PROBER (the binary) and ORIGIN
  * (http://127.0.0.1:PORT). Each case runs the program as a subprocess with
- * an argv (posix_spawn, never a shell string) and checks the record and the
+ * an argv (child.h, never a shell string) and checks the record and the
  * exit status: the contract is the JSON, not the library's structs. Never
  * reaches any address but ORIGIN.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,69 +18,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
-extern char **environ;
+#include "child.h"
 
 /* prober runs with --timeout 20; past this it hangs. */
 #define RUN_LIMIT_MS 60000.0
-#define OUT_CAP (16u << 20)
 
 static const char *prober, *origin;
 
-typedef struct run {
-	int exit_status; /* -1: killed by a signal */
-	char *out, *err;
-	size_t out_len, err_len;
-	json_t *doc;
-} run;
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int drain(int fd, char **buf, size_t *len)
-{
-	char chunk[8192];
-	ssize_t n = read(fd, chunk, sizeof(chunk));
-	char *p;
-
-	if (n < 0)
-		return errno == EINTR || errno == EAGAIN;
-	if (n == 0 || *len + (size_t)n > OUT_CAP)
-		return 0;
-	p = realloc(*buf, *len + (size_t)n + 1);
-	if (!p)
-		return 0;
-	memcpy(p + *len, chunk, (size_t)n);
-	*len += (size_t)n;
-	p[*len] = '\0';
-	*buf = p;
-	return 1;
-}
-
-static void run_free(run *r)
-{
-	free(r->out);
-	free(r->err);
-	json_decref(r->doc);
-	memset(r, 0, sizeof(*r));
-}
+/* A prober run; its doc is stdout parsed. */
+typedef child run;
 
 static void dump(const run *r)
 {
-	fprintf(stderr, "---- exit %d, stdout:\n%.*s\n---- stderr:\n%.*s\n----\n",
-		r->exit_status, (int)r->out_len, r->out ? r->out : "",
-		(int)r->err_len, r->err ? r->err : "");
+	child_dump(r, "prober", SIZE_MAX, SIZE_MAX);
 }
 
 /* `prober check --json --timeout 20 [extra] URL`, stdout parsed. */
@@ -92,13 +45,8 @@ static void check(run *r, const char *path, const char *extra1,
 {
 	char url[1024];
 	char *argv[10];
-	int out[2], err[2], rc, st, n = 0, open_fds = 2;
-	posix_spawn_file_actions_t fa;
-	struct pollfd pfd[2];
-	double start;
-	pid_t pid;
+	int rc, n = 0;
 
-	memset(r, 0, sizeof(*r));
 	snprintf(url, sizeof(url), "%s/%s", origin, path);
 	argv[n++] = (char *)prober;
 	argv[n++] = "check";
@@ -111,46 +59,10 @@ static void check(run *r, const char *path, const char *extra1,
 		argv[n++] = (char *)extra2;
 	argv[n++] = url;
 	argv[n] = NULL;
-	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(err, O_CLOEXEC), 0);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(out[1]);
-	close(err[1]);
+	rc = child_run(r, argv[0], argv, RUN_LIMIT_MS);
 	if (rc != 0)
 		fail_msg("cannot start %s: %s", argv[0], strerror(rc));
-	pfd[0] = (struct pollfd){ .fd = out[0], .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = err[0], .events = POLLIN };
-	start = now_ms();
-	while (open_fds > 0) {
-		double left = RUN_LIMIT_MS - (now_ms() - start);
-
-		if (left <= 0) {
-			kill(pid, SIGKILL);
-			break;
-		}
-		if (poll(pfd, 2, (int)left + 1) < 0 && errno != EINTR)
-			break;
-		for (int i = 0; i < 2; i++)
-			if (pfd[i].fd >= 0 &&
-			    (pfd[i].revents & (POLLIN | POLLHUP)) &&
-			    !drain(pfd[i].fd, i ? &r->err : &r->out,
-				   i ? &r->err_len : &r->out_len)) {
-				pfd[i].fd = -1;
-				open_fds--;
-			}
-	}
-	close(out[0]);
-	close(err[0]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	r->exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	if (r->out_len)
-		r->doc = json_loadb(r->out, r->out_len, 0, NULL);
+	child_json(r);
 	if (r->exit_status < 0 || !r->doc) {
 		dump(r);
 		fail_msg("%s: prober crashed, hung or printed no JSON", path);
@@ -243,7 +155,7 @@ static void test_number_template(void **state)
 					  "segment"),
 			      "url"),
 			  "/num/chunk-0-00001.m4s") != NULL);
-	run_free(&r);
+	child_free(&r);
 }
 
 static void test_timeline_time(void **state)
@@ -260,7 +172,7 @@ static void test_timeline_time(void **state)
 					  "segment"),
 			      "url"),
 			  "/time/chunk-0-0.m4s") != NULL);
-	run_free(&r);
+	child_free(&r);
 }
 
 static void test_no_extension(void **state)
@@ -270,7 +182,7 @@ static void test_no_extension(void **state)
 	(void)state;
 	check(&r, "num/manifest", NULL, NULL);
 	expect_all_pass(&r, 3, 0);
-	run_free(&r);
+	child_free(&r);
 }
 
 static void test_lowest(void **state)
@@ -284,7 +196,7 @@ static void test_lowest(void **state)
 	rends = json_object_get(origin0(&r), "renditions");
 	EXPECT(&r, strcmp(str(json_array_get(rends, 0), "resolution"),
 			  "256x144") == 0);
-	run_free(&r);
+	child_free(&r);
 }
 
 static void test_live(void **state)
@@ -301,7 +213,7 @@ static void test_live(void **state)
 		EXPECT(&r, json_integer_value(json_object_get(
 				   json_array_get(rends, i), "segment_seq")) >=
 				   2);
-	run_free(&r);
+	child_free(&r);
 }
 
 /* The only rendition of origin 0. */
@@ -358,7 +270,7 @@ static void test_live_encoder_stale(void **state)
 		EXPECT(&r, json_is_true(json_object_get(lc, "advanced")));
 		EXPECT(&r, json_real_value(json_object_get(
 				   lc, "target_duration_s")) == 1.0);
-		run_free(&r);
+		child_free(&r);
 	}
 	/* Stop it right after it rewrote the MPD, so the MPD's age is known
 	 * to within the polling step. */
@@ -383,7 +295,7 @@ static void test_live_encoder_stale(void **state)
 	EXPECT(&r, r.exit_status == 1);
 	EXPECT(&r, strcmp(str(rend0(&r), "reason"), "stale_playlist") == 0);
 	EXPECT(&r, strcmp(str(rend0(&r), "stage"), "live") == 0);
-	run_free(&r);
+	child_free(&r);
 
 	sleep_until(t_kill + 4.0);
 	check(&r, "rt/live.mpd", "--timeout", "3");
@@ -391,7 +303,7 @@ static void test_live_encoder_stale(void **state)
 	EXPECT(&r, strcmp(str(rend0(&r), "status"), "fail") == 0);
 	EXPECT(&r, strcmp(str(rend0(&r), "reason"), "stale_playlist") == 0);
 	EXPECT(&r, strstr(str(rend0(&r), "message"), "rt/live.mpd") != NULL);
-	run_free(&r);
+	child_free(&r);
 }
 
 static void test_missing_segment(void **state)
@@ -420,7 +332,7 @@ static void test_missing_segment(void **state)
 		}
 	}
 	EXPECT(&r, failed == 1);
-	run_free(&r);
+	child_free(&r);
 }
 
 static void test_all_missing(void **state)
@@ -432,7 +344,7 @@ static void test_all_missing(void **state)
 	EXPECT(&r, r.exit_status == 2);
 	EXPECT(&r, strcmp(str(r.doc, "status"), "fail") == 0);
 	EXPECT(&r, strcmp(str(origin0(&r), "status"), "fail") == 0);
-	run_free(&r);
+	child_free(&r);
 }
 
 static void test_manifest_missing(void **state)
@@ -443,7 +355,7 @@ static void test_manifest_missing(void **state)
 	check(&r, "nothing/here.mpd", NULL, NULL);
 	EXPECT(&r, r.exit_status == 2);
 	EXPECT(&r, strcmp(str(origin0(&r), "stage"), "manifest") == 0);
-	run_free(&r);
+	child_free(&r);
 }
 
 int main(void)

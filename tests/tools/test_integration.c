@@ -9,14 +9,11 @@
  * the origin really serves: the contract is the JSON and the exit status,
  * not the library's structs, so nothing here links against libprober.
  *
- * The program is started with posix_spawn and an argv, never through a shell.
+ * The program is started with an argv, never through a shell (child.h).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <setjmp.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,33 +22,24 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
-extern char **environ;
+#include "child.h"
 
 /* A prober run is bounded by its --timeout 20; past this it hangs. */
 #define RUN_LIMIT_MS 60000.0
-/* Output of one run; more means something is badly wrong. */
-#define OUT_CAP (16u << 20)
 #define MAX_ARGS 16
 #define MAX_VARIANTS 8
 #define DEFAULT_FRAMES 5
 
 static const char *prober, *origin, *dead, *media;
 
-typedef struct run {
-	int exit_status; /* -1 when the child died by a signal */
-	int term_signal;
-	char *out, *err;
-	size_t out_len, err_len;
-	double wall_ms;
-	json_t *doc; /* stdout parsed; NULL when not JSON */
-} run;
+/* A prober run; its doc is stdout parsed, NULL when not JSON. */
+typedef child run;
 
 /* The run under test, dumped once when an assertion about it fails, and
  * where in its record the checks are (the helpers' line numbers alone do not
@@ -61,28 +49,12 @@ static int dumped;
 static char where[128];
 static size_t where_origin;
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void dump_current(void)
 {
 	if (current == NULL || dumped)
 		return;
 	dumped = 1;
-	/* Not print_error(): cmocka truncates its messages, and the whole
-	 * record is what one needs to see. */
-	fflush(stdout);
-	fprintf(stderr, "---- prober exit %d, %.0f ms, stdout:\n%.*s\n",
-		current->exit_status, current->wall_ms, (int)current->out_len,
-		current->out ? current->out : "");
-	fprintf(stderr, "---- stderr:\n%.*s\n----\n", (int)current->err_len,
-		current->err ? current->err : "");
-	fflush(stderr);
+	child_dump(current, "prober", SIZE_MAX, SIZE_MAX);
 }
 
 static void failf(const char *file, int line, const char *fmt, ...)
@@ -105,94 +77,19 @@ static void failf(const char *file, int line, const char *fmt, ...)
 
 #define FAILF(...) failf(__FILE__, __LINE__, __VA_ARGS__)
 
-/* Appends what fd has to *buf; returns 0 at end of file. */
-static int drain(int fd, char **buf, size_t *len)
-{
-	char chunk[8192];
-	ssize_t n = read(fd, chunk, sizeof(chunk));
-	char *p;
-
-	if (n < 0)
-		return errno == EINTR || errno == EAGAIN ? 1 : 0;
-	if (n == 0)
-		return 0;
-	if (*len + (size_t)n > OUT_CAP)
-		return 0;
-	p = realloc(*buf, *len + (size_t)n + 1);
-	if (p == NULL)
-		return 0;
-	memcpy(p + *len, chunk, (size_t)n);
-	*len += (size_t)n;
-	p[*len] = '\0';
-	*buf = p;
-	return 1;
-}
-
-/* Runs argv (argv[0] a path) with stdin from /dev/null, capturing stdout
- * and stderr; kills it past RUN_LIMIT_MS. */
+/* Runs argv (argv[0] a path), stdout parsed into r->doc; kills it past
+ * RUN_LIMIT_MS. */
 static void run_argv(run *r, char *const argv[])
 {
-	int out[2] = {-1, -1}, err[2] = {-1, -1};
-	posix_spawn_file_actions_t fa;
-	struct pollfd pfd[2];
-	double start, left;
-	pid_t pid;
-	int rc, wstatus, open_fds = 2;
+	int rc;
 
-	memset(r, 0, sizeof(*r));
 	dumped = 0;
 	current = r;
 	where[0] = '\0';
-	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(err, O_CLOEXEC), 0);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-	start = now_ms();
-	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(out[1]);
-	close(err[1]);
-	if (rc != 0) {
-		close(out[0]);
-		close(err[0]);
+	rc = child_run(r, argv[0], argv, RUN_LIMIT_MS);
+	if (rc != 0)
 		FAILF("cannot start %s: %s", argv[0], strerror(rc));
-	}
-	pfd[0] = (struct pollfd){.fd = out[0], .events = POLLIN};
-	pfd[1] = (struct pollfd){.fd = err[0], .events = POLLIN};
-	while (open_fds > 0) {
-		left = RUN_LIMIT_MS - (now_ms() - start);
-		if (left <= 0) {
-			kill(pid, SIGKILL);
-			break;
-		}
-		if (poll(pfd, 2, (int)left + 1) < 0 && errno != EINTR)
-			break;
-		if (pfd[0].fd >= 0 && (pfd[0].revents & (POLLIN | POLLHUP)) &&
-		    !drain(out[0], &r->out, &r->out_len)) {
-			pfd[0].fd = -1;
-			open_fds--;
-		}
-		if (pfd[1].fd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP)) &&
-		    !drain(err[0], &r->err, &r->err_len)) {
-			pfd[1].fd = -1;
-			open_fds--;
-		}
-	}
-	close(out[0]);
-	close(err[0]);
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-		;
-	r->wall_ms = now_ms() - start;
-	if (WIFEXITED(wstatus)) {
-		r->exit_status = WEXITSTATUS(wstatus);
-	} else {
-		r->exit_status = -1;
-		r->term_signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
-	}
-	if (r->out_len > 0)
-		r->doc = json_loadb(r->out, r->out_len, 0, NULL);
+	child_json(r);
 	/* A crash or a hang is never an acceptable verdict. */
 	if (r->exit_status < 0)
 		FAILF("prober died by signal %d after %.0f ms", r->term_signal,
@@ -203,10 +100,7 @@ static void run_free(run *r)
 {
 	if (current == r)
 		current = NULL;
-	json_decref(r->doc);
-	free(r->out);
-	free(r->err);
-	memset(r, 0, sizeof(*r));
+	child_free(r);
 }
 
 /* prober check --json --timeout 20 URL... (NULL-terminated) */

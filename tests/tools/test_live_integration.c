@@ -7,7 +7,7 @@
  * (the folder of the encoders' output), FROZEN (the file nginx serves as
  * ORIGIN2/frozen/index.m3u8) and STOP_PID (the encoder of MEDIA/stop, which
  * this suite kills). Each case runs `prober check --json` as a subprocess
- * (posix_spawn, an argv, no shell) and checks the record:
+ * (child.h: an argv, no shell) and checks the record:
  *   (a) a healthy live stream passes, 20 runs in a row, with and without
  *       time for a reload;
  *   (b) a stopped encoder passes, then warns at 1.5x and fails at 3x its
@@ -27,10 +27,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,18 +37,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
-extern char **environ;
+#include "child.h"
 
 /* Every run here has a --timeout of 12 s at most. */
 #define RUN_LIMIT_MS 30000.0
-#define OUT_CAP (16u << 20)
 #define MAX_ARGS 16
 /* live.sh encodes with -hls_time 1 and -g = fps: TARGETDURATION 1. */
 #define TD 1.0
@@ -71,27 +67,12 @@ static pid_t stop_pid;
 /* When the stopped encoder's newest segment ended; 0 until it is stopped. */
 static double stop_end;
 
-typedef struct run {
-	int exit_status; /* -1 when the child died by a signal */
-	int term_signal;
-	char *out, *err;
-	size_t out_len, err_len;
-	double wall_ms;
-	double t0, t1; /* wall clock when started and when it ended */
-	json_t *doc;
-} run;
+/* A prober run; started_s and ended_s say when, by the wall clock. */
+typedef child run;
 
 static const run *current;
 static int dumped;
 static char where[160];
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static double wall_s(void)
 {
@@ -123,13 +104,7 @@ static void dump_current(void)
 	if (current == NULL || dumped)
 		return;
 	dumped = 1;
-	fflush(stdout);
-	fprintf(stderr, "---- prober exit %d, %.0f ms, stdout:\n%.*s\n",
-		current->exit_status, current->wall_ms, (int)current->out_len,
-		current->out ? current->out : "");
-	fprintf(stderr, "---- stderr:\n%.*s\n----\n", (int)current->err_len,
-		current->err ? current->err : "");
-	fflush(stderr);
+	child_dump(current, "prober", SIZE_MAX, SIZE_MAX);
 }
 
 static void failf(const char *file, int line, const char *fmt, ...)
@@ -152,93 +127,18 @@ static void failf(const char *file, int line, const char *fmt, ...)
 
 #define FAILF(...) failf(__FILE__, __LINE__, __VA_ARGS__)
 
-static int drain(int fd, char **buf, size_t *len)
-{
-	char chunk[8192];
-	ssize_t n = read(fd, chunk, sizeof(chunk));
-	char *p;
-
-	if (n < 0)
-		return errno == EINTR || errno == EAGAIN ? 1 : 0;
-	if (n == 0 || *len + (size_t)n > OUT_CAP)
-		return 0;
-	p = realloc(*buf, *len + (size_t)n + 1);
-	if (p == NULL)
-		return 0;
-	memcpy(p + *len, chunk, (size_t)n);
-	*len += (size_t)n;
-	p[*len] = '\0';
-	*buf = p;
-	return 1;
-}
-
-/* Runs argv with stdin from /dev/null, capturing stdout and stderr; kills
- * it past RUN_LIMIT_MS. */
+/* Runs argv, stdout parsed into r->doc; kills it past RUN_LIMIT_MS. */
 static void run_argv(run *r, char *const argv[])
 {
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	posix_spawn_file_actions_t fa;
-	struct pollfd pfd[2];
-	double start, left;
-	pid_t pid;
-	int rc, wstatus, open_fds = 2;
+	int rc;
 
-	memset(r, 0, sizeof(*r));
 	dumped = 0;
 	current = r;
 	where[0] = '\0';
-	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(err, O_CLOEXEC), 0);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-	start = now_ms();
-	r->t0 = wall_s();
-	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(out[1]);
-	close(err[1]);
-	if (rc != 0) {
-		close(out[0]);
-		close(err[0]);
+	rc = child_run(r, argv[0], argv, RUN_LIMIT_MS);
+	if (rc != 0)
 		FAILF("cannot start %s: %s", argv[0], strerror(rc));
-	}
-	pfd[0] = (struct pollfd){ .fd = out[0], .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = err[0], .events = POLLIN };
-	while (open_fds > 0) {
-		left = RUN_LIMIT_MS - (now_ms() - start);
-		if (left <= 0) {
-			kill(pid, SIGKILL);
-			break;
-		}
-		if (poll(pfd, 2, (int)left + 1) < 0 && errno != EINTR)
-			break;
-		if (pfd[0].fd >= 0 && (pfd[0].revents & (POLLIN | POLLHUP)) &&
-		    !drain(out[0], &r->out, &r->out_len)) {
-			pfd[0].fd = -1;
-			open_fds--;
-		}
-		if (pfd[1].fd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP)) &&
-		    !drain(err[0], &r->err, &r->err_len)) {
-			pfd[1].fd = -1;
-			open_fds--;
-		}
-	}
-	close(out[0]);
-	close(err[0]);
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-		;
-	r->wall_ms = now_ms() - start;
-	r->t1 = wall_s();
-	if (WIFEXITED(wstatus)) {
-		r->exit_status = WEXITSTATUS(wstatus);
-	} else {
-		r->exit_status = -1;
-		r->term_signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
-	}
-	if (r->out_len > 0)
-		r->doc = json_loadb(r->out, r->out_len, 0, NULL);
+	child_json(r);
 	if (r->exit_status < 0)
 		FAILF("prober died by signal %d after %.0f ms", r->term_signal,
 		      r->wall_ms);
@@ -248,10 +148,7 @@ static void run_free(run *r)
 {
 	if (current == r)
 		current = NULL;
-	json_decref(r->doc);
-	free(r->out);
-	free(r->err);
-	memset(r, 0, sizeof(*r));
+	child_free(r);
 }
 
 /* prober check --json --timeout T URL... (NULL-terminated) */
@@ -801,7 +698,8 @@ static void test_stopped_encoder_warns_then_fails(void **state)
 		lc = live_check(rd);
 		if (INT_OF(lc, "newest_seq") != seq)
 			FAILF("newest_seq is not %lld, the last written", seq);
-		check_stale_band(&r, rd, r.t0 - end, r.t1 - end, url);
+		check_stale_band(&r, rd, r.started_s - end, r.ended_s - end,
+				 url);
 		if (strcmp(steps[i].timeout, "1") == 0) {
 			if (INT_OF(lc, "reloads") != 0)
 				FAILF("reloaded within --timeout 1");
@@ -814,7 +712,7 @@ static void test_stopped_encoder_warns_then_fails(void **state)
 		}
 		print_message("stop: %.2f-%.2f s after the end: %s, age %.2f s, "
 			      "%lld reloads\n",
-			      r.t0 - end, r.t1 - end,
+			      r.started_s - end, r.ended_s - end,
 			      json_string_value(json_object_get(rd, "status")),
 			      NUM(lc, "playlist_age_s"),
 			      (long long)INT_OF(lc, "reloads"));

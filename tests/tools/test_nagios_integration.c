@@ -6,142 +6,60 @@
  * (http://127.0.0.1:PORT serving the generated ladder under /ts/), DEAD (a
  * URL where connecting is refused), BLACKHOLE (http://127.0.0.1:PORT of a
  * listener that never answers) and WORK (a scratch folder). Each case runs
- * the plugin with fork/exec and an argv, never a shell, and checks what a
+ * the plugin with an argv (child.h), never a shell, and checks what a
  * monitoring system relies on: the exact exit status, the status line, and
  * perfdata that a strict parser of the guidelines' grammar accepts.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <regex.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../unit/perfdata_strict.h"
 
+/* A plugin's output is a few lines. */
+#define CHILD_OUT_CAP (1u << 20)
+#include "child.h"
+
 /* Past this a run hangs: the plugin's own -t is far below it. */
 #define RUN_LIMIT_MS 30000.0
-#define OUT_CAP (1u << 20)
 
 static const char *prober, *origin, *dead, *blackhole, *work;
 static char ladder[512];
 
 typedef struct run {
-	int status; /* exit status; -1 killed by a signal */
-	char *out, *err;
-	size_t out_len, err_len;
-	double ms;
+	child c;          /* exit status, stdout, stderr, time */
 	char line[2048];  /* first line of stdout */
 	char text[1024];  /* status text, before '|' */
 	ps_metric *m;     /* perfdata, parsed strictly */
 	size_t n;
 } run;
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void dump(const run *r)
 {
-	fprintf(stderr, "---- exit %d after %.0f ms; stdout:\n%s\n---- stderr:\n%s\n",
-		r->status, r->ms, r->out ? r->out : "", r->err ? r->err : "");
-}
-
-static int drain(int fd, char **buf, size_t *len)
-{
-	char chunk[4096];
-	ssize_t n = read(fd, chunk, sizeof(chunk));
-	char *p;
-
-	if (n < 0)
-		return errno == EINTR || errno == EAGAIN;
-	if (n == 0 || *len + (size_t)n > OUT_CAP)
-		return 0;
-	p = realloc(*buf, *len + (size_t)n + 1);
-	if (!p)
-		return 0;
-	memcpy(p + *len, chunk, (size_t)n);
-	*len += (size_t)n;
-	p[*len] = '\0';
-	*buf = p;
-	return 1;
+	child_dump(&r->c, "plugin", SIZE_MAX, SIZE_MAX);
 }
 
 /* Runs path with argv (argv[0] as given: the plugin may be started under
  * another name), capturing stdout and stderr. */
 static void run_plugin(run *r, const char *path, char *const argv[])
 {
-	int out[2], err[2], wstatus, open_fds = 2;
-	struct pollfd pfd[2];
-	double start;
-	pid_t pid;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
-	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(err, O_CLOEXEC), 0);
-	start = now_ms();
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-
-		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out[1], 1) < 0 ||
-		    dup2(err[1], 2) < 0)
-			_exit(126);
-		execv(path, argv);
-		_exit(127);
-	}
-	close(out[1]);
-	close(err[1]);
-	pfd[0] = (struct pollfd){ .fd = out[0], .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = err[0], .events = POLLIN };
-	while (open_fds > 0) {
-		double left = RUN_LIMIT_MS - (now_ms() - start);
-
-		if (left <= 0) {
-			kill(pid, SIGKILL);
-			break;
-		}
-		if (poll(pfd, 2, (int)left + 1) < 0 && errno != EINTR)
-			break;
-		for (int i = 0; i < 2; i++) {
-			if (pfd[i].fd < 0 ||
-			    !(pfd[i].revents & (POLLIN | POLLHUP)))
-				continue;
-			if (!drain(pfd[i].fd, i ? &r->err : &r->out,
-				   i ? &r->err_len : &r->out_len)) {
-				pfd[i].fd = -1;
-				open_fds--;
-			}
-		}
-	}
-	close(out[0]);
-	close(err[0]);
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-		;
-	r->ms = now_ms() - start;
-	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-	if (r->out) {
-		size_t k = strcspn(r->out, "\n");
-
-		snprintf(r->line, sizeof(r->line), "%.*s", (int)k, r->out);
-	}
-	if (r->status < 0) {
+	rc = child_run(&r->c, path, argv, RUN_LIMIT_MS);
+	if (rc != 0)
+		fail_msg("cannot start %s: %s", path, strerror(rc));
+	snprintf(r->line, sizeof(r->line), "%.*s",
+		 (int)strcspn(r->c.out, "\n"), r->c.out);
+	if (r->c.exit_status < 0) {
 		dump(r);
 		fail_msg("plugin died by a signal");
 	}
@@ -169,8 +87,7 @@ static void nagios(run *r, ...)
 
 static void run_free(run *r)
 {
-	free(r->out);
-	free(r->err);
+	child_free(&r->c);
 	free(r->m);
 	memset(r, 0, sizeof(*r));
 }
@@ -184,9 +101,9 @@ static void expect(run *r, int status, const char *re)
 	const char *bar = strchr(r->line, '|');
 	char err[512];
 
-	if (r->status != status) {
+	if (r->c.exit_status != status) {
 		dump(r);
-		fail_msg("exit %d, expected %d", r->status, status);
+		fail_msg("exit %d, expected %d", r->c.exit_status, status);
 	}
 	snprintf(r->text, sizeof(r->text), "%.*s",
 		 bar ? (int)(bar - r->line) : (int)strlen(r->line), r->line);
@@ -199,7 +116,7 @@ static void expect(run *r, int status, const char *re)
 	regfree(&rx);
 	/* Short enough for a pager, even with the trailing space. */
 	assert_true(strlen(r->text) <= 161);
-	if (r->out && strchr(r->out + strlen(r->line), '|')) {
+	if (r->c.out && strchr(r->c.out + strlen(r->line), '|')) {
 		dump(r);
 		fail_msg("a '|' in the long output");
 	}
@@ -265,9 +182,9 @@ static void test_ok(void **state)
 	m = metric_prefixed(&r, "origins_playable");
 	assert_true(m && m->value == 1);
 	/* Long output: the origin and its three renditions. */
-	assert_non_null(strstr(r.out, "\norigin "));
-	assert_non_null(strstr(r.out, " 256x144"));
-	assert_non_null(strstr(r.out, " 640x360"));
+	assert_non_null(strstr(r.c.out, "\norigin "));
+	assert_non_null(strstr(r.c.out, " 256x144"));
+	assert_non_null(strstr(r.c.out, " 640x360"));
 	run_free(&r);
 }
 
@@ -293,9 +210,9 @@ static void test_ok_as_check_video_stream(void **state)
 
 		run_plugin(&r, link, vargv);
 		/* As every monitoring plugin: -V is not a check. */
-		assert_int_equal(r.status, 3);
-		assert_true(strncmp(r.out, "check_video_stream (prober) ", 28) ==
-			    0);
+		assert_int_equal(r.c.exit_status, 3);
+		assert_true(strncmp(r.c.out, "check_video_stream (prober) ",
+				    28) == 0);
 		run_free(&r);
 	}
 }
@@ -408,15 +325,15 @@ static void test_blackhole_inside_timeout(void **state)
 	nagios(&r, "-u", blackhole, "-t", "3", NULL);
 	expect(&r, 2, "^VIDEO CRITICAL - [^|]+: 0 of 1 origin playable; "
 		      "manifest: deadline reached $");
-	if (r.ms >= 4000) {
+	if (r.c.wall_ms >= 4000) {
 		dump(&r);
-		fail_msg("answered after %.0f ms with -t 3", r.ms);
+		fail_msg("answered after %.0f ms with -t 3", r.c.wall_ms);
 	}
 	run_free(&r);
 	/* With a healthy origin beside it: WARNING, still in time. */
 	nagios(&r, "-u", ladder, "-u", blackhole, "-t", "3:unknown", NULL);
 	expect(&r, 1, "^VIDEO WARNING - [^|]+: 1 of 2 origins playable; ");
-	assert_true(r.ms < 4000);
+	assert_true(r.c.wall_ms < 4000);
 	run_free(&r);
 }
 
@@ -496,13 +413,13 @@ static void test_verbose_levels(void **state)
 	(void)state;
 	nagios(&r, "-u", ladder, "-u", dead, "-v", NULL);
 	expect(&r, 1, "^VIDEO WARNING - ");
-	assert_non_null(strstr(r.out, "(manifest: "));
+	assert_non_null(strstr(r.c.out, "(manifest: "));
 	run_free(&r);
 	nagios(&r, "-u", ladder, "-vvv", NULL);
 	expect(&r, 0, "^VIDEO OK - ");
-	assert_non_null(strstr(r.out, "      manifest: HTTP 200, "));
-	assert_non_null(strstr(r.out, "      segment: HTTP 200, "));
-	assert_non_null(strstr(r.out, "; decode h264"));
+	assert_non_null(strstr(r.c.out, "      manifest: HTTP 200, "));
+	assert_non_null(strstr(r.c.out, "      segment: HTTP 200, "));
+	assert_non_null(strstr(r.c.out, "; decode h264"));
 	run_free(&r);
 }
 

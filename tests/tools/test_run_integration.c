@@ -5,14 +5,13 @@
  * Started by tests/integration/prober_run.sh with PROBER (the binary),
  * ORIGIN (http://127.0.0.1:PORT serving scripts/origin.sh's "ts" set and its
  * "mirror/" alias) and DEAD (a URL where nothing listens). Each case writes
- * its probe files in a temp folder and starts the program with fork/exec and
- * an argv, never a shell string. The contract checked is the record lines,
+ * its probe files in a temp folder and starts the program with an argv
+ * (child.h), never a shell string. The contract checked is the record lines,
  * the exit status and the messages, not the library's structs.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <ftw.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -26,12 +25,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
+
+#include "child.h"
 
 /* A run is bounded by --deadline; past this it hangs. */
 #define RUN_LIMIT_S 60
@@ -40,11 +40,6 @@
 static const char *prober, *origin, *dead;
 static char work[256];
 static int blackhole_port, blackhole_fd = -1;
-
-typedef struct proc {
-	pid_t pid;
-	char out[512], err[512]; /* files holding its stdout and stderr */
-} proc;
 
 static double now_s(void)
 {
@@ -97,61 +92,42 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* Starts PROBER with argv (NULL-terminated, without argv[0]). */
-static void spawn(proc *p, const char *tag, const char *const *args)
+/* Starts PROBER with args (NULL-terminated, without argv[0]); it runs
+ * until wait_proc(). */
+static void spawn(child *c, const char *const *args)
 {
 	const char *argv[24];
 	size_t n = 0;
+	int rc;
 
 	argv[n++] = prober;
 	while (*args && n < 23)
 		argv[n++] = *args++;
 	argv[n] = NULL;
-	pathf(p->out, sizeof(p->out), "%s/%s.out", work, tag);
-	pathf(p->err, sizeof(p->err), "%s/%s.err", work, tag);
-	p->pid = fork();
-	assert_true(p->pid >= 0);
-	if (p->pid == 0) {
-		int o = open(p->out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(p->err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-			_exit(126);
-		execv(prober, (char *const *)argv);
-		_exit(127);
-	}
+	rc = child_start(c, prober, (char *const *)argv);
+	if (rc != 0)
+		fail_msg("cannot start %s: %s", prober, strerror(rc));
 }
 
-/* Exit status, or -signal; fails the test past RUN_LIMIT_S. */
-static int wait_proc(proc *p, double *took)
+/* Exit status, or -signal; fails the test past RUN_LIMIT_S. took: how long
+ * the wait was, not the run. */
+static int wait_proc(child *c, double *took)
 {
 	double t0 = now_s();
-	int st;
 
-	for (;;) {
-		pid_t r = waitpid(p->pid, &st, WNOHANG);
-
-		if (r == p->pid)
-			break;
-		assert_true(r == 0);
-		if (now_s() - t0 > RUN_LIMIT_S) {
-			kill(p->pid, SIGKILL);
-			waitpid(p->pid, &st, 0);
-			fail_msg("prober did not end within %d s", RUN_LIMIT_S);
-		}
-		usleep(20000);
-	}
+	child_wait(c, RUN_LIMIT_S * 1e3);
+	if (c->timed_out)
+		fail_msg("prober did not end within %d s", RUN_LIMIT_S);
 	if (took)
 		*took = now_s() - t0;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+	return c->exit_status >= 0 ? c->exit_status : -c->term_signal;
 }
 
-static int run_sync(const char *tag, const char *const *args)
+/* Runs PROBER with args to its end; its output is in *c. */
+static int run_sync(child *c, const char *const *args)
 {
-	proc p;
-
-	spawn(&p, tag, args);
-	return wait_proc(&p, NULL);
+	spawn(c, args);
+	return wait_proc(c, NULL);
 }
 
 /* A probe file: name, origin URLs (NULL-terminated pairs of name, url). */
@@ -284,7 +260,7 @@ static void test_records_and_interval(void **state)
 {
 	char probes[512], results[512];
 	struct lines l;
-	char *out;
+	child c;
 	int rc;
 
 	(void)state;
@@ -295,21 +271,12 @@ static void test_records_and_interval(void **state)
 		const char *args[] = { "run", "--probes", probes, "--results",
 				       results, NULL };
 
-		rc = run_sync("a1", args);
+		rc = run_sync(&c, args);
 	}
-	{
-		char path[512];
-
-		/* Quiet by default: cron mails any output. */
-		pathf(path, sizeof(path), "%s/a1.out", work);
-		out = slurp(path);
-		assert_string_equal(out, "");
-		free(out);
-		pathf(path, sizeof(path), "%s/a1.err", work);
-		out = slurp(path);
-		assert_string_equal(out, "");
-		free(out);
-	}
+	/* Quiet by default: cron mails any output. */
+	assert_string_equal(c.out, "");
+	assert_string_equal(c.err, "");
+	child_free(&c);
 	/* The worst verdict of the three. */
 	assert_int_equal(rc, 2);
 	read_records(results, &l);
@@ -324,15 +291,12 @@ static void test_records_and_interval(void **state)
 	{
 		const char *args[] = { "run", "--probes", probes, "--results",
 				       results, "-v", NULL };
-		char path[512];
 
-		rc = run_sync("a2", args);
+		rc = run_sync(&c, args);
 		assert_int_equal(rc, 0);
-		pathf(path, sizeof(path), "%s/a2.out", work);
-		out = slurp(path);
-		assert_non_null(strstr(out, "news"));
-		assert_non_null(strstr(out, "not due: next in"));
-		free(out);
+		assert_non_null(strstr(c.out, "news"));
+		assert_non_null(strstr(c.out, "not due: next in"));
+		child_free(&c);
 	}
 	read_records(results, &l);
 	assert_int_equal(l.n, 3);
@@ -360,9 +324,9 @@ static int blackhole(void)
 
 static void test_two_runs_at_once(void **state)
 {
-	char probes[512], results[512], url[256], *out;
+	char probes[512], results[512], url[256];
 	struct lines l;
-	proc a, b;
+	child a, b;
 	int ra, rb, busy = 0;
 	const char *names[] = { "news", "sports", "movies", "slow" };
 
@@ -379,19 +343,19 @@ static void test_two_runs_at_once(void **state)
 		const char *args[] = { "run", "--probes", probes, "--results",
 				       results, "--jobs", "1", "-v", NULL };
 
-		spawn(&a, "b1", args);
-		spawn(&b, "b2", args);
+		/* b's output waits in its pipe while a is read: a few lines
+		 * of -v, far below a pipe's 64 KiB. */
+		spawn(&a, args);
+		spawn(&b, args);
 	}
 	ra = wait_proc(&a, NULL);
 	rb = wait_proc(&b, NULL);
 	assert_true(ra >= 0 && ra <= 2);
 	assert_true(rb >= 0 && rb <= 2);
-	out = slurp(a.out);
-	busy += strstr(out, "busy: another prober run") != NULL;
-	free(out);
-	out = slurp(b.out);
-	busy += strstr(out, "busy: another prober run") != NULL;
-	free(out);
+	busy += strstr(a.out, "busy: another prober run") != NULL;
+	busy += strstr(b.out, "busy: another prober run") != NULL;
+	child_free(&a);
+	child_free(&b);
 	/* At least one found probes the other held and said so in -v (both
 	 * do when they split the probes between them). */
 	assert_true(busy >= 1);
@@ -413,7 +377,7 @@ static void test_sigterm(void **state)
 {
 	char probes[512], results[512], url[256];
 	struct lines l;
-	proc p;
+	child p;
 	double took;
 	int rc;
 	size_t n;
@@ -431,11 +395,12 @@ static void test_sigterm(void **state)
 		const char *args[] = { "run", "--probes", probes, "--results",
 				       results, "--jobs", "1", NULL };
 
-		spawn(&p, "c1", args);
+		spawn(&p, args);
 	}
 	usleep(700000);
 	assert_int_equal(kill(p.pid, SIGTERM), 0);
 	rc = wait_proc(&p, &took);
+	child_free(&p);
 	/* The check in flight ended by its 3 s deadline, was recorded, and
 	 * nothing new started: one record, a failing one. */
 	assert_int_equal(rc, 2);
@@ -453,7 +418,8 @@ static void test_sigterm(void **state)
 		const char *args[] = { "run", "--probes", probes, "--results",
 				       results, "--jobs", "2", NULL };
 
-		assert_int_equal(run_sync("c2", args), 2);
+		assert_int_equal(run_sync(&p, args), 2);
+		child_free(&p);
 	}
 	read_records(results, &l);
 	assert_int_equal(l.bad, 0);
@@ -468,7 +434,7 @@ static void test_sigterm(void **state)
 static void test_results_not_writable(void **state)
 {
 	char probes[512], results[512], want[700];
-	char *err;
+	child c;
 	int rc;
 
 	(void)state;
@@ -482,22 +448,20 @@ static void test_results_not_writable(void **state)
 		const char *args[] = { "run", "--probes", probes, "--results",
 				       results, NULL };
 
-		rc = run_sync("d1", args);
+		rc = run_sync(&c, args);
 	}
 	assert_int_equal(rc, 3);
-	pathf(want, sizeof(want), "%s/d1.err", work);
-	err = slurp(want);
 	pathf(want, sizeof(want),
 	      "prober run: results folder %s: not a folder\n", results);
-	assert_string_equal(err, want);
-	free(err);
+	assert_string_equal(c.err, want);
+	child_free(&c);
 }
 
 static void test_bad_probe_file(void **state)
 {
 	char probes[512], results[512], path[512], want[1024];
-	char *err;
 	struct stat st;
+	child c;
 	int rc;
 
 	(void)state;
@@ -512,25 +476,23 @@ static void test_bad_probe_file(void **state)
 		const char *args[] = { "run", "--probes", probes, "--results",
 				       results, NULL };
 
-		rc = run_sync("e1", args);
+		rc = run_sync(&c, args);
 	}
 	assert_int_equal(rc, 3);
-	pathf(want, sizeof(want), "%s/e1.err", work);
-	err = slurp(want);
 	pathf(want, sizeof(want),
 	      "prober run: %s: origins[1].url: expected an http:// or "
 	      "https:// URL, got 'ftp://x'\n",
 	      path);
-	assert_string_equal(err, want);
-	free(err);
+	assert_string_equal(c.err, want);
+	child_free(&c);
 	/* Nothing ran: not even the results folder was made. */
 	assert_int_equal(stat(results, &st), -1);
 }
 
 static void test_report_of_run(void **state)
 {
-	char results[512], path[512];
-	char *out;
+	char results[512];
+	child c;
 	json_t *j;
 
 	(void)state;
@@ -541,16 +503,13 @@ static void test_report_of_run(void **state)
 		const char *args[] = { "report", "--results", results,
 				       "--since", "1h", "--json", NULL };
 
-		assert_int_equal(run_sync("f1", args), 0);
+		assert_int_equal(run_sync(&c, args), 0);
 	}
-	pathf(path, sizeof(path), "%s/f1.out", work);
-	out = slurp(path);
-	j = json_loads(out, 0, NULL);
-	free(out);
+	j = child_json(&c);
 	assert_non_null(j);
 	assert_int_equal(json_integer_value(json_object_get(j, "records")), 3);
 	assert_int_equal(json_array_size(json_object_get(j, "probes")), 3);
-	json_decref(j);
+	child_free(&c);
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag,
