@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -381,6 +383,59 @@ static void validate(vsp_rendition_result *r, const struct seg_plan *p,
 			seg_url, d->media_duration_s, p->duration);
 }
 
+/* Decoders at work in the process (VSP_DECODERS_PER_CPU). */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	int busy, slots;
+} gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+
+/* Waits for a decoder slot until deadline_us; 0, or -1 at the deadline. */
+static int gate_enter(int64_t deadline_us)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&gate.lock);
+	if (gate.slots == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		gate.slots = (int)(cpus > 0 ? cpus : 1) * VSP_DECODERS_PER_CPU;
+	}
+	while (gate.busy >= gate.slots && rc == 0) {
+		/* The condition waits on the realtime clock; the deadline is
+		 * monotonic: convert what is left. */
+		int64_t left = deadline_us - vsp_now_us();
+		struct timespec ts;
+
+		if (left <= 0) {
+			rc = -1;
+			break;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += (time_t)(left / 1000000);
+		ts.tv_nsec += (long)(left % 1000000) * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (pthread_cond_timedwait(&gate.freed, &gate.lock, &ts) ==
+		    ETIMEDOUT)
+			rc = gate.busy >= gate.slots ? -1 : 0;
+	}
+	if (rc == 0)
+		gate.busy++;
+	pthread_mutex_unlock(&gate.lock);
+	return rc;
+}
+
+static void gate_leave(void)
+{
+	pthread_mutex_lock(&gate.lock);
+	gate.busy--;
+	pthread_cond_signal(&gate.freed);
+	pthread_mutex_unlock(&gate.lock);
+}
+
 /* Fetches key, init and segment, decrypts, decodes, validates. */
 static void probe_segment(struct worker *w, vsp_rendition_result *r,
 			  const struct seg_plan *p, int audio)
@@ -465,6 +520,14 @@ static void probe_segment(struct worker *w, vsp_rendition_result *r,
 	dopts.audio = audio;
 	dopts.demux_only = p->encrypted;
 	dopts.deadline_us = o->deadline_us;
+	if (gate_enter(o->deadline_us) != 0) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TIMEOUT,
+				VSP_STAGE_DECODE,
+				"segment %lld: %s: fetched, but no decoder of "
+				"this process came free before the deadline",
+				(long long)p->seq, p->uri);
+		goto done;
+	}
 	r->decoded = 1;
 	rc = vsp_decode(init, init_len, seg, seg_len, &dopts, &r->decode, err,
 			sizeof(err));
@@ -477,6 +540,7 @@ static void probe_segment(struct worker *w, vsp_rendition_result *r,
 		rc = vsp_decode(init, init_len, seg, seg_len, &dopts,
 				&r->decode, err, sizeof(err));
 	}
+	gate_leave();
 	if (rc) {
 		/* With an init segment, the fault may be in either. */
 		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_DECODE,

@@ -5,9 +5,11 @@
  * exit status: 0 pass, 1 warn, 2 fail, 3 unknown (could not run).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "decode.h"
@@ -101,9 +103,21 @@ static int run_command(int (*fn)(int, char **), int argc, char **argv)
 	return rc;
 }
 
+/* glibc gives threads up to 8 malloc arenas per CPU; a fleet run has
+ * hundreds of short-lived check threads, and the arenas' slack was most of
+ * its peak memory (bench/README.md). Two per CPU keep contention low. */
+static void limit_arenas(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	mallopt(M_ARENA_MAX, (int)(cpus > 0 ? cpus : 1) * 2);
+}
+
 int main(int argc, char **argv)
 {
 	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
+
+	limit_arenas();
 
 	/* Installed as a link named check_video_stream: the plugin, with the
 	 * plugin's own argv. */
