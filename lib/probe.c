@@ -677,7 +677,7 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 	struct origin_ctx *o = w->o;
 	const vsp_probe_cfg *cfg = o->cfg;
 	vsp_http_step st = { 0 };
-	vsp_live_evidence ev = { 0 };
+	vsp_live_evidence ev = { 0 }, direct;
 	double t0 = fst->fetched_at, unchanged;
 	vsp_status stale;
 	char err[512];
@@ -744,7 +744,14 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 		}
 		ev.reload_span_s = st.fetched_at - t0;
 		ev.now = vsp_wall_s();
-		if (vsp_live_staleness(&ev, td, cfg->stale_warn_factor,
+		/* Stop early only on evidence of the manifest itself not
+		 * changing. The newest segment's end also grows with how late
+		 * an origin is: a late origin that still moves must get the
+		 * reloads that show it (and is then origin_lagging, not
+		 * stale). */
+		direct = ev;
+		direct.newest_end = 0;
+		if (vsp_live_staleness(&direct, td, cfg->stale_warn_factor,
 				       cfg->stale_fail_factor) == VSP_FAIL)
 			break; /* nothing more to learn */
 	}
