@@ -68,7 +68,7 @@ void vsp_run_items_clear(vsp_run_item *items, size_t n)
 
 static int is_nospc(int e)
 {
-	return e == ENOSPC || e == EDQUOT;
+	return e == ENOSPC || e == EDQUOT || e == EFBIG;
 }
 
 static int lock_wait(int fd)
