@@ -724,107 +724,79 @@ static void db_perf(dbuf *b, const vsp_perf *p)
 	db_add(b, tmp, (size_t)n);
 }
 
-/* Live-edge lag (s; no min: an encoder clock ahead of ours makes it
- * negative), playlist age (s) and real-time factor (a plain number), each
- * only when a rendition has it. */
-static void origin_live_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
-				 int indexed)
+/* Where an origin's metric goes: label it, and write it known. */
+struct metric_out {
+	dbuf *b;
+	const vsp_stream_result *s;
+	size_t origin;
+	int indexed;
+};
+
+/* One measured metric of the origin. min is 0 when has_min; thresholds
+ * only for time to first frame. */
+static void put_metric(const struct metric_out *m, int metric, double value,
+		       const char *uom, int has_min, const vsp_nagios_opts *th)
 {
-	live_figures f = origin_live(&s->origins[i]);
 	char label[256];
 	vsp_perf p;
 
-	if (f.has_lag) {
-		memset(&p, 0, sizeof(p));
-		metric_label(s, i, M_EDGE_LAG, indexed, label, sizeof(label));
-		p.label = label;
-		p.known = 1;
-		p.value = f.lag;
-		p.uom = "s";
-		db_perf(b, &p);
+	memset(&p, 0, sizeof(p));
+	metric_label(m->s, m->origin, metric, m->indexed, label, sizeof(label));
+	p.label = label;
+	p.known = 1;
+	p.value = value;
+	p.uom = uom;
+	p.has_min = has_min;
+	if (th) {
+		p.warn = th->warn;
+		p.crit = th->crit;
 	}
-	if (f.has_age) {
-		memset(&p, 0, sizeof(p));
-		metric_label(s, i, M_PL_AGE, indexed, label, sizeof(label));
-		p.label = label;
-		p.known = 1;
-		p.value = f.age;
-		p.uom = "s";
-		p.has_min = 1;
-		db_perf(b, &p);
-	}
-	if (f.has_rtf) {
-		memset(&p, 0, sizeof(p));
-		metric_label(s, i, M_RTF, indexed, label, sizeof(label));
-		p.label = label;
-		p.known = 1;
-		p.value = f.rtf;
-		p.uom = "";
-		p.has_min = 1;
-		db_perf(b, &p);
-	}
+	db_perf(m->b, &p);
+}
+
+/* Live-edge lag (s; no min: an encoder clock ahead of ours makes it
+ * negative), playlist age (s) and real-time factor (a plain number), each
+ * only when a rendition has it. */
+static void origin_live_perfdata(const struct metric_out *m)
+{
+	live_figures f = origin_live(&m->s->origins[m->origin]);
+
+	if (f.has_lag)
+		put_metric(m, M_EDGE_LAG, f.lag, "s", 0, NULL);
+	if (f.has_age)
+		put_metric(m, M_PL_AGE, f.age, "s", 1, NULL);
+	if (f.has_rtf)
+		put_metric(m, M_RTF, f.rtf, "", 1, NULL);
 }
 
 static void origin_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
 			    int indexed, const vsp_nagios_opts *opts)
 {
+	const struct metric_out m = { b, s, i, indexed };
 	const vsp_origin_result *o = &s->origins[i];
 	const vsp_rendition_result *best = best_rendition(o);
 	char label[256];
 	vsp_perf p;
 
-	if (best) {
-		memset(&p, 0, sizeof(p));
-		metric_label(s, i, M_TTFF, indexed, label, sizeof(label));
-		p.label = label;
-		p.known = 1;
-		p.value = best->ttff_ms / 1000.0;
-		p.uom = "s";
-		p.warn = opts ? opts->warn : NULL;
-		p.crit = opts ? opts->crit : NULL;
-		p.has_min = 1;
-		db_perf(b, &p);
-	}
-	if (o->manifest.done && o->manifest.http_status) {
-		memset(&p, 0, sizeof(p));
-		metric_label(s, i, M_MANIFEST, indexed, label, sizeof(label));
-		p.label = label;
-		p.known = 1;
-		p.value = o->manifest.total_ms / 1000.0;
-		p.uom = "s";
-		p.has_min = 1;
-		db_perf(b, &p);
-	}
-	if (best && best->playlist.done && best->playlist.http_status) {
-		memset(&p, 0, sizeof(p));
-		metric_label(s, i, M_PLAYLIST, indexed, label, sizeof(label));
-		p.label = label;
-		p.known = 1;
-		p.value = best->playlist.total_ms / 1000.0;
-		p.uom = "s";
-		p.has_min = 1;
-		db_perf(b, &p);
-	}
+	if (best)
+		put_metric(&m, M_TTFF, best->ttff_ms / 1000.0, "s", 1, opts);
+	if (o->manifest.done && o->manifest.http_status)
+		put_metric(&m, M_MANIFEST, o->manifest.total_ms / 1000.0, "s",
+			   1, NULL);
+	if (best && best->playlist.done && best->playlist.http_status)
+		put_metric(&m, M_PLAYLIST, best->playlist.total_ms / 1000.0,
+			   "s", 1, NULL);
 	if (best && best->segment.done && best->segment.http_status) {
-		memset(&p, 0, sizeof(p));
-		metric_label(s, i, M_SEGMENT, indexed, label, sizeof(label));
-		p.label = label;
-		p.known = 1;
-		p.value = best->segment.total_ms / 1000.0;
-		p.uom = "s";
-		p.has_min = 1;
-		db_perf(b, &p);
-		if (best->segment.total_ms > 0) {
-			/* Bytes per second has no UOM in the guidelines (and
-			 * Icinga 2 drops unknown units): a plain number whose
-			 * label says the unit. */
-			metric_label(s, i, M_SPEED, indexed, label,
-				     sizeof(label));
-			p.value = (double)best->segment.bytes /
-				  (best->segment.total_ms / 1000.0);
-			p.uom = "";
-			db_perf(b, &p);
-		}
+		put_metric(&m, M_SEGMENT, best->segment.total_ms / 1000.0, "s",
+			   1, NULL);
+		/* Bytes per second has no UOM in the guidelines (and Icinga 2
+		 * drops unknown units): a plain number whose label says the
+		 * unit. */
+		if (best->segment.total_ms > 0)
+			put_metric(&m, M_SPEED,
+				   (double)best->segment.bytes /
+					   (best->segment.total_ms / 1000.0),
+				   "", 1, NULL);
 	}
 	memset(&p, 0, sizeof(p));
 	metric_label(s, i, M_PLAYABLE, indexed, label, sizeof(label));
@@ -837,7 +809,7 @@ static void origin_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
 		p.max = (double)o->n_renditions;
 	}
 	db_perf(b, &p);
-	origin_live_perfdata(b, s, i, indexed);
+	origin_live_perfdata(&m);
 }
 
 static void stream_perfdata(dbuf *b, const vsp_stream_result *s)
