@@ -99,7 +99,7 @@ check-asan: deps
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c): clang with ASan+UBSan over the
 # lib sources compiled here, not libprober.a (gcc's, without coverage).
-# Each runs FUZZ_SECONDS from a copy of ../shared/corpus; any crash, leak or
+# Each runs FUZZ_SECONDS from a copy of tests/corpus; any crash, leak or
 # sanitizer report fails. Saved crashers replay from tests/fuzz/regress/.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60

@@ -4,7 +4,7 @@
 #   FUZZ_SECONDS=60 O=build sh tests/fuzz/run.sh
 #
 # Each target first replays its saved crashing inputs (tests/fuzz/regress/
-# TARGET/), then fuzzes from a fresh copy of its seeds (../shared/corpus,
+# TARGET/), then fuzzes from a fresh copy of its seeds (tests/corpus,
 # or the probe examples for the config loader) so the shared corpus is never
 # written to. Any crash, leak, timeout or sanitizer report fails the run;
 # the input that did it is left in $O/fuzz/artifacts/TARGET/ to be moved to
@@ -14,7 +14,7 @@ set -eu
 : "${O:=build}"
 : "${FUZZ_SECONDS:=60}"
 here=$(cd "$(dirname "$0")/../.." && pwd)
-corpus="${CORPUS:-$here/../shared/corpus}"
+corpus="${CORPUS:-$here/tests/corpus}"
 case $O in
 /*) bdir=$O ;;
 *) bdir="$here/$O" ;;

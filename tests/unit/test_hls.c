@@ -2,7 +2,7 @@
  * test_hls.c - vsp_hls_parse(), vsp_hls_is_live(), vsp_hls_to_json().
  *
  * Offline: strings in this file and the playlist corpus in
- * ../shared/corpus/hls (relative to the repository root, where `make unit`
+ * tests/corpus/hls (relative to the repository root, where `make unit`
  * runs; VSP_CORPUS overrides). Every case frees what it parsed, so running
  * this under valgrind or ASan proves the error paths leak nothing.
  */
@@ -23,7 +23,7 @@
 
 #define ERRLEN 512
 #define BASE "http://cdn.example/live/index.m3u8?token=1"
-#define DEFAULT_CORPUS "../shared/corpus/hls"
+#define DEFAULT_CORPUS "tests/corpus/hls"
 
 static vsp_hls_playlist *parse_ok_base(const char *text, const char *base)
 {
@@ -151,10 +151,9 @@ static void test_corpus(void **state)
 	DIR *d = opendir(dir);
 
 	(void)state;
-	if (!d) {
-		print_message("corpus %s not found: skipped\n", dir);
-		skip();
-	}
+	if (!d)
+		fail_msg("corpus %s not found (run from the repository root)",
+			 dir);
 	while ((de = readdir(d))) {
 		const struct corpus_expect *ex;
 		vsp_hls_playlist *pl = NULL;
@@ -214,7 +213,8 @@ static void test_corpus_truncated(void **state)
 
 	(void)state;
 	if (!d)
-		skip();
+		fail_msg("corpus %s not found (run from the repository root)",
+			 dir);
 	while ((de = readdir(d))) {
 		size_t len = 0, nlen = strlen(de->d_name), step;
 		char *buf;
