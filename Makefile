@@ -70,7 +70,7 @@ $(O)/tests/fault_origin: tests/tools/fault_origin.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(shell pkg-config --cflags --libs libmicrohttpd zlib) -lpthread
 
-$(O)/tests/%: tests/tools/%.c tests/tools/child.h $(LIBA)
+$(O)/tests/%: tests/tools/%.c $(wildcard tests/tools/*.h) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
 

@@ -38,70 +38,10 @@
 
 static const char *prober, *origin, *dead, *media;
 
-/* A prober run; its doc is stdout parsed, NULL when not JSON. */
-typedef child run;
+#include "record_check.h"
 
-/* The run under test, dumped once when an assertion about it fails, and
- * where in its record the checks are (the helpers' line numbers alone do not
- * say which rendition or step was wrong). */
-static const run *current;
-static int dumped;
-static char where[128];
+/* The origin of the record the checks are in, for `where`. */
 static size_t where_origin;
-
-static void dump_current(void)
-{
-	if (current == NULL || dumped)
-		return;
-	dumped = 1;
-	child_dump(current, "prober", SIZE_MAX, SIZE_MAX);
-}
-
-static void failf(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4), noreturn));
-
-static void failf(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[1024];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	print_error("%s:%d: %s%s%s\n", file, line, where, *where ? ": " : "",
-		    msg);
-	dump_current();
-	_fail(file, line);
-	abort(); /* _fail longjmps; this only tells the compiler */
-}
-
-#define FAILF(...) failf(__FILE__, __LINE__, __VA_ARGS__)
-
-/* Runs argv (argv[0] a path), stdout parsed into r->doc; kills it past
- * RUN_LIMIT_MS. */
-static void run_argv(run *r, char *const argv[])
-{
-	int rc;
-
-	dumped = 0;
-	current = r;
-	where[0] = '\0';
-	rc = child_run(r, argv[0], argv, RUN_LIMIT_MS);
-	if (rc != 0)
-		FAILF("cannot start %s: %s", argv[0], strerror(rc));
-	child_json(r);
-	/* A crash or a hang is never an acceptable verdict. */
-	if (r->exit_status < 0)
-		FAILF("prober died by signal %d after %.0f ms", r->term_signal,
-		      r->wall_ms);
-}
-
-static void run_free(run *r)
-{
-	if (current == r)
-		current = NULL;
-	child_free(r);
-}
 
 /* prober check --json --timeout 20 URL... (NULL-terminated) */
 static void run_check(run *r, ...)
@@ -136,153 +76,6 @@ static void set_url(char *buf, size_t len, const char *base, const char *set)
 
 /* ---- JSON checks; each names the key and dumps the run on failure ---- */
 
-static const json_t *obj_at(const char *file, int line, const json_t *o,
-			    const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (!json_is_object(v))
-		failf(file, line, "\"%s\" is not an object", key);
-	return v;
-}
-
-static const json_t *arr_at(const char *file, int line, const json_t *o,
-			    const char *key, size_t want)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (!json_is_array(v))
-		failf(file, line, "\"%s\" is not an array", key);
-	if (json_array_size(v) != want)
-		failf(file, line, "\"%s\" has %zu elements, want %zu", key,
-		      json_array_size(v), want);
-	return v;
-}
-
-static void str_at(const char *file, int line, const json_t *o,
-		   const char *key, const char *want)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (json_is_string(v) && strcmp(json_string_value(v), want) == 0)
-		return;
-	failf(file, line, "\"%s\": want \"%s\", got %s", key, want,
-	      json_is_string(v) ? json_string_value(v)
-				: (v ? "(not a string)" : "(absent)"));
-}
-
-/* A string equal to one of two values (where the design allows both). */
-static void str2_at(const char *file, int line, const json_t *o,
-		    const char *key, const char *a, const char *b)
-{
-	const json_t *v = json_object_get(o, key);
-	const char *s = json_string_value(v);
-
-	if (s != NULL && (strcmp(s, a) == 0 || strcmp(s, b) == 0))
-		return;
-	failf(file, line, "\"%s\": want \"%s\" or \"%s\", got %s", key, a, b,
-	      s ? s : "(absent or not a string)");
-}
-
-static void contains_at(const char *file, int line, const json_t *o,
-			const char *key, const char *needle)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	if (s != NULL && strstr(s, needle) != NULL)
-		return;
-	failf(file, line, "\"%s\": want text containing \"%s\", got %s", key,
-	      needle, s ? s : "(absent or not a string)");
-}
-
-static void nonempty_at(const char *file, int line, const json_t *o,
-			const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	if (s == NULL || *s == '\0')
-		failf(file, line, "\"%s\": want a non-empty string", key);
-}
-
-/* Reason, stage or message of a verdict that passed: null, "" or absent. */
-static void blank_at(const char *file, int line, const json_t *o,
-		     const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (v == NULL || json_is_null(v) ||
-	    (json_is_string(v) && *json_string_value(v) == '\0'))
-		return;
-	failf(file, line, "\"%s\": want null or \"\" on a pass, got %s", key,
-	      json_is_string(v) ? json_string_value(v) : "(not a string)");
-}
-
-static json_int_t int_of(const char *file, int line, const json_t *o,
-			 const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (!json_is_integer(v))
-		failf(file, line, "\"%s\" is not an integer", key);
-	return json_integer_value(v);
-}
-
-static void int_at(const char *file, int line, const json_t *o,
-		   const char *key, json_int_t want)
-{
-	json_int_t got = int_of(file, line, o, key);
-
-	if (got != want)
-		failf(file, line, "\"%s\": want %lld, got %lld", key,
-		      (long long)want, (long long)got);
-}
-
-/* A number (integer or real) above min. */
-static double num_gt_at(const char *file, int line, const json_t *o,
-			const char *key, double min)
-{
-	const json_t *v = json_object_get(o, key);
-	double d;
-
-	if (!json_is_number(v))
-		failf(file, line, "\"%s\" is not a number", key);
-	d = json_number_value(v);
-	if (!(d > min))
-		failf(file, line, "\"%s\": want > %g, got %g", key, min, d);
-	return d;
-}
-
-/* A step that was not made: absent or null. */
-static void absent_at(const char *file, int line, const json_t *o,
-		      const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (v != NULL && !json_is_null(v))
-		failf(file, line, "\"%s\": want absent or null", key);
-}
-
-static void bool_at(const char *file, int line, const json_t *o,
-		    const char *key, int want)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (!json_is_boolean(v) || json_is_true(v) != want)
-		failf(file, line, "\"%s\": want %s", key,
-		      want ? "true" : "false");
-}
-
-#define OBJ(o, k) obj_at(__FILE__, __LINE__, o, k)
-#define ARR(o, k, n) arr_at(__FILE__, __LINE__, o, k, n)
-#define STR(o, k, w) str_at(__FILE__, __LINE__, o, k, w)
-#define STR2(o, k, a, b) str2_at(__FILE__, __LINE__, o, k, a, b)
-#define CONTAINS(o, k, w) contains_at(__FILE__, __LINE__, o, k, w)
-#define NONEMPTY(o, k) nonempty_at(__FILE__, __LINE__, o, k)
-#define BLANK(o, k) blank_at(__FILE__, __LINE__, o, k)
-#define INT(o, k, w) int_at(__FILE__, __LINE__, o, k, w)
-#define NUM_GT(o, k, m) num_gt_at(__FILE__, __LINE__, o, k, m)
-#define ABSENT(o, k) absent_at(__FILE__, __LINE__, o, k)
-#define BOOL(o, k, w) bool_at(__FILE__, __LINE__, o, k, w)
 
 /* ---- what the origin declares, read from the files nginx serves ---- */
 
@@ -954,7 +747,7 @@ static void test_redirect_followed(void **state)
 	check_all_played(&r, 3);
 	o = json_array_get(json_object_get(r.doc, "origins"), 0);
 	STR(OBJ(o, "manifest"), "final_url", final);
-	contains_at(__FILE__, __LINE__, rendition_at(o, 0), "uri", "/ts/v0/");
+	CONTAINS(rendition_at(o, 0), "uri", "/ts/v0/");
 	run_free(&r);
 
 	snprintf(url, sizeof(url), "%s/loop/master.m3u8", origin);

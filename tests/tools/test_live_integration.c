@@ -47,6 +47,9 @@
 
 /* Every run here has a --timeout of 12 s at most. */
 #define RUN_LIMIT_MS 30000.0
+
+#include "record_check.h"
+
 #define MAX_ARGS 16
 /* live.sh encodes with -hls_time 1 and -g = fps: TARGETDURATION 1. */
 #define TD 1.0
@@ -68,11 +71,6 @@ static pid_t stop_pid;
 static double stop_end;
 
 /* A prober run; started_s and ended_s say when, by the wall clock. */
-typedef child run;
-
-static const run *current;
-static int dumped;
-static char where[160];
 
 static double wall_s(void)
 {
@@ -97,58 +95,6 @@ static void sleep_s(double d)
 static void sleep_until_wall(double t)
 {
 	sleep_s(t - wall_s());
-}
-
-static void dump_current(void)
-{
-	if (current == NULL || dumped)
-		return;
-	dumped = 1;
-	child_dump(current, "prober", SIZE_MAX, SIZE_MAX);
-}
-
-static void failf(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4), noreturn));
-
-static void failf(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[1024];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	print_error("%s:%d: %s%s%s\n", file, line, where, *where ? ": " : "",
-		    msg);
-	dump_current();
-	_fail(file, line);
-	abort();
-}
-
-#define FAILF(...) failf(__FILE__, __LINE__, __VA_ARGS__)
-
-/* Runs argv, stdout parsed into r->doc; kills it past RUN_LIMIT_MS. */
-static void run_argv(run *r, char *const argv[])
-{
-	int rc;
-
-	dumped = 0;
-	current = r;
-	where[0] = '\0';
-	rc = child_run(r, argv[0], argv, RUN_LIMIT_MS);
-	if (rc != 0)
-		FAILF("cannot start %s: %s", argv[0], strerror(rc));
-	child_json(r);
-	if (r->exit_status < 0)
-		FAILF("prober died by signal %d after %.0f ms", r->term_signal,
-		      r->wall_ms);
-}
-
-static void run_free(run *r)
-{
-	if (current == r)
-		current = NULL;
-	child_free(r);
 }
 
 /* prober check --json --timeout T URL... (NULL-terminated) */
@@ -199,113 +145,6 @@ static void run_probe_file(run *r, const char *timeout, const char *json)
 
 /* ---- JSON checks; each names the key and dumps the run on failure ---- */
 
-static const json_t *obj_at(const char *file, int line, const json_t *o,
-			    const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (!json_is_object(v))
-		failf(file, line, "\"%s\" is not an object", key);
-	return v;
-}
-
-static void str_at(const char *file, int line, const json_t *o,
-		   const char *key, const char *want)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (json_is_string(v) && strcmp(json_string_value(v), want) == 0)
-		return;
-	failf(file, line, "\"%s\": want \"%s\", got %s", key, want,
-	      json_is_string(v) ? json_string_value(v)
-				: (v ? "(not a string)" : "(absent)"));
-}
-
-static void contains_at(const char *file, int line, const json_t *o,
-			const char *key, const char *needle, int want)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	if (s != NULL && (strstr(s, needle) != NULL) == want)
-		return;
-	failf(file, line, "\"%s\": want text %s \"%s\", got %s", key,
-	      want ? "containing" : "without", needle,
-	      s ? s : "(absent or not a string)");
-}
-
-static void blank_at(const char *file, int line, const json_t *o,
-		     const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (v == NULL || json_is_null(v) ||
-	    (json_is_string(v) && *json_string_value(v) == '\0'))
-		return;
-	failf(file, line, "\"%s\": want null or \"\" on a pass, got %s", key,
-	      json_is_string(v) ? json_string_value(v) : "(not a string)");
-}
-
-static json_int_t int_of(const char *file, int line, const json_t *o,
-			 const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (!json_is_integer(v))
-		failf(file, line, "\"%s\" is not an integer", key);
-	return json_integer_value(v);
-}
-
-static double num_of(const char *file, int line, const json_t *o,
-		     const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (!json_is_number(v))
-		failf(file, line, "\"%s\" is not a number", key);
-	return json_number_value(v);
-}
-
-/* A number in [lo, hi]. */
-static double num_in_at(const char *file, int line, const json_t *o,
-			const char *key, double lo, double hi)
-{
-	double d = num_of(file, line, o, key);
-
-	if (!(d >= lo && d <= hi))
-		failf(file, line, "\"%s\": want in [%g, %g], got %g", key, lo,
-		      hi, d);
-	return d;
-}
-
-static void bool_at(const char *file, int line, const json_t *o,
-		    const char *key, int want)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (!json_is_boolean(v) || json_is_true(v) != want)
-		failf(file, line, "\"%s\": want %s", key,
-		      want ? "true" : "false");
-}
-
-static void null_at(const char *file, int line, const json_t *o,
-		    const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (v != NULL && !json_is_null(v))
-		failf(file, line, "\"%s\": want null or absent", key);
-}
-
-#define OBJ(o, k) obj_at(__FILE__, __LINE__, o, k)
-#define STR(o, k, w) str_at(__FILE__, __LINE__, o, k, w)
-#define CONTAINS(o, k, w) contains_at(__FILE__, __LINE__, o, k, w, 1)
-#define LACKS(o, k, w) contains_at(__FILE__, __LINE__, o, k, w, 0)
-#define BLANK(o, k) blank_at(__FILE__, __LINE__, o, k)
-#define INT_OF(o, k) int_of(__FILE__, __LINE__, o, k)
-#define NUM(o, k) num_of(__FILE__, __LINE__, o, k)
-#define NUM_IN(o, k, lo, hi) num_in_at(__FILE__, __LINE__, o, k, lo, hi)
-#define BOOL(o, k, w) bool_at(__FILE__, __LINE__, o, k, w)
-#define NUL(o, k) null_at(__FILE__, __LINE__, o, k)
 
 /* ---- the record ---- */
 
