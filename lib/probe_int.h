@@ -128,4 +128,18 @@ int vsp_codecs_audio_only(const char *codecs);
 /* strdup that accepts NULL. */
 char *dup_or_null(const char *s);
 
+/* segment.c: fetches key, init and segment of p, decrypts, decodes (audio
+ * frames when audio) and judges them into r. */
+void probe_segment(struct worker *w, vsp_rendition_result *r,
+		   const struct seg_plan *p, int audio);
+
+/* validate.c: the player's checks of what decoded in r against what was
+ * declared (codec family, profile, resolution, duration); seg_url names the
+ * segment in messages. */
+void validate_media(vsp_rendition_result *r, const struct seg_plan *p,
+		    const char *seg_url);
+
+/* compare.c: origin_lagging across the origins of s. */
+void judge_origin_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg);
+
 #endif

@@ -63,7 +63,16 @@ typedef enum vsp_status {
 	X(INTERNAL, "internal", "internal error")                             \
 	X(ORIGIN_LAGGING, "origin_lagging",                                   \
 	  "origin behind the most advanced one")                              \
-	X(SLOW_DOWNLOAD, "slow_download", "segment slower than real time")
+	X(SLOW_DOWNLOAD, "slow_download", "segment slower than real time")    \
+	X(CORRUPT_SEGMENT, "corrupt_segment",                                 \
+	  "segment bytes damaged: corrupt packets, broken bitstream or "      \
+	  "timestamp jumps")                                                  \
+	X(TRACK_MISSING, "track_missing",                                     \
+	  "a declared track is missing from the media")                       \
+	X(REMOVED_SEGMENT_GONE, "removed_segment_gone",                       \
+	  "a segment that just left the live playlist no longer answers")     \
+	X(ORIGIN_MISMATCH, "origin_mismatch",                                 \
+	  "the origins do not serve the same stream")
 
 #define VSP_X_ENUM(e, ...) VSP_STAGE_##e,
 typedef enum vsp_stage { VSP_STAGE_MAP(VSP_X_ENUM) VSP_STAGE_COUNT } vsp_stage;

@@ -1,0 +1,222 @@
+/*
+ * segment.c - the segment step, common to every protocol: key, init and
+ * segment fetched, decrypted, demuxed and decoded (under the process's
+ * decoder limit), then judged.
+ *
+ * Every step is bounded by the check's deadline. Never prints.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "decode.h"
+#include "limits.h"
+#include "probe_int.h"
+
+/* Decoders at work in the process (VSP_DECODERS_PER_CPU). */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	int busy, slots;
+} gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+
+/* Waits for a decoder slot until deadline_us; 0, or -1 at the deadline. */
+static int gate_enter(int64_t deadline_us)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&gate.lock);
+	if (gate.slots == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		gate.slots = (int)(cpus > 0 ? cpus : 1) * VSP_DECODERS_PER_CPU;
+	}
+	while (gate.busy >= gate.slots && rc == 0) {
+		/* The condition waits on the realtime clock; the deadline is
+		 * monotonic: convert what is left. */
+		int64_t left = deadline_us - vsp_now_us();
+		struct timespec ts;
+
+		if (left <= 0) {
+			rc = -1;
+			break;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += (time_t)(left / 1000000);
+		ts.tv_nsec += (long)(left % 1000000) * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (pthread_cond_timedwait(&gate.freed, &gate.lock, &ts) ==
+		    ETIMEDOUT)
+			rc = gate.busy >= gate.slots ? -1 : 0;
+	}
+	if (rc == 0)
+		gate.busy++;
+	pthread_mutex_unlock(&gate.lock);
+	return rc;
+}
+
+static void gate_leave(void)
+{
+	pthread_mutex_lock(&gate.lock);
+	gate.busy--;
+	pthread_cond_signal(&gate.freed);
+	pthread_mutex_unlock(&gate.lock);
+}
+
+/* Fetches key, init and segment, decrypts, decodes, validates. */
+void probe_segment(struct worker *w, vsp_rendition_result *r,
+		   const struct seg_plan *p, int audio)
+{
+	struct origin_ctx *o = w->o;
+	uint8_t *key = NULL, *init = NULL, *seg = NULL, *clear = NULL;
+	size_t key_len = 0, init_len = 0, seg_len = 0, clear_len = 0;
+	char err[768];
+	vsp_reason rc;
+	vsp_decode_opts dopts = { 0 };
+
+	r->segment_seq = p->seq;
+	r->segment_duration = p->duration;
+	r->encrypted = p->encrypted;
+	if (p->aes128) {
+		rc = vsp_http_get(w->http, p->key_uri, 0, -1, VSP_KEY_MAX_BYTES,
+				  o->deadline_us, &r->key, &key, &key_len, err,
+				  sizeof(err));
+		if (rc) {
+			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_KEY,
+					"key: %s", err);
+			goto done;
+		}
+		if (key_len != 16) {
+			vsp_verdict_set(
+				&r->v, VSP_FAIL, VSP_R_KEY_INVALID,
+				VSP_STAGE_KEY,
+				"key %s: %zu bytes, an AES-128 key is 16",
+				p->key_uri, key_len);
+			goto done;
+		}
+	}
+	if (p->init_uri) {
+		rc = vsp_http_get(w->http, p->init_uri, p->init_offset,
+				  p->init_length, VSP_SEGMENT_MAX_BYTES,
+				  o->deadline_us, &r->init, &init, &init_len,
+				  err, sizeof(err));
+		if (rc) {
+			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_INIT,
+					"init segment: %s", err);
+			goto done;
+		}
+	}
+	rc = vsp_http_get(w->http, p->uri, p->offset, p->length,
+			  VSP_SEGMENT_MAX_BYTES, o->deadline_us, &r->segment,
+			  &seg, &seg_len, err, sizeof(err));
+	if (rc) {
+		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_SEGMENT,
+				"segment %lld: %s", (long long)p->seq, err);
+		goto done;
+	}
+	if (r->segment.total_ms > 0) {
+		double secs = r->segment.total_ms / 1000.0;
+
+		r->measured_bps = (double)r->segment.bytes * 8.0 / secs;
+		if (p->duration > 0)
+			r->rtf = p->duration / secs;
+	}
+	if (seg_len == 0) {
+		vsp_verdict_set(
+			&r->v, VSP_FAIL, VSP_R_NOT_MEDIA, VSP_STAGE_SEGMENT,
+			"segment %lld: %s: empty body (HTTP %ld)",
+			(long long)p->seq, p->uri, r->segment.http_status);
+		goto done;
+	}
+	if (p->aes128) {
+		if (vsp_aes128_decrypt(seg, seg_len, key, p->iv, &clear,
+				       &clear_len, err, sizeof(err)) != 0) {
+			vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_KEY_INVALID,
+					VSP_STAGE_SEGMENT,
+					"segment %lld: %s: AES-128 decryption "
+					"failed (wrong key or IV?): %s",
+					(long long)p->seq, p->uri, err);
+			goto done;
+		}
+		free(seg);
+		seg = clear;
+		seg_len = clear_len;
+	}
+
+	dopts.max_frames = o->cfg->frames;
+	dopts.audio = audio;
+	dopts.demux_only = p->encrypted;
+	dopts.deadline_us = o->deadline_us;
+	if (gate_enter(o->deadline_us) != 0) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TIMEOUT,
+				VSP_STAGE_DECODE,
+				"segment %lld: %s: fetched, but no decoder of "
+				"this process came free before the deadline",
+				(long long)p->seq, p->uri);
+		goto done;
+	}
+	r->decoded = 1;
+	rc = vsp_decode(init, init_len, seg, seg_len, &dopts, &r->decode, err,
+			sizeof(err));
+	if (rc == VSP_R_NO_VIDEO && !audio && !r->codecs &&
+	    r->decode.has_audio) {
+		/* Nothing declared the rendition audio-only, but it is: judge
+		 * it as a player would, by its audio. */
+		dopts.audio = 1;
+		memset(&r->decode, 0, sizeof(r->decode));
+		rc = vsp_decode(init, init_len, seg, seg_len, &dopts,
+				&r->decode, err, sizeof(err));
+	}
+	gate_leave();
+	if (rc) {
+		/* With an init segment, the fault may be in either. */
+		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_DECODE,
+				"segment %lld: %s%s%s%s: %s", (long long)p->seq,
+				p->uri, p->init_uri ? " (init " : "",
+				p->init_uri ? p->init_uri : "",
+				p->init_uri ? ")" : "", err);
+		goto done;
+	}
+	if (!p->encrypted)
+		r->ttff_ms = p->manifest_ms + r->playlist.total_ms +
+			     r->key.total_ms + r->init.total_ms +
+			     r->segment.total_ms + r->decode.first_frame_ms;
+	validate_media(r, p, p->uri);
+	if (r->rtf > 0 && r->rtf < o->cfg->slow_rtf) {
+		char decl[48] = "";
+
+		/* A media playlist given directly declares no bitrate. */
+		if (r->bandwidth > 0)
+			snprintf(decl, sizeof(decl), ", %lld kb/s declared",
+				 (long long)(r->bandwidth / 1000));
+		vsp_verdict_set(
+			&r->v, VSP_WARN, VSP_R_SLOW_DOWNLOAD, VSP_STAGE_SEGMENT,
+			"segment %lld: %s: %lld bytes in %.2f s for %.2f s "
+			"of media (%.2fx real time; %.0f kb/s "
+			"measured%s): viewers would rebuffer",
+			(long long)p->seq, p->uri, (long long)r->segment.bytes,
+			r->segment.total_ms / 1000.0, p->duration, r->rtf,
+			r->measured_bps / 1000.0, decl);
+	}
+	if (p->encrypted && r->v.status == VSP_PASS)
+		vsp_verdict_set(
+			&r->v, VSP_PASS, VSP_R_ENCRYPTED, VSP_STAGE_DECODE,
+			"segment %lld: %s: encrypted (%s): served whole "
+			"and demuxed, not decoded",
+			(long long)p->seq, p->uri,
+			r->key_method ? r->key_method : "DRM");
+done:
+	free(key);
+	free(init);
+	free(seg);
+}
