@@ -264,6 +264,16 @@ static int names_codecs(const AVFormatContext *fmt)
 	return 1;
 }
 
+/* Keeps a sample aspect ratio that is set: FFmpeg says 0/1 for unknown,
+ * which a player shows as square pixels. */
+static void note_sar(AVRational q, int *num, int *den)
+{
+	if (q.num > 0 && q.den > 0) {
+		*num = q.num;
+		*den = q.den;
+	}
+}
+
 static void describe_stream(run *r)
 {
 	const AVCodecParameters *p = r->st->codecpar;
@@ -279,6 +289,10 @@ static void describe_stream(run *r)
 		info->height = p->height;
 		copy_str(info->pix_fmt, sizeof(info->pix_fmt),
 			 av_get_pix_fmt_name((enum AVPixelFormat)p->format));
+		note_sar(p->sample_aspect_ratio, &info->sar_num,
+			 &info->sar_den);
+		note_sar(r->st->sample_aspect_ratio, &info->container_sar_num,
+			 &info->container_sar_den);
 	} else {
 		info->sample_rate = p->sample_rate;
 		info->channels = p->ch_layout.nb_channels;
@@ -298,6 +312,8 @@ static void got_frame(run *r)
 		info->height = f->height;
 		copy_str(info->pix_fmt, sizeof(info->pix_fmt),
 			 av_get_pix_fmt_name((enum AVPixelFormat)f->format));
+		note_sar(f->sample_aspect_ratio, &info->sar_num,
+			 &info->sar_den);
 	} else {
 		info->sample_rate = f->sample_rate;
 		info->channels = f->ch_layout.nb_channels;

@@ -41,6 +41,12 @@ typedef struct vsp_decode_info {
 	int64_t packets;	 /* packets demuxed of the chosen stream */
 	int decode_errors;	 /* packets or frames the decoder rejected; a
 				 few are tolerated as a player would */
+	/* Sample (pixel) aspect ratio, 0/0 unknown: as the bitstream says
+	 * it (H.264/HEVC VUI, what the decoder outputs) and as the container
+	 * says it (MP4 pasp). Manifests may declare the display size, which
+	 * is the coded size stretched by it (RFC 8216 4.3.4.2). */
+	int sar_num, sar_den;
+	int container_sar_num, container_sar_den;
 } vsp_decode_info;
 
 /*

@@ -73,5 +73,9 @@
 #define VSP_MAX_JOBS 256
 /* One record line `prober report` reads; a longer one is skipped as bad. */
 #define VSP_RECORD_MAX_BYTES (64L * 1024 * 1024)
+/* A declared RESOLUTION or @width/@height may be off the decoded size by
+ * this many pixels: packagers round the display size (854 coded x
+ * 1280:1281 is 853.33 shown) down, up or to the nearest. */
+#define VSP_RESOLUTION_SLACK_PX 1.0
 
 #endif
