@@ -244,6 +244,30 @@ static double bw_diff(int64_t a, int64_t b)
 	return a > b ? (double)(a - b) : (double)(b - a);
 }
 
+/* Exactly the same declaration, strings included. */
+static int same_decl(const vsp_ladder_entry *a, const vsp_ladder_entry *b)
+{
+	if (!same_slot(a, b) || a->bandwidth != b->bandwidth)
+		return 0;
+	if (!a->lang != !b->lang || !a->codecs != !b->codecs)
+		return 0;
+	return codecs_same(a->codecs, b->codecs);
+}
+
+/* 1 when entry i repeats an earlier one exactly: a redundant variant (the
+ * same rendition again from a backup server, RFC 8216 6.2.3 / Apple's
+ * authoring spec) is one rendition to a viewer. */
+static int repeats_earlier(const vsp_origin_result *o, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (same_decl(&o->ladder[k], &o->ladder[i]))
+			return 1;
+	return 0;
+}
+
+/* pair[i] of a repeated entry: neither paired nor missing. */
+#define PAIR_REPEAT (SIZE_MAX - 1)
+
 /* Pairs each entry of ref with one of o: first the identical ones (same
  * slot, codecs and bandwidth within tolerance), then what is left by slot,
  * so the masters' order never matters. pair[i] is o's index or SIZE_MAX. */
@@ -287,27 +311,32 @@ static int ladder_diff(const vsp_origin_result *o, const vsp_origin_result *ref,
 	size_t *pair =
 		malloc((ref->n_ladder ? ref->n_ladder : 1) * sizeof(*pair));
 	unsigned char *used = calloc(o->n_ladder ? o->n_ladder : 1, 1);
-	size_t missing = 0, extra = 0, changed = 0;
+	size_t missing = 0, extra = 0, changed = 0, n_ref = 0, n_o = 0;
 	char d[sizeof(((struct text *)0)->buf)];
 	int rv = -1;
 
 	if (!pair || !used)
 		goto out;
-	for (size_t i = 0; i < ref->n_ladder; i++)
-		pair[i] = SIZE_MAX;
+	for (size_t i = 0; i < ref->n_ladder; i++) {
+		pair[i] = repeats_earlier(ref, i) ? PAIR_REPEAT : SIZE_MAX;
+		n_ref += pair[i] != PAIR_REPEAT;
+	}
+	for (size_t j = 0; j < o->n_ladder; j++) {
+		used[j] = repeats_earlier(o, j) ? 2 : 0;
+		n_o += used[j] == 0;
+	}
 	ladder_pair(ref, o, pair, used);
 	for (size_t i = 0; i < ref->n_ladder; i++)
 		missing += pair[i] == SIZE_MAX;
 	for (size_t j = 0; j < o->n_ladder; j++)
 		extra += !used[j];
 	if (missing || extra) {
-		if (o->n_ladder != ref->n_ladder)
+		if (n_o != n_ref)
 			text_add(t,
 				 "origin %s: ladder has %zu rendition%s, "
 				 "origin %s has %zu (",
-				 o->name, o->n_ladder,
-				 o->n_ladder == 1 ? "" : "s", ref->name,
-				 ref->n_ladder);
+				 o->name, n_o, n_o == 1 ? "" : "s", ref->name,
+				 n_ref);
 		else
 			text_add(t,
 				 "origin %s: ladder differs from origin %s's "
@@ -335,7 +364,7 @@ static int ladder_diff(const vsp_origin_result *o, const vsp_origin_result *ref,
 		const vsp_ladder_entry *a = &ref->ladder[i], *b;
 		int codecs, bw;
 
-		if (pair[i] == SIZE_MAX)
+		if (pair[i] == SIZE_MAX || pair[i] == PAIR_REPEAT)
 			continue;
 		b = &o->ladder[pair[i]];
 		codecs = !codecs_same(a->codecs, b->codecs);

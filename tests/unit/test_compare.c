@@ -101,6 +101,9 @@ static const struct ccase cases[] = {
 	       "3000000",
 	       "v1 vod 60 30 ; a1 vod 60 30") },
 	  VSP_PASS, VSP_R_NONE, "", NULL, NULL },
+	{ "redundant variants (a backup URL each) are one rendition", 1,
+	  { OK("hls", HLS3 " | " HLS3, VOD60), OK("hls", HLS3, VOD60) },
+	  VSP_PASS, VSP_R_NONE, "", NULL, NULL },
 	{ "one origin: nothing to compare", 1,
 	  { OK("hls", HLS3, VOD60) },
 	  VSP_PASS, VSP_R_NONE, "", NULL, NULL },
@@ -108,6 +111,12 @@ static const struct ccase cases[] = {
 	/* another stream */
 	{ "ladder of 2 beside 3", 1,
 	  { OK("hls", HLS3, VOD60), OK("hls", HLS2, VOD60) },
+	  VSP_WARN, VSP_R_ORIGIN_MISMATCH, "ladder",
+	  "origin b: ladder has 2 renditions, origin a has 3 (missing "
+	  "1280x720 avc1.64001f,mp4a.40.2)",
+	  NULL },
+	{ "redundant variants counted once", 1,
+	  { OK("hls", HLS3 " | " HLS3, VOD60), OK("hls", HLS2, VOD60) },
 	  VSP_WARN, VSP_R_ORIGIN_MISMATCH, "ladder",
 	  "origin b: ladder has 2 renditions, origin a has 3 (missing "
 	  "1280x720 avc1.64001f,mp4a.40.2)",
