@@ -1,8 +1,12 @@
 /*
  * compare.c - rules across the origins of one stream: an origin that lags
- * the most advanced one.
+ * the most advanced one (origin_lagging), and origins that do not serve the
+ * same stream (origin_mismatch: protocol, live or VOD, ladder, VOD duration
+ * and segment count). Reads the finished result tree; fetches nothing.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "limits.h"
 #include "probe_int.h"
 
 /* How far rendition a is behind rendition b of the same stream on another
@@ -79,4 +84,524 @@ void judge_origin_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg)
 					best_o->name, a->name);
 		}
 	}
+}
+
+/* ---- origin_mismatch: every origin serves the same stream ---- */
+
+/* Fields compared, in the order they are checked: the most basic first. */
+enum { N_MISMATCH_FIELDS = 5 };
+
+/* A message being built, cut with "..." rather than overrun. */
+struct text {
+	char buf[900];
+	size_t n;
+	int full;
+};
+
+static void text_add(struct text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (t->full)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(t->buf + t->n, sizeof(t->buf) - t->n, fmt, ap);
+	va_end(ap);
+	if (k < 0 || (size_t)k >= sizeof(t->buf) - t->n) {
+		t->full = 1;
+		memcpy(t->buf + sizeof(t->buf) - 4, "...", 4);
+		t->n = sizeof(t->buf) - 1;
+		return;
+	}
+	t->n += (size_t)k;
+}
+
+static void add_mismatch(vsp_stream_result *s, size_t oi, size_t ri,
+			 const char *field, vsp_stage stage, const char *msg)
+{
+	vsp_origin_mismatch *m = &s->mismatches[s->n_mismatches];
+	char *copy = strdup(msg);
+
+	if (!copy) {
+		vsp_verdict_set(&s->v, VSP_WARN, VSP_R_INTERNAL, VSP_STAGE_NONE,
+				"out of memory comparing origins");
+		return;
+	}
+	m->origin = oi;
+	m->ref = ri;
+	m->field = field;
+	m->stage = stage;
+	m->message = copy;
+	s->n_mismatches++;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* CODECS as a set: lower case, sorted, so "mp4a.40.2,avc1.64001F" is
+ * "avc1.64001f,mp4a.40.2" (the order of a CODECS list means nothing). */
+static void codecs_norm(const char *c, char *out, size_t len)
+{
+	char tok[16][64];
+	const char *ptr[16] = { 0 };
+	size_t n = 0, k = 0;
+
+	while (*c && n < 16) {
+		size_t w = 0;
+
+		while (*c == ' ' || *c == ',')
+			c++;
+		while (*c && *c != ',' && *c != ' ') {
+			if (w + 1 < sizeof(tok[n]))
+				tok[n][w++] = (char)tolower((unsigned char)*c);
+			c++;
+		}
+		tok[n][w] = '\0';
+		if (w > 0) {
+			ptr[n] = tok[n];
+			n++;
+		}
+	}
+	qsort(ptr, n, sizeof(ptr[0]), cmp_str);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(out + k, len - k, "%s%s", i ? "," : "",
+				 ptr[i]);
+
+		if (w < 0 || (size_t)w >= len - k)
+			break;
+		k += (size_t)w;
+	}
+}
+
+/* Unknown CODECS (a master without the attribute) matches anything: only
+ * two declarations can disagree. */
+static int codecs_same(const char *a, const char *b)
+{
+	char na[256], nb[256];
+
+	if (!a || !b)
+		return 1;
+	codecs_norm(a, na, sizeof(na));
+	codecs_norm(b, nb, sizeof(nb));
+	return strcmp(na, nb) == 0;
+}
+
+static int bw_close(int64_t a, int64_t b)
+{
+	int64_t big = a > b ? a : b, diff = a > b ? a - b : b - a;
+
+	if (a <= 0 || b <= 0)
+		return 1;
+	return (double)diff <= VSP_LADDER_BW_TOLERANCE * (double)big;
+}
+
+/* The same place in a ladder: kind, resolution and language. */
+static int same_slot(const vsp_ladder_entry *a, const vsp_ladder_entry *b)
+{
+	if (!a->kind || !b->kind || strcmp(a->kind, b->kind) != 0)
+		return 0;
+	if (a->width != b->width || a->height != b->height)
+		return 0;
+	return !a->lang || !b->lang || strcasecmp(a->lang, b->lang) == 0;
+}
+
+/* "1280x720 avc1.64001f", "audio mp4a.40.2 en": how a person finds the
+ * entry in the manifest. */
+static void entry_desc(const vsp_ladder_entry *e, char *out, size_t len)
+{
+	struct text t = { .n = 0 };
+	const char *kind = e->kind ? e->kind : "?";
+
+	if (strcmp(kind, "media") == 0) {
+		snprintf(out, len, "a media playlist without a master");
+		return;
+	}
+	if (strcmp(kind, "variant") != 0 &&
+	    !(strcmp(kind, "video") == 0 && e->width > 0))
+		text_add(&t, "%s ", kind);
+	if (e->width > 0 && e->height > 0)
+		text_add(&t, "%dx%d ", e->width, e->height);
+	if (e->codecs)
+		text_add(&t, "%s ", e->codecs);
+	if (e->lang)
+		text_add(&t, "%s ", e->lang);
+	if (e->width <= 0 && e->bandwidth > 0)
+		text_add(&t, "at %lld bit/s ", (long long)e->bandwidth);
+	while (t.n > 0 && t.buf[t.n - 1] == ' ')
+		t.buf[--t.n] = '\0';
+	snprintf(out, len, "%s", t.n ? t.buf : kind);
+}
+
+static double bw_diff(int64_t a, int64_t b)
+{
+	return a > b ? (double)(a - b) : (double)(b - a);
+}
+
+/* Exactly the same declaration, strings included. */
+static int same_decl(const vsp_ladder_entry *a, const vsp_ladder_entry *b)
+{
+	if (!same_slot(a, b) || a->bandwidth != b->bandwidth)
+		return 0;
+	if (!a->lang != !b->lang || !a->codecs != !b->codecs)
+		return 0;
+	return codecs_same(a->codecs, b->codecs);
+}
+
+/* 1 when entry i repeats an earlier one exactly: a redundant variant (the
+ * same rendition again from a backup server, RFC 8216 6.2.3 / Apple's
+ * authoring spec) is one rendition to a viewer. */
+static int repeats_earlier(const vsp_origin_result *o, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (same_decl(&o->ladder[k], &o->ladder[i]))
+			return 1;
+	return 0;
+}
+
+/* pair[i] of a repeated entry: neither paired nor missing. */
+#define PAIR_REPEAT (SIZE_MAX - 1)
+
+/* Pairs each entry of ref with one of o: first the identical ones (same
+ * slot, codecs and bandwidth within tolerance), then what is left by slot,
+ * so the masters' order never matters. pair[i] is o's index or SIZE_MAX. */
+static void ladder_pair(const vsp_origin_result *ref,
+			const vsp_origin_result *o, size_t *pair,
+			unsigned char *used)
+{
+	for (int strict = 1; strict >= 0; strict--)
+		for (size_t i = 0; i < ref->n_ladder; i++) {
+			const vsp_ladder_entry *a = &ref->ladder[i];
+			size_t best = SIZE_MAX;
+
+			if (pair[i] != SIZE_MAX)
+				continue;
+			for (size_t j = 0; j < o->n_ladder; j++) {
+				const vsp_ladder_entry *b = &o->ladder[j];
+
+				if (used[j] || !same_slot(a, b))
+					continue;
+				if (strict &&
+				    (!codecs_same(a->codecs, b->codecs) ||
+				     !bw_close(a->bandwidth, b->bandwidth)))
+					continue;
+				if (best == SIZE_MAX ||
+				    bw_diff(a->bandwidth, b->bandwidth) <
+					    bw_diff(a->bandwidth,
+						    o->ladder[best].bandwidth))
+					best = j;
+			}
+			if (best != SIZE_MAX) {
+				pair[i] = best;
+				used[best] = 1;
+			}
+		}
+}
+
+/* The ladders of o and ref as one message in t; 0 when they agree. */
+static int ladder_diff(const vsp_origin_result *o, const vsp_origin_result *ref,
+		       struct text *t)
+{
+	size_t *pair =
+		malloc((ref->n_ladder ? ref->n_ladder : 1) * sizeof(*pair));
+	unsigned char *used = calloc(o->n_ladder ? o->n_ladder : 1, 1);
+	size_t missing = 0, extra = 0, changed = 0, n_ref = 0, n_o = 0;
+	char d[sizeof(((struct text *)0)->buf)];
+	int rv = -1;
+
+	if (!pair || !used)
+		goto out;
+	for (size_t i = 0; i < ref->n_ladder; i++) {
+		pair[i] = repeats_earlier(ref, i) ? PAIR_REPEAT : SIZE_MAX;
+		n_ref += pair[i] != PAIR_REPEAT;
+	}
+	for (size_t j = 0; j < o->n_ladder; j++) {
+		used[j] = repeats_earlier(o, j) ? 2 : 0;
+		n_o += used[j] == 0;
+	}
+	ladder_pair(ref, o, pair, used);
+	for (size_t i = 0; i < ref->n_ladder; i++)
+		missing += pair[i] == SIZE_MAX;
+	for (size_t j = 0; j < o->n_ladder; j++)
+		extra += !used[j];
+	if (missing || extra) {
+		if (n_o != n_ref)
+			text_add(t,
+				 "origin %s: ladder has %zu rendition%s, "
+				 "origin %s has %zu (",
+				 o->name, n_o, n_o == 1 ? "" : "s", ref->name,
+				 n_ref);
+		else
+			text_add(t,
+				 "origin %s: ladder differs from origin %s's "
+				 "(",
+				 o->name, ref->name);
+		for (size_t i = 0, k = 0; i < ref->n_ladder; i++) {
+			if (pair[i] != SIZE_MAX)
+				continue;
+			entry_desc(&ref->ladder[i], d, sizeof(d));
+			text_add(t, "%s%s", k++ ? ", " : "missing ", d);
+		}
+		for (size_t j = 0, k = 0; j < o->n_ladder; j++) {
+			if (used[j])
+				continue;
+			entry_desc(&o->ladder[j], d, sizeof(d));
+			text_add(t, "%s%s",
+				 k++	   ? ", "
+				 : missing ? "; extra "
+					   : "extra ",
+				 d);
+		}
+		text_add(t, ")");
+	}
+	for (size_t i = 0; i < ref->n_ladder; i++) {
+		const vsp_ladder_entry *a = &ref->ladder[i], *b;
+		int codecs, bw;
+
+		if (pair[i] == SIZE_MAX || pair[i] == PAIR_REPEAT)
+			continue;
+		b = &o->ladder[pair[i]];
+		codecs = !codecs_same(a->codecs, b->codecs);
+		bw = !bw_close(a->bandwidth, b->bandwidth);
+		if (!codecs && !bw)
+			continue;
+		/* The first difference leads with who differs. */
+		if (t->n)
+			text_add(t, "; ");
+		else
+			text_add(t, "origin %s: ", o->name);
+		entry_desc(b, d, sizeof(d));
+		if (codecs)
+			text_add(t, "%s CODECS %s, origin %s %s", d, b->codecs,
+				 ref->name, a->codecs);
+		else
+			text_add(t,
+				 "%s BANDWIDTH %lld, origin %s %lld (over "
+				 "the %.0f %% tolerance)",
+				 d, (long long)b->bandwidth, ref->name,
+				 (long long)a->bandwidth,
+				 VSP_LADDER_BW_TOLERANCE * 100);
+		changed++;
+	}
+	rv = missing || extra || changed;
+out:
+	free(pair);
+	free(used);
+	return rv;
+}
+
+/* -1 unknown (no playlist read), 0 VOD, 1 live. */
+static int origin_type(const vsp_origin_result *o)
+{
+	int t = -1;
+
+	for (size_t i = 0; i < o->n_renditions; i++) {
+		if (o->renditions[i].live)
+			return 1;
+		if (o->renditions[i].has_vod)
+			t = 0;
+	}
+	return t;
+}
+
+/* The origin's VOD extent: its longest probed rendition. */
+static void origin_vod_extent(vsp_origin_result *o)
+{
+	o->vod_duration_s = 0;
+	o->segment_count = 0;
+	for (size_t i = 0; i < o->n_renditions; i++) {
+		const vsp_rendition_result *r = &o->renditions[i];
+
+		if (!r->has_vod)
+			continue;
+		if (r->vod_duration_s > o->vod_duration_s)
+			o->vod_duration_s = r->vod_duration_s;
+		if (r->segment_count > o->segment_count)
+			o->segment_count = r->segment_count;
+	}
+}
+
+static int duration_close(double a, double b)
+{
+	double big = a > b ? a : b, tol = VSP_VOD_DURATION_TOL_RATIO * big;
+
+	if (tol < VSP_VOD_DURATION_TOL_S)
+		tol = VSP_VOD_DURATION_TOL_S;
+	return fabs(a - b) <= tol;
+}
+
+/* VOD duration and segment count, rendition by rendition where both
+ * origins probed the same one (by name), else of the whole origins. */
+static void compare_vod(vsp_stream_result *s, size_t oi, size_t ri)
+{
+	const vsp_origin_result *o = &s->origins[oi], *ref = &s->origins[ri];
+	int dur_done = 0, seg_done = 0, pairs = 0;
+	char msg[512];
+
+	for (size_t i = 0; i < o->n_renditions; i++) {
+		const vsp_rendition_result *a = &o->renditions[i];
+
+		if (!a->has_vod || !a->name)
+			continue;
+		for (size_t k = 0; k < ref->n_renditions; k++) {
+			const vsp_rendition_result *b = &ref->renditions[k];
+
+			if (!b->has_vod || !b->name ||
+			    strcmp(a->name, b->name) != 0)
+				continue;
+			pairs++;
+			if (!dur_done && a->vod_duration_s > 0 &&
+			    b->vod_duration_s > 0 &&
+			    !duration_close(a->vod_duration_s,
+					    b->vod_duration_s)) {
+				snprintf(msg, sizeof(msg),
+					 "origin %s: VOD duration %.1f s, "
+					 "origin %s %.1f s (%s)",
+					 o->name, a->vod_duration_s, ref->name,
+					 b->vod_duration_s, a->name);
+				add_mismatch(s, oi, ri, "vod_duration",
+					     VSP_STAGE_PLAYLIST, msg);
+				dur_done = 1;
+			}
+			if (!seg_done && a->segment_count > 0 &&
+			    b->segment_count > 0 &&
+			    a->segment_count != b->segment_count) {
+				snprintf(msg, sizeof(msg),
+					 "origin %s: %lld segments, origin %s "
+					 "%lld (%s)",
+					 o->name, (long long)a->segment_count,
+					 ref->name, (long long)b->segment_count,
+					 a->name);
+				add_mismatch(s, oi, ri, "segment_count",
+					     VSP_STAGE_PLAYLIST, msg);
+				seg_done = 1;
+			}
+			break;
+		}
+	}
+	if (pairs)
+		return;
+	if (o->vod_duration_s > 0 && ref->vod_duration_s > 0 &&
+	    !duration_close(o->vod_duration_s, ref->vod_duration_s)) {
+		snprintf(msg, sizeof(msg),
+			 "origin %s: VOD duration %.1f s, origin %s %.1f s",
+			 o->name, o->vod_duration_s, ref->name,
+			 ref->vod_duration_s);
+		add_mismatch(s, oi, ri, "vod_duration", VSP_STAGE_PLAYLIST,
+			     msg);
+	}
+	if (o->segment_count > 0 && ref->segment_count > 0 &&
+	    o->segment_count != ref->segment_count) {
+		snprintf(msg, sizeof(msg),
+			 "origin %s: %lld segments, origin %s %lld", o->name,
+			 (long long)o->segment_count, ref->name,
+			 (long long)ref->segment_count);
+		add_mismatch(s, oi, ri, "segment_count", VSP_STAGE_PLAYLIST,
+			     msg);
+	}
+}
+
+/* Origin o against the reference: protocol, then type, ladder and VOD
+ * extent. Another protocol makes the rest meaningless (an HLS ladder of
+ * muxed variants never equals a DASH one of separate Representations). */
+static void compare_origin(vsp_stream_result *s, size_t oi, size_t ri)
+{
+	const vsp_origin_result *o = &s->origins[oi], *ref = &s->origins[ri];
+	int to = origin_type(o), tr = origin_type(ref);
+	struct text t = { .n = 0 };
+	char msg[256];
+
+	if (!o->protocol || !ref->protocol ||
+	    strcmp(o->protocol, ref->protocol) != 0) {
+		snprintf(msg, sizeof(msg), "origin %s is %s, origin %s %s",
+			 o->name, o->protocol ? o->protocol : "unknown",
+			 ref->name, ref->protocol ? ref->protocol : "unknown");
+		add_mismatch(s, oi, ri, "protocol", VSP_STAGE_MANIFEST, msg);
+		return;
+	}
+	if (to >= 0 && tr >= 0 && to != tr) {
+		snprintf(msg, sizeof(msg), "origin %s is %s, origin %s %s",
+			 o->name, to ? "live" : "VOD", ref->name,
+			 tr ? "live" : "VOD");
+		add_mismatch(s, oi, ri, "type", VSP_STAGE_MANIFEST, msg);
+	}
+	/* A truncated ladder (hundreds of entries) cannot be compared
+	 * whole; the record says it was truncated. */
+	if (!o->ladder_truncated && !ref->ladder_truncated) {
+		int d = ladder_diff(o, ref, &t);
+
+		if (d < 0)
+			vsp_verdict_set(&s->v, VSP_WARN, VSP_R_INTERNAL,
+					VSP_STAGE_NONE,
+					"out of memory comparing origins");
+		else if (d > 0)
+			add_mismatch(s, oi, ri, "ladder", VSP_STAGE_MANIFEST,
+				     t.buf);
+	}
+	if (to == 0 && tr == 0)
+		compare_vod(s, oi, ri);
+}
+
+/* Every origin whose manifest was read against the first such one (a dead
+ * origin is redundancy_lost or origins_down already). Live windows are not
+ * compared: a live origin behind another is origin_lagging. */
+void judge_origin_mismatch(vsp_stream_result *s)
+{
+	size_t ref = SIZE_MAX, n = 0;
+
+	for (size_t i = 0; i < s->n_origins; i++) {
+		origin_vod_extent(&s->origins[i]);
+		if (!s->origins[i].has_ladder)
+			continue;
+		n++;
+		if (ref == SIZE_MAX)
+			ref = i;
+	}
+	if (n < 2 || s->mismatches)
+		return;
+	s->mismatches = calloc(s->n_origins * N_MISMATCH_FIELDS,
+			       sizeof(*s->mismatches));
+	if (!s->mismatches) {
+		vsp_verdict_set(&s->v, VSP_WARN, VSP_R_INTERNAL, VSP_STAGE_NONE,
+				"out of memory comparing origins");
+		return;
+	}
+	for (size_t i = ref + 1; i < s->n_origins; i++)
+		if (s->origins[i].has_ladder)
+			compare_origin(s, i, ref);
+}
+
+int origin_ladder_add(vsp_origin_result *o, const char *kind,
+		      const char *codecs, const char *lang, int width,
+		      int height, int64_t bandwidth)
+{
+	vsp_ladder_entry *e;
+
+	if (!o->ladder) {
+		o->ladder = calloc(VSP_LADDER_MAX_ENTRIES, sizeof(*o->ladder));
+		if (!o->ladder)
+			return -1;
+	}
+	o->has_ladder = 1;
+	if (o->n_ladder >= VSP_LADDER_MAX_ENTRIES) {
+		o->ladder_truncated = 1;
+		return 0;
+	}
+	e = &o->ladder[o->n_ladder];
+	e->kind = strdup(kind);
+	e->codecs = dup_or_null(codecs);
+	e->lang = dup_or_null(lang);
+	e->width = width;
+	e->height = height;
+	e->bandwidth = bandwidth;
+	o->n_ladder++;
+	if (!e->kind || (codecs && !e->codecs) || (lang && !e->lang))
+		return -1;
+	return 0;
 }

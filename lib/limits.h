@@ -56,6 +56,21 @@
 #define VSP_SLOW_RTF 1.0
 /* Time kept free after a live reload for the reload itself. */
 #define VSP_RELOAD_MARGIN_S 0.5
+/* Entries of an origin's declared ladder kept for comparing origins:
+ * variants plus alternates of a master, Representations of an MPD. */
+#define VSP_LADDER_MAX_ENTRIES (2 * VSP_MAX_RENDITIONS)
+/* Two origins' BANDWIDTH for the same rendition may differ by this share
+ * of the larger before they count as another ladder: packagers compute the
+ * peak differently (per segment or over a window, with or without
+ * container overhead, rounded), which moves it by up to ~15 %; a ladder
+ * re-encoded at another rate moves it by a third or more. */
+#define VSP_LADDER_BW_TOLERANCE 0.25
+/* Two origins' VOD durations may differ by the larger of these before they
+ * count as another asset: packagers round EXTINF (integers before HLS
+ * version 3) and cut the last segment at a different frame; a re-edit or a
+ * partial upload differs by whole segments. */
+#define VSP_VOD_DURATION_TOL_S	   1.0
+#define VSP_VOD_DURATION_TOL_RATIO 0.01
 
 /* Bytes of one probe definition file. A probe with VSP_MAX_ORIGINS origins,
  * each with its headers and pins, fits in a few KB; 1 MB means a wrong file

@@ -228,6 +228,7 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		judge_origin_lag(s, cfg);
 	for (size_t i = 0; i < cfg->n_origins; i++)
 		vsp_origin_judge(&s->origins[i]);
+	judge_origin_mismatch(s);
 	vsp_stream_judge(s);
 	s->duration_ms = (double)(vsp_now_us() - t0) / 1000.0;
 	if (vsp_redact_result(s, cfg) != 0) {

@@ -219,6 +219,58 @@ static int fill_rep(vsp_rendition_result *r, const struct cand *c,
 	return r->kind && r->name && r->uri ? 0 : -1;
 }
 
+/* 1 when the Period lists segment index k of rep. */
+static int has_segment(const struct dash_state *st,
+		       const vsp_dash_representation *rep, int64_t k)
+{
+	vsp_dash_segment seg;
+	char err[256];
+	int ok = vsp_dash_segment_at(st->mpd, st->period, rep, k, &seg, err,
+				     sizeof(err)) == 0;
+
+	vsp_dash_segment_clear(&seg);
+	return ok;
+}
+
+/* A static MPD's extent for rendition r, for comparing origins
+ * (compare.c): the presentation's duration, and the segments of the Period
+ * found by bisection over dash.c's own addressing rules (none for
+ * SegmentBase: its sidx, not the MPD, lists them). */
+static void dash_vod_extent(const struct dash_state *st,
+			    const vsp_dash_representation *rep,
+			    vsp_rendition_result *r)
+{
+	const vsp_dash_mpd *m = st->mpd;
+	int64_t lo = 0, hi = 1;
+
+	if (m->dynamic)
+		return;
+	r->has_vod = 1;
+	if (m->media_duration > 0)
+		r->vod_duration_s = m->media_duration;
+	else if (m->n_periods == 1 && st->period->duration > 0)
+		r->vod_duration_s = st->period->duration;
+	if ((rep->addr != VSP_DASH_ADDR_TEMPLATE &&
+	     rep->addr != VSP_DASH_ADDR_LIST) ||
+	    !has_segment(st, rep, 0))
+		return;
+	while (hi < VSP_HLS_MAX_SEGMENTS && has_segment(st, rep, hi)) {
+		lo = hi;
+		hi *= 2;
+	}
+	if (hi >= VSP_HLS_MAX_SEGMENTS)
+		return; /* past what a playlist may list: unknown */
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+
+		if (has_segment(st, rep, mid))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	r->segment_count = lo + 1;
+}
+
 static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 {
 	vsp_origin_result *res = o->res;
@@ -276,6 +328,15 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 			n++;
 		}
 	}
+	/* The whole declared ladder, for comparing origins (compare.c). */
+	for (size_t i = 0; i < n; i++)
+		if (origin_ladder_add(res,
+				      cands[i].kind == KIND_AUDIO ? "audio"
+								  : "video",
+				      cands[i].rep->codecs, cands[i].set->lang,
+				      cands[i].rep->width, cands[i].rep->height,
+				      cands[i].rep->bandwidth) != 0)
+			goto oom;
 	if (n == 0) {
 		vsp_verdict_set(
 			&res->v, VSP_FAIL, VSP_R_NO_RENDITION,
@@ -308,6 +369,7 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 				goto oom;
 			o->jobs[k].audio = kind == KIND_AUDIO;
 			o->jobs[k].data = cands[i].rep;
+			dash_vod_extent(st, cands[i].rep, &res->renditions[k]);
 			k++;
 		}
 	goto done;

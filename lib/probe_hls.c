@@ -131,6 +131,34 @@ static int fill_media(vsp_rendition_result *r, const vsp_hls_media *m)
 	return r->kind && r->name && r->uri && r->group ? 0 : -1;
 }
 
+/* The whole declared ladder, for comparing origins (compare.c): variants
+ * and AUDIO/VIDEO alternates, picked or not. Returns 0 or -1. */
+static int hls_ladder(vsp_origin_result *res, const vsp_hls_playlist *pl)
+{
+	if (!pl->is_master)
+		return origin_ladder_add(res, "media", NULL, NULL, 0, 0, 0);
+	for (size_t i = 0; i < pl->n_variants; i++) {
+		const vsp_hls_variant *v = &pl->variants[i];
+
+		if (origin_ladder_add(res, "variant", v->codecs, NULL, v->width,
+				      v->height, v->bandwidth) != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < pl->n_media; i++) {
+		const vsp_hls_media *m = &pl->media[i];
+
+		if (m->type != VSP_HLS_MEDIA_AUDIO &&
+		    m->type != VSP_HLS_MEDIA_VIDEO)
+			continue;
+		if (origin_ladder_add(res,
+				      m->type == VSP_HLS_MEDIA_AUDIO ? "audio"
+								     : "video",
+				      NULL, m->language, 0, 0, 0) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 {
 	vsp_origin_result *res = o->res;
@@ -149,6 +177,8 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 		return;
 	}
 	o->state = pl;
+	if (hls_ladder(res, pl) != 0)
+		goto oom;
 	if (!pl->is_master) {
 		/* A media playlist given directly is one rendition. */
 		res->live = vsp_hls_is_live(pl);
@@ -270,6 +300,13 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 		pl = own;
 	}
 	r->live = vsp_hls_is_live(pl);
+	if (!r->live) {
+		/* The asset's extent, for comparing origins (compare.c). */
+		r->has_vod = 1;
+		r->segment_count = (int64_t)pl->n_segments;
+		for (size_t i = 0; i < pl->n_segments; i++)
+			r->vod_duration_s += pl->segments[i].duration;
+	}
 	if (r->live && pl->n_segments > 0) {
 		const vsp_hls_segment *nw = &pl->segments[pl->n_segments - 1];
 

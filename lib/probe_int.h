@@ -141,5 +141,16 @@ void validate_media(vsp_rendition_result *r, const struct seg_plan *p,
 
 /* compare.c: origin_lagging across the origins of s. */
 void judge_origin_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg);
+/* compare.c: each origin's VOD extent, then s->mismatches: how the origins
+ * whose manifest was read differ from the first such one (protocol, live or
+ * VOD, ladder, VOD duration, segment count). Before vsp_stream_judge(),
+ * which turns them into a warn (origin_mismatch). */
+void judge_origin_mismatch(vsp_stream_result *s);
+/* compare.c: appends one entry of the manifest's declared ladder to o (at
+ * plan time, every rendition, picked or not); past VSP_LADDER_MAX_ENTRIES
+ * sets o->ladder_truncated instead. Returns 0, or -1 out of memory. */
+int origin_ladder_add(vsp_origin_result *o, const char *kind,
+		      const char *codecs, const char *lang, int width,
+		      int height, int64_t bandwidth);
 
 #endif

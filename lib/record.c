@@ -215,7 +215,69 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 				    : json_null());
 	if (r->live)
 		json_object_set_new(o, "live_check", live_json(r));
+	if (r->has_vod) {
+		json_object_set_new(
+			o, "vod_duration_s",
+			num_or_null(r->vod_duration_s > 0, r->vod_duration_s));
+		json_object_set_new(o, "segment_count",
+				    r->segment_count > 0
+					    ? json_integer(r->segment_count)
+					    : json_null());
+	}
 	return o;
+}
+
+/* The ladder the manifest declares, as compare.c compared it; null when the
+ * manifest was not read. */
+static json_t *ladder_json(const vsp_origin_result *og)
+{
+	json_t *arr;
+	char res[32];
+
+	if (!og->has_ladder)
+		return json_null();
+	arr = json_array();
+	for (size_t i = 0; i < og->n_ladder; i++) {
+		const vsp_ladder_entry *e = &og->ladder[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "kind", str_or_null(e->kind));
+		if (e->width > 0 && e->height > 0) {
+			snprintf(res, sizeof(res), "%dx%d", e->width,
+				 e->height);
+			json_object_set_new(o, "resolution",
+					    vsp_json_text(res));
+		} else {
+			json_object_set_new(o, "resolution", json_null());
+		}
+		json_object_set_new(o, "codecs", str_or_null(e->codecs));
+		json_object_set_new(o, "bandwidth",
+				    e->bandwidth ? json_integer(e->bandwidth)
+						 : json_null());
+		if (e->lang)
+			json_object_set_new(o, "lang", vsp_json_text(e->lang));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+static json_t *mismatches_json(const vsp_stream_result *s)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < s->n_mismatches; i++) {
+		const vsp_origin_mismatch *m = &s->mismatches[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "field", vsp_json_text(m->field));
+		json_object_set_new(o, "origin",
+				    str_or_null(s->origins[m->origin].name));
+		json_object_set_new(o, "reference",
+				    str_or_null(s->origins[m->ref].name));
+		json_object_set_new(o, "message", str_or_null(m->message));
+		json_array_append_new(arr, o);
+	}
+	return arr;
 }
 
 static json_t *origin_json(const vsp_origin_result * or)
@@ -238,6 +300,16 @@ static json_t *origin_json(const vsp_origin_result * or)
 	json_object_set_new(o, "renditions", arr);
 	json_object_set_new(o, "renditions_playable",
 			    json_integer((json_int_t) or->n_playable));
+	json_object_set_new(o, "ladder", ladder_json(or));
+	if (or->ladder_truncated)
+		json_object_set_new(o, "ladder_truncated", json_true());
+	json_object_set_new(
+		o, "vod_duration_s",
+		num_or_null(or->vod_duration_s > 0, or->vod_duration_s));
+	json_object_set_new(o, "segment_count",
+			    or->segment_count > 0
+				    ? json_integer(or->segment_count)
+				    : json_null());
 	return o;
 }
 
@@ -264,6 +336,7 @@ json_t *vsp_record_json(const vsp_stream_result *s)
 	for (size_t i = 0; i < s->n_origins; i++)
 		json_array_append_new(arr, origin_json(&s->origins[i]));
 	json_object_set_new(o, "origins", arr);
+	json_object_set_new(o, "mismatches", mismatches_json(s));
 	return o;
 }
 

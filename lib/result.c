@@ -113,10 +113,34 @@ void vsp_stream_judge(vsp_stream_result *s)
 			&s->v, VSP_WARN, VSP_R_REDUNDANCY_LOST, bad->v.stage,
 			"%zu of %zu origins playable; %s: %s", s->n_healthy,
 			s->n_origins, bad->name, bad->v.message);
+	} else if (s->n_mismatches > 0) {
+		/* A backup that plays another stream is broken though it
+		 * plays: above an origin's own warning, below a dead one. */
+		const vsp_origin_mismatch *m = &s->mismatches[0];
+
+		if (s->n_mismatches > 1)
+			vsp_verdict_set(&s->v, VSP_WARN, VSP_R_ORIGIN_MISMATCH,
+					m->stage,
+					"%s (and %zu more difference%s)",
+					m->message, s->n_mismatches - 1,
+					s->n_mismatches > 2 ? "s" : "");
+		else
+			vsp_verdict_set(&s->v, VSP_WARN, VSP_R_ORIGIN_MISMATCH,
+					m->stage, "%s", m->message);
 	} else if (bad) {
 		vsp_verdict_set(&s->v, VSP_WARN, bad->v.reason, bad->v.stage,
 				"%s: %s", bad->name, bad->v.message);
 	}
+}
+
+void vsp_ladder_entry_clear(vsp_ladder_entry *e)
+{
+	if (!e)
+		return;
+	free(e->kind);
+	free(e->codecs);
+	free(e->lang);
+	memset(e, 0, sizeof(*e));
 }
 
 void vsp_rendition_result_clear(vsp_rendition_result *r)
@@ -151,6 +175,9 @@ void vsp_origin_result_clear(vsp_origin_result *o)
 	for (size_t i = 0; i < o->n_renditions; i++)
 		vsp_rendition_result_clear(&o->renditions[i]);
 	free(o->renditions);
+	for (size_t i = 0; i < o->n_ladder; i++)
+		vsp_ladder_entry_clear(&o->ladder[i]);
+	free(o->ladder);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -163,5 +190,8 @@ void vsp_stream_result_free(vsp_stream_result *s)
 	for (size_t i = 0; i < s->n_origins; i++)
 		vsp_origin_result_clear(&s->origins[i]);
 	free(s->origins);
+	for (size_t i = 0; i < s->n_mismatches; i++)
+		free(s->mismatches[i].message);
+	free(s->mismatches);
 	free(s);
 }

@@ -61,7 +61,24 @@ typedef struct vsp_rendition_result {
 	char *live_note;     /* why a check could not be made, owned */
 	double origin_lag_s; /* behind the most advanced origin */
 	int has_origin_lag;
+
+	/* VOD: the whole media playlist (or MPD Period) as listed, for
+	 * compare.c; has_vod 0 when live or the playlist was not read. */
+	int has_vod;
+	double vod_duration_s;
+	int64_t segment_count; /* 0 unknown (DASH SegmentBase) */
 } vsp_rendition_result;
+
+/* One rendition as the manifest declares it: the whole ladder, not only the
+ * renditions the probe's rule picked, so origins compare whatever is probed.
+ * Strings owned by the origin. */
+typedef struct vsp_ladder_entry {
+	char *kind;   /* "variant", "audio", "video", "media" (no master) */
+	char *codecs; /* declared, NULL unknown */
+	char *lang;   /* alternates: LANGUAGE, @lang; NULL none */
+	int width, height; /* 0 unknown */
+	int64_t bandwidth; /* 0 unknown */
+} vsp_ladder_entry;
 
 typedef struct vsp_origin_result {
 	vsp_verdict v;
@@ -76,7 +93,27 @@ typedef struct vsp_origin_result {
 	vsp_rendition_result *renditions;
 	size_t n_renditions;
 	size_t n_playable; /* renditions whose status is not fail */
+
+	/* The ladder the manifest declares; has_ladder 0 when the manifest
+	 * was not read. Capped at VSP_LADDER_MAX_ENTRIES (ladder_truncated). */
+	vsp_ladder_entry *ladder;
+	size_t n_ladder;
+	int has_ladder, ladder_truncated;
+	/* VOD extent of the origin (compare.c): its longest probed rendition;
+	 * vod_duration_s 0 and segment_count 0 when unknown. */
+	double vod_duration_s;
+	int64_t segment_count;
 } vsp_origin_result;
+
+/* One way an origin does not serve the same stream as the reference origin
+ * (the first whose manifest was read). */
+typedef struct vsp_origin_mismatch {
+	size_t origin, ref; /* indices into the stream's origins */
+	const char *field;  /* "protocol", "type", "ladder", "vod_duration",
+			       "segment_count": static */
+	vsp_stage stage;
+	char *message; /* owned */
+} vsp_origin_mismatch;
 
 typedef struct vsp_stream_result {
 	vsp_verdict v;
@@ -87,6 +124,9 @@ typedef struct vsp_stream_result {
 	vsp_origin_result *origins;
 	size_t n_origins;
 	size_t n_healthy; /* origins that play (status not fail) */
+	/* compare.c: how the origins differ; worth a warn (origin_mismatch). */
+	vsp_origin_mismatch *mismatches;
+	size_t n_mismatches;
 } vsp_stream_result;
 
 /* Sets v to status/reason/stage with a printf-style message, unless v already
@@ -96,12 +136,14 @@ void vsp_verdict_set(vsp_verdict *v, vsp_status status, vsp_reason reason,
 	__attribute__((format(printf, 5, 6)));
 
 /* Origin verdict from its renditions, stream verdict from its origins (the
- * rules of DESIGN.md "Verdicts"). */
+ * rules of DESIGN.md "Verdicts"). Origin mismatches (s->mismatches) warn
+ * below a fail and redundancy_lost, above an origin's own warning. */
 void vsp_origin_judge(vsp_origin_result *o);
 void vsp_stream_judge(vsp_stream_result *s);
 
 void vsp_rendition_result_clear(vsp_rendition_result *r);
 void vsp_origin_result_clear(vsp_origin_result *o);
+void vsp_ladder_entry_clear(vsp_ladder_entry *e);
 /* Frees the tree; accepts NULL and half-built trees. */
 void vsp_stream_result_free(vsp_stream_result *s);
 
