@@ -512,6 +512,112 @@ static void release_dash(void *scratch)
 	free(scratch);
 }
 
+/* One Representation's segments, for the sample. */
+struct dash_list {
+	const vsp_dash_mpd *mpd;
+	const vsp_dash_period *period;
+	const vsp_dash_representation *rep;
+};
+
+static int at_dash(void *ctx, int64_t pos, struct seg_plan *p, void **owned,
+		   char *err, size_t errlen)
+{
+	const struct dash_list *d = ctx;
+	vsp_dash_segment *seg = calloc(1, sizeof(*seg));
+
+	*owned = seg;
+	if (!seg) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (vsp_dash_segment_at(d->mpd, d->period, d->rep, pos, seg, err,
+				errlen) != 0)
+		return -1;
+	p->uri = seg->url;
+	p->offset = seg->length >= 0 ? seg->offset : 0;
+	p->length = seg->length;
+	p->init_uri = seg->init_url;
+	p->init_offset = seg->init_length >= 0 ? seg->init_offset : 0;
+	p->init_length = seg->init_length;
+	p->duration = seg->duration;
+	p->seq = seg->number;
+	p->encrypted = d->rep->encrypted;
+	return 0;
+}
+
+/* Where a DASH player joins a live stream, as a position: dash.js
+ * (PlaybackController.computeAndSetLiveDelay) plays
+ * @suggestedPresentationDelay behind the edge, else four segment
+ * durations (FRAGMENT_DURATION_FACTOR); -1 when that is the newest probed
+ * already (vsp_dash_pick_segment() keeps the same margin). */
+static int64_t dash_start(const struct dash_state *st,
+			  const vsp_dash_representation *rep,
+			  const vsp_dash_segment *newest, double *behind)
+{
+	const vsp_dash_mpd *m = st->mpd;
+	double delay, margin, segd = newest->duration;
+	vsp_dash_segment s;
+	int64_t pos = -1;
+	char err[256];
+
+	if (segd <= 0)
+		return -1;
+	delay = m->suggested_presentation_delay >= 0
+			? m->suggested_presentation_delay
+			: VSP_DASH_START_SEGMENTS * segd;
+	margin = m->suggested_presentation_delay >= 0
+			 ? m->suggested_presentation_delay
+			 : VSP_DASH_LIVE_MARGIN_S;
+	if (m->time_shift_buffer_depth > 0) {
+		if (margin > m->time_shift_buffer_depth / 2)
+			margin = m->time_shift_buffer_depth / 2;
+		if (delay > m->time_shift_buffer_depth - segd)
+			delay = m->time_shift_buffer_depth - segd;
+	}
+	*behind = delay;
+	if (delay <= margin)
+		return -1;
+	if (vsp_dash_pick_segment(m, st->period, rep,
+				  vsp_wall_s() + st->clock_offset -
+					  (delay - margin),
+				  &s, err, sizeof(err)) == 0 &&
+	    s.number < newest->number)
+		pos = s.number - rep->start_number;
+	vsp_dash_segment_clear(&s);
+	return pos;
+}
+
+static int list_dash(struct worker *w, struct rend_job *j, void *scratch,
+		     struct seg_list *out)
+{
+	const struct dash_state *st = w->o->state;
+	const vsp_dash_segment *seg = scratch;
+	struct dash_list *d;
+	int64_t n;
+
+	/* SegmentBase: one resource whose sidx the first fetch used. */
+	if (!seg || seg->needs_index)
+		return -1;
+	n = vsp_dash_segment_count(st->period, j->data);
+	if (!st->mpd->dynamic && (n <= 1 || n == INT64_MAX))
+		return -1;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -1;
+	d->mpd = st->mpd;
+	d->period = st->period;
+	d->rep = j->data;
+	out->n = n == INT64_MAX ? 0 : n;
+	out->ctx = d;
+	out->free_ctx = free;
+	out->at = at_dash;
+	out->release = release_dash;
+	out->start = st->mpd->dynamic
+			     ? dash_start(st, d->rep, seg, &out->start_behind_s)
+			     : -1;
+	return 0;
+}
+
 static void free_dash(void *state)
 {
 	struct dash_state *st = state;
@@ -531,4 +637,5 @@ const struct protocol vsp_protocol_dash = {
 	.release = release_dash,
 	.finish = NULL,
 	.free_state = free_dash,
+	.list = list_dash,
 };
