@@ -26,7 +26,7 @@
 #include "child.h"
 
 /* The sniff limit (lib/limits.h VSP_SNIFF_MAX_BYTES). */
-#define SNIFF_MAX 65536
+#define SNIFF_MAX  65536
 #define T_LIMIT_MS 60000.0
 
 static const char *prober, *origin, *tmpdir;
@@ -129,9 +129,8 @@ static void check_entries(json_t *r, int live)
 		} else if (strcmp(action, "sniffed") == 0) {
 			assert_true(json_integer_value(
 					    json_object_get(s, "bytes")) > 0);
-			assert_true(json_integer_value(
-					    json_object_get(s, "bytes")) <=
-				    SNIFF_MAX);
+			assert_true(json_integer_value(json_object_get(
+					    s, "bytes")) <= SNIFF_MAX);
 			assert_non_null(json_string_value(
 				json_object_get(s, "container")));
 		} else if (!live) {
@@ -165,8 +164,9 @@ static void test_hls_healthy(void **state)
 		/* schema 1: the `segment` step is still the first segment */
 		assert_true(json_is_object(json_object_get(r, "segment")));
 		json_array_foreach(json_object_get(r, "segments"), k, s)
-			over_limit |= json_integer_value(json_object_get(
-					      s, "bytes")) == SNIFF_MAX;
+			over_limit |=
+			json_integer_value(json_object_get(s, "bytes")) ==
+			SNIFF_MAX;
 	}
 	/* v0's segments are over the limit and the origin ignores Range:
 	 * reading stopped at it. */
@@ -179,9 +179,9 @@ static void test_hls_healthy(void **state)
 
 		snprintf(url, sizeof(url), "%s/hls/master.m3u8", origin);
 		argv[2] = url;
-		assert_int_equal(child_run(&c, prober, (char *const *)argv,
-					   T_LIMIT_MS),
-				 0);
+		assert_int_equal(
+			child_run(&c, prober, (char *const *)argv, T_LIMIT_MS),
+			0);
 		if (!strstr(c.out, "SEGS") || !strstr(c.out, " 3/3 "))
 			fail_msg("no SEGS 3/3 column:\n%s", c.out);
 		child_free(&c);
@@ -313,9 +313,8 @@ static long long last_middle(const char *dir)
 	doc = json_loads(line, 0, NULL);
 	assert_non_null(doc);
 	json_array_foreach(json_object_get(rendition(doc, 0), "segments"), i,
-			   s)
-		if (strcmp(str(s, "role"), "middle") == 0)
-			mid = json_integer_value(json_object_get(s, "index"));
+			   s) if (strcmp(str(s, "role"), "middle") == 0) mid =
+		json_integer_value(json_object_get(s, "index"));
 	json_decref(doc);
 	return mid;
 }
@@ -341,14 +340,13 @@ static void test_run_rotates(void **state)
 		origin);
 	fclose(f);
 	for (int k = 0; k < 4; k++) {
-		const char *argv[] = { prober,	  "run",     "--probes",
-				       probes,	  "--results", results,
-				       "--force", NULL };
+		const char *argv[] = { prober,	    "run",   "--probes", probes,
+				       "--results", results, "--force",	 NULL };
 		long long mid;
 
-		assert_int_equal(child_run(&c, prober, (char *const *)argv,
-					   T_LIMIT_MS),
-				 0);
+		assert_int_equal(
+			child_run(&c, prober, (char *const *)argv, T_LIMIT_MS),
+			0);
 		if (c.exit_status != 0) {
 			child_dump(&c, "run", 4000, 4000);
 			fail_msg("prober run exited %d", c.exit_status);

@@ -40,9 +40,17 @@ static void test_pick_table(void **state)
 		{ 100, 3, 0, 3, { 0, 50, 99 }, { F, M, L } },
 		{ 6, 1, 0, 1, { 0 }, { F } },
 		{ 6, 2, 0, 2, { 0, 5 }, { F, L } },
-		{ 6, VSP_SEGMENTS_ALL, 0, 6, { 0, 1, 2, 3, 4, 5 },
+		{ 6,
+		  VSP_SEGMENTS_ALL,
+		  0,
+		  6,
+		  { 0, 1, 2, 3, 4, 5 },
 		  { F, S, S, S, S, L } },
-		{ 6, VSP_SEGMENTS_ALL, 7, 6, { 0, 1, 2, 3, 4, 5 },
+		{ 6,
+		  VSP_SEGMENTS_ALL,
+		  7,
+		  6,
+		  { 0, 1, 2, 3, 4, 5 },
 		  { F, S, S, S, S, L } },
 		{ 6, 9, 0, 6, { 0, 1, 2, 3, 4, 5 }, { F, S, S, S, S, L } },
 		{ 10, 4, 0, 4, { 0, 3, 7, 9 }, { F, S, S, L } },
@@ -95,7 +103,8 @@ static void test_rotation_covers(void **state)
 				for (size_t j = 0; j < k; j++) {
 					assert_true(pos[j] >= 0 && pos[j] < n);
 					if (j)
-						assert_true(pos[j] > pos[j - 1]);
+						assert_true(pos[j] >
+							    pos[j - 1]);
 					seen[pos[j]] = 1;
 				}
 			}
@@ -133,8 +142,9 @@ static void test_pick_bounded(void **state)
 
 static void test_sniff_table(void **state)
 {
-	static uint8_t ts[188 * 3], ts_bad[188 * 3], html[] = "<html><body>"
-							      "404</body>";
+	static uint8_t ts[188 * 3], ts_bad[188 * 3],
+		html[] = "<html><body>"
+			 "404</body>";
 	static const uint8_t styp[] = { 0, 0, 0, 24, 's', 't', 'y', 'p' };
 	static const uint8_t moof[] = { 0, 0, 0, 8, 'm', 'o', 'o', 'f' };
 	static const uint8_t sidx[] = { 0, 0, 0, 44, 's', 'i', 'd', 'x' };
@@ -145,10 +155,11 @@ static void test_sniff_table(void **state)
 	static const uint8_t other_box[] = { 0, 0, 0, 8, 'a', 'b', 'c', 'd' };
 	static const uint8_t ebml[] = { 0x1A, 0x45, 0xDF, 0xA3, 0x9F };
 	static const uint8_t id3[] = { 'I', 'D', '3', 4, 0, 0, 0, 0, 0, 63 };
-	static const uint8_t id3_bad[] = { 'I', 'D', '3', 4, 0, 0, 0x80, 0, 0,
-					   63 };
-	static const uint8_t adts[] = { 0xFF, 0xF1, 0x50, 0x80, 0x2E, 0x7F,
-					0xFC };
+	static const uint8_t id3_bad[] = { 'I', 'D',  '3', 4, 0,
+					   0,	0x80, 0,   0, 63 };
+	static const uint8_t adts[] = {
+		0xFF, 0xF1, 0x50, 0x80, 0x2E, 0x7F, 0xFC
+	};
 	static const uint8_t adts_bad_sf[] = { 0xFF, 0xF1, 0x3C, 0x80,
 					       0x2E, 0x7F, 0xFC };
 	static const uint8_t m3u8[] = "#EXTM3U\n#EXTINF:1,\nx.ts\n";
