@@ -124,15 +124,15 @@ static const struct {
 	enum op_kind kind;
 	int has_arg;
 } op_table[] = {
-	{ "status", OP_STATUS, 1 },	{ "delay", OP_DELAY, 1 },
-	{ "trickle", OP_TRICKLE, 1 },	{ "cut", OP_CUT, 1 },
-	{ "badlen", OP_BADLEN, 0 },	{ "hang", OP_HANG, 0 },
-	{ "html200", OP_HTML200, 0 },	{ "zero", OP_ZERO, 0 },
-	{ "corrupt", OP_CORRUPT, 0 },	{ "truncate", OP_TRUNCATE, 1 },
+	{ "status", OP_STATUS, 1 },     { "delay", OP_DELAY, 1 },
+	{ "trickle", OP_TRICKLE, 1 },   { "cut", OP_CUT, 1 },
+	{ "badlen", OP_BADLEN, 0 },     { "hang", OP_HANG, 0 },
+	{ "html200", OP_HTML200, 0 },   { "zero", OP_ZERO, 0 },
+	{ "corrupt", OP_CORRUPT, 0 },   { "truncate", OP_TRUNCATE, 1 },
 	{ "gzipbomb", OP_GZIPBOMB, 0 }, { "big", OP_BIG, 1 },
 	{ "bigchunk", OP_BIGCHUNK, 1 }, { "stale", OP_STALE, 0 },
-	{ "live", OP_LIVE, 0 },		{ "loop", OP_LOOP, 1 },
-	{ "redirect", OP_REDIRECT, 0 }, { "nostart", OP_NOSTART, 0 },
+	{ "live", OP_LIVE, 0 },         { "loop", OP_LOOP, 1 },
+	{ "redirect", OP_REDIRECT, 0 },	{ "nostart", OP_NOSTART, 0 },
 	{ "dropold", OP_DROPOLD, 0 },
 };
 
@@ -141,7 +141,7 @@ static const struct {
 	enum scope scope;
 } scope_table[] = {
 	{ "master", SC_MASTER }, { "media", SC_MEDIA }, { "pl", SC_PL },
-	{ "init", SC_INIT },	 { "seg", SC_SEG },
+	{ "init", SC_INIT },     { "seg", SC_SEG },
 };
 
 struct op {
@@ -160,11 +160,11 @@ struct plan {
 /* A body sent through the reader callback: cut short, padded or slowed. */
 struct body {
 	uint8_t *buf;
-	size_t len;   /* bytes we have */
-	uint64_t cut; /* stop after this many, with an error when < declared */
+	size_t len;      /* bytes we have */
+	uint64_t cut;    /* stop after this many, with an error when < declared */
 	uint64_t declared;
-	long rate;     /* bytes a second; 0: as fast as the socket takes */
-	int synthetic; /* 1: generate a playlist of comment lines, no buf */
+	long rate;       /* bytes a second; 0: as fast as the socket takes */
+	int synthetic;   /* 1: generate a playlist of comment lines, no buf */
 };
 
 static const char *root;
@@ -183,8 +183,7 @@ static pthread_mutex_t quit_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t quit_cond;
 static int quitting;
 
-static void die(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 static void die(const char *fmt, ...)
 {
@@ -265,8 +264,7 @@ static int plan_parse(const char *url, struct plan *pl)
 		if (strncmp(p, "seg404/", 7) == 0) {
 			if (pl->n == MAX_OPS)
 				return -1;
-			pl->ops[pl->n++] =
-				(struct op){ OP_STATUS, SC_SEG, 404 };
+			pl->ops[pl->n++] = (struct op){ OP_STATUS, SC_SEG, 404 };
 			p += 7;
 			continue;
 		}
@@ -284,9 +282,7 @@ static int plan_parse(const char *url, struct plan *pl)
 		if (nlen < seg) {
 			size_t j, slen = seg - nlen - 1;
 
-			for (j = 0;
-			     j < sizeof(scope_table) / sizeof(scope_table[0]);
-			     j++)
+			for (j = 0; j < sizeof(scope_table) / sizeof(scope_table[0]); j++)
 				if (strlen(scope_table[j].name) == slen &&
 				    strncmp(p + nlen + 1, scope_table[j].name,
 					    slen) == 0)
@@ -381,8 +377,7 @@ static int load_file(const char *path, uint8_t **out, size_t *len)
 	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > MAX_FILE)
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_FILE)
 		goto fail;
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
@@ -473,7 +468,8 @@ static void iso_time(double t, char *out, size_t len)
  * PROGRAM-DATE-TIME on each. With now fixed in the past, the window never
  * moves: a stale playlist. Returns NULL when the input lists no segment.
  */
-static char *make_live(const char *src, double now, size_t *out_len, int tag)
+static char *make_live(const char *src, double now, size_t *out_len,
+		       int tag)
 {
 	const char *uris[4096];
 	size_t n = 0;
@@ -504,9 +500,8 @@ static char *make_live(const char *src, double now, size_t *out_len, int tag)
 	 * listed one must have ended by now, as on a real live origin. */
 	last = (long long)((now - (double)started_at) / dur) + 999;
 	first = last - LIVE_WINDOW + 1;
-	text_add(&t,
-		 "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n"
-		 "#EXT-X-MEDIA-SEQUENCE:%lld\n",
+	text_add(&t, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n"
+		     "#EXT-X-MEDIA-SEQUENCE:%lld\n",
 		 (int)(dur + 0.999), first);
 	for (long long k = first; k <= last; k++) {
 		const char *u = uris[k % (long long)n];
@@ -603,7 +598,8 @@ static void build_bomb(long mb)
 	memset(lines, '\n', sizeof(lines));
 	memset(&z, 0, sizeof(z));
 	bomb = malloc(alloc);
-	if (!bomb || deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_RLE) != Z_OK)
+	if (!bomb || deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9,
+				  Z_RLE) != Z_OK)
 		die("gzip bomb: out of memory");
 	z.next_out = bomb;
 	z.avail_out = (uInt)alloc;
@@ -703,8 +699,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 		struct MHD_Response *r;
 		enum MHD_Result rc;
 
-		snprintf(msg, sizeof(msg), "/loop/%lld",
-			 pl.ops[pl.n - 1].arg + 1);
+		snprintf(msg, sizeof(msg), "/loop/%lld", pl.ops[pl.n - 1].arg + 1);
 		r = MHD_create_response_from_buffer(0, (void *)"",
 						    MHD_RESPMEM_PERSISTENT);
 		if (!r)
@@ -722,8 +717,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 						    MHD_RESPMEM_PERSISTENT);
 		if (!r)
 			return MHD_NO;
-		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION,
-					pl.redirect);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, pl.redirect);
 		rc = MHD_queue_response(c, MHD_HTTP_FOUND, r);
 		MHD_destroy_response(r);
 		return rc;
@@ -741,9 +735,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 	}
 	if ((o = find_op(&pl, OP_STATUS, klass))) {
 		if (o->arg < 100 || o->arg > 599)
-			return queue_text(
-				c, MHD_HTTP_BAD_REQUEST, "text/plain",
-				"fault_origin: status out of range\n");
+			return queue_text(c, MHD_HTTP_BAD_REQUEST, "text/plain",
+					  "fault_origin: status out of range\n");
 		snprintf(msg, sizeof(msg), "fault_origin: HTTP %lld\n", o->arg);
 		return queue_text(c, (unsigned)o->arg, "text/plain", msg);
 	}
@@ -757,9 +750,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 		first = served_first;
 		last = served_last;
 		pthread_mutex_unlock(&window_lock);
-		if (q &&
-		    ((find_op(&pl, OP_NOSTART, klass) && seq <= last - 2) ||
-		     (find_op(&pl, OP_DROPOLD, klass) && seq < first)))
+		if (q && ((find_op(&pl, OP_NOSTART, klass) && seq <= last - 2) ||
+			  (find_op(&pl, OP_DROPOLD, klass) && seq < first)))
 			return queue_text(c, MHD_HTTP_NOT_FOUND, "text/plain",
 					  "fault_origin: segment gone\n");
 	}
@@ -793,13 +785,12 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 	    (o = find_op(&pl, OP_BIGCHUNK, klass))) {
 		b->synthetic = 1;
 		b->cut = (uint64_t)o->arg;
-		b->declared =
-			o->kind == OP_BIG ? (uint64_t)o->arg : MHD_SIZE_UNKNOWN;
+		b->declared = o->kind == OP_BIG ? (uint64_t)o->arg
+						: MHD_SIZE_UNKNOWN;
 	} else {
 		if (load_file(pl.path, &b->buf, &b->len) != 0) {
 			free(b);
-			snprintf(msg, sizeof(msg),
-				 "fault_origin: no such file\n");
+			snprintf(msg, sizeof(msg), "fault_origin: no such file\n");
 			return queue_text(c, MHD_HTTP_NOT_FOUND, "text/plain",
 					  msg);
 		}
@@ -818,10 +809,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 				strftime(lm, sizeof(lm),
 					 "%a, %d %b %Y %H:%M:%S GMT", &tm);
 			}
-			live = make_live(
-				(const char *)b->buf, now, &live_len,
-				find_op(&pl, OP_NOSTART, SC_SEG) ||
-					find_op(&pl, OP_DROPOLD, SC_SEG));
+			live = make_live((const char *)b->buf, now, &live_len,
+					 find_op(&pl, OP_NOSTART, SC_SEG) ||
+						 find_op(&pl, OP_DROPOLD,
+							 SC_SEG));
 			if (live) {
 				free(b->buf);
 				b->buf = (uint8_t *)live;
@@ -849,8 +840,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: fault_origin [-p PORT] [-g GZIP_MB] [-v] DIR\n");
+	fprintf(stderr, "usage: fault_origin [-p PORT] [-g GZIP_MB] [-v] DIR\n");
 	exit(2);
 }
 
@@ -872,8 +862,7 @@ int main(int argc, char **argv)
 				usage();
 			break;
 		case 'g':
-			if (parse_num(optarg, strlen(optarg), 0, 4096,
-				      &gzip_mb))
+			if (parse_num(optarg, strlen(optarg), 0, 4096, &gzip_mb))
 				usage();
 			break;
 		case 'v':
@@ -909,12 +898,13 @@ int main(int argc, char **argv)
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD |
-			MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
-		0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&addr, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)CONN_MEMORY, MHD_OPTION_END);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+				     MHD_USE_THREAD_PER_CONNECTION |
+				     MHD_USE_ERROR_LOG,
+			     0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR,
+			     (struct sockaddr *)&addr,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+			     (size_t)CONN_MEMORY, MHD_OPTION_END);
 	if (!d)
 		die("cannot listen on 127.0.0.1:%lld", port);
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
