@@ -105,16 +105,18 @@ static int bmff_box(const uint8_t *b, size_t len)
 	return 0;
 }
 
-/* TS: sync byte 0x47 at every 188 bytes the buffer holds (at least two
- * packets' worth when there are, so one stray 'G' is not a stream). */
+/* TS: sync byte 0x47 at the start of every whole 188-byte packet the
+ * buffer holds (at least two when it holds two, so one stray 'G' is not a
+ * stream). A partial last packet is not judged: it may be where the bytes
+ * were cut, or an AES-128 segment's padding once decrypted. */
 static int mpegts(const uint8_t *b, size_t len)
 {
 	size_t n = 0;
 
-	for (size_t off = 0; off < len; off += 188, n++)
+	for (size_t off = 0; off + 188 <= len; off += 188, n++)
 		if (b[off] != 0x47)
 			return 0;
-	return n >= 2 || (n == 1 && len == 188);
+	return n >= 2 || (n == 1 && len < 2 * 188);
 }
 
 /* ADTS frame header: 12-bit sync, layer 0, a valid sampling index and a

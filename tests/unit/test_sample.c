@@ -142,7 +142,7 @@ static void test_pick_bounded(void **state)
 
 static void test_sniff_table(void **state)
 {
-	static uint8_t ts[188 * 3], ts_bad[188 * 3],
+	static uint8_t ts[188 * 3], ts_bad[188 * 3], ts_pad[188 * 2 + 12],
 		html[] = "<html><body>"
 			 "404</body>";
 	static const uint8_t styp[] = { 0, 0, 0, 24, 's', 't', 'y', 'p' };
@@ -174,6 +174,9 @@ static void test_sniff_table(void **state)
 		{ "ts", ts, sizeof(ts), "mpegts" },
 		{ "ts one packet", ts, 188, "mpegts" },
 		{ "ts packet and a half", ts, 188 + 94, "mpegts" },
+		/* whole packets, then a partial one that is not (padding) */
+		{ "ts then padding", ts_pad, sizeof(ts_pad), "mpegts" },
+		{ "ts under one packet", ts, 187, NULL },
 		{ "ts lost sync", ts_bad, sizeof(ts_bad), NULL },
 		{ "a lone G", one_g, 1, NULL },
 		{ "styp", styp, sizeof(styp), "isobmff" },
@@ -202,6 +205,8 @@ static void test_sniff_table(void **state)
 		ts[i] = 0x47;
 	memcpy(ts_bad, ts, sizeof(ts));
 	ts_bad[376] = 0x48;
+	memcpy(ts_pad, ts, 376);
+	memset(ts_pad + 376, 12, 12);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *got = vsp_sniff_container(cases[i].b, cases[i].len);
 
