@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "limits.h"
+#include "sample.h"
 
 /* Ranges of the numbers a probe file may set. The timeout matches
  * `prober check --timeout`; an interval over a week is a typo. */
@@ -607,6 +608,24 @@ static int get_renditions(struct ctx *c, const json_t *v, vsp_probe_cfg *cfg)
 	return 0;
 }
 
+/* "all" or a whole number: VOD segments checked per rendition. */
+static int get_segments(struct ctx *c, const json_t *v, vsp_probe_cfg *cfg)
+{
+	char exp[96];
+
+	snprintf(exp, sizeof(exp), "\"all\" or a whole number from 1 to %d",
+		 VSP_MAX_SEGMENT_CHECKS);
+	if (json_is_string(v) && strcmp(json_string_value(v), "all") == 0) {
+		cfg->segments = VSP_SEGMENTS_ALL;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > VSP_MAX_SEGMENT_CHECKS)
+		return fail_got(c, "segments", exp, v);
+	cfg->segments = (int)json_integer_value(v);
+	return 0;
+}
+
 /* "probes/news.json" -> "news"; NULL when it makes no valid name. */
 static char *name_from_label(const char *label)
 {
@@ -638,6 +657,7 @@ static const char *const top_keys[] = { "name",
 					"stale_fail_factor",
 					"lag_warn_target_durations",
 					"slow_realtime_factor",
+					"segments",
 					NULL };
 
 /* A plain number in [min, max]. */
@@ -670,7 +690,8 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 		       "name, origins, renditions, frames, timeout_s, "
 		       "interval_s, min_healthy, user_agent, "
 		       "stale_warn_factor, stale_fail_factor, "
-		       "lag_warn_target_durations, slow_realtime_factor"))
+		       "lag_warn_target_durations, slow_realtime_factor, "
+		       "segments"))
 		return -1;
 	if ((v = json_object_get(root, "name"))) {
 		if (get_name(c, "name", v, &cfg->name))
@@ -708,6 +729,8 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 		return -1;
 	if ((v = json_object_get(root, "frames")) &&
 	    get_int(c, "frames", v, 1, VSP_MAX_FRAMES, &cfg->frames))
+		return -1;
+	if ((v = json_object_get(root, "segments")) && get_segments(c, v, cfg))
 		return -1;
 	if ((v = json_object_get(root, "timeout_s")) &&
 	    get_seconds(c, "timeout_s", v, TIMEOUT_MIN_S, TIMEOUT_MAX_S,

@@ -1604,6 +1604,12 @@ static int64_t seg_total(const vsp_dash_representation *r,
 	return 1;
 }
 
+int64_t vsp_dash_segment_count(const vsp_dash_period *p,
+			       const vsp_dash_representation *rep)
+{
+	return seg_total(rep, p);
+}
+
 static const char *rep_name(const vsp_dash_representation *r)
 {
 	return r->id ? r->id : "(no id)";

@@ -174,6 +174,11 @@ int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
 			const vsp_dash_representation *rep, int64_t index,
 			vsp_dash_segment *out, char *err, size_t errlen);
 
+/* Segments rep has in period p: INT64_MAX when unknown (an open live
+ * period), 1 for a single resource (SegmentBase, BaseURL). */
+int64_t vsp_dash_segment_count(const vsp_dash_period *p,
+			       const vsp_dash_representation *rep);
+
 /*
  * The segment to probe at wall-clock now: VOD, the first; live, the newest
  * one whose end lies at least suggestedPresentationDelay (or

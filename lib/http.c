@@ -37,6 +37,7 @@ struct sink {
 	uint8_t *buf;
 	size_t len, alloc, cap;
 	int over_cap;
+	int prefix; /* 1: keep the first cap bytes, then stop: not an error */
 	int64_t age_s;
 };
 
@@ -47,6 +48,20 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 
 	if (n > s->cap - s->len) {
 		s->over_cap = 1;
+		if (s->prefix && s->len < s->cap) {
+			/* Keep what fits; the stop is the point. */
+			n = s->cap - s->len;
+			if (s->alloc < s->cap + 1) {
+				uint8_t *p = realloc(s->buf, s->cap + 1);
+
+				if (!p)
+					return 0;
+				s->buf = p;
+				s->alloc = s->cap + 1;
+			}
+			memcpy(s->buf + s->len, data, n);
+			s->len += n;
+		}
 		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
 	}
 	if (s->alloc == 0 && s->curl) {
@@ -172,6 +187,32 @@ void vsp_http_client_free(vsp_http_client *c)
 	free(c);
 }
 
+static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
+		      int64_t length, size_t max_bytes, int prefix,
+		      int64_t deadline_us, vsp_http_step *step, uint8_t **body,
+		      size_t *body_len, char *err, size_t errlen);
+
+vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
+			int64_t length, size_t max_bytes, int64_t deadline_us,
+			vsp_http_step *step, uint8_t **body, size_t *body_len,
+			char *err, size_t errlen)
+{
+	return get(c, url, offset, length, max_bytes, 0, deadline_us, step,
+		   body, body_len, err, errlen);
+}
+
+vsp_reason vsp_http_get_prefix(vsp_http_client *c, const char *url,
+			       int64_t offset, int64_t length, size_t max_bytes,
+			       int64_t deadline_us, vsp_http_step *step,
+			       uint8_t **body, size_t *body_len, char *err,
+			       size_t errlen)
+{
+	if (length < 0 || (uint64_t)length > max_bytes)
+		length = (int64_t)max_bytes;
+	return get(c, url, offset, length, max_bytes, 1, deadline_us, step,
+		   body, body_len, err, errlen);
+}
+
 void vsp_http_step_clear(vsp_http_step *step)
 {
 	if (!step)
@@ -271,12 +312,14 @@ static vsp_reason failf(char *err, size_t errlen, vsp_reason r, const char *fmt,
 	return r;
 }
 
-vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
-			int64_t length, size_t max_bytes, int64_t deadline_us,
-			vsp_http_step *step, uint8_t **body, size_t *body_len,
-			char *err, size_t errlen)
+static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
+		      int64_t length, size_t max_bytes, int prefix,
+		      int64_t deadline_us, vsp_http_step *step, uint8_t **body,
+		      size_t *body_len, char *err, size_t errlen)
 {
-	struct sink s = { .curl = c->curl, .cap = max_bytes, .age_s = -1 };
+	struct sink s = {
+		.curl = c->curl, .cap = max_bytes, .prefix = prefix, .age_s = -1
+	};
 	char errbuf[CURL_ERROR_SIZE] = "";
 	char range[64];
 	CURL *curl = c->curl;
@@ -320,8 +363,9 @@ vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
 	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
 	/* Last-Modified: evidence of when a live playlist last changed. */
 	curl_easy_setopt(curl, CURLOPT_FILETIME, 1L);
-	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
-			 (curl_off_t)max_bytes);
+	if (!prefix)
+		curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+				 (curl_off_t)max_bytes);
 	curl_easy_setopt(curl, CURLOPT_USERAGENT,
 			 o->user_agent ? o->user_agent : "prober/" VSP_VERSION);
 	if (deadline_us) {
@@ -351,6 +395,10 @@ vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
 	step->bytes = (int64_t)s.len;
 	step->age_s = s.age_s;
 
+	if (prefix && s.over_cap && rc == CURLE_WRITE_ERROR) {
+		/* Stopped at the cap on purpose: a 2xx with what we wanted. */
+		rc = CURLE_OK;
+	}
 	if (rc != CURLE_OK) {
 		if (s.over_cap || rc == CURLE_FILESIZE_EXCEEDED)
 			r = failf(err, errlen, VSP_R_TOO_LARGE,
@@ -372,7 +420,11 @@ vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
 			  "GET %.300s: HTTP %ld", url, step->http_status);
 		goto done;
 	}
-	if (length >= 0 && step->http_status != 206) {
+	if (prefix) {
+		/* A prefix takes what came: a shorter segment, or the start of
+		 * a whole body sent for a Range (the caller knows which from
+		 * the status). */
+	} else if (length >= 0 && step->http_status != 206) {
 		/* The origin ignored the Range header and sent the whole
 		 * resource: a player would get the right bytes, slower. */
 		if ((int64_t)s.len < offset + length) {

@@ -61,6 +61,20 @@ vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
 			vsp_http_step *step, uint8_t **body, size_t *body_len,
 			char *err, size_t errlen);
 
+/*
+ * The first bytes of a resource: GETs bytes [offset, offset+length) (length
+ * -1 or over max_bytes: max_bytes) and keeps at most max_bytes of the answer.
+ * A shorter answer is not an error, nor is an origin that ignores the Range
+ * and sends the whole body with 200 (reading stops at max_bytes; then the
+ * body begins at the resource's start, not at offset: step->http_status says
+ * which). Otherwise as vsp_http_get().
+ */
+vsp_reason vsp_http_get_prefix(vsp_http_client *c, const char *url,
+			       int64_t offset, int64_t length, size_t max_bytes,
+			       int64_t deadline_us, vsp_http_step *step,
+			       uint8_t **body, size_t *body_len, char *err,
+			       size_t errlen);
+
 void vsp_http_step_clear(vsp_http_step *step);
 
 /* curl_global_init(); call once from main() before any thread starts. */

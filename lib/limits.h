@@ -93,4 +93,30 @@
  * 1280:1281 is 853.33 shown) down, up or to the nearest. */
 #define VSP_RESOLUTION_SLACK_PX 1.0
 
+/* Segment sample (issue 11): the first segment is fetched whole and decoded;
+ * the others chosen are checked with a ranged GET of their first bytes. This
+ * many bytes tell a container apart (TS sync bytes every 188, an ISO BMFF
+ * box, ADTS, ID3, EBML) and cost little: an origin that ignores the Range and
+ * sends the whole segment is cut off here. */
+#define VSP_SNIFF_MAX_BYTES (64L * 1024)
+/* Segments checked per rendition by default: first, middle, last. */
+#define VSP_DEFAULT_SEGMENTS 3
+/* Most segments one rendition check touches, "all" included: a playlist of
+ * 500 000 segments must not make a check longer or its record bigger than
+ * this many entries; `prober run` rotates the sample to cover the rest. */
+#define VSP_MAX_SEGMENT_CHECKS 1000
+/* Bytes asked of a segment that just left a live playlist: whether it still
+ * answers is the question, not what it holds. */
+#define VSP_REMOVED_PROBE_BYTES 1024L
+/* Time kept free after the sample for what follows (the live reloads). */
+#define VSP_SAMPLE_MARGIN_S 0.5
+/* Live: players start this many target durations behind the live edge
+ * (hls.js liveSyncDurationCount = 3; AVPlayer likewise, RFC 8216 6.3.3
+ * "at least three target durations from the end"). */
+#define VSP_LIVE_START_TDS 3.0
+/* dash.js without @suggestedPresentationDelay: 4 segment durations behind
+ * the edge (PlaybackController.computeAndSetLiveDelay,
+ * FRAGMENT_DURATION_FACTOR = 4). */
+#define VSP_DASH_START_SEGMENTS 4.0
+
 #endif

@@ -54,6 +54,7 @@ static void *worker_main(void *arg)
 		plan.init_length = -1;
 		if (o->proto->prepare(w, j, &plan, &scratch) == 0) {
 			probe_segment(w, j->r, &plan, j->audio);
+			probe_sample(w, j, &plan, scratch);
 			if (o->proto->after)
 				o->proto->after(w, j, scratch);
 		}

@@ -9,6 +9,7 @@
 #define VSP_PROBE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "result.h"
 
@@ -51,6 +52,13 @@ typedef struct vsp_probe_cfg {
 	double stale_fail_factor; /* x target duration unchanged: fail */
 	double lag_warn_tds;	  /* target durations behind: origin_lagging */
 	double slow_rtf;	  /* real-time factor below it: slow_download */
+	/* Segments checked per VOD rendition: the first decoded, the rest
+	 * sniffed, spread over the asset (VSP_DEFAULT_SEGMENTS: first, middle,
+	 * last); VSP_SEGMENTS_ALL (-1): every one. */
+	int segments;
+	/* Shifts the sample's inner segments: `prober run` counts its runs of
+	 * the probe here so successive runs cover the whole asset. */
+	uint64_t segment_rotation;
 } vsp_probe_cfg;
 
 /* Defaults of DESIGN.md; no origins. */
@@ -61,6 +69,9 @@ void vsp_probe_cfg_clear(vsp_probe_cfg *cfg);
  * host and port, made unique. Returns 0, or -1 on out of memory. */
 int vsp_probe_cfg_add_origin(vsp_probe_cfg *cfg, const char *name,
 			     const char *url);
+/* Parses "all" (VSP_SEGMENTS_ALL) or a count from 1 to
+ * VSP_MAX_SEGMENT_CHECKS into *segments. Returns 0 or -1. */
+int vsp_segments_parse(const char *s, int *segments);
 /* Parses "all", "lowest", "highest" or a count >= 1. Returns 0 or -1. */
 int vsp_pick_parse(const char *s, vsp_pick *pick, int *count);
 

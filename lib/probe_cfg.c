@@ -18,6 +18,7 @@
 
 #include "limits.h"
 #include "probe_int.h"
+#include "sample.h"
 
 char *dup_or_null(const char *s)
 {
@@ -36,6 +37,26 @@ void vsp_probe_cfg_init(vsp_probe_cfg *cfg)
 	cfg->stale_fail_factor = VSP_STALE_FAIL_FACTOR;
 	cfg->lag_warn_tds = VSP_LAG_WARN_TDS;
 	cfg->slow_rtf = VSP_SLOW_RTF;
+	cfg->segments = VSP_DEFAULT_SEGMENTS;
+}
+
+int vsp_segments_parse(const char *s, int *segments)
+{
+	char *end;
+	long v;
+
+	if (strcmp(s, "all") == 0) {
+		*segments = VSP_SEGMENTS_ALL;
+		return 0;
+	}
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 1 || v > VSP_MAX_SEGMENT_CHECKS)
+		return -1;
+	*segments = (int)v;
+	return 0;
 }
 
 static void free_strv(char **v, size_t n)

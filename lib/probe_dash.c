@@ -219,29 +219,16 @@ static int fill_rep(vsp_rendition_result *r, const struct cand *c,
 	return r->kind && r->name && r->uri ? 0 : -1;
 }
 
-/* 1 when the Period lists segment index k of rep. */
-static int has_segment(const struct dash_state *st,
-		       const vsp_dash_representation *rep, int64_t k)
-{
-	vsp_dash_segment seg;
-	char err[256];
-	int ok = vsp_dash_segment_at(st->mpd, st->period, rep, k, &seg, err,
-				     sizeof(err)) == 0;
-
-	vsp_dash_segment_clear(&seg);
-	return ok;
-}
-
 /* A static MPD's extent for rendition r, for comparing origins
  * (compare.c): the presentation's duration, and the segments of the Period
- * found by bisection over dash.c's own addressing rules (none for
- * SegmentBase: its sidx, not the MPD, lists them). */
+ * by dash.c's own addressing rules (none for SegmentBase: its sidx, not the
+ * MPD, lists them). */
 static void dash_vod_extent(const struct dash_state *st,
 			    const vsp_dash_representation *rep,
 			    vsp_rendition_result *r)
 {
 	const vsp_dash_mpd *m = st->mpd;
-	int64_t lo = 0, hi = 1;
+	int64_t n;
 
 	if (m->dynamic)
 		return;
@@ -250,25 +237,12 @@ static void dash_vod_extent(const struct dash_state *st,
 		r->vod_duration_s = m->media_duration;
 	else if (m->n_periods == 1 && st->period->duration > 0)
 		r->vod_duration_s = st->period->duration;
-	if ((rep->addr != VSP_DASH_ADDR_TEMPLATE &&
-	     rep->addr != VSP_DASH_ADDR_LIST) ||
-	    !has_segment(st, rep, 0))
+	if (rep->addr != VSP_DASH_ADDR_TEMPLATE &&
+	    rep->addr != VSP_DASH_ADDR_LIST)
 		return;
-	while (hi < VSP_HLS_MAX_SEGMENTS && has_segment(st, rep, hi)) {
-		lo = hi;
-		hi *= 2;
-	}
-	if (hi >= VSP_HLS_MAX_SEGMENTS)
-		return; /* past what a playlist may list: unknown */
-	while (hi - lo > 1) {
-		int64_t mid = lo + (hi - lo) / 2;
-
-		if (has_segment(st, rep, mid))
-			lo = mid;
-		else
-			hi = mid;
-	}
-	r->segment_count = lo + 1;
+	n = vsp_dash_segment_count(st->period, rep);
+	if (n > 0 && n < VSP_HLS_MAX_SEGMENTS)
+		r->segment_count = n; /* else unknown */
 }
 
 static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
@@ -574,6 +548,112 @@ static void release_dash(void *scratch)
 	free(scratch);
 }
 
+/* One Representation's segments, for the sample. */
+struct dash_list {
+	const vsp_dash_mpd *mpd;
+	const vsp_dash_period *period;
+	const vsp_dash_representation *rep;
+};
+
+static int at_dash(void *ctx, int64_t pos, struct seg_plan *p, void **owned,
+		   char *err, size_t errlen)
+{
+	const struct dash_list *d = ctx;
+	vsp_dash_segment *seg = calloc(1, sizeof(*seg));
+
+	*owned = seg;
+	if (!seg) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (vsp_dash_segment_at(d->mpd, d->period, d->rep, pos, seg, err,
+				errlen) != 0)
+		return -1;
+	p->uri = seg->url;
+	p->offset = seg->length >= 0 ? seg->offset : 0;
+	p->length = seg->length;
+	p->init_uri = seg->init_url;
+	p->init_offset = seg->init_length >= 0 ? seg->init_offset : 0;
+	p->init_length = seg->init_length;
+	p->duration = seg->duration;
+	p->seq = seg->number;
+	p->encrypted = d->rep->encrypted;
+	return 0;
+}
+
+/* Where a DASH player joins a live stream, as a position: dash.js
+ * (PlaybackController.computeAndSetLiveDelay) plays
+ * @suggestedPresentationDelay behind the edge, else four segment
+ * durations (FRAGMENT_DURATION_FACTOR); -1 when that is the newest probed
+ * already (vsp_dash_pick_segment() keeps the same margin). */
+static int64_t dash_start(const struct dash_state *st,
+			  const vsp_dash_representation *rep,
+			  const vsp_dash_segment *newest, double *behind)
+{
+	const vsp_dash_mpd *m = st->mpd;
+	double delay, margin, segd = newest->duration;
+	vsp_dash_segment s;
+	int64_t pos = -1;
+	char err[256];
+
+	if (segd <= 0)
+		return -1;
+	delay = m->suggested_presentation_delay >= 0
+			? m->suggested_presentation_delay
+			: VSP_DASH_START_SEGMENTS * segd;
+	margin = m->suggested_presentation_delay >= 0
+			 ? m->suggested_presentation_delay
+			 : VSP_DASH_LIVE_MARGIN_S;
+	if (m->time_shift_buffer_depth > 0) {
+		if (margin > m->time_shift_buffer_depth / 2)
+			margin = m->time_shift_buffer_depth / 2;
+		if (delay > m->time_shift_buffer_depth - segd)
+			delay = m->time_shift_buffer_depth - segd;
+	}
+	*behind = delay;
+	if (delay <= margin)
+		return -1;
+	if (vsp_dash_pick_segment(m, st->period, rep,
+				  vsp_wall_s() + st->clock_offset -
+					  (delay - margin),
+				  &s, err, sizeof(err)) == 0 &&
+	    s.number < newest->number)
+		pos = s.number - rep->start_number;
+	vsp_dash_segment_clear(&s);
+	return pos;
+}
+
+static int list_dash(struct worker *w, struct rend_job *j, void *scratch,
+		     struct seg_list *out)
+{
+	const struct dash_state *st = w->o->state;
+	const vsp_dash_segment *seg = scratch;
+	struct dash_list *d;
+	int64_t n;
+
+	/* SegmentBase: one resource whose sidx the first fetch used. */
+	if (!seg || seg->needs_index)
+		return -1;
+	n = vsp_dash_segment_count(st->period, j->data);
+	if (!st->mpd->dynamic && (n <= 1 || n == INT64_MAX))
+		return -1;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -1;
+	d->mpd = st->mpd;
+	d->period = st->period;
+	d->rep = j->data;
+	out->n = n == INT64_MAX ? 0 : n;
+	out->ctx = d;
+	out->free_ctx = free;
+	out->at = at_dash;
+	out->release = release_dash;
+	out->start = st->mpd->dynamic
+			     ? dash_start(st, d->rep, seg, &out->start_behind_s)
+			     : -1;
+	return 0;
+}
+
 static void free_dash(void *state)
 {
 	struct dash_state *st = state;
@@ -593,4 +673,5 @@ const struct protocol vsp_protocol_dash = {
 	.release = release_dash,
 	.finish = NULL,
 	.free_state = free_dash,
+	.list = list_dash,
 };

@@ -251,6 +251,48 @@ static const vsp_hls_segment *choose_segment(const vsp_hls_playlist *pl)
 	return NULL;
 }
 
+/* Fills p for seg of pl; returns the segment's key method. */
+static vsp_hls_key_method plan_from(const vsp_hls_playlist *pl,
+				    const vsp_hls_segment *seg,
+				    struct seg_plan *p)
+{
+	p->uri = seg->uri;
+	p->offset = seg->br_length >= 0 ? seg->br_offset : 0;
+	p->length = seg->br_length;
+	p->duration = seg->duration;
+	p->seq = seg->seq;
+	if (seg->map >= 0) {
+		const vsp_hls_map *m = &pl->maps[seg->map];
+
+		p->init_uri = m->uri;
+		p->init_offset = m->br_length >= 0 ? m->br_offset : 0;
+		p->init_length = m->br_length;
+	}
+	if (seg->key >= 0) {
+		const vsp_hls_key *k = &pl->keys[seg->key];
+
+		if (k->method == VSP_HLS_KEY_AES128) {
+			p->aes128 = 1;
+			p->key_uri = k->uri;
+			if (k->has_iv) {
+				memcpy(p->iv, k->iv, 16);
+			} else {
+				/* RFC 8216 5.2: the IV is the media sequence
+				 * number as a 128-bit big-endian integer. */
+				uint64_t s = (uint64_t)seg->seq;
+
+				memset(p->iv, 0, 16);
+				for (int b = 0; b < 8; b++)
+					p->iv[15 - b] = (uint8_t)(s >> (8 * b));
+			}
+		} else if (k->method == VSP_HLS_KEY_SAMPLE_AES) {
+			p->encrypted = 1;
+		}
+		return k->method;
+	}
+	return VSP_HLS_KEY_NONE;
+}
+
 static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 		       void **scratch)
 {
@@ -322,42 +364,17 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 				"playlist %s: no segment to play", r->uri);
 		return -1;
 	}
-	p->uri = seg->uri;
-	p->offset = seg->br_length >= 0 ? seg->br_offset : 0;
-	p->length = seg->br_length;
-	p->duration = seg->duration;
-	p->seq = seg->seq;
-	if (seg->map >= 0) {
-		const vsp_hls_map *m = &pl->maps[seg->map];
-
-		p->init_uri = m->uri;
-		p->init_offset = m->br_length >= 0 ? m->br_offset : 0;
-		p->init_length = m->br_length;
-	}
-	if (seg->key >= 0) {
-		const vsp_hls_key *k = &pl->keys[seg->key];
-
-		if (k->method == VSP_HLS_KEY_AES128) {
-			p->aes128 = 1;
-			p->key_uri = k->uri;
-			if (k->has_iv) {
-				memcpy(p->iv, k->iv, 16);
-			} else {
-				/* RFC 8216 5.2: the IV is the media sequence
-				 * number as a 128-bit big-endian integer. */
-				uint64_t s = (uint64_t)seg->seq;
-
-				memset(p->iv, 0, 16);
-				for (int b = 0; b < 8; b++)
-					p->iv[15 - b] = (uint8_t)(s >> (8 * b));
-			}
-			free(r->key_method);
-			r->key_method = strdup("AES-128");
-		} else if (k->method == VSP_HLS_KEY_SAMPLE_AES) {
-			p->encrypted = 1;
-			free(r->key_method);
-			r->key_method = strdup("SAMPLE-AES");
-		}
+	switch (plan_from(pl, seg, p)) {
+	case VSP_HLS_KEY_AES128:
+		free(r->key_method);
+		r->key_method = strdup("AES-128");
+		break;
+	case VSP_HLS_KEY_SAMPLE_AES:
+		free(r->key_method);
+		r->key_method = strdup("SAMPLE-AES");
+		break;
+	default:
+		break;
 	}
 	return 0;
 }
@@ -376,7 +393,44 @@ static int moved_on(const vsp_hls_playlist *a, const vsp_hls_playlist *b)
 struct hls_reload {
 	const vsp_hls_playlist *first;
 	vsp_hls_playlist *cur; /* the latest reload, owned */
+	/* The newest segment that left the window at the last reload. */
+	struct seg_plan gone;
+	char *gone_uri; /* owned */
 };
+
+/* The newest segment of a that b no longer lists (a live window slid). */
+static void note_gone(struct hls_reload *h, const vsp_hls_playlist *a,
+		      const vsp_hls_playlist *b)
+{
+	int64_t first = b->n_segments ? b->segments[0].seq : INT64_MAX;
+
+	free(h->gone_uri);
+	h->gone_uri = NULL;
+	for (size_t i = a->n_segments; i > 0; i--) {
+		const vsp_hls_segment *s = &a->segments[i - 1];
+
+		if (s->seq >= first || s->gap)
+			continue;
+		memset(&h->gone, 0, sizeof(h->gone));
+		h->gone.length = -1;
+		h->gone.init_length = -1;
+		plan_from(a, s, &h->gone);
+		h->gone_uri = strdup(s->uri);
+		h->gone.uri = h->gone_uri;
+		h->gone.init_uri = h->gone.key_uri = NULL;
+		return;
+	}
+}
+
+static int removed_hls(void *ctx, struct seg_plan *p)
+{
+	struct hls_reload *h = ctx;
+
+	if (!h->gone_uri)
+		return 0;
+	*p = h->gone;
+	return 1;
+}
 
 static int reload_hls(void *ctx, const uint8_t *body, size_t len,
 		      const char *base, int *ended, char *err, size_t errlen)
@@ -388,6 +442,8 @@ static int reload_hls(void *ctx, const uint8_t *body, size_t len,
 	if (vsp_hls_parse((const char *)body, len, base, &next, err, errlen))
 		return -1;
 	moved = moved_on(h->cur ? h->cur : h->first, next);
+	if (moved)
+		note_gone(h, h->cur ? h->cur : h->first, next);
 	*ended = next->endlist;
 	vsp_hls_free(h->cur);
 	h->cur = next;
@@ -402,13 +458,75 @@ static void after_hls(struct worker *w, struct rend_job *j, void *scratch)
 	vsp_rendition_result *r = j->r;
 	struct hls_reload h = { .first = first };
 	const struct live_source src = { reload_hls, &h, "playlist",
-					 "PROGRAM-DATE-TIME" };
+					 "PROGRAM-DATE-TIME", removed_hls };
 
 	if (!vsp_hls_is_live(first) || first->n_segments == 0)
 		return;
 	live_check(w, r, r->playlist.done ? &r->playlist : &w->o->res->manifest,
 		   first->target_duration, 0, &src);
 	vsp_hls_free(h.cur);
+	free(h.gone_uri);
+}
+
+static int at_hls(void *ctx, int64_t pos, struct seg_plan *p, void **owned,
+		  char *err, size_t errlen)
+{
+	const vsp_hls_playlist *pl = ctx;
+
+	*owned = NULL;
+	if (pos < 0 || (uint64_t)pos >= pl->n_segments) {
+		snprintf(err, errlen, "no segment at position %lld",
+			 (long long)pos);
+		return -1;
+	}
+	/* A GAP segment must not be fetched (RFC 8216 4.4.4.7). */
+	if (pl->segments[pos].gap)
+		return 1;
+	plan_from(pl, &pl->segments[pos], p);
+	return 0;
+}
+
+/* Where hls.js and AVPlayer join a live playlist: HOLD-BACK behind the end
+ * when given, else three target durations (RFC 8216 6.3.3; hls.js
+ * liveSyncDurationCount 3): the segment holding that point, or the next
+ * one that is not a GAP. */
+static int64_t start_position(const vsp_hls_playlist *pl, double *behind)
+{
+	double hold = pl->hold_back > 0
+			      ? pl->hold_back
+			      : VSP_LIVE_START_TDS * pl->target_duration;
+	double acc = 0;
+	size_t pos = 0;
+
+	for (size_t i = pl->n_segments; i > 0; i--) {
+		acc += pl->segments[i - 1].duration;
+		/* A millisecond of slack: EXTINF sums are not exact. */
+		if (acc >= hold - 1e-3) {
+			pos = i - 1;
+			break;
+		}
+	}
+	while (pos < pl->n_segments && pl->segments[pos].gap)
+		pos++;
+	*behind = hold;
+	return pos < pl->n_segments ? (int64_t)pos : -1;
+}
+
+static int list_hls(struct worker *w, struct rend_job *j, void *scratch,
+		    struct seg_list *out)
+{
+	const vsp_hls_playlist *pl = scratch ? scratch : j->data;
+
+	(void)w;
+	if (!pl || pl->is_master || pl->n_segments == 0)
+		return -1;
+	out->n = (int64_t)pl->n_segments;
+	out->ctx = (void *)pl;
+	out->at = at_hls;
+	out->start = vsp_hls_is_live(pl)
+			     ? start_position(pl, &out->start_behind_s)
+			     : -1;
+	return 0;
 }
 
 static void release_hls(void *scratch)
@@ -475,4 +593,5 @@ const struct protocol vsp_protocol_hls = {
 	.release = release_hls,
 	.finish = finish_hls,
 	.free_state = free_hls,
+	.list = list_hls,
 };

@@ -41,6 +41,21 @@ struct seg_plan {
 	double manifest_ms; /* transfer time that came before (ttff) */
 };
 
+/* A rendition's segments as its protocol lists them, for the sample
+ * (probe_sample.c). Positions run 0..n-1 in playback order. */
+struct seg_list {
+	int64_t n;     /* segments listed (VOD: the asset; live: the window) */
+	int64_t start; /* live: position a player joins at; -1 none */
+	/* Fills *p for position pos; strings borrowed until release(*owned).
+	 * Returns 0; 1 to skip it (an EXT-X-GAP); -1 with a message. */
+	int (*at)(void *ctx, int64_t pos, struct seg_plan *p, void **owned,
+		  char *err, size_t errlen);
+	void (*release)(void *owned);
+	void *ctx;
+	void (*free_ctx)(void *ctx); /* NULL: ctx is borrowed */
+	double start_behind_s;	     /* live: start's distance from the edge */
+};
+
 struct worker {
 	struct origin_ctx *o;
 	vsp_http_client *http;
@@ -66,6 +81,12 @@ struct protocol {
 	void (*finish)(struct origin_ctx *o);
 	/* Frees o->state. */
 	void (*free_state)(void *state);
+	/* In a worker, after the segment step: the rendition's segment list
+	 * for the sample (scratch as prepare left it). Returns 0, or -1 when
+	 * there is none to sample (then only the first is recorded). NULL:
+	 * no sample. */
+	int (*list)(struct worker *w, struct rend_job *j, void *scratch,
+		    struct seg_list *out);
 };
 
 struct origin_ctx {
@@ -96,6 +117,11 @@ struct live_source {
 	void *ctx;
 	const char *what;  /* "playlist", "MPD": for messages */
 	const char *dates; /* the manifest's own time evidence, for notes */
+	/* After a reload that moved on: the newest segment that was listed
+	 * before and has just left (RFC 8216 6.2.2: it must still answer).
+	 * Returns 1 with *p filled (strings valid until the next reload),
+	 * 0 when none left. NULL: not checked. */
+	int (*removed)(void *ctx, struct seg_plan *p);
 };
 
 /*
@@ -132,6 +158,18 @@ char *dup_or_null(const char *s);
  * frames when audio) and judges them into r. */
 void probe_segment(struct worker *w, vsp_rendition_result *r,
 		   const struct seg_plan *p, int audio);
+
+/* probe_sample.c: records the segment probe_segment() fetched (role
+ * first, or newest when live), then, while the rendition has not failed
+ * and the deadline allows: live, decodes the segment a player joins at;
+ * VOD, sniffs the sample of cfg->segments spread over the asset (shifted by
+ * cfg->segment_rotation). */
+void probe_sample(struct worker *w, struct rend_job *j,
+		  const struct seg_plan *p, void *scratch);
+/* probe_sample.c: a small ranged GET of a segment that just left a live
+ * playlist; 404/410 warns removed_segment_gone. Recorded as role removed. */
+void probe_removed(struct worker *w, vsp_rendition_result *r,
+		   const struct seg_plan *p);
 
 /* validate.c: the player's checks of what decoded in r against what was
  * declared (codec family, profile, resolution, duration); seg_url names the

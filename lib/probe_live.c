@@ -109,6 +109,13 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 		}
 		r->reloads++;
 		ev.advanced = moved;
+		if (moved && src->removed) {
+			struct seg_plan gone;
+
+			memset(&gone, 0, sizeof(gone));
+			if (src->removed(src->ctx, &gone) == 1)
+				probe_removed(w, r, &gone);
+		}
 		if (moved) {
 			if (ended)
 				rendition_note(r,

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "jsontext.h"
+#include "sample.h"
 
 void vsp_format_time(double unix_s, char *buf, size_t len)
 {
@@ -132,6 +133,55 @@ static json_t *decode_json(const vsp_rendition_result *r)
 	return o;
 }
 
+/* A checked segment's decode: what was demuxed and decoded. The integrity
+ * counts vsp_decode_info carries (corrupt packets, ...) go here too. */
+static json_t *seg_decode_json(const vsp_decode_info *d)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "container",
+			    d->container[0] ? vsp_json_text(d->container)
+					    : json_null());
+	json_object_set_new(o, "packets", json_integer(d->packets));
+	json_object_set_new(o, "frames", json_integer(d->frames));
+	json_object_set_new(o, "decode_errors", json_integer(d->decode_errors));
+	json_object_set_new(
+		o, "media_duration_s",
+		json_real(round(d->media_duration_s * 1000) / 1000));
+	json_object_set_new(o, "ms", ms_value(d->ms));
+	return o;
+}
+
+/* Every segment the check touched: index, role, verdict, what was done,
+ * then the HTTP step's keys. */
+static json_t *segments_json(const vsp_rendition_result *r)
+{
+	static const char *const actions[] = { "decoded", "sniffed", "status" };
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < r->n_segs; i++) {
+		const vsp_segment_check *c = &r->segs[i];
+		json_t *o = json_object(), *st = step_json(&c->http);
+
+		json_object_set_new(o, "index", json_integer(c->index));
+		json_object_set_new(o, "role",
+				    vsp_json_text(vsp_seg_role_name(c->role)));
+		json_object_set_new(o, "status",
+				    vsp_json_text(vsp_status_name(c->status)));
+		json_object_set_new(o, "action",
+				    vsp_json_text(actions[c->action]));
+		json_object_set_new(o, "container", str_or_null(c->container));
+		if (json_is_object(st))
+			json_object_update(o, st);
+		json_decref(st);
+		json_object_set_new(o, "decode",
+				    c->decode ? seg_decode_json(c->decode)
+					      : json_null());
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 static json_t *num_or_null(int has, double v)
 {
 	return has ? json_real(round(v * 1000) / 1000) : json_null();
@@ -224,6 +274,10 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 					    ? json_integer(r->segment_count)
 					    : json_null());
 	}
+	json_object_set_new(o, "segments", segments_json(r));
+	json_object_set_new(o, "segments_listed",
+			    r->segs_listed > 0 ? json_integer(r->segs_listed)
+					       : json_null());
 	return o;
 }
 

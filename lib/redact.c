@@ -134,7 +134,11 @@ static int redact_step(vsp_http_step *st, const struct secrets *sec)
 
 static int redact_rendition(vsp_rendition_result *r, const struct secrets *sec)
 {
-	return redact(&r->v.message, sec) | redact(&r->uri, sec) |
+	int rc = 0;
+
+	for (size_t i = 0; i < r->n_segs; i++)
+		rc |= redact_step(&r->segs[i].http, sec);
+	return rc | redact(&r->v.message, sec) | redact(&r->uri, sec) |
 	       redact(&r->live_note, sec) | redact_step(&r->playlist, sec) |
 	       redact_step(&r->key, sec) | redact_step(&r->init, sec) |
 	       redact_step(&r->segment, sec);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "limits.h"
+
 void vsp_verdict_set(vsp_verdict *v, vsp_status status, vsp_reason reason,
 		     vsp_stage stage, const char *fmt, ...)
 {
@@ -161,7 +163,35 @@ void vsp_rendition_result_clear(vsp_rendition_result *r)
 	vsp_http_step_clear(&r->key);
 	vsp_http_step_clear(&r->init);
 	vsp_http_step_clear(&r->segment);
+	for (size_t i = 0; i < r->n_segs; i++) {
+		vsp_http_step_clear(&r->segs[i].http);
+		free(r->segs[i].decode);
+	}
+	free(r->segs);
 	memset(r, 0, sizeof(*r));
+}
+
+vsp_segment_check *vsp_segment_check_add(vsp_rendition_result *r)
+{
+	vsp_segment_check *c;
+
+	/* The sample, and the few live roles (newest, start, removed). */
+	if (r->n_segs >= VSP_MAX_SEGMENT_CHECKS + 4)
+		return NULL;
+	if (r->n_segs == r->segs_alloc) {
+		size_t want = r->segs_alloc ? r->segs_alloc * 2 : 4;
+		vsp_segment_check *p;
+
+		p = realloc(r->segs, want * sizeof(*p));
+		if (!p)
+			return NULL;
+		r->segs = p;
+		r->segs_alloc = want;
+	}
+	c = &r->segs[r->n_segs++];
+	memset(c, 0, sizeof(*c));
+	c->http.age_s = -1;
+	return c;
 }
 
 void vsp_origin_result_clear(vsp_origin_result *o)

@@ -23,6 +23,28 @@ typedef struct vsp_verdict {
 	char *message; /* owned; NULL when pass */
 } vsp_verdict;
 
+/* One segment a rendition check touched (issue 11): the decoded first (or
+ * newest and start, live), the sniffed sample, a removed one. */
+typedef struct vsp_segment_check {
+	int64_t index;	   /* media sequence number / DASH $Number$ */
+	int role;	   /* vsp_seg_role (sample.h) */
+	vsp_status status; /* pass, or fail/warn when it set the verdict */
+	vsp_http_step http;
+	int action;	       /* VSP_SEG_DECODED, _SNIFFED, _STATUS */
+	const char *container; /* sniffed: static name; NULL not judged */
+	/* Decoded only (owned, NULL otherwise): packets, frames and the
+	 * integrity counts vsp_decode_info carries. */
+	vsp_decode_info *decode;
+} vsp_segment_check;
+
+/* What was done with a checked segment. */
+enum {
+	VSP_SEG_DECODED = 0, /* fetched whole, demuxed and decoded */
+	VSP_SEG_SNIFFED,     /* first bytes fetched, container sniffed */
+	VSP_SEG_STATUS,	     /* existence and status only (DRM, whole-body
+				answer to a Range at an offset, removed) */
+};
+
 typedef struct vsp_rendition_result {
 	vsp_verdict v;
 	char *kind;  /* "variant", "audio", "video", "media" (playlist given) */
@@ -67,6 +89,10 @@ typedef struct vsp_rendition_result {
 	int has_vod;
 	double vod_duration_s;
 	int64_t segment_count; /* 0 unknown (DASH SegmentBase) */
+	/* Every segment the check touched, in the order touched (owned). */
+	vsp_segment_check *segs;
+	size_t n_segs, segs_alloc;
+	int64_t segs_listed; /* segments the playlist/MPD lists; 0 unknown */
 } vsp_rendition_result;
 
 /* One rendition as the manifest declares it: the whole ladder, not only the
@@ -142,6 +168,9 @@ void vsp_origin_judge(vsp_origin_result *o);
 void vsp_stream_judge(vsp_stream_result *s);
 
 void vsp_rendition_result_clear(vsp_rendition_result *r);
+/* Appends a zeroed check to r (up to VSP_MAX_SEGMENT_CHECKS + a few for
+ * the live roles). Returns it, or NULL when full or out of memory. */
+vsp_segment_check *vsp_segment_check_add(vsp_rendition_result *r);
 void vsp_origin_result_clear(vsp_origin_result *o);
 void vsp_ladder_entry_clear(vsp_ladder_entry *e);
 /* Frees the tree; accepts NULL and half-built trees. */

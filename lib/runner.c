@@ -157,6 +157,9 @@ struct runner {
 	vsp_run_item *items;
 	const char *dir;
 	int *lock_fds;
+	/* Per probe: the segment sample's rotation for this run (the state's
+	 * count of its earlier runs), so successive runs cover the asset. */
+	uint64_t *rotation;
 	size_t *queue, n_queue, next;
 	int64_t deadline_us; /* 0: none */
 	pthread_mutex_t mu;  /* queue, files, first error */
@@ -248,17 +251,18 @@ static int prepare_dir(struct runner *r)
 	return 0;
 }
 
-/* The state: {"schema":1,"last":{"probe":unix_seconds,...}}. A missing or
- * unreadable state makes every probe due, which is safe: it only costs a
- * check. */
-static json_t *state_read(const char *dir)
+/* The state: {"schema":1,"last":{"probe":unix_seconds,...},
+ * "rotation":{"probe":runs,...}}. A missing or unreadable state makes every
+ * probe due, which is safe: it only costs a check (and restarts the
+ * segment sample's rotation). */
+static json_t *state_read_key(const char *dir, const char *key)
 {
 	char path[4200];
 	json_t *root, *last;
 
 	path_in(path, sizeof(path), dir, STATE_FILE);
 	root = json_load_file(path, 0, NULL);
-	last = root ? json_object_get(root, "last") : NULL;
+	last = root ? json_object_get(root, key) : NULL;
 	if (!json_is_object(last)) {
 		json_decref(root);
 		return json_object();
@@ -268,7 +272,21 @@ static json_t *state_read(const char *dir)
 	return last;
 }
 
-static int state_write(struct runner *r, json_t *last)
+static json_t *state_read(const char *dir)
+{
+	return state_read_key(dir, "last");
+}
+
+static uint64_t state_rotation(json_t *rot, const char *name)
+{
+	json_t *v = json_object_get(rot, name);
+
+	return json_is_integer(v) && json_integer_value(v) >= 0
+		       ? (uint64_t)json_integer_value(v)
+		       : 0;
+}
+
+static int state_write(struct runner *r, json_t *last, json_t *rotation)
 {
 	char path[4200], tmp[4200];
 	json_t *root;
@@ -278,7 +296,8 @@ static int state_write(struct runner *r, json_t *last)
 
 	path_in(path, sizeof(path), r->dir, STATE_FILE);
 	path_in(tmp, sizeof(tmp), r->dir, STATE_TMP);
-	root = json_pack("{s:i,s:O}", "schema", STATE_SCHEMA, "last", last);
+	root = json_pack("{s:i,s:O,s:O}", "schema", STATE_SCHEMA, "last", last,
+			 "rotation", rotation);
 	if (root)
 		text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS |
 						JSON_REAL_PRECISION(17));
@@ -441,7 +460,10 @@ static void run_one(struct runner *r, size_t i)
 	char err[768], *line;
 	int rc;
 
-	if (vsp_probe_check(&r->probes[i], &res, err, sizeof(err)) != 0) {
+	vsp_probe_cfg cfg = r->probes[i]; /* shallow: only the rotation */
+
+	cfg.segment_rotation = r->rotation[i];
+	if (vsp_probe_check(&cfg, &res, err, sizeof(err)) != 0) {
 		it->state = VSP_RUN_FAILED;
 		set_item_message(it, "%s", err);
 		pthread_mutex_lock(&r->mu);
@@ -540,7 +562,7 @@ static void finish(struct runner *r, double run_start)
 {
 	char path[4200];
 	int any = 0, fd;
-	json_t *last;
+	json_t *last, *rot;
 
 	for (size_t i = 0; i < r->n_files; i++) {
 		if (fsync(r->files[i].fd) != 0)
@@ -573,15 +595,21 @@ static void finish(struct runner *r, double run_start)
 		return;
 	}
 	last = state_read(r->dir);
-	for (size_t i = 0; last && i < r->n; i++)
-		if (r->items[i].state == VSP_RUN_DONE)
+	rot = state_read_key(r->dir, "rotation");
+	for (size_t i = 0; last && rot && i < r->n; i++)
+		if (r->items[i].state == VSP_RUN_DONE) {
 			json_object_set_new(last, r->probes[i].name,
 					    json_real(run_start));
-	if (last)
-		state_write(r, last);
+			json_object_set_new(
+				rot, r->probes[i].name,
+				json_integer((json_int_t)(r->rotation[i] + 1)));
+		}
+	if (last && rot)
+		state_write(r, last, rot);
 	else
 		set_error(r, VSP_RUN_E_INTERNAL, "state: out of memory");
 	json_decref(last);
+	json_decref(rot);
 	close(fd);
 }
 
@@ -616,7 +644,8 @@ int vsp_runner_run(const vsp_probe_cfg *probes, size_t n,
 		items[i].state = VSP_RUN_NOT_STARTED;
 	r.lock_fds = malloc((n ? n : 1) * sizeof(*r.lock_fds));
 	r.queue = malloc((n ? n : 1) * sizeof(*r.queue));
-	if (!r.lock_fds || !r.queue) {
+	r.rotation = calloc(n ? n : 1, sizeof(*r.rotation));
+	if (!r.lock_fds || !r.queue || !r.rotation) {
 		set_error(&r, VSP_RUN_E_INTERNAL, "out of memory");
 		goto out;
 	}
@@ -645,6 +674,14 @@ int vsp_runner_run(const vsp_probe_cfg *probes, size_t n,
 	}
 	json_decref(last);
 	last = state_read(r.dir);
+	{
+		/* Read under the probe locks: no other run moves them now. */
+		json_t *rot = state_read_key(r.dir, "rotation");
+
+		for (size_t i = 0; i < n; i++)
+			r.rotation[i] = state_rotation(rot, probes[i].name);
+		json_decref(rot);
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (r.lock_fds[i] < 0)
 			continue;
@@ -691,6 +728,7 @@ out:
 			close(r.lock_fds[i]);
 	free(r.lock_fds);
 	free(r.queue);
+	free(r.rotation);
 	free(tids);
 	pthread_mutex_destroy(&r.mu);
 	return r.error;

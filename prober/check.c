@@ -30,6 +30,11 @@ static void check_usage(FILE *out)
 		"(default %d)\n"
 		"  --renditions R        all (default), lowest, highest, or a "
 		"count\n"
+		"  --segments N|all      VOD segments checked per rendition, "
+		"spread over\n"
+		"                        the asset: the first decoded, the "
+		"others sniffed\n"
+		"                        (default 3: first, middle, last)\n"
 		"  --timeout S           deadline of the whole check, seconds "
 		"(default %g)\n"
 		"  --min-healthy N       origins that must play (default 1)\n"
@@ -59,6 +64,7 @@ enum {
 	OPT_CACERT,
 	OPT_JSON,
 	OPT_PROBE,
+	OPT_SEGMENTS,
 };
 
 static const struct option check_opts[] = {
@@ -74,6 +80,7 @@ static const struct option check_opts[] = {
 	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "probe", required_argument, NULL, OPT_PROBE },
+	{ "segments", required_argument, NULL, OPT_SEGMENTS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -175,6 +182,7 @@ int cmd_check(int argc, char **argv)
 	int set_frames = 0, set_pick = 0, set_timeout = 0, set_mh = 0;
 	const char *probe_file = NULL;
 	char err[512];
+	int segments = 0; /* 0: not given */
 
 	vsp_probe_cfg_init(&cfg);
 	optind = 1;
@@ -246,6 +254,16 @@ int cmd_check(int argc, char **argv)
 		case OPT_PROBE:
 			probe_file = optarg;
 			break;
+		case OPT_SEGMENTS:
+			if (vsp_segments_parse(optarg, &segments)) {
+				fprintf(stderr,
+					"prober: --segments: '%s' is not all "
+					"or a count from 1 to %d\n",
+					optarg, VSP_MAX_SEGMENT_CHECKS);
+				goto out;
+			}
+			cfg.segments = segments;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -267,6 +285,8 @@ int cmd_check(int argc, char **argv)
 		if (load_probe(probe_file, &cfg, set_frames, set_pick,
 			       set_timeout, set_mh))
 			goto out;
+		if (segments)
+			cfg.segments = segments;
 		goto loaded;
 	}
 	if (optind >= argc) {

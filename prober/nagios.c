@@ -79,6 +79,11 @@ static void plugin_help(void)
 	       " --renditions R\n"
 	       "    Renditions to probe: all (default), lowest, highest or a "
 	       "count\n"
+	       " --segments N|all\n"
+	       "    VOD segments checked per rendition, spread over the "
+	       "asset: the first\n"
+	       "    decoded, the others sniffed (default 3: first, middle, "
+	       "last)\n"
 	       " -H, --header 'Name: value'\n"
 	       "    Extra request header for every origin (repeatable)\n"
 	       " --resolve HOST:PORT:ADDR\n"
@@ -197,6 +202,7 @@ enum {
 	OPT_CACERT,
 	OPT_UA,
 	OPT_NAME,
+	OPT_SEGMENTS,
 };
 
 static const struct option plugin_opts[] = {
@@ -214,6 +220,7 @@ static const struct option plugin_opts[] = {
 	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "user-agent", required_argument, NULL, OPT_UA },
 	{ "name", required_argument, NULL, OPT_NAME },
+	{ "segments", required_argument, NULL, OPT_SEGMENTS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -229,7 +236,8 @@ struct plugin_args {
 	int min_healthy; /* 0: not given */
 	double timeout_s;
 	vsp_nagios_state timeout_state;
-	int frames; /* 0: not given */
+	int frames;   /* 0: not given */
+	int segments; /* 0: not given */
 	int pick_set;
 	vsp_pick pick;
 	int pick_count;
@@ -368,6 +376,14 @@ static int parse_args(int argc, char **argv, struct plugin_args *a)
 				    &a->frames))
 				return EXIT_UNKNOWN;
 			break;
+		case OPT_SEGMENTS:
+			if (vsp_segments_parse(optarg, &a->segments))
+				return usage_error("--segments: '%s' is not "
+						   "all or a count from 1 to "
+						   "%d",
+						   optarg,
+						   VSP_MAX_SEGMENT_CHECKS);
+			break;
 		case OPT_RENDITIONS:
 			if (vsp_pick_parse(optarg, &a->pick, &a->pick_count))
 				return usage_error("--renditions: '%s' is not "
@@ -465,6 +481,8 @@ static int build_cfg(const struct plugin_args *a, vsp_probe_cfg *cfg)
 		return usage_error("out of memory");
 	if (a->frames)
 		cfg->frames = a->frames;
+	if (a->segments)
+		cfg->segments = a->segments;
 	if (a->pick_set) {
 		cfg->pick = a->pick;
 		cfg->pick_count = a->pick_count;

@@ -66,9 +66,23 @@ static void slowest(const vsp_rendition_result *r, char *buf, size_t len)
 	snprintf(buf, len, "%s %s", name, t);
 }
 
+/* Segments that answered with media over segments checked: "3/3". */
+static void seg_coverage(const vsp_rendition_result *r, char *buf, size_t len)
+{
+	size_t ok = 0;
+
+	if (r->n_segs == 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	for (size_t i = 0; i < r->n_segs; i++)
+		ok += r->segs[i].status == VSP_PASS;
+	snprintf(buf, len, "%zu/%zu", ok, r->n_segs);
+}
+
 static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
 {
-	char t[32], bw[32], dec[64], slow[48], ttff[32], frames[16];
+	char t[32], bw[32], dec[64], slow[48], ttff[32], frames[16], segs[24];
 
 	fmt_ms(o->manifest.total_ms, t, sizeof(t));
 	fprintf(out, "\norigin %s  %s  %s%s  manifest %ld in %s\n  %s\n",
@@ -81,9 +95,9 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
 			vsp_stage_name(o->v.stage), o->v.message);
 	if (o->n_renditions == 0)
 		return;
-	fprintf(out, "  %-6s %-22s %-10s %-20s %6s %11s  %s\n", "STATUS",
+	fprintf(out, "  %-6s %-22s %-10s %-20s %6s %11s %-9s %s\n", "STATUS",
 		"RENDITION", "BANDWIDTH", "DECODED", "FRAMES", "FIRST FRAME",
-		"SLOWEST STEP");
+		"SEGS", "SLOWEST STEP");
 	for (size_t i = 0; i < o->n_renditions; i++) {
 		const vsp_rendition_result *r = &o->renditions[i];
 		const vsp_decode_info *d = &r->decode;
@@ -104,9 +118,11 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
 			snprintf(frames, sizeof(frames), "-");
 		fmt_ms(r->ttff_ms, ttff, sizeof(ttff));
 		slowest(r, slow, sizeof(slow));
-		fprintf(out, "  %-6s %-22.22s %-10s %-20.20s %6s %11s  %s\n",
+		seg_coverage(r, segs, sizeof(segs));
+		fprintf(out,
+			"  %-6s %-22.22s %-10s %-20.20s %6s %11s %-9s %s\n",
 			vsp_status_name(r->v.status), r->name ? r->name : "-",
-			bw, dec, frames, ttff, slow);
+			bw, dec, frames, ttff, segs, slow);
 		if (r->v.message && (r->v.status != VSP_PASS || verbose))
 			fprintf(out, "         %s at %s: %s\n",
 				vsp_reason_name(r->v.reason),

@@ -41,6 +41,12 @@
  *                 before the origin started (Last-Modified says so too)
  *   live          a media playlist made live, advancing with the clock
  *   seg404        alias of status@seg/404
+ *   nostart       with live: segments are listed with ?seq=N, and a
+ *                 segment at or before the third-newest of the latest
+ *                 playlist served answers 404 (a player cannot join)
+ *   dropold       with live: the same tags, and a segment older than the
+ *                 oldest of the latest playlist served answers 404 (gone
+ *                 the moment it leaves the window, against RFC 8216 6.2.2)
  * and two that end the chain (no file):
  *   loop/N        302 to /loop/N+1, forever
  *   redirect/URL  302 to URL (percent-encoded in the path; MHD decodes it)
@@ -98,6 +104,8 @@ enum op_kind {
 	OP_BIGCHUNK,
 	OP_STALE,
 	OP_LIVE,
+	OP_NOSTART,
+	OP_DROPOLD,
 	OP_LOOP,
 	OP_REDIRECT,
 };
@@ -124,7 +132,8 @@ static const struct {
 	{ "gzipbomb", OP_GZIPBOMB, 0 }, { "big", OP_BIG, 1 },
 	{ "bigchunk", OP_BIGCHUNK, 1 }, { "stale", OP_STALE, 0 },
 	{ "live", OP_LIVE, 0 },         { "loop", OP_LOOP, 1 },
-	{ "redirect", OP_REDIRECT, 0 },
+	{ "redirect", OP_REDIRECT, 0 },	{ "nostart", OP_NOSTART, 0 },
+	{ "dropold", OP_DROPOLD, 0 },
 };
 
 static const struct {
@@ -161,6 +170,12 @@ struct body {
 static const char *root;
 static int verbose;
 static time_t started_at;
+/* The window of the latest live playlist served with ?seq= tags: what
+ * nostart and dropold judge segment requests by (the client's view, so a
+ * tick of the clock between its playlist and its segments changes
+ * nothing). */
+static pthread_mutex_t window_lock = PTHREAD_MUTEX_INITIALIZER;
+static long long served_first = -1, served_last = -1;
 static uint8_t *bomb;
 static size_t bomb_len;
 
@@ -453,7 +468,8 @@ static void iso_time(double t, char *out, size_t len)
  * PROGRAM-DATE-TIME on each. With now fixed in the past, the window never
  * moves: a stale playlist. Returns NULL when the input lists no segment.
  */
-static char *make_live(const char *src, double now, size_t *out_len)
+static char *make_live(const char *src, double now, size_t *out_len,
+		       int tag)
 {
 	const char *uris[4096];
 	size_t n = 0;
@@ -492,8 +508,17 @@ static char *make_live(const char *src, double now, size_t *out_len)
 		double start = (double)started_at + (double)(k - 1000) * dur;
 
 		iso_time(start, when, sizeof(when));
-		text_add(&t, "#EXT-X-PROGRAM-DATE-TIME:%s\n#EXTINF:%.3f,\n%.*s\n",
+		text_add(&t, "#EXT-X-PROGRAM-DATE-TIME:%s\n#EXTINF:%.3f,\n%.*s",
 			 when, dur, (int)strcspn(u, "\r\n"), u);
+		if (tag)
+			text_add(&t, "?seq=%lld", k);
+		text_add(&t, "\n");
+	}
+	if (tag) {
+		pthread_mutex_lock(&window_lock);
+		served_first = first;
+		served_last = last;
+		pthread_mutex_unlock(&window_lock);
 	}
 	if (t.oom) {
 		free(t.buf);
@@ -715,6 +740,21 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 		snprintf(msg, sizeof(msg), "fault_origin: HTTP %lld\n", o->arg);
 		return queue_text(c, (unsigned)o->arg, "text/plain", msg);
 	}
+	if (klass == SC_SEG && (find_op(&pl, OP_NOSTART, klass) ||
+				find_op(&pl, OP_DROPOLD, klass))) {
+		const char *q = MHD_lookup_connection_value(
+			c, MHD_GET_ARGUMENT_KIND, "seq");
+		long long seq = q ? strtoll(q, NULL, 10) : -1, first, last;
+
+		pthread_mutex_lock(&window_lock);
+		first = served_first;
+		last = served_last;
+		pthread_mutex_unlock(&window_lock);
+		if (q && ((find_op(&pl, OP_NOSTART, klass) && seq <= last - 2) ||
+			  (find_op(&pl, OP_DROPOLD, klass) && seq < first)))
+			return queue_text(c, MHD_HTTP_NOT_FOUND, "text/plain",
+					  "fault_origin: segment gone\n");
+	}
 	if (find_op(&pl, OP_HTML200, klass))
 		return queue_text(c, MHD_HTTP_OK, "text/html", html);
 	if (find_op(&pl, OP_ZERO, klass))
@@ -769,7 +809,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 				strftime(lm, sizeof(lm),
 					 "%a, %d %b %Y %H:%M:%S GMT", &tm);
 			}
-			live = make_live((const char *)b->buf, now, &live_len);
+			live = make_live((const char *)b->buf, now, &live_len,
+					 find_op(&pl, OP_NOSTART, SC_SEG) ||
+						 find_op(&pl, OP_DROPOLD,
+							 SC_SEG));
 			if (live) {
 				free(b->buf);
 				b->buf = (uint8_t *)live;

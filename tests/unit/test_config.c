@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "sample.h"
 #include "limits.h"
 
 #define LABEL "probes/t.json"
@@ -120,6 +121,29 @@ static void test_syntax(void **state)
 	run_bad(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+static void test_segments_key(void **state)
+{
+	static const struct {
+		const char *json;
+		int want;
+	} cases[] = {
+		{ "{" O1 "}", VSP_DEFAULT_SEGMENTS },
+		{ "{" O1 ", \"segments\": \"all\"}", VSP_SEGMENTS_ALL },
+		{ "{" O1 ", \"segments\": 7}", 7 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		vsp_probe_cfg cfg;
+		char err[1024];
+
+		assert_int_equal(load(cases[i].json, &cfg, err, sizeof(err)),
+				 0);
+		assert_int_equal(cfg.segments, cases[i].want);
+		vsp_probe_cfg_clear(&cfg);
+	}
+}
+
 static void test_unknown_keys(void **state)
 {
 	static const struct bad cases[] = {
@@ -128,7 +152,7 @@ static void test_unknown_keys(void **state)
 		  "origins, renditions, frames, timeout_s, interval_s, "
 		  "min_healthy, user_agent, stale_warn_factor, "
 		  "stale_fail_factor, lag_warn_target_durations, "
-		  "slow_realtime_factor)" },
+		  "slow_realtime_factor, segments)" },
 		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
 		  "\"header\": {}}]}",
 		  "probes/t.json: origins[0].header: unknown key (expected one "
@@ -232,6 +256,15 @@ static void test_types(void **state)
 		{ "{" O1 ", \"frames\": 2.5}",
 		  "probes/t.json: frames: expected a whole number from 1 to "
 		  "600, got 2.5" },
+		{ "{" O1 ", \"segments\": \"3\"}",
+		  "probes/t.json: segments: expected \"all\" or a whole number "
+		  "from 1 to 1000, got '3'" },
+		{ "{" O1 ", \"segments\": 0}",
+		  "probes/t.json: segments: expected \"all\" or a whole number "
+		  "from 1 to 1000, got 0" },
+		{ "{" O1 ", \"segments\": 1001}",
+		  "probes/t.json: segments: expected \"all\" or a whole number "
+		  "from 1 to 1000, got 1001" },
 		{ "{" O1 ", \"timeout_s\": \"20\"}",
 		  "probes/t.json: timeout_s: expected a number of seconds from "
 		  "0.1 to 3600, got '20'" },
@@ -576,6 +609,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_and_fields),
+		cmocka_unit_test(test_segments_key),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_types),

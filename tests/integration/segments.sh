@@ -1,0 +1,109 @@
+#!/bin/sh
+# segments.sh - which segments a check touches (issue 11): the VOD sample
+# (first decoded, middle and last sniffed), --segments all, the rotation of
+# `prober run`, the live start segment and a segment removed from a live
+# window.
+#
+# Called by `make integration` with PROBER (absolute path of the binary) and
+# O (build folder holding tests/fault_origin and
+# tests/test_segments_integration). Makes a 6-segment HLS ladder (MPEG-TS;
+# the first rendition's segments over the 64 KiB sniff limit) and the same
+# as DASH (fMP4) with the ffmpeg CLI, copies of them with a segment deleted
+# (the last of every rendition; the middle of one), serves them from a fault
+# origin on 127.0.0.1 (whose `live`, `nostart` and `dropold` behaviours make
+# the live cases), and runs the cmocka suite. Everything lives in one temp
+# folder removed at exit (KEEP=1 keeps it); the origin is stopped on exit.
+set -eu
+
+: "${PROBER:?PROBER must name the prober binary}"
+: "${O:=build}"
+here=$(cd "$(dirname "$0")/../.." && pwd)
+case $O in
+/*) bdir=$O ;;
+*) bdir="$here/$O" ;;
+esac
+fo="$bdir/tests/fault_origin"
+suite="$bdir/tests/test_segments_integration"
+for f in "$PROBER" "$fo" "$suite"; do
+	[ -x "$f" ] || {
+		echo "segments.sh: $f is not built" >&2
+		exit 1
+	}
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/prober-seg.XXXXXX")
+pid=""
+cleanup() {
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null || :
+		wait "$pid" 2>/dev/null || :
+	fi
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "segments.sh: kept $tmp" >&2
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "segments.sh: generating media in $tmp/www" >&2
+mkdir -p "$tmp/www/hls" "$tmp/www/dash"
+(
+	cd "$tmp/www/hls"
+	ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=320x180:rate=25 \
+		-t 6 -filter_complex '[0:v]split=2[a][b];[b]scale=160:90[b2]' \
+		-map '[a]' -map '[b2]' -c:v libx264 -preset ultrafast \
+		-pix_fmt yuv420p -g 25 -keyint_min 25 -sc_threshold 0 \
+		-b:v:0 2000k -minrate:v:0 2000k -maxrate:v:0 2000k \
+		-bufsize:v:0 2000k -b:v:1 150k -f hls -hls_time 1 \
+		-hls_playlist_type vod -hls_segment_filename 'v%v/seg%03d.ts' \
+		-master_pl_name master.m3u8 -var_stream_map 'v:0 v:1' \
+		'v%v/index.m3u8'
+)
+(
+	cd "$tmp/www/dash"
+	ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=320x180:rate=25 \
+		-t 6 -filter_complex '[0:v]split=2[a][b];[b]scale=160:90[b2]' \
+		-map '[a]' -map '[b2]' -c:v libx264 -preset ultrafast \
+		-pix_fmt yuv420p -g 25 -keyint_min 25 -sc_threshold 0 \
+		-b:v:0 400k -b:v:1 150k -f dash -seg_duration 1 \
+		-use_template 1 -use_timeline 0 \
+		-init_seg_name 'init-$RepresentationID$.m4s' \
+		-media_seg_name 'seg-$RepresentationID$-$Number%03d$.m4s' \
+		manifest.mpd
+)
+[ -s "$tmp/www/hls/v1/seg005.ts" ] && [ -s "$tmp/www/dash/seg-1-006.m4s" ] || {
+	echo "segments.sh: ffmpeg made no stream" >&2
+	exit 1
+}
+# A partial replication: the last segment of every rendition missing; the
+# middle one (position 3 of 6) of one rendition missing.
+cp -r "$tmp/www/hls" "$tmp/www/hls-lastgone"
+rm "$tmp/www/hls-lastgone/v0/seg005.ts" "$tmp/www/hls-lastgone/v1/seg005.ts"
+cp -r "$tmp/www/hls" "$tmp/www/hls-midgone"
+rm "$tmp/www/hls-midgone/v1/seg003.ts"
+cp -r "$tmp/www/dash" "$tmp/www/dash-midgone"
+rm "$tmp/www/dash-midgone/seg-1-004.m4s"
+
+"$fo" -g 0 "$tmp/www" >"$tmp/origin.port" 2>"$tmp/origin.log" &
+pid=$!
+i=0
+while [ ! -s "$tmp/origin.port" ]; do
+	kill -0 "$pid" 2>/dev/null || {
+		echo "segments.sh: origin died:" >&2
+		cat "$tmp/origin.log" >&2
+		exit 1
+	}
+	i=$((i + 1))
+	[ $i -lt 100 ] || {
+		echo "segments.sh: origin did not start" >&2
+		exit 1
+	}
+	sleep 0.1
+done
+port=$(head -n 1 "$tmp/origin.port")
+echo "segments.sh: origin http://127.0.0.1:$port" >&2
+
+TMPDIR="$tmp" PROBER="$PROBER" ORIGIN="http://127.0.0.1:$port" "$suite"

@@ -1,0 +1,443 @@
+/*
+ * test_segments_integration.c - which segments a check touches, against a
+ * real origin (tests/integration/segments.sh): the VOD sample and its
+ * record, a partial replication (last segment 404; middle of one rendition
+ * 404), --segments all, `prober run` rotating the sample, the live start
+ * segment missing, a live origin deleting segments as they leave the
+ * window, and the healthy cases staying pass.
+ *
+ * Environment: PROBER (the binary), ORIGIN (http://127.0.0.1:PORT, a
+ * fault_origin serving hls/, hls-lastgone/, hls-midgone/, dash/,
+ * dash-midgone/), TMPDIR (a scratch folder for `prober run`).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "child.h"
+
+/* The sniff limit (lib/limits.h VSP_SNIFF_MAX_BYTES). */
+#define SNIFF_MAX  65536
+#define T_LIMIT_MS 60000.0
+
+static const char *prober, *origin, *tmpdir;
+
+/* Runs PROBER with args (NULL-terminated after the URL), returns the
+ * parsed --json record (owned by c). */
+static json_t *check(child *c, const char *path, ...)
+{
+	char url[512];
+	const char *argv[16];
+	size_t n = 0;
+	va_list ap;
+	int rc;
+
+	snprintf(url, sizeof(url), "%s/%s", origin, path);
+	argv[n++] = prober;
+	argv[n++] = "check";
+	argv[n++] = "--json";
+	va_start(ap, path);
+	for (const char *a; n < 14 && (a = va_arg(ap, const char *));)
+		argv[n++] = a;
+	va_end(ap);
+	argv[n++] = url;
+	argv[n] = NULL;
+	rc = child_run(c, prober, (char *const *)argv, T_LIMIT_MS);
+	if (rc != 0)
+		fail_msg("cannot start %s: %s", prober, strerror(rc));
+	if (!child_json(c)) {
+		child_dump(c, path, 4000, 4000);
+		fail_msg("%s: no JSON record", path);
+	}
+	return c->doc;
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+static json_t *origin0(json_t *doc)
+{
+	return json_array_get(json_object_get(doc, "origins"), 0);
+}
+
+static json_t *rendition(json_t *doc, size_t i)
+{
+	return json_array_get(json_object_get(origin0(doc), "renditions"), i);
+}
+
+static size_t n_renditions(json_t *doc)
+{
+	return json_array_size(json_object_get(origin0(doc), "renditions"));
+}
+
+/* "0:first,3:middle,5:last" of a rendition's segments. */
+static void seg_summary(json_t *r, char *buf, size_t len)
+{
+	json_t *segs = json_object_get(r, "segments"), *s;
+	size_t i, k = 0;
+
+	buf[0] = '\0';
+	json_array_foreach(segs, i, s)
+	{
+		int w = snprintf(buf + k, len - k, "%s%lld:%s", i ? "," : "",
+				 (long long)json_integer_value(
+					 json_object_get(s, "index")),
+				 str(s, "role"));
+
+		if (w < 0 || (size_t)w >= len - k)
+			break;
+		k += (size_t)w;
+	}
+}
+
+/* Every segment entry passes, with the step keys the schema promises, and
+ * sniffs read at most the limit. */
+static void check_entries(json_t *r, int live)
+{
+	json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "segments"), i, s)
+	{
+		const char *action = str(s, "action");
+
+		if (strcmp(str(s, "status"), "pass") != 0)
+			fail_msg("segment %zu: status %s", i, str(s, "status"));
+		assert_non_null(json_object_get(s, "url"));
+		assert_true(json_is_integer(json_object_get(s, "http_status")));
+		assert_true(json_is_number(json_object_get(s, "total_ms")));
+		assert_true(json_is_number(json_object_get(s, "ttfb_ms")));
+		if (strcmp(action, "decoded") == 0) {
+			json_t *d = json_object_get(s, "decode");
+
+			assert_true(json_is_object(d));
+			assert_true(json_integer_value(
+					    json_object_get(d, "packets")) > 0);
+		} else if (strcmp(action, "sniffed") == 0) {
+			assert_true(json_integer_value(
+					    json_object_get(s, "bytes")) > 0);
+			assert_true(json_integer_value(json_object_get(
+					    s, "bytes")) <= SNIFF_MAX);
+			assert_non_null(json_string_value(
+				json_object_get(s, "container")));
+		} else if (!live) {
+			fail_msg("segment %zu: action %s", i, action);
+		}
+	}
+}
+
+static void test_hls_healthy(void **state)
+{
+	child c;
+	json_t *doc;
+	char sum[256];
+	int over_limit = 0;
+
+	(void)state;
+	doc = check(&c, "hls/master.m3u8", NULL);
+	assert_string_equal(str(doc, "status"), "pass");
+	assert_int_equal(c.exit_status, 0);
+	assert_int_equal(n_renditions(doc), 2);
+	for (size_t i = 0; i < 2; i++) {
+		json_t *r = rendition(doc, i), *s;
+		size_t k;
+
+		seg_summary(r, sum, sizeof(sum));
+		assert_string_equal(sum, "0:first,3:middle,5:last");
+		check_entries(r, 0);
+		assert_int_equal(json_integer_value(
+					 json_object_get(r, "segments_listed")),
+				 6);
+		/* schema 1: the `segment` step is still the first segment */
+		assert_true(json_is_object(json_object_get(r, "segment")));
+		json_array_foreach(json_object_get(r, "segments"), k, s)
+			over_limit |=
+			json_integer_value(json_object_get(s, "bytes")) ==
+			SNIFF_MAX;
+	}
+	/* v0's segments are over the limit and the origin ignores Range:
+	 * reading stopped at it. */
+	assert_true(over_limit);
+	child_free(&c);
+	/* The table shows the coverage. */
+	{
+		const char *argv[] = { prober, "check", NULL, NULL };
+		char url[512];
+
+		snprintf(url, sizeof(url), "%s/hls/master.m3u8", origin);
+		argv[2] = url;
+		assert_int_equal(
+			child_run(&c, prober, (char *const *)argv, T_LIMIT_MS),
+			0);
+		if (!strstr(c.out, "SEGS") || !strstr(c.out, " 3/3 "))
+			fail_msg("no SEGS 3/3 column:\n%s", c.out);
+		child_free(&c);
+	}
+}
+
+static void test_hls_last_gone(void **state)
+{
+	child c;
+	json_t *doc, *r;
+	const char *msg;
+
+	(void)state;
+	doc = check(&c, "hls-lastgone/master.m3u8", NULL);
+	assert_string_equal(str(doc, "status"), "fail");
+	assert_int_equal(c.exit_status, 2);
+	for (size_t i = 0; i < 2; i++) {
+		r = rendition(doc, i);
+		assert_string_equal(str(r, "status"), "fail");
+		assert_string_equal(str(r, "stage"), "segment");
+		assert_string_equal(str(r, "reason"), "http_status");
+		msg = str(r, "message");
+		if (!strstr(msg, "segment 5 (last") ||
+		    !strstr(msg, "seg005.ts") || !strstr(msg, "404"))
+			fail_msg("message does not name the segment: %s", msg);
+	}
+	child_free(&c);
+}
+
+static void test_hls_middle_gone_one_rendition(void **state)
+{
+	child c;
+	json_t *doc, *bad = NULL, *good = NULL;
+
+	(void)state;
+	doc = check(&c, "hls-midgone/master.m3u8", NULL);
+	/* One of two renditions fails: the origin warns. */
+	assert_string_equal(str(origin0(doc), "status"), "warn");
+	for (size_t i = 0; i < 2; i++) {
+		json_t *r = rendition(doc, i);
+
+		if (strcmp(str(r, "status"), "fail") == 0)
+			bad = r;
+		else
+			good = r;
+	}
+	assert_non_null(bad);
+	assert_non_null(good);
+	assert_string_equal(str(good, "status"), "pass");
+	assert_string_equal(str(bad, "name"), "160x90");
+	assert_string_equal(str(bad, "reason"), "http_status");
+	assert_string_equal(str(bad, "stage"), "segment");
+	if (!strstr(str(bad, "message"), "segment 3 (middle") ||
+	    !strstr(str(bad, "message"), "v1/seg003.ts"))
+		fail_msg("message: %s", str(bad, "message"));
+	child_free(&c);
+}
+
+static void test_dash_sample(void **state)
+{
+	child c;
+	json_t *doc, *r1;
+	char sum[256];
+
+	(void)state;
+	doc = check(&c, "dash/manifest.mpd", NULL);
+	assert_string_equal(str(doc, "status"), "pass");
+	for (size_t i = 0; i < n_renditions(doc); i++) {
+		seg_summary(rendition(doc, i), sum, sizeof(sum));
+		/* $Number$ starts at 1 */
+		assert_string_equal(sum, "1:first,4:middle,6:last");
+		check_entries(rendition(doc, i), 0);
+	}
+	child_free(&c);
+	doc = check(&c, "dash-midgone/manifest.mpd", NULL);
+	assert_string_equal(str(origin0(doc), "status"), "warn");
+	r1 = rendition(doc, 1);
+	assert_string_equal(str(r1, "status"), "fail");
+	assert_string_equal(str(r1, "reason"), "http_status");
+	if (!strstr(str(r1, "message"), "middle") ||
+	    !strstr(str(r1, "message"), "seg-1-004.m4s"))
+		fail_msg("message: %s", str(r1, "message"));
+	assert_string_equal(str(rendition(doc, 0), "status"), "pass");
+	child_free(&c);
+}
+
+static void test_segments_all(void **state)
+{
+	child c;
+	json_t *doc;
+	char sum[256];
+
+	(void)state;
+	doc = check(&c, "hls/master.m3u8", "--segments", "all", NULL);
+	assert_string_equal(str(doc, "status"), "pass");
+	for (size_t i = 0; i < 2; i++) {
+		seg_summary(rendition(doc, i), sum, sizeof(sum));
+		assert_string_equal(
+			sum, "0:first,1:sample,2:sample,3:sample,4:sample,"
+			     "5:last");
+		check_entries(rendition(doc, i), 0);
+	}
+	child_free(&c);
+	/* all also finds what the default sample misses, and 2 is first and
+	 * last only. */
+	doc = check(&c, "hls/master.m3u8", "--segments", "2", NULL);
+	seg_summary(rendition(doc, 0), sum, sizeof(sum));
+	assert_string_equal(sum, "0:first,5:last");
+	child_free(&c);
+}
+
+/* The middle index of the newest record line in dir (one day file). */
+static long long last_middle(const char *dir)
+{
+	static char line[1 << 20], cur[1 << 20];
+	char cmd[1024];
+	FILE *f;
+	json_t *doc, *s;
+	long long mid = -1;
+	size_t i;
+
+	snprintf(cmd, sizeof(cmd), "cat %s/*.jsonl", dir);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	line[0] = '\0';
+	while (fgets(cur, sizeof(cur), f))
+		memcpy(line, cur, strlen(cur) + 1);
+	pclose(f);
+	doc = json_loads(line, 0, NULL);
+	assert_non_null(doc);
+	json_array_foreach(json_object_get(rendition(doc, 0), "segments"), i,
+			   s) if (strcmp(str(s, "role"), "middle") == 0) mid =
+		json_integer_value(json_object_get(s, "index"));
+	json_decref(doc);
+	return mid;
+}
+
+static void test_run_rotates(void **state)
+{
+	char probes[512], results[512], file[600], seen[6] = { 0 };
+	FILE *f;
+	child c;
+	int distinct = 0;
+
+	(void)state;
+	snprintf(probes, sizeof(probes), "%s/probes", tmpdir);
+	snprintf(results, sizeof(results), "%s/results", tmpdir);
+	assert_true(mkdir(probes, 0755) == 0 || errno == EEXIST);
+	assert_true(mkdir(results, 0755) == 0 || errno == EEXIST);
+	snprintf(file, sizeof(file), "%s/vod.json", probes);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"{\"name\": \"vod\", \"origins\": [{\"name\": \"a\", "
+		"\"url\": \"%s/hls/v1/index.m3u8\"}], \"interval_s\": 60}\n",
+		origin);
+	fclose(f);
+	for (int k = 0; k < 4; k++) {
+		const char *argv[] = { prober,	    "run",   "--probes", probes,
+				       "--results", results, "--force",	 NULL };
+		long long mid;
+
+		assert_int_equal(
+			child_run(&c, prober, (char *const *)argv, T_LIMIT_MS),
+			0);
+		if (c.exit_status != 0) {
+			child_dump(&c, "run", 4000, 4000);
+			fail_msg("prober run exited %d", c.exit_status);
+		}
+		child_free(&c);
+		mid = last_middle(results);
+		assert_true(mid >= 1 && mid <= 4);
+		if (!seen[mid])
+			distinct++;
+		seen[mid] = 1;
+	}
+	/* Four runs over the four inner positions: all of them. */
+	assert_int_equal(distinct, 4);
+}
+
+static void test_live_healthy(void **state)
+{
+	child c;
+	json_t *doc, *r;
+	char sum[256];
+
+	(void)state;
+	doc = check(&c, "live/hls/v0/index.m3u8", "--timeout", "10", NULL);
+	r = rendition(doc, 0);
+	if (strcmp(str(doc, "status"), "pass") != 0)
+		fail_msg("healthy live: %s: %s", str(doc, "status"),
+			 str(doc, "message"));
+	seg_summary(r, sum, sizeof(sum));
+	/* newest, then the player's start two before it (a 3-segment window
+	 * of 1 s segments, target duration 1), then the one that left */
+	if (!strstr(sum, ":newest") || !strstr(sum, ":start"))
+		fail_msg("live segments: %s", sum);
+	check_entries(r, 1);
+	child_free(&c);
+}
+
+static void test_live_start_missing(void **state)
+{
+	child c;
+	json_t *doc, *r;
+
+	(void)state;
+	doc = check(&c, "live/nostart/hls/v0/index.m3u8", "--timeout", "10",
+		    NULL);
+	r = rendition(doc, 0);
+	assert_string_equal(str(doc, "status"), "fail");
+	assert_string_equal(str(r, "reason"), "http_status");
+	if (!strstr(str(r, "message"), "start segment"))
+		fail_msg("message: %s", str(r, "message"));
+	child_free(&c);
+}
+
+static void test_live_removed_gone(void **state)
+{
+	child c;
+	json_t *doc, *r;
+
+	(void)state;
+	doc = check(&c, "live/dropold/hls/v0/index.m3u8", "--timeout", "10",
+		    NULL);
+	r = rendition(doc, 0);
+	assert_string_equal(str(doc, "status"), "warn");
+	assert_int_equal(c.exit_status, 1);
+	assert_string_equal(str(r, "reason"), "removed_segment_gone");
+	assert_string_equal(str(r, "stage"), "live");
+	if (!strstr(str(r, "message"), "seq="))
+		fail_msg("message does not name the URL: %s",
+			 str(r, "message"));
+	child_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hls_healthy),
+		cmocka_unit_test(test_hls_last_gone),
+		cmocka_unit_test(test_hls_middle_gone_one_rendition),
+		cmocka_unit_test(test_dash_sample),
+		cmocka_unit_test(test_segments_all),
+		cmocka_unit_test(test_run_rotates),
+		cmocka_unit_test(test_live_healthy),
+		cmocka_unit_test(test_live_start_missing),
+		cmocka_unit_test(test_live_removed_gone),
+	};
+
+	prober = getenv("PROBER");
+	origin = getenv("ORIGIN");
+	tmpdir = getenv("TMPDIR");
+	if (!prober || !origin || !tmpdir) {
+		fprintf(stderr, "PROBER, ORIGIN and TMPDIR must be set\n");
+		return 1;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
