@@ -638,6 +638,7 @@ static const char *const top_keys[] = { "name",
 					"stale_fail_factor",
 					"lag_warn_target_durations",
 					"slow_realtime_factor",
+					"decode",
 					NULL };
 
 /* A plain number in [min, max]. */
@@ -670,7 +671,8 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 		       "name, origins, renditions, frames, timeout_s, "
 		       "interval_s, min_healthy, user_agent, "
 		       "stale_warn_factor, stale_fail_factor, "
-		       "lag_warn_target_durations, slow_realtime_factor"))
+		       "lag_warn_target_durations, slow_realtime_factor, "
+		       "decode"))
 		return -1;
 	if ((v = json_object_get(root, "name"))) {
 		if (get_name(c, "name", v, &cfg->name))
@@ -709,6 +711,10 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 	if ((v = json_object_get(root, "frames")) &&
 	    get_int(c, "frames", v, 1, VSP_MAX_FRAMES, &cfg->frames))
 		return -1;
+	if ((v = json_object_get(root, "decode")) &&
+	    (!json_is_string(v) ||
+	     vsp_decode_mode_parse(json_string_value(v), &cfg->decode_all)))
+		return fail_got(c, "decode", "\"frames\" or \"all\"", v);
 	if ((v = json_object_get(root, "timeout_s")) &&
 	    get_seconds(c, "timeout_s", v, TIMEOUT_MIN_S, TIMEOUT_MAX_S,
 			&cfg->timeout_s))

@@ -74,4 +74,16 @@
 /* One record line `prober report` reads; a longer one is skipped as bad. */
 #define VSP_RECORD_MAX_BYTES (64L * 1024 * 1024)
 
+/* Segment integrity. Media short of its declared duration by more than the
+ * larger of these is truncated (duration_mismatch): a player stalls or skips
+ * the gap. Encoders and segmenters differ from EXTINF by a frame or an audio
+ * packet (tens of ms), far below both. */
+#define VSP_DURATION_SHORT_S	 0.5
+#define VSP_DURATION_SHORT_RATIO 0.2
+/* A timestamp step inside one segment larger than this many packet
+ * durations, and than VSP_TS_JUMP_MIN_S, is a jump (corrupt_segment):
+ * bytes of another time spliced in, or a lost stretch. */
+#define VSP_TS_JUMP_PACKETS 10
+#define VSP_TS_JUMP_MIN_S   0.5
+
 #endif

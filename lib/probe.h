@@ -51,6 +51,8 @@ typedef struct vsp_probe_cfg {
 	double stale_fail_factor; /* x target duration unchanged: fail */
 	double lag_warn_tds;	  /* target durations behind: origin_lagging */
 	double slow_rtf;	  /* real-time factor below it: slow_download */
+	int decode_all; /* 1: decode every frame of every probed segment
+			   (probe file "decode": "all"); 0: `frames` */
 } vsp_probe_cfg;
 
 /* Defaults of DESIGN.md; no origins. */
@@ -61,6 +63,8 @@ void vsp_probe_cfg_clear(vsp_probe_cfg *cfg);
  * host and port, made unique. Returns 0, or -1 on out of memory. */
 int vsp_probe_cfg_add_origin(vsp_probe_cfg *cfg, const char *name,
 			     const char *url);
+/* Parses "all" (1) or "frames" (0) into *all. Returns 0 or -1. */
+int vsp_decode_mode_parse(const char *s, int *all);
 /* Parses "all", "lowest", "highest" or a count >= 1. Returns 0 or -1. */
 int vsp_pick_parse(const char *s, vsp_pick *pick, int *count);
 

@@ -36,6 +36,7 @@ void vsp_probe_cfg_init(vsp_probe_cfg *cfg)
 	cfg->stale_fail_factor = VSP_STALE_FAIL_FACTOR;
 	cfg->lag_warn_tds = VSP_LAG_WARN_TDS;
 	cfg->slow_rtf = VSP_SLOW_RTF;
+	cfg->decode_all = 0;
 }
 
 static void free_strv(char **v, size_t n)
@@ -169,4 +170,13 @@ int vsp_pick_parse(const char *s, vsp_pick *pick, int *count)
 	*pick = VSP_PICK_COUNT;
 	*count = (int)v;
 	return 0;
+}
+
+int vsp_decode_mode_parse(const char *s, int *all)
+{
+	if (strcmp(s, "all") == 0 || strcmp(s, "frames") == 0) {
+		*all = strcmp(s, "all") == 0;
+		return 0;
+	}
+	return -1;
 }
