@@ -542,7 +542,8 @@ static void frame_failed(run *r, const track *t, int64_t ts,
 	 * would (it conceals and goes on); audio is decoded whole and every
 	 * frame of it must decode, since its samples have no structure the
 	 * integrity checks could see. */
-	if (!r->opts->decode_all && t == &r->tr[0])
+	if (!r->opts->decode_all &&
+	    t->st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO)
 		return;
 	r->info->frame_errors++;
 	if (r->frame_bad[0])
@@ -1036,12 +1037,13 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 		rc = opts->audio ? VSP_R_DECODE_ERROR : VSP_R_NO_VIDEO;
 		goto fail;
 	}
-	frames = opts->decode_all ? INT_MAX : opts->max_frames;
-	track_init(&r.tr[0], r.st, opts->audio || !is_video(r.st) ? "audio"
-								    : "video",
-		   frames);
-	/* Audio beside video is decoded whole: AAC costs a small share of
-	 * what video does, and damaged samples show only when decoded. */
+	/* Audio is decoded whole: AAC costs a small share of what video
+	 * does, and damaged samples show only when decoded. */
+	frames = opts->decode_all || r.st->codecpar->codec_type ==
+						   AVMEDIA_TYPE_AUDIO
+			 ? INT_MAX
+			 : opts->max_frames;
+	track_init(&r.tr[0], r.st, is_video(r.st) ? "video" : "audio", frames);
 	track_init(&r.tr[1], second, "audio", INT_MAX);
 	/* Other streams (data, subtitles, further audio) are neither parsed
 	 * nor returned. */
