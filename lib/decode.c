@@ -89,7 +89,7 @@ typedef struct run {
 	AVFrame *frame;
 	int demux_err; /* error that ended demuxing early, 0 none */
 	int timed_out;
-	char bad[BAD_WHAT * 2]; /* the first integrity failure, "" none */
+	char bad[BAD_WHAT * 2];	      /* the first integrity failure, "" none */
 	char frame_bad[BAD_WHAT * 2]; /* the first failed frame (decode_all) */
 } run;
 
@@ -335,7 +335,8 @@ static int64_t seg_offset(const run *r, const AVPacket *pkt)
 }
 
 static void bad_packet(run *r, const track *t, const AVPacket *pkt,
-		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		       const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* Records where the first integrity failure is; later ones only count. */
 static void bad_packet(run *r, const track *t, const AVPacket *pkt,
@@ -375,8 +376,7 @@ static uint32_t read_be(const uint8_t *p, int n)
 
 /* ISO BMFF H.264/HEVC: each NAL unit is prefixed by its length; the
  * lengths must tile the sample exactly, as a player's parser requires. */
-static int check_lengths(const AVPacket *pkt, int nls, char *what,
-			 size_t len)
+static int check_lengths(const AVPacket *pkt, int nls, char *what, size_t len)
 {
 	const uint8_t *d = pkt->data;
 	int64_t pos = 0, size = pkt->size;
@@ -426,8 +426,9 @@ static int check_annexb(const AVPacket *pkt, char *what, size_t len)
 
 	if (size < 4 || d[0] != 0 || d[1] != 0 ||
 	    !(d[2] == 1 || (d[2] == 0 && d[3] == 1))) {
-		snprintf(what, len, "does not begin with a start code "
-				    "(%02x %02x %02x %02x)",
+		snprintf(what, len,
+			 "does not begin with a start code "
+			 "(%02x %02x %02x %02x)",
 			 size > 0 ? d[0] : 0, size > 1 ? d[1] : 0,
 			 size > 2 ? d[2] : 0, size > 3 ? d[3] : 0);
 		return -1;
@@ -442,8 +443,8 @@ static int check_annexb(const AVPacket *pkt, char *what, size_t len)
 			continue;
 		if (d[i + 3] & 0x80) {
 			snprintf(what, len,
-				 "NAL unit %d at %d: forbidden_zero_bit set",
-				 n, i + 3);
+				 "NAL unit %d at %d: forbidden_zero_bit set", n,
+				 i + 3);
 			return -1;
 		}
 		n++;
@@ -493,8 +494,9 @@ static void check_timing(run *r, track *t, const AVPacket *pkt)
 		limit = VSP_TS_JUMP_MIN_S;
 	if (step < 0 || step > limit) {
 		r->info->ts_jumps++;
-		bad_packet(r, t, pkt, "timestamps jump by %+.3f s "
-				      "(packets last %.3f s)",
+		bad_packet(r, t, pkt,
+			   "timestamps jump by %+.3f s "
+			   "(packets last %.3f s)",
 			   step, dur);
 	}
 	if (pkt->dts > t->last_dts && step <= limit)
@@ -518,8 +520,8 @@ static void check_packet(run *r, track *t, const AVPacket *pkt)
 	 * no opinion on them. */
 	if (r->opts->demux_only || !pkt->data || pkt->size <= 0)
 		return;
-	if ((t->nal_len && check_lengths(pkt, t->nal_len, what,
-					 sizeof(what)) != 0) ||
+	if ((t->nal_len &&
+	     check_lengths(pkt, t->nal_len, what, sizeof(what)) != 0) ||
 	    (t->annexb && check_annexb(pkt, what, sizeof(what)) != 0)) {
 		r->info->bitstream_errors++;
 		bad_packet(r, t, pkt, "%s", what);
@@ -528,12 +530,12 @@ static void check_packet(run *r, track *t, const AVPacket *pkt)
 
 /* ---- decoding ---- */
 
-static void frame_failed(run *r, const track *t, int64_t ts,
-			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void frame_failed(run *r, const track *t, int64_t ts, const char *fmt,
+			 ...) __attribute__((format(printf, 4, 5)));
 
 /* decode_all: the first frame that failed, by index and media time. */
-static void frame_failed(run *r, const track *t, int64_t ts,
-			 const char *fmt, ...)
+static void frame_failed(run *r, const track *t, int64_t ts, const char *fmt,
+			 ...)
 {
 	char what[BAD_WHAT];
 	va_list ap;
@@ -568,7 +570,7 @@ static void got_frame(run *r, track *t)
 			     "decoded with errors (flags 0x%x%s)",
 			     (unsigned)f->decode_error_flags,
 			     (f->flags & AV_FRAME_FLAG_CORRUPT) ? ", corrupt"
-								 : "");
+								: "");
 	if (t != &r->tr[0]) {
 		if (t->frames++ == 0) {
 			info->sample_rate = f->sample_rate;
@@ -759,9 +761,8 @@ static vsp_reason open_decoder(run *r, track *t, char *err, size_t errlen)
 		if (r->opts->decode_all) {
 			/* Damage must be reported, not concealed: frames
 			 * come out flagged instead of being dropped. */
-			t->dec->err_recognition |= AV_EF_CRCCHECK |
-						   AV_EF_BITSTREAM |
-						   AV_EF_BUFFER;
+			t->dec->err_recognition |=
+				AV_EF_CRCCHECK | AV_EF_BITSTREAM | AV_EF_BUFFER;
 			t->dec->flags |= AV_CODEC_FLAG_OUTPUT_CORRUPT;
 		}
 		ret = avcodec_open2(t->dec, codec, NULL);
@@ -870,9 +871,8 @@ static vsp_reason verdict(const run *r, char *err, size_t errlen)
 	}
 	if (info->frames > 0) {
 		if (r->frame_bad[0]) {
-			set_err(err, errlen,
-				"decode: %s (%d frames failed)", r->frame_bad,
-				info->frame_errors);
+			set_err(err, errlen, "decode: %s (%d frames failed)",
+				r->frame_bad, info->frame_errors);
 			return VSP_R_DECODE_ERROR;
 		}
 		return VSP_R_NONE;
@@ -1040,7 +1040,7 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 	/* Audio is decoded whole: AAC costs a small share of what video
 	 * does, and damaged samples show only when decoded. */
 	frames = opts->decode_all || r.st->codecpar->codec_type ==
-						   AVMEDIA_TYPE_AUDIO
+					     AVMEDIA_TYPE_AUDIO
 			 ? INT_MAX
 			 : opts->max_frames;
 	track_init(&r.tr[0], r.st, is_video(r.st) ? "video" : "audio", frames);

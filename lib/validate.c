@@ -179,14 +179,13 @@ int validate_duration(vsp_rendition_result *r, const struct seg_plan *p,
 	if (!(p->duration > 0) || !(d->media_duration_s > 0) ||
 	    p->duration - d->media_duration_s <= slack)
 		return 0;
-	vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_DURATION_MISMATCH,
-			VSP_STAGE_DECODE,
-			"segment %lld: %s: media covers %.3f s of the %.3f s "
-			"declared (short by more than %.1f s): a player "
-			"stalls or skips the gap%s%s",
-			(long long)p->seq, seg_url, d->media_duration_s,
-			p->duration, slack, also ? "; also " : "",
-			also ? also : "");
+	vsp_verdict_set(
+		&r->v, VSP_FAIL, VSP_R_DURATION_MISMATCH, VSP_STAGE_DECODE,
+		"segment %lld: %s: media covers %.3f s of the %.3f s "
+		"declared (short by more than %.1f s): a player "
+		"stalls or skips the gap%s%s",
+		(long long)p->seq, seg_url, d->media_duration_s, p->duration,
+		slack, also ? "; also " : "", also ? also : "");
 	return 1;
 }
 

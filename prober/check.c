@@ -254,8 +254,9 @@ int cmd_check(int argc, char **argv)
 			break;
 		case OPT_DECODE:
 			if (vsp_decode_mode_parse(optarg, &set_decode)) {
-				fprintf(stderr, "prober: --decode: '%s' is not "
-						"all or frames\n",
+				fprintf(stderr,
+					"prober: --decode: '%s' is not "
+					"all or frames\n",
 					optarg);
 				goto out;
 			}
