@@ -37,9 +37,6 @@
 /* Default deadline of a whole check, seconds, and default frames. */
 #define VSP_DEFAULT_TIMEOUT_S 20.0
 #define VSP_DEFAULT_FRAMES    5
-/* Decoded media covering less than this share of the declared duration is
- * a truncated segment: a player would stall on it. */
-#define VSP_MIN_DURATION_RATIO 0.5
 /* Element nesting in an MPD. Real MPDs nest about 6 deep (MPD, Period,
  * AdaptationSet, Representation, SegmentTemplate, SegmentTimeline, S);
  * anything near this is an attack on the parser's stack or time. */
