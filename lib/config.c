@@ -658,6 +658,7 @@ static const char *const top_keys[] = { "name",
 					"lag_warn_target_durations",
 					"slow_realtime_factor",
 					"segments",
+					"decode",
 					NULL };
 
 /* A plain number in [min, max]. */
@@ -691,7 +692,7 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 		       "interval_s, min_healthy, user_agent, "
 		       "stale_warn_factor, stale_fail_factor, "
 		       "lag_warn_target_durations, slow_realtime_factor, "
-		       "segments"))
+		       "segments, decode"))
 		return -1;
 	if ((v = json_object_get(root, "name"))) {
 		if (get_name(c, "name", v, &cfg->name))
@@ -732,6 +733,10 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 		return -1;
 	if ((v = json_object_get(root, "segments")) && get_segments(c, v, cfg))
 		return -1;
+	if ((v = json_object_get(root, "decode")) &&
+	    (!json_is_string(v) ||
+	     vsp_decode_mode_parse(json_string_value(v), &cfg->decode_all)))
+		return fail_got(c, "decode", "\"frames\" or \"all\"", v);
 	if ((v = json_object_get(root, "timeout_s")) &&
 	    get_seconds(c, "timeout_s", v, TIMEOUT_MIN_S, TIMEOUT_MAX_S,
 			&cfg->timeout_s))

@@ -12,6 +12,7 @@
  */
 #include "decode.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,18 +60,37 @@ typedef struct membuf {
 	int64_t deadline_us;
 } membuf;
 
+/* What a damaged segment looks like to the checks, and where it was. */
+#define BAD_WHAT 160
+
+/* One stream of interest: the chosen one, or the audio beside video. */
+typedef struct track {
+	AVStream *st;
+	AVCodecContext *dec;
+	const char *kind; /* "video", "audio": for messages */
+	int nal_len;	  /* 1..4: length-prefixed NAL units (avcC/hvcC) */
+	int annexb;	  /* H.264/HEVC in start-code form (MPEG-TS) */
+	int max_frames;	  /* frames to decode */
+	int frames;	  /* frames decoded */
+	int64_t packets;
+	int64_t first_dts, last_dts, last_step;
+	int64_t min_pts, max_pts, max_end;
+	int dec_err; /* last error from the decoder, 0 none */
+} track;
+
 typedef struct run {
 	const vsp_decode_opts *opts;
 	vsp_decode_info *info;
 	int64_t t0;
+	int64_t init_len; /* byte offsets are reported within the segment */
 	AVFormatContext *fmt;
-	AVStream *st;
-	AVCodecContext *dec;
+	AVStream *st; /* the chosen stream: tr[0].st */
+	track tr[2];  /* [0] the chosen stream, [1] audio beside video */
 	AVFrame *frame;
-	int64_t min_pts, max_pts, max_end;
-	int dec_err;   /* last error from the decoder, 0 none */
 	int demux_err; /* error that ended demuxing early, 0 none */
 	int timed_out;
+	char bad[BAD_WHAT * 2];	      /* the first integrity failure, "" none */
+	char frame_bad[BAD_WHAT * 2]; /* the first failed frame (decode_all) */
 } run;
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -223,28 +243,35 @@ static void list_streams(const AVFormatContext *fmt, char *out, size_t len)
 		snprintf(out, len, "none");
 }
 
+static int is_video(const AVStream *st)
+{
+	/* Cover art in packed audio is a "video" stream of one picture, not
+	 * video. */
+	return st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
+	       !(st->disposition & AV_DISPOSITION_ATTACHED_PIC);
+}
+
+/* The chosen stream, and beside a chosen video stream the first audio one
+ * in *second (NULL none). */
 static AVStream *pick_stream(AVFormatContext *fmt, int audio,
-			     vsp_decode_info *info)
+			     vsp_decode_info *info, AVStream **second)
 {
 	AVStream *video = NULL, *aud = NULL;
 
 	for (unsigned i = 0; i < fmt->nb_streams; i++) {
 		AVStream *st = fmt->streams[i];
-		enum AVMediaType t = st->codecpar->codec_type;
 
-		/* Cover art in packed audio is a "video" stream of one
-		 * picture, not video. */
-		if (t == AVMEDIA_TYPE_VIDEO &&
-		    !(st->disposition & AV_DISPOSITION_ATTACHED_PIC)) {
+		if (is_video(st)) {
 			info->has_video = 1;
 			if (!video)
 				video = st;
-		} else if (t == AVMEDIA_TYPE_AUDIO) {
+		} else if (st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO) {
 			info->has_audio = 1;
 			if (!aud)
 				aud = st;
 		}
 	}
+	*second = audio ? NULL : aud;
 	return audio ? aud : video;
 }
 
@@ -297,17 +324,279 @@ static void describe_stream(run *r)
 		info->sample_rate = p->sample_rate;
 		info->channels = p->ch_layout.nb_channels;
 	}
+	if (r->tr[1].st)
+		copy_str(info->audio_codec, sizeof(info->audio_codec),
+			 avcodec_get_name(r->tr[1].st->codecpar->codec_id));
 }
 
-static void got_frame(run *r)
+/* ---- integrity: what a damaged segment looks like without decoding ---- */
+
+/* Seconds from the track's first packet to ts (in its time base). Computed
+ * in floating point: timestamps come from the network and their
+ * difference may not fit in 64 bits. */
+static double track_time(const track *t, int64_t ts)
+{
+	if (ts == AV_NOPTS_VALUE || t->first_dts == AV_NOPTS_VALUE)
+		return 0.0;
+	return ((double)ts - (double)t->first_dts) * av_q2d(t->st->time_base);
+}
+
+static int64_t seg_offset(const run *r, const AVPacket *pkt)
+{
+	if (pkt->pos < 0)
+		return -1;
+	return pkt->pos >= r->init_len ? pkt->pos - r->init_len : pkt->pos;
+}
+
+static void bad_packet(run *r, const track *t, const AVPacket *pkt,
+		       const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Records where the first integrity failure is; later ones only count. */
+static void bad_packet(run *r, const track *t, const AVPacket *pkt,
+		       const char *fmt, ...)
+{
+	vsp_decode_info *info = r->info;
+	int64_t ts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
+	char what[BAD_WHAT], where[64] = "";
+	va_list ap;
+
+	if (r->bad[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	info->bad_packet = t->packets - 1;
+	info->bad_time_s = track_time(t, ts);
+	info->bad_offset = seg_offset(r, pkt);
+	if (info->bad_offset >= 0)
+		snprintf(where, sizeof(where), ", byte %lld of the segment",
+			 (long long)info->bad_offset);
+	snprintf(r->bad, sizeof(r->bad),
+		 "%s %s packet %lld (t=%.3f s%s, %d bytes): %s", t->kind,
+		 avcodec_get_name(t->st->codecpar->codec_id),
+		 (long long)info->bad_packet, info->bad_time_s, where,
+		 pkt->size, what);
+}
+
+static uint32_t read_be(const uint8_t *p, int n)
+{
+	uint32_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* ISO BMFF H.264/HEVC: each NAL unit is prefixed by its length; the
+ * lengths must tile the sample exactly, as a player's parser requires. */
+static int check_lengths(const AVPacket *pkt, int nls, char *what, size_t len)
+{
+	const uint8_t *d = pkt->data;
+	int64_t pos = 0, size = pkt->size;
+	int n = 0;
+
+	while (pos < size) {
+		uint32_t nal;
+
+		if (size - pos < nls) {
+			snprintf(what, len,
+				 "NAL lengths cover %lld of %lld bytes, %lld "
+				 "left over",
+				 (long long)pos, (long long)size,
+				 (long long)(size - pos));
+			return -1;
+		}
+		nal = read_be(d + pos, nls);
+		pos += nls;
+		if ((int64_t)nal > size - pos) {
+			snprintf(what, len,
+				 "NAL unit %d of %u bytes at %lld overruns "
+				 "the %lld-byte sample",
+				 n, nal, (long long)(pos - nls),
+				 (long long)size);
+			return -1;
+		}
+		if (nal > 0 && (d[pos] & 0x80)) {
+			snprintf(what, len,
+				 "NAL unit %d at %lld: forbidden_zero_bit "
+				 "set",
+				 n, (long long)(pos - nls));
+			return -1;
+		}
+		pos += nal;
+		n++;
+	}
+	return 0;
+}
+
+/* MPEG-TS H.264/HEVC (Annex B): a packet is NAL units behind start codes;
+ * emulation prevention keeps 00 00 01 out of their payload, so every one
+ * found is a start code and the byte after it a NAL header. */
+static int check_annexb(const AVPacket *pkt, char *what, size_t len)
+{
+	const uint8_t *d = pkt->data;
+	int size = pkt->size, n = 0;
+
+	if (size < 4 || d[0] != 0 || d[1] != 0 ||
+	    !(d[2] == 1 || (d[2] == 0 && d[3] == 1))) {
+		snprintf(what, len,
+			 "does not begin with a start code "
+			 "(%02x %02x %02x %02x)",
+			 size > 0 ? d[0] : 0, size > 1 ? d[1] : 0,
+			 size > 2 ? d[2] : 0, size > 3 ? d[3] : 0);
+		return -1;
+	}
+	for (int i = 0; i + 3 < size; i++) {
+		const uint8_t *z = memchr(d + i, 0, (size_t)(size - 3 - i));
+
+		if (!z)
+			break;
+		i = (int)(z - d);
+		if (d[i + 1] != 0 || d[i + 2] != 1)
+			continue;
+		if (d[i + 3] & 0x80) {
+			snprintf(what, len,
+				 "NAL unit %d at %d: forbidden_zero_bit set", n,
+				 i + 3);
+			return -1;
+		}
+		n++;
+		i += 2;
+	}
+	return 0;
+}
+
+/* How a track's elementary stream is framed, from its codec and
+ * extradata (avcC/hvcC: length-prefixed; none: Annex B). */
+static void bitstream_form(track *t)
+{
+	const AVCodecParameters *p = t->st->codecpar;
+	const uint8_t *e = p->extradata;
+	int n = p->extradata_size;
+
+	if (p->codec_id == AV_CODEC_ID_H264) {
+		if (n >= 7 && e[0] == 1)
+			t->nal_len = (e[4] & 3) + 1;
+		else
+			t->annexb = 1;
+	} else if (p->codec_id == AV_CODEC_ID_HEVC) {
+		/* FFmpeg's test for hvcC: not a start code. */
+		if (n >= 23 && (e[0] || e[1] || e[2] > 1))
+			t->nal_len = (e[21] & 3) + 1;
+		else
+			t->annexb = 1;
+	}
+}
+
+/* Timestamps must move forward by about a packet's duration: a step back
+ * or a gap of seconds inside one segment is a splice of other bytes. */
+static void check_timing(run *r, track *t, const AVPacket *pkt)
+{
+	double tb = av_q2d(t->st->time_base), step, dur, limit;
+
+	if (pkt->dts == AV_NOPTS_VALUE)
+		return;
+	if (t->last_dts == AV_NOPTS_VALUE) {
+		t->last_dts = pkt->dts;
+		return;
+	}
+	step = ((double)pkt->dts - (double)t->last_dts) * tb;
+	dur = (double)(pkt->duration > 0 ? pkt->duration : t->last_step) * tb;
+	limit = dur * VSP_TS_JUMP_PACKETS;
+	if (limit < VSP_TS_JUMP_MIN_S)
+		limit = VSP_TS_JUMP_MIN_S;
+	if (step < 0 || step > limit) {
+		r->info->ts_jumps++;
+		bad_packet(r, t, pkt,
+			   "timestamps jump by %+.3f s "
+			   "(packets last %.3f s)",
+			   step, dur);
+	}
+	if (pkt->dts > t->last_dts && step <= limit)
+		t->last_step = pkt->dts - t->last_dts;
+	t->last_dts = pkt->dts;
+}
+
+static void check_packet(run *r, track *t, const AVPacket *pkt)
+{
+	char what[BAD_WHAT];
+
+	if (pkt->flags & AV_PKT_FLAG_CORRUPT) {
+		r->info->corrupt_packets++;
+		bad_packet(r, t, pkt,
+			   "the %s demuxer flagged it corrupt (continuity "
+			   "error, lost sync or cut short)",
+			   r->info->container);
+	}
+	check_timing(r, t, pkt);
+	/* Encrypted samples keep their NAL framing only in some schemes:
+	 * no opinion on them. */
+	if (r->opts->demux_only || !pkt->data || pkt->size <= 0)
+		return;
+	if ((t->nal_len &&
+	     check_lengths(pkt, t->nal_len, what, sizeof(what)) != 0) ||
+	    (t->annexb && check_annexb(pkt, what, sizeof(what)) != 0)) {
+		r->info->bitstream_errors++;
+		bad_packet(r, t, pkt, "%s", what);
+	}
+}
+
+/* ---- decoding ---- */
+
+static void frame_failed(run *r, const track *t, int64_t ts, const char *fmt,
+			 ...) __attribute__((format(printf, 4, 5)));
+
+/* decode_all: the first frame that failed, by index and media time. */
+static void frame_failed(run *r, const track *t, int64_t ts, const char *fmt,
+			 ...)
+{
+	char what[BAD_WHAT];
+	va_list ap;
+
+	/* By default a video decoder's complaint is tolerated as a player
+	 * would (it conceals and goes on); audio is decoded whole and every
+	 * frame of it must decode, since its samples have no structure the
+	 * integrity checks could see. */
+	if (!r->opts->decode_all &&
+	    t->st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO)
+		return;
+	r->info->frame_errors++;
+	if (r->frame_bad[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	snprintf(r->frame_bad, sizeof(r->frame_bad),
+		 "%s %s frame %d (t=%.3f s): %s", t->kind,
+		 avcodec_get_name(t->st->codecpar->codec_id), t->frames,
+		 track_time(t, ts), what);
+}
+
+static void got_frame(run *r, track *t)
 {
 	vsp_decode_info *info = r->info;
 	const AVFrame *f = r->frame;
 	const char *prof;
 
+	if (f->decode_error_flags || (f->flags & AV_FRAME_FLAG_CORRUPT))
+		frame_failed(r, t, f->best_effort_timestamp,
+			     "decoded with errors (flags 0x%x%s)",
+			     (unsigned)f->decode_error_flags,
+			     (f->flags & AV_FRAME_FLAG_CORRUPT) ? ", corrupt"
+								: "");
+	if (t != &r->tr[0]) {
+		if (t->frames++ == 0) {
+			info->sample_rate = f->sample_rate;
+			info->channels = f->ch_layout.nb_channels;
+		}
+		info->audio_frames = t->frames;
+		return;
+	}
+	t->frames++;
 	if (info->frames++ == 0)
 		info->first_frame_ms = ms_since(r->t0);
-	if (r->st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
+	if (t->st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
 		info->width = f->width;
 		info->height = f->height;
 		copy_str(info->pix_fmt, sizeof(info->pix_fmt),
@@ -320,91 +609,120 @@ static void got_frame(run *r)
 	}
 	/* The decoder reads profile and level from the bitstream, which
 	 * is what a player's decoder sees, not what the container claims. */
-	if (r->dec->profile != FF_PROFILE_UNKNOWN) {
-		prof = avcodec_profile_name(r->dec->codec_id, r->dec->profile);
+	if (t->dec->profile != FF_PROFILE_UNKNOWN) {
+		prof = avcodec_profile_name(t->dec->codec_id, t->dec->profile);
 		if (prof)
 			copy_str(info->profile, sizeof(info->profile), prof);
 	}
-	if (r->dec->level != FF_LEVEL_UNKNOWN)
-		info->level = r->dec->level;
+	if (t->dec->level != FF_LEVEL_UNKNOWN)
+		info->level = t->dec->level;
 }
 
-static int want_frames(const run *r)
+static int want_frames(const track *t)
 {
-	return r->dec && r->info->frames < r->opts->max_frames;
+	return t->dec && t->frames < t->max_frames;
 }
 
-static void receive_frames(run *r)
+static void receive_frames(run *r, track *t)
 {
-	while (want_frames(r)) {
-		int ret = avcodec_receive_frame(r->dec, r->frame);
+	char e[AV_ERROR_MAX_STRING_SIZE];
+
+	while (want_frames(t)) {
+		int ret = avcodec_receive_frame(t->dec, r->frame);
 
 		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
 			return;
 		if (ret < 0) {
-			r->dec_err = ret;
+			t->dec_err = ret;
 			r->info->decode_errors++;
+			frame_failed(r, t, AV_NOPTS_VALUE, "%s",
+				     averr(ret, e, sizeof(e)));
 			return;
 		}
-		got_frame(r);
+		got_frame(r, t);
 		av_frame_unref(r->frame);
 	}
 }
 
-static void decode_packet(run *r, const AVPacket *pkt)
+static void decode_packet(run *r, track *t, const AVPacket *pkt)
 {
-	int ret = avcodec_send_packet(r->dec, pkt);
+	char e[AV_ERROR_MAX_STRING_SIZE];
+	int ret = avcodec_send_packet(t->dec, pkt);
 
 	/* A rejected packet is not the end: a player skips a broken
 	 * slice and goes on, and so do we. */
 	if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_EOF) {
-		r->dec_err = ret;
+		t->dec_err = ret;
 		r->info->decode_errors++;
+		frame_failed(r, t, pkt ? pkt->dts : AV_NOPTS_VALUE,
+			     "packet %lld rejected: %s",
+			     (long long)(t->packets - 1),
+			     averr(ret, e, sizeof(e)));
 	}
-	receive_frames(r);
+	receive_frames(r, t);
 }
 
-static void count_packet(run *r, const AVPacket *pkt)
+static void count_packet(track *t, const AVPacket *pkt)
 {
 	int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
 
-	r->info->packets++;
+	t->packets++;
+	if (t->first_dts == AV_NOPTS_VALUE)
+		t->first_dts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : ts;
 	if (ts == AV_NOPTS_VALUE)
 		return;
-	if (r->min_pts == AV_NOPTS_VALUE || ts < r->min_pts)
-		r->min_pts = ts;
-	if (r->max_pts == AV_NOPTS_VALUE || ts > r->max_pts)
-		r->max_pts = ts;
+	if (t->min_pts == AV_NOPTS_VALUE || ts < t->min_pts)
+		t->min_pts = ts;
+	if (t->max_pts == AV_NOPTS_VALUE || ts > t->max_pts)
+		t->max_pts = ts;
 	if (pkt->duration > 0 && pkt->duration < INT64_MAX - ts &&
-	    (r->max_end == AV_NOPTS_VALUE || ts + pkt->duration > r->max_end))
-		r->max_end = ts + pkt->duration;
+	    (t->max_end == AV_NOPTS_VALUE || ts + pkt->duration > t->max_end))
+		t->max_end = ts + pkt->duration;
+}
+
+/* Seconds the track's packets cover; 0 unknown. In floating point: the
+ * timestamps come from the network. */
+static double track_duration(const track *t)
+{
+	double end = (double)t->max_end, lo = (double)t->min_pts;
+
+	if (!t->st || t->min_pts == AV_NOPTS_VALUE)
+		return 0.0;
+	/* Without packet durations, the last packet is assumed to last as
+	 * long as the mean gap between packets. */
+	if (t->max_end == AV_NOPTS_VALUE || t->max_end < t->max_pts) {
+		end = (double)t->max_pts;
+		if (t->packets > 1)
+			end += ((double)t->max_pts - lo) /
+			       (double)(t->packets - 1);
+	}
+	return end > lo ? (end - lo) * av_q2d(t->st->time_base) : 0.0;
 }
 
 static void finish_duration(run *r)
 {
-	int64_t end = r->max_end;
-
-	if (r->min_pts == AV_NOPTS_VALUE)
-		return;
-	/* Without packet durations, the last packet is assumed to last as
-	 * long as the mean gap between packets. */
-	if (end == AV_NOPTS_VALUE || end < r->max_pts) {
-		end = r->max_pts;
-		if (r->info->packets > 1)
-			end += (r->max_pts - r->min_pts) /
-			       (r->info->packets - 1);
-	}
-	if (end > r->min_pts)
-		r->info->media_duration_s =
-			(double)(end - r->min_pts) * av_q2d(r->st->time_base);
+	r->info->media_duration_s = track_duration(&r->tr[0]);
+	r->info->audio_duration_s = track_duration(&r->tr[1]);
+	r->info->packets = r->tr[0].packets;
+	r->info->audio_packets = r->tr[1].packets;
 }
 
-/* Reads every packet; decodes until max_frames, then only counts. */
+static track *track_of(run *r, const AVPacket *pkt)
+{
+	for (int i = 0; i < 2; i++)
+		if (r->tr[i].st && pkt->stream_index == r->tr[i].st->index)
+			return &r->tr[i];
+	return NULL;
+}
+
+/* Reads every packet: checks each, decodes until each track's frames. */
 static void demux_all(run *r, AVPacket *pkt)
 {
 	int ret;
 
 	for (;;) {
+		track *t;
+
 		if (deadline_passed(r->opts->deadline_us)) {
 			r->timed_out = 1;
 			return;
@@ -419,21 +737,24 @@ static void demux_all(run *r, AVPacket *pkt)
 				r->demux_err = ret;
 			return;
 		}
-		if (pkt->stream_index == r->st->index) {
-			count_packet(r, pkt);
-			if (want_frames(r))
-				decode_packet(r, pkt);
+		t = track_of(r, pkt);
+		if (t) {
+			count_packet(t, pkt);
+			check_packet(r, t, pkt);
+			if (want_frames(t))
+				decode_packet(r, t, pkt);
 		}
 		av_packet_unref(pkt);
 	}
-	/* The decoder holds frames back for reordering: drain it. */
-	if (want_frames(r))
-		decode_packet(r, NULL);
+	/* The decoders hold frames back for reordering: drain them. */
+	for (int i = 0; i < 2; i++)
+		if (want_frames(&r->tr[i]))
+			decode_packet(r, &r->tr[i], NULL);
 }
 
-static vsp_reason open_decoder(run *r, char *err, size_t errlen)
+static vsp_reason open_decoder(run *r, track *t, char *err, size_t errlen)
 {
-	const AVCodecParameters *p = r->st->codecpar;
+	const AVCodecParameters *p = t->st->codecpar;
 	const AVCodec *codec = avcodec_find_decoder(p->codec_id);
 	char e[AV_ERROR_MAX_STRING_SIZE];
 	int ret;
@@ -443,17 +764,24 @@ static vsp_reason open_decoder(run *r, char *err, size_t errlen)
 			avcodec_get_name(p->codec_id));
 		return VSP_R_UNSUPPORTED;
 	}
-	r->dec = avcodec_alloc_context3(codec);
-	if (!r->dec) {
+	t->dec = avcodec_alloc_context3(codec);
+	if (!t->dec) {
 		set_err(err, errlen, "decode: out of memory");
 		return VSP_R_INTERNAL;
 	}
-	ret = avcodec_parameters_to_context(r->dec, p);
+	ret = avcodec_parameters_to_context(t->dec, p);
 	if (ret >= 0) {
 		/* One decoder thread per check: checks run in parallel. */
-		r->dec->thread_count = 1;
-		r->dec->pkt_timebase = r->st->time_base;
-		ret = avcodec_open2(r->dec, codec, NULL);
+		t->dec->thread_count = 1;
+		t->dec->pkt_timebase = t->st->time_base;
+		if (r->opts->decode_all) {
+			/* Damage must be reported, not concealed: frames
+			 * come out flagged instead of being dropped. */
+			t->dec->err_recognition |=
+				AV_EF_CRCCHECK | AV_EF_BITSTREAM | AV_EF_BUFFER;
+			t->dec->flags |= AV_CODEC_FLAG_OUTPUT_CORRUPT;
+		}
+		ret = avcodec_open2(t->dec, codec, NULL);
 	}
 	if (ret < 0) {
 		set_err(err, errlen, "decode: %s: cannot open decoder: %s",
@@ -525,11 +853,29 @@ static vsp_reason verdict(const run *r, char *err, size_t errlen)
 		set_err(err, errlen,
 			"decode: %s: deadline reached after %d frames, %lld "
 			"packets",
-			info->codec, info->frames, (long long)info->packets);
+			info->codec, info->frames, (long long)r->tr[0].packets);
 		return VSP_R_TIMEOUT;
 	}
+	/* Damaged bytes are the cause; anything that failed to decode after
+	 * them is their consequence. */
+	if (r->bad[0]) {
+		set_err(err, errlen,
+			"corrupt: %s (%d corrupt packets, %d bitstream errors, "
+			"%d timestamp jumps)",
+			r->bad, info->corrupt_packets, info->bitstream_errors,
+			info->ts_jumps);
+		return VSP_R_CORRUPT_SEGMENT;
+	}
+	if (r->demux_err && r->tr[0].packets > 0) {
+		set_err(err, errlen,
+			"corrupt: demux: %s: %s after %lld packets: the rest "
+			"of the segment cannot be read",
+			info->container, averr(r->demux_err, e, sizeof(e)),
+			(long long)r->tr[0].packets);
+		return VSP_R_CORRUPT_SEGMENT;
+	}
 	if (r->opts->demux_only) {
-		if (info->packets > 0)
+		if (r->tr[0].packets > 0)
 			return VSP_R_NONE;
 		if (r->demux_err)
 			set_err(err, errlen, "demux: %s: %s after 0 packets",
@@ -539,21 +885,38 @@ static vsp_reason verdict(const run *r, char *err, size_t errlen)
 			info->container, info->codec);
 		return VSP_R_DECODE_ERROR;
 	}
-	if (info->frames > 0)
+	if (info->frames > 0) {
+		if (r->frame_bad[0]) {
+			set_err(err, errlen, "decode: %s (%d frames failed)",
+				r->frame_bad, info->frame_errors);
+			return VSP_R_DECODE_ERROR;
+		}
 		return VSP_R_NONE;
-	if (r->dec_err)
+	}
+	if (r->tr[0].dec_err)
 		set_err(err, errlen, "decode: %s: %s after 0 frames",
-			info->codec, averr(r->dec_err, e, sizeof(e)));
+			info->codec, averr(r->tr[0].dec_err, e, sizeof(e)));
 	if (r->demux_err)
 		set_err(err, errlen, "demux: %s: %s after %lld packets",
 			info->container, averr(r->demux_err, e, sizeof(e)),
-			(long long)info->packets);
-	if (info->packets == 0)
+			(long long)r->tr[0].packets);
+	if (r->tr[0].packets == 0)
 		set_err(err, errlen, "decode: %s: no packet in the segment",
 			info->codec);
 	set_err(err, errlen, "decode: %s: no frame decoded from %lld packets",
-		info->codec, (long long)info->packets);
+		info->codec, (long long)r->tr[0].packets);
 	return VSP_R_DECODE_ERROR;
+}
+
+static void track_init(track *t, AVStream *st, const char *kind, int frames)
+{
+	t->st = st;
+	t->kind = kind;
+	t->max_frames = frames;
+	t->first_dts = t->last_dts = AV_NOPTS_VALUE;
+	t->min_pts = t->max_pts = t->max_end = AV_NOPTS_VALUE;
+	if (st)
+		bitstream_form(t);
 }
 
 vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
@@ -566,14 +929,16 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 	uint8_t *iobuf = NULL;
 	AVPacket *pkt = NULL;
 	const AVInputFormat *ifmt = NULL;
-	char e[AV_ERROR_MAX_STRING_SIZE], streams[128];
+	AVStream *second = NULL;
+	char e[AV_ERROR_MAX_STRING_SIZE];
 	vsp_reason rc = VSP_R_INTERNAL;
-	int ret;
+	int ret, frames;
 
 	r.t0 = vsp_now_us();
-	r.min_pts = r.max_pts = r.max_end = AV_NOPTS_VALUE;
 	memset(info, 0, sizeof(*info));
 	info->level = FF_LEVEL_UNKNOWN;
+	info->bad_packet = -1;
+	info->bad_offset = -1;
 	if (err && errlen > 0)
 		err[0] = '\0';
 
@@ -612,6 +977,7 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 	m.part[1] = seg;
 	m.len[1] = (int64_t)seg_len;
 	m.total = m.len[0] + m.len[1];
+	r.init_len = m.len[0];
 
 	iobuf = av_malloc(AVIO_BUF_SIZE);
 	if (iobuf)
@@ -653,7 +1019,7 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 	r.st = !opts->demux_only && names_codecs(r.fmt) &&
 			       av_match_list(ifmt->name, SELF_DESCRIBING, ',') >
 				       0
-		       ? pick_stream(r.fmt, opts->audio, info)
+		       ? pick_stream(r.fmt, opts->audio, info, &second)
 		       : NULL;
 	if (!r.st) {
 		/* Packets read here are buffered and returned again by
@@ -677,26 +1043,39 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 			rc = VSP_R_DECODE_ERROR;
 			goto fail;
 		}
-		r.st = pick_stream(r.fmt, opts->audio, info);
+		r.st = pick_stream(r.fmt, opts->audio, info, &second);
 	}
+	list_streams(r.fmt, info->streams, sizeof(info->streams));
 	if (!r.st) {
-		list_streams(r.fmt, streams, sizeof(streams));
 		set_err(err, errlen, "demux: %s: no %s stream (streams: %s)",
 			info->container, opts->audio ? "audio" : "video",
-			streams);
+			info->streams);
 		rc = opts->audio ? VSP_R_DECODE_ERROR : VSP_R_NO_VIDEO;
 		goto fail;
 	}
-	/* Other streams are neither parsed nor returned. */
+	/* Audio is decoded whole: AAC costs a small share of what video
+	 * does, and damaged samples show only when decoded. */
+	frames = opts->decode_all || r.st->codecpar->codec_type ==
+					     AVMEDIA_TYPE_AUDIO
+			 ? INT_MAX
+			 : opts->max_frames;
+	track_init(&r.tr[0], r.st, is_video(r.st) ? "video" : "audio", frames);
+	track_init(&r.tr[1], second, "audio", INT_MAX);
+	/* Other streams (data, subtitles, further audio) are neither parsed
+	 * nor returned. */
 	for (unsigned i = 0; i < r.fmt->nb_streams; i++)
-		if (r.fmt->streams[i] != r.st)
+		if (r.fmt->streams[i] != r.st && r.fmt->streams[i] != second)
 			r.fmt->streams[i]->discard = AVDISCARD_ALL;
 	describe_stream(&r);
 
 	if (!opts->demux_only) {
-		rc = open_decoder(&r, err, errlen);
+		rc = open_decoder(&r, &r.tr[0], err, errlen);
 		if (rc != VSP_R_NONE)
 			goto fail;
+		/* Audio this FFmpeg cannot decode leaves the video to judge;
+		 * the missing frames show in audio_frames. */
+		if (second && open_decoder(&r, &r.tr[1], NULL, 0) != VSP_R_NONE)
+			avcodec_free_context(&r.tr[1].dec);
 	}
 	r.frame = av_frame_alloc();
 	pkt = av_packet_alloc();
@@ -707,13 +1086,15 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 	}
 	demux_all(&r, pkt);
 	finish_duration(&r);
+	info->demux_error = r.demux_err != 0;
 	rc = verdict(&r, err, errlen);
 
 fail:
 	info->ms = ms_since(r.t0);
 	av_packet_free(&pkt);
 	av_frame_free(&r.frame);
-	avcodec_free_context(&r.dec);
+	avcodec_free_context(&r.tr[0].dec);
+	avcodec_free_context(&r.tr[1].dec);
 	avformat_close_input(&r.fmt);
 	if (pb)
 		av_freep(&pb->buffer);

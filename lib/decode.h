@@ -21,6 +21,8 @@ typedef struct vsp_decode_opts {
 	int audio;	/* 1: audio-only rendition: decode audio frames */
 	int demux_only; /* 1: encrypted media: demux every packet, no decode */
 	int64_t deadline_us; /* absolute, vsp_now_us() clock; 0: none */
+	int decode_all; /* 1: decode every frame of every stream of interest;
+			   any frame that fails is VSP_R_DECODE_ERROR */
 } vsp_decode_opts;
 
 typedef struct vsp_decode_info {
@@ -47,17 +49,48 @@ typedef struct vsp_decode_info {
 	 * is the coded size stretched by it (RFC 8216 4.3.4.2). */
 	int sar_num, sar_den;
 	int container_sar_num, container_sar_den;
+
+	/* Whole-segment integrity, over every packet of the chosen stream and
+	 * of the first audio stream beside video. */
+	int corrupt_packets;  /* flagged AV_PKT_FLAG_CORRUPT by the demuxer */
+	int bitstream_errors; /* NAL lengths, start codes, forbidden bits */
+	int ts_jumps;	      /* dts backwards, or a gap far over a packet */
+	int demux_error;      /* 1: demuxing ended on an error, not at EOF */
+	int frame_errors;     /* frames that failed or came out flagged */
+	int64_t bad_packet;   /* index of the first bad packet in its stream,
+				 -1 none */
+	double bad_time_s;    /* its time from the stream's first packet */
+	int64_t bad_offset;   /* its byte offset in the segment, -1 unknown */
+
+	/* The first audio stream beside the chosen video one. */
+	char audio_codec[32];	 /* "" when the segment carries no audio */
+	int audio_frames;	 /* audio frames decoded */
+	int64_t audio_packets;	 /* audio packets demuxed */
+	double audio_duration_s; /* time its packets cover, 0 unknown */
+	char streams[128];	 /* "video h264, audio aac": what is there */
 } vsp_decode_info;
 
 /*
  * Demuxes init (may be NULL/0) followed by seg, and decodes up to
  * opts->max_frames frames of the first video stream (the first audio stream
  * when opts->audio, or when there is no video and opts->audio is set).
- * Then demuxes the rest of the segment without decoding to measure its
- * duration. Fills *info as far as it got, even on failure.
+ * Beside a video stream, the first audio stream is demuxed and decoded too.
+ * Audio, chosen or beside, is decoded whole (AAC costs little next to
+ * video) and any audio frame that fails is VSP_R_DECODE_ERROR. Every packet of both is
+ * demuxed to the end, to measure the duration and to check the segment's
+ * integrity: packets flagged corrupt (MPEG-TS continuity or sync errors),
+ * broken H.264/HEVC structure (NAL lengths that do not add up to the
+ * sample, missing start codes, forbidden bits), timestamps that jump, and
+ * a demux error after the first packets. With opts->decode_all every frame
+ * of both is decoded and any that fails is an error.
+ * Fills *info as far as it got, even on failure.
  * Returns VSP_R_NONE on success; otherwise a reason (VSP_R_NOT_MEDIA when no
  * allowed demuxer recognises the bytes, VSP_R_NO_VIDEO, VSP_R_DECODE_ERROR,
- * VSP_R_TIMEOUT) with a message in err.
+ * VSP_R_TIMEOUT) with a message in err. VSP_R_CORRUPT_SEGMENT when an
+ * integrity check failed (it wins over a decode error: the bytes are
+ * damaged), with where (stream, packet index, time, byte offset) and what;
+ * info's counts are filled either way. With opts->decode_all,
+ * VSP_R_DECODE_ERROR names the first frame that failed and its time.
  * Also: VSP_R_DECODE_ERROR when opts->audio and there is no audio stream, or
  * the container holds no stream at all; VSP_R_TOO_LARGE when init or seg is
  * over VSP_SEGMENT_MAX_BYTES; VSP_R_UNSUPPORTED when this FFmpeg has no

@@ -37,9 +37,6 @@
 /* Default deadline of a whole check, seconds, and default frames. */
 #define VSP_DEFAULT_TIMEOUT_S 20.0
 #define VSP_DEFAULT_FRAMES    5
-/* Decoded media covering less than this share of the declared duration is
- * a truncated segment: a player would stall on it. */
-#define VSP_MIN_DURATION_RATIO 0.5
 /* Element nesting in an MPD. Real MPDs nest about 6 deep (MPD, Period,
  * AdaptationSet, Representation, SegmentTemplate, SegmentTimeline, S);
  * anything near this is an attack on the parser's stack or time. */
@@ -118,5 +115,17 @@
  * the edge (PlaybackController.computeAndSetLiveDelay,
  * FRAGMENT_DURATION_FACTOR = 4). */
 #define VSP_DASH_START_SEGMENTS 4.0
+
+/* Segment integrity. Media short of its declared duration by more than the
+ * larger of these is truncated (duration_mismatch): a player stalls or skips
+ * the gap. Encoders and segmenters differ from EXTINF by a frame or an audio
+ * packet (tens of ms), far below both. */
+#define VSP_DURATION_SHORT_S	 0.5
+#define VSP_DURATION_SHORT_RATIO 0.2
+/* A timestamp step inside one segment larger than this many packet
+ * durations, and than VSP_TS_JUMP_MIN_S, is a jump (corrupt_segment):
+ * bytes of another time spliced in, or a lost stretch. */
+#define VSP_TS_JUMP_PACKETS 10
+#define VSP_TS_JUMP_MIN_S   0.5
 
 #endif

@@ -59,6 +59,8 @@ typedef struct vsp_probe_cfg {
 	/* Shifts the sample's inner segments: `prober run` counts its runs of
 	 * the probe here so successive runs cover the whole asset. */
 	uint64_t segment_rotation;
+	int decode_all; /* 1: decode every frame of every probed segment
+			   (probe file "decode": "all"); 0: `frames` */
 } vsp_probe_cfg;
 
 /* Defaults of DESIGN.md; no origins. */
@@ -72,6 +74,8 @@ int vsp_probe_cfg_add_origin(vsp_probe_cfg *cfg, const char *name,
 /* Parses "all" (VSP_SEGMENTS_ALL) or a count from 1 to
  * VSP_MAX_SEGMENT_CHECKS into *segments. Returns 0 or -1. */
 int vsp_segments_parse(const char *s, int *segments);
+/* Parses "all" (1) or "frames" (0) into *all. Returns 0 or -1. */
+int vsp_decode_mode_parse(const char *s, int *all);
 /* Parses "all", "lowest", "highest" or a count >= 1. Returns 0 or -1. */
 int vsp_pick_parse(const char *s, vsp_pick *pick, int *count);
 

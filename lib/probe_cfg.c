@@ -38,6 +38,7 @@ void vsp_probe_cfg_init(vsp_probe_cfg *cfg)
 	cfg->lag_warn_tds = VSP_LAG_WARN_TDS;
 	cfg->slow_rtf = VSP_SLOW_RTF;
 	cfg->segments = VSP_DEFAULT_SEGMENTS;
+	cfg->decode_all = 0;
 }
 
 int vsp_segments_parse(const char *s, int *segments)
@@ -190,4 +191,13 @@ int vsp_pick_parse(const char *s, vsp_pick *pick, int *count)
 	*pick = VSP_PICK_COUNT;
 	*count = (int)v;
 	return 0;
+}
+
+int vsp_decode_mode_parse(const char *s, int *all)
+{
+	if (strcmp(s, "all") == 0 || strcmp(s, "frames") == 0) {
+		*all = strcmp(s, "all") == 0;
+		return 0;
+	}
+	return -1;
 }

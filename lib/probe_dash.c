@@ -344,6 +344,9 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 			o->jobs[k].audio = kind == KIND_AUDIO;
 			o->jobs[k].data = cands[i].rep;
 			dash_vod_extent(st, cands[i].rep, &res->renditions[k]);
+			/* @codecs of a muxed Representation names both. */
+			o->jobs[k].tracks =
+				vsp_codecs_tracks(res->renditions[k].codecs);
 			k++;
 		}
 	goto done;
@@ -409,6 +412,7 @@ static int prepare_dash(struct worker *w, struct rend_job *j,
 	char err[768];
 
 	p->manifest_ms = o->res->manifest.total_ms;
+	p->tracks = j->tracks;
 	seg = calloc(1, sizeof(*seg));
 	if (!seg) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_INTERNAL, VSP_STAGE_NONE,

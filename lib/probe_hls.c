@@ -86,6 +86,32 @@ static int alternate_probed(const vsp_hls_playlist *pl, const size_t *idx,
 	return 1;
 }
 
+/* 1 when a rendition of group g of this type has its own URI: the
+ * variant's audio (or video) then lives there, not in its segments. */
+static int group_has_uri(const vsp_hls_playlist *pl, const char *g,
+			 vsp_hls_media_type type)
+{
+	for (size_t i = 0; g && i < pl->n_media; i++)
+		if (pl->media[i].type == type && pl->media[i].uri &&
+		    strcmp(pl->media[i].group_id, g) == 0)
+			return 1;
+	return 0;
+}
+
+/* What a variant's own segments must carry: what CODECS declares, less
+ * what its AUDIO/VIDEO group carries apart. */
+static unsigned variant_tracks(const vsp_hls_playlist *pl,
+			       const vsp_hls_variant *v)
+{
+	unsigned t = vsp_codecs_tracks(v->codecs);
+
+	if (group_has_uri(pl, v->audio, VSP_HLS_MEDIA_AUDIO))
+		t &= ~VSP_TRACK_AUDIO;
+	if (group_has_uri(pl, v->video, VSP_HLS_MEDIA_VIDEO))
+		t &= ~VSP_TRACK_VIDEO;
+	return t;
+}
+
 /* "audio/GROUP/NAME": how a person finds the rendition in the master. */
 static char *media_label(const char *kind, const vsp_hls_media *m)
 {
@@ -215,6 +241,7 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 		if (fill_variant(&res->renditions[k], v, idx[i]) != 0)
 			goto oom;
 		o->jobs[k].audio = vsp_codecs_audio_only(v->codecs);
+		o->jobs[k].tracks = variant_tracks(pl, v);
 	}
 	for (size_t i = 0; i < pl->n_media && k < n; i++) {
 		const vsp_hls_media *m = &pl->media[i];
@@ -308,6 +335,7 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 	int prc;
 
 	p->manifest_ms = o->res->manifest.total_ms;
+	p->tracks = j->tracks;
 	if (!pl) {
 		rc = vsp_http_get(w->http, r->uri, 0, -1,
 				  VSP_MANIFEST_MAX_BYTES, o->deadline_us,

@@ -23,7 +23,13 @@ struct rend_job {
 	vsp_rendition_result *r;
 	int audio;	  /* decode audio frames, not video */
 	const void *data; /* protocol's own (borrowed from the origin state) */
+	unsigned tracks;  /* VSP_TRACK_*: what its segments must carry, as
+			     CODECS declares (muxed variants) */
 };
+
+/* Tracks a rendition's segments must carry (rend_job, seg_plan). */
+#define VSP_TRACK_VIDEO 1u
+#define VSP_TRACK_AUDIO 2u
 
 /* The one segment a rendition check fetches, and what it needs. Strings are
  * borrowed from the protocol's parsed playlist. */
@@ -39,6 +45,7 @@ struct seg_plan {
 	double duration; /* declared, seconds */
 	int64_t seq;
 	double manifest_ms; /* transfer time that came before (ttff) */
+	unsigned tracks;    /* VSP_TRACK_*, from the rend_job */
 };
 
 /* A rendition's segments as its protocol lists them, for the sample
@@ -151,6 +158,8 @@ int pick_ladder(const int64_t *bw, size_t n, vsp_pick pick, int count,
 int origin_alloc_renditions(struct origin_ctx *o, size_t n);
 /* 1 when a CODECS list names only audio codecs: an audio-only variant. */
 int vsp_codecs_audio_only(const char *codecs);
+/* VSP_TRACK_VIDEO and/or VSP_TRACK_AUDIO: what a CODECS list declares. */
+unsigned vsp_codecs_tracks(const char *codecs);
 /* strdup that accepts NULL. */
 char *dup_or_null(const char *s);
 
@@ -176,6 +185,17 @@ void probe_removed(struct worker *w, vsp_rendition_result *r,
  * segment in messages. */
 void validate_media(vsp_rendition_result *r, const struct seg_plan *p,
 		    const char *seg_url);
+/* validate.c: duration_mismatch (stage decode) when the media in r->decode
+ * is short of p's declared duration by more than VSP_DURATION_SHORT_S and
+ * VSP_DURATION_SHORT_RATIO; also (may be NULL) is what else was wrong with
+ * the segment, for the message. Returns 1 when it failed r. */
+int validate_duration(vsp_rendition_result *r, const struct seg_plan *p,
+		      const char *seg_url, const char *also);
+/* validate.c: track_missing when p->tracks asks for a track the decode in
+ * r did not find, or (audio) that did not decode `frames` frames (fewer
+ * when the segment has fewer packets). Returns 1 when it failed r. */
+int validate_tracks(vsp_rendition_result *r, const struct seg_plan *p,
+		    const char *seg_url, int frames);
 
 /* compare.c: origin_lagging across the origins of s. */
 void judge_origin_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg);

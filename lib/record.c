@@ -92,6 +92,35 @@ static json_t *step_json(const vsp_http_step *st)
 	return o;
 }
 
+/* Whole-segment integrity: what demuxing every packet found, and where the
+ * first problem was (packet index in its stream, media time, byte offset). */
+static json_t *integrity_json(const vsp_decode_info *d)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "packets", json_integer(d->packets));
+	json_object_set_new(o, "audio_packets", json_integer(d->audio_packets));
+	json_object_set_new(o, "corrupt_packets",
+			    json_integer(d->corrupt_packets));
+	json_object_set_new(o, "bitstream_errors",
+			    json_integer(d->bitstream_errors));
+	json_object_set_new(o, "ts_jumps", json_integer(d->ts_jumps));
+	json_object_set_new(o, "demux_error", json_boolean(d->demux_error));
+	json_object_set_new(o, "frame_errors", json_integer(d->frame_errors));
+	if (d->bad_packet >= 0) {
+		json_object_set_new(o, "bad_packet",
+				    json_integer(d->bad_packet));
+		json_object_set_new(
+			o, "bad_time_s",
+			json_real(round(d->bad_time_s * 1000) / 1000));
+		json_object_set_new(o, "bad_offset",
+				    d->bad_offset >= 0
+					    ? json_integer(d->bad_offset)
+					    : json_null());
+	}
+	return o;
+}
+
 static json_t *decode_json(const vsp_rendition_result *r)
 {
 	const vsp_decode_info *d = &r->decode;
@@ -130,11 +159,19 @@ static json_t *decode_json(const vsp_rendition_result *r)
 	json_object_set_new(
 		o, "media_duration_s",
 		json_real(round(d->media_duration_s * 1000) / 1000));
+	json_object_set_new(o, "streams",
+			    d->streams[0] ? vsp_json_text(d->streams)
+					  : json_null());
+	json_object_set_new(o, "audio_codec",
+			    d->audio_codec[0] ? vsp_json_text(d->audio_codec)
+					      : json_null());
+	json_object_set_new(o, "audio_frames", json_integer(d->audio_frames));
+	json_object_set_new(o, "integrity", integrity_json(d));
 	return o;
 }
 
-/* A checked segment's decode: what was demuxed and decoded. The integrity
- * counts vsp_decode_info carries (corrupt packets, ...) go here too. */
+/* A checked segment's decode: what was demuxed and decoded, and its
+ * integrity counts. */
 static json_t *seg_decode_json(const vsp_decode_info *d)
 {
 	json_t *o = json_object();
@@ -149,6 +186,7 @@ static json_t *seg_decode_json(const vsp_decode_info *d)
 		o, "media_duration_s",
 		json_real(round(d->media_duration_s * 1000) / 1000));
 	json_object_set_new(o, "ms", ms_value(d->ms));
+	json_object_set_new(o, "integrity", integrity_json(d));
 	return o;
 }
 

@@ -157,6 +157,7 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 	dopts.audio = audio;
 	dopts.demux_only = p->encrypted;
 	dopts.deadline_us = o->deadline_us;
+	dopts.decode_all = o->cfg->decode_all;
 	if (gate_enter(o->deadline_us) != 0) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TIMEOUT,
 				VSP_STAGE_DECODE,
@@ -178,6 +179,14 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 				&r->decode, err, sizeof(err));
 	}
 	gate_leave();
+	/* A segment cut short is told as such, even when its last packet
+	 * also came out damaged (it was cut in the middle). */
+	if ((rc == VSP_R_NONE || rc == VSP_R_CORRUPT_SEGMENT) &&
+	    validate_duration(r, p, p->uri, rc ? err : NULL))
+		goto done;
+	if (rc == VSP_R_NO_VIDEO &&
+	    validate_tracks(r, p, p->uri, o->cfg->frames))
+		goto done;
 	if (rc) {
 		/* With an init segment, the fault may be in either. */
 		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_DECODE,
@@ -191,6 +200,7 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 		r->ttff_ms = p->manifest_ms + r->playlist.total_ms +
 			     r->key.total_ms + r->init.total_ms +
 			     r->segment.total_ms + r->decode.first_frame_ms;
+	validate_tracks(r, p, p->uri, o->cfg->frames);
 	validate_media(r, p, p->uri);
 	if (r->rtf > 0 && r->rtf < o->cfg->slow_rtf) {
 		char decl[48] = "";

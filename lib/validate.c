@@ -81,6 +81,20 @@ int vsp_codecs_audio_only(const char *codecs)
 	       declared_codec(codecs, 0, buf, sizeof(buf));
 }
 
+unsigned vsp_codecs_tracks(const char *codecs)
+{
+	char buf[64];
+	unsigned t = 0;
+
+	if (!codecs)
+		return 0;
+	if (declared_codec(codecs, 1, buf, sizeof(buf)))
+		t |= VSP_TRACK_VIDEO;
+	if (declared_codec(codecs, 0, buf, sizeof(buf)))
+		t |= VSP_TRACK_AUDIO;
+	return t;
+}
+
 /* 1 when a decoder of the declared H.264 profile_idc decodes media of the
  * FFmpeg profile name: the media's own profile, or one the declared one
  * contains (H.264 A.2: Constrained Baseline is in Main and High, Main in
@@ -239,6 +253,7 @@ void validate_media(vsp_rendition_result *r, const struct seg_plan *p,
 	char decl[64];
 	const char *fam;
 
+	(void)p; /* the duration is validate_duration()'s */
 	if (r->encrypted)
 		return;
 	fam = r->codecs ? declared_codec(r->codecs, d->width > 0, decl,
@@ -257,12 +272,88 @@ void validate_media(vsp_rendition_result *r, const struct seg_plan *p,
 	if (fam && strcmp(fam, "h264") == 0)
 		validate_profile(r, decl, seg_url);
 	validate_resolution(r, seg_url);
-	if (p->duration > 0 && d->media_duration_s > 0 &&
-	    d->media_duration_s < p->duration * VSP_MIN_DURATION_RATIO)
-		vsp_verdict_set(
-			&r->v, VSP_FAIL, VSP_R_DURATION_MISMATCH,
-			VSP_STAGE_VALIDATION,
-			"%s: media covers %.3f s of the %.3f s declared: "
-			"playback would stall",
-			seg_url, d->media_duration_s, p->duration);
+}
+
+int validate_duration(vsp_rendition_result *r, const struct seg_plan *p,
+		      const char *seg_url, const char *also)
+{
+	const vsp_decode_info *d = &r->decode;
+	double slack = p->duration * VSP_DURATION_SHORT_RATIO;
+
+	if (slack < VSP_DURATION_SHORT_S)
+		slack = VSP_DURATION_SHORT_S;
+	/* Only short media: a segment longer than declared plays whole. */
+	if (!(p->duration > 0) || !(d->media_duration_s > 0) ||
+	    p->duration - d->media_duration_s <= slack)
+		return 0;
+	vsp_verdict_set(
+		&r->v, VSP_FAIL, VSP_R_DURATION_MISMATCH, VSP_STAGE_DECODE,
+		"segment %lld: %s: media covers %.3f s of the %.3f s "
+		"declared (short by more than %.1f s): a player "
+		"stalls or skips the gap%s%s",
+		(long long)p->seq, seg_url, d->media_duration_s, p->duration,
+		slack, also ? "; also " : "", also ? also : "");
+	return 1;
+}
+
+int validate_tracks(vsp_rendition_result *r, const struct seg_plan *p,
+		    const char *seg_url, int frames)
+{
+	const vsp_decode_info *d = &r->decode;
+	char decl[64];
+	const char *fam;
+	int64_t want;
+
+	if (!r->codecs)
+		return 0;
+	if ((p->tracks & VSP_TRACK_VIDEO) && !d->has_video) {
+		declared_codec(r->codecs, 1, decl, sizeof(decl));
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TRACK_MISSING,
+				VSP_STAGE_VALIDATION,
+				"%s: CODECS \"%s\" declares video (%s) but "
+				"the segment carries none (streams: %s): "
+				"viewers get no picture",
+				seg_url, r->codecs, decl,
+				d->streams[0] ? d->streams : "none");
+		return 1;
+	}
+	/* Beside video only: an audio rendition's audio is its own
+	 * decode. */
+	if (!(p->tracks & VSP_TRACK_AUDIO) || !d->has_video)
+		return 0;
+	fam = declared_codec(r->codecs, 0, decl, sizeof(decl));
+	if (!d->has_audio) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TRACK_MISSING,
+				VSP_STAGE_VALIDATION,
+				"%s: CODECS \"%s\" declares audio (%s) but "
+				"the segment carries none (streams: %s): "
+				"viewers get no sound",
+				seg_url, r->codecs, decl,
+				d->streams[0] ? d->streams : "none");
+		return 1;
+	}
+	if (fam && d->audio_codec[0] && strcmp(fam, d->audio_codec) != 0) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_CODEC_MISMATCH,
+				VSP_STAGE_VALIDATION,
+				"%s: declared audio codec %s (%s) but the "
+				"audio is %s: players that set up the decoder "
+				"from CODECS reject it",
+				seg_url, decl, fam, d->audio_codec);
+		return 1;
+	}
+	/* Encrypted samples are demuxed, not decoded: presence is all. */
+	if (r->encrypted)
+		return 0;
+	want = d->audio_packets < frames ? d->audio_packets : frames;
+	if (d->audio_frames == 0 || d->audio_frames < want) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TRACK_MISSING,
+				VSP_STAGE_VALIDATION,
+				"%s: CODECS \"%s\" declares audio (%s); the "
+				"segment's %s audio decodes %d frames of %lld "
+				"packets: viewers get no sound",
+				seg_url, r->codecs, decl, d->audio_codec,
+				d->audio_frames, (long long)d->audio_packets);
+		return 1;
+	}
+	return 0;
 }

@@ -35,6 +35,9 @@ static void check_usage(FILE *out)
 		"                        the asset: the first decoded, the "
 		"others sniffed\n"
 		"                        (default 3: first, middle, last)\n"
+		"  --decode all|frames   decode every frame of each segment, "
+		"or\n"
+		"                        only --frames of them (default)\n"
 		"  --timeout S           deadline of the whole check, seconds "
 		"(default %g)\n"
 		"  --min-healthy N       origins that must play (default 1)\n"
@@ -65,10 +68,12 @@ enum {
 	OPT_JSON,
 	OPT_PROBE,
 	OPT_SEGMENTS,
+	OPT_DECODE,
 };
 
 static const struct option check_opts[] = {
 	{ "frames", required_argument, NULL, OPT_FRAMES },
+	{ "decode", required_argument, NULL, OPT_DECODE },
 	{ "renditions", required_argument, NULL, OPT_RENDITIONS },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "min-healthy", required_argument, NULL, OPT_MIN_HEALTHY },
@@ -180,6 +185,7 @@ int cmd_check(int argc, char **argv)
 	vsp_stream_result *res = NULL;
 	int json = 0, verbose = 0, c, rc = EXIT_UNKNOWN;
 	int set_frames = 0, set_pick = 0, set_timeout = 0, set_mh = 0;
+	int set_decode = -1; /* -1: not given; else the --decode value */
 	const char *probe_file = NULL;
 	char err[512];
 	int segments = 0; /* 0: not given */
@@ -264,6 +270,16 @@ int cmd_check(int argc, char **argv)
 			}
 			cfg.segments = segments;
 			break;
+		case OPT_DECODE:
+			if (vsp_decode_mode_parse(optarg, &set_decode)) {
+				fprintf(stderr,
+					"prober: --decode: '%s' is not "
+					"all or frames\n",
+					optarg);
+				goto out;
+			}
+			cfg.decode_all = set_decode;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -287,6 +303,8 @@ int cmd_check(int argc, char **argv)
 			goto out;
 		if (segments)
 			cfg.segments = segments;
+		if (set_decode >= 0)
+			cfg.decode_all = set_decode;
 		goto loaded;
 	}
 	if (optind >= argc) {

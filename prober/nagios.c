@@ -76,6 +76,10 @@ static void plugin_help(void)
 	       "others play).\n"
 	       " --frames N\n"
 	       "    Frames to decode per rendition (default %d)\n"
+	       " --decode all|frames\n"
+	       "    Decode every frame of each probed segment (all), or "
+	       "--frames of them\n"
+	       "    (frames, the default)\n"
 	       " --renditions R\n"
 	       "    Renditions to probe: all (default), lowest, highest or a "
 	       "count\n"
@@ -203,6 +207,7 @@ enum {
 	OPT_UA,
 	OPT_NAME,
 	OPT_SEGMENTS,
+	OPT_DECODE,
 };
 
 static const struct option plugin_opts[] = {
@@ -213,6 +218,7 @@ static const struct option plugin_opts[] = {
 	{ "min-healthy", required_argument, NULL, OPT_MIN_HEALTHY },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "frames", required_argument, NULL, OPT_FRAMES },
+	{ "decode", required_argument, NULL, OPT_DECODE },
 	{ "renditions", required_argument, NULL, OPT_RENDITIONS },
 	{ "header", required_argument, NULL, 'H' },
 	{ "resolve", required_argument, NULL, OPT_RESOLVE },
@@ -248,6 +254,7 @@ struct plugin_args {
 	int insecure;
 	const char *cacert, *user_agent, *name;
 	int verbose;
+	int decode_all; /* -1: not given; 0 frames; 1 all */
 };
 
 static void free_strv(char **v, size_t n)
@@ -384,6 +391,12 @@ static int parse_args(int argc, char **argv, struct plugin_args *a)
 						   optarg,
 						   VSP_MAX_SEGMENT_CHECKS);
 			break;
+		case OPT_DECODE:
+			if (vsp_decode_mode_parse(optarg, &a->decode_all))
+				return usage_error("--decode: '%s' is not all "
+						   "or frames",
+						   optarg);
+			break;
 		case OPT_RENDITIONS:
 			if (vsp_pick_parse(optarg, &a->pick, &a->pick_count))
 				return usage_error("--renditions: '%s' is not "
@@ -483,6 +496,8 @@ static int build_cfg(const struct plugin_args *a, vsp_probe_cfg *cfg)
 		cfg->frames = a->frames;
 	if (a->segments)
 		cfg->segments = a->segments;
+	if (a->decode_all >= 0)
+		cfg->decode_all = a->decode_all;
 	if (a->pick_set) {
 		cfg->pick = a->pick;
 		cfg->pick_count = a->pick_count;
@@ -539,6 +554,7 @@ int cmd_nagios(int argc, char **argv)
 	memset(&cfg, 0, sizeof(cfg));
 	a.timeout_s = PLUGIN_TIMEOUT_S;
 	a.timeout_state = VSP_NAGIOS_CRITICAL;
+	a.decode_all = -1;
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		goto out;

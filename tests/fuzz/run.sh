@@ -5,8 +5,9 @@
 #
 # Each target first replays its saved crashing inputs (tests/fuzz/regress/
 # TARGET/), then fuzzes from a fresh copy of its seeds (tests/corpus,
-# or the probe examples for the config loader) so the shared corpus is never
-# written to. Any crash, leak, timeout or sanitizer report fails the run;
+# or the probe examples for the config loader, or for the decoder small
+# TS and fMP4 segments the ffmpeg CLI makes here) so the shared corpus is
+# never written to. Any crash, leak, timeout or sanitizer report fails the run;
 # the input that did it is left in $O/fuzz/artifacts/TARGET/ to be moved to
 # tests/fuzz/regress/TARGET/.
 set -eu
@@ -30,8 +31,40 @@ ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 export ASAN_OPTIONS UBSAN_OPTIONS
 
+# decode_seeds DIR: tiny muxed segments as fuzz_decode inputs: two bytes
+# (little endian) of init length, the init, the segment.
+decode_seeds() {
+	d=$1
+	mkdir -p "$d/mk"
+	(
+		cd "$d/mk"
+		av="-f lavfi -i testsrc2=size=64x64:rate=25 -f lavfi -i
+		sine=sample_rate=48000 -t 0.4 -c:v libx264 -preset ultrafast
+		-pix_fmt yuv420p -g 5 -c:a aac -b:a 32k"
+		# shellcheck disable=SC2086
+		ffmpeg -nostdin -v error $av -f mpegts seg.ts &&
+			ffmpeg -nostdin -v error $av -f hls -hls_time 10 \
+				-hls_segment_type fmp4 -hls_fmp4_init_filename \
+				init.mp4 -hls_segment_filename 'f%d.m4s' f.m3u8 &&
+			ffmpeg -nostdin -v error $av -c:v libx265 \
+				-x265-params log-level=error -f mpegts hevc.ts
+	) || {
+		echo "fuzz: decode: ffmpeg could not make the seeds" >&2
+		exit 1
+	}
+	for s in seg hevc; do
+		{ printf '\000\000'; cat "$d/mk/$s.ts"; } >"$d/$s.seed"
+	done
+	n=$(wc -c <"$d/mk/init.mp4")
+	{
+		printf "\\$(printf %o $((n & 255)))\\$(printf %o $((n >> 8)))"
+		cat "$d/mk/init.mp4" "$d/mk/f0.m4s"
+	} >"$d/fmp4.seed"
+	rm -rf "$d/mk"
+}
+
 status=0
-for t in hls mpd config; do
+for t in hls mpd config decode; do
 	bin="$bdir/fuzz/fuzz_$t"
 	[ -x "$bin" ] || {
 		echo "fuzz: $bin is not built" >&2
@@ -43,8 +76,12 @@ for t in hls mpd config; do
 	hls) src="$corpus/hls" ;;
 	mpd) src="$corpus/dash" ;;
 	config) src="$here/probes/examples" ;;
+	decode)
+		src=""
+		decode_seeds "$seeds"
+		;;
 	esac
-	if [ -d "$src" ]; then
+	if [ -n "$src" ] && [ -d "$src" ]; then
 		cp "$src"/* "$seeds"/ 2>/dev/null || :
 	fi
 	reg="$here/tests/fuzz/regress/$t"

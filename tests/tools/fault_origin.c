@@ -47,6 +47,11 @@
  *   dropold       with live: the same tags, and a segment older than the
  *                 oldest of the latest playlist served answers 404 (gone
  *                 the moment it leaves the window, against RFC 8216 6.2.2)
+ *   damage[N]     N bytes in the middle of the body overwritten with
+ *                 pseudo-random bytes (the same on every request), the
+ *                 length kept: a CDN serving damaged bytes with a 200
+ *   half          only the first half of the body, with a matching
+ *                 Content-Length
  * and two that end the chain (no file):
  *   loop/N        302 to /loop/N+1, forever
  *   redirect/URL  302 to URL (percent-encoded in the path; MHD decodes it)
@@ -108,6 +113,8 @@ enum op_kind {
 	OP_DROPOLD,
 	OP_LOOP,
 	OP_REDIRECT,
+	OP_DAMAGE,
+	OP_HALF,
 };
 
 enum scope {
@@ -134,6 +141,8 @@ static const struct {
 	{ "live", OP_LIVE, 0 },         { "loop", OP_LOOP, 1 },
 	{ "redirect", OP_REDIRECT, 0 },	{ "nostart", OP_NOSTART, 0 },
 	{ "dropold", OP_DROPOLD, 0 },
+	{ "redirect", OP_REDIRECT, 0 }, { "damage", OP_DAMAGE, 1 },
+	{ "half", OP_HALF, 0 },
 };
 
 static const struct {
@@ -530,6 +539,22 @@ static char *make_live(const char *src, double now, size_t *out_len,
 
 /* ---- response bodies ---- */
 
+/* n bytes of a fixed pseudo-random sequence over the middle of buf: every
+ * request for the file gets the same damage, so a failure replays. */
+static void damage_middle(uint8_t *buf, size_t len, long long n)
+{
+	uint32_t seed = 0x2545f491u;
+	size_t from, count = n < 0 ? 0 : (size_t)n;
+
+	if (count > len)
+		count = len;
+	from = (len - count) / 2;
+	for (size_t i = 0; i < count; i++) {
+		seed = seed * 1103515245u + 12345u;
+		buf[from + i] = (uint8_t)(seed >> 16);
+	}
+}
+
 static void body_free(void *cls)
 {
 	struct body *b = cls;
@@ -822,9 +847,13 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 		if (find_op(&pl, OP_CORRUPT, klass))
 			for (size_t i = 0; i < b->len; i++)
 				b->buf[i] ^= 0x5a;
+		if ((o = find_op(&pl, OP_DAMAGE, klass)))
+			damage_middle(b->buf, b->len, o->arg);
 		if ((o = find_op(&pl, OP_TRUNCATE, klass)) &&
 		    (uint64_t)o->arg < b->len)
 			b->len = (size_t)o->arg;
+		if (find_op(&pl, OP_HALF, klass))
+			b->len /= 2;
 		b->cut = b->len;
 		b->declared = b->len;
 		if ((o = find_op(&pl, OP_CUT, klass)) &&

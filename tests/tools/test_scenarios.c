@@ -76,6 +76,7 @@ struct scase {
 	/* The origin's verdict. "a|b": either; NULL stage/reason: null. */
 	const char *status, *stage, *reason;
 	unsigned flags;
+	const char *opt1, *opt2; /* an option and its value, or NULL */
 };
 
 static const struct scase cases[] = {
@@ -159,7 +160,7 @@ static const struct scase cases[] = {
 	{ "master_corrupt", "{A}/corrupt/hls/master.m3u8", FAIL_T, "fail",
 	  "manifest", "manifest_syntax", 0 },
 	{ "segment_truncated", "{A}/truncate@seg/7520/hls/master.m3u8", FAIL_T,
-	  "fail", "validation", "duration_mismatch", 0 },
+	  "fail", "decode", "duration_mismatch", 0 },
 	{ "playlist_truncated", "{A}/truncate@media/60/hls/master.m3u8", FAIL_T,
 	  "fail", "playlist", "segment_missing|manifest_syntax", 0 },
 
@@ -291,6 +292,52 @@ static const struct scase cases[] = {
 	  "protocol", 0 },
 	{ "dash_template_format", "{A}/h/template-format.mpd", FAIL_T, "fail",
 	  "manifest|segment", "segment_missing|manifest_syntax", 0 },
+
+	/* segment truth: muxed video+audio, 2 s segments (hlsa: TS, hlsf:
+	 * fMP4, dasha: DASH), healthy, damaged, cut to half, stripped */
+	{ "muxed_ts_healthy", "{A}/hlsa/master.m3u8", PASS_T, "pass", NULL,
+	  NULL, 0 },
+	{ "muxed_ts_healthy_decode_all", "{A}/hlsa/master.m3u8", PASS_T,
+	  "pass", NULL, NULL, 0, "--decode", "all" },
+	{ "muxed_fmp4_healthy", "{A}/hlsf/master.m3u8", PASS_T, "pass", NULL,
+	  NULL, 0 },
+	{ "muxed_fmp4_healthy_decode_all", "{A}/hlsf/master.m3u8", PASS_T,
+	  "pass", NULL, NULL, 0, "--decode", "all" },
+	{ "dash_av_healthy", "{A}/dasha/manifest.mpd", PASS_T, "pass", NULL,
+	  NULL, 0 },
+	{ "dash_av_healthy_decode_all", "{A}/dasha/manifest.mpd", PASS_T,
+	  "pass", NULL, NULL, 0, "--decode", "all" },
+	{ "healthy_decode_all", "{A}/hls/master.m3u8", PASS_T, "pass", NULL,
+	  NULL, 0, "--decode", "all" },
+	{ "dash_healthy_decode_all", "{A}/dash/manifest.mpd", PASS_T, "pass",
+	  NULL, NULL, 0, "--decode", "all" },
+	{ "ts_damaged_middle", "{A}/damage@seg/4096/hlsa/master.m3u8", FAIL_T,
+	  "fail", "decode", "corrupt_segment", 0 },
+	{ "ts_damaged_middle_decode_all",
+	  "{A}/damage@seg/4096/hlsa/master.m3u8", FAIL_T, "fail", "decode",
+	  "corrupt_segment|decode_error", 0, "--decode", "all" },
+	{ "fmp4_damaged_middle", "{A}/damage@seg/4096/hlsf/master.m3u8",
+	  FAIL_T, "fail", "decode", "corrupt_segment", 0 },
+	{ "fmp4_damaged_middle_decode_all",
+	  "{A}/damage@seg/4096/hlsf/master.m3u8", FAIL_T, "fail", "decode",
+	  "corrupt_segment|decode_error", 0, "--decode", "all" },
+	{ "dash_damaged_middle", "{A}/damage@seg/4096/dasha/manifest.mpd",
+	  FAIL_T, "fail", "decode", "corrupt_segment", 0 },
+	{ "dash_damaged_middle_decode_all",
+	  "{A}/damage@seg/4096/dasha/manifest.mpd", FAIL_T, "fail", "decode",
+	  "corrupt_segment|decode_error", 0, "--decode", "all" },
+	{ "ts_half", "{A}/half@seg/hlsa/master.m3u8", FAIL_T, "fail",
+	  "decode", "duration_mismatch", 0 },
+	{ "fmp4_half", "{A}/half@seg/hlsf/master.m3u8", FAIL_T, "fail",
+	  "decode", "duration_mismatch", 0 },
+	{ "dash_half", "{A}/half@seg/dasha/manifest.mpd", FAIL_T, "fail",
+	  "decode", "duration_mismatch", 0 },
+	{ "muxed_audio_stripped", "{A}/h/master-noaudio.m3u8", FAIL_T, "fail",
+	  "validation", "track_missing", 0 },
+	{ "muxed_audio_in_group", "{A}/h/master-audio-group.m3u8", PASS_T,
+	  "pass", NULL, NULL, 0 },
+	{ "dash_muxed_audio_stripped", "{A}/h/muxed-noaudio.mpd", FAIL_T,
+	  "fail", "validation", "track_missing", 0 },
 };
 
 static const char *prober, *origin_a, *origin_b, *media;
@@ -513,6 +560,23 @@ static void write_hostile_mpds(void)
 	/* printf conversions in a template must never reach printf. */
 	write_mpd("h/template-format.mpd", "", "../dash/",
 		  "seg-$RepresentationID%n%n%s%s$-$Number%999999999d$.m4s");
+	/* A muxed Representation by its @codecs, over video-only segments:
+	 * the audio was stripped. */
+	write_text("h/muxed-noaudio.mpd",
+		   "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		   "<MPD xmlns=\"urn:mpeg:dash:schema:mpd:2011\" profiles=\""
+		   "urn:mpeg:dash:profile:isoff-live:2011\" type=\"static\" "
+		   "mediaPresentationDuration=\"PT4S\" minBufferTime=\"PT1S\">"
+		   "\n<BaseURL>../dash/</BaseURL>\n<Period id=\"0\" "
+		   "start=\"PT0S\">\n<AdaptationSet contentType=\"video\" "
+		   "mimeType=\"video/mp4\">\n<Representation id=\"0\" "
+		   "codecs=\"avc1.42c014,mp4a.40.2\" bandwidth=\"400000\" "
+		   "width=\"320\" height=\"180\">\n<SegmentTemplate "
+		   "timescale=\"12800\" initialization=\""
+		   "init-$RepresentationID$.m4s\" media=\"%s\" startNumber="
+		   "\"1\" duration=\"12800\"/>\n</Representation>\n"
+		   "</AdaptationSet>\n</Period>\n</MPD>\n",
+		   seg_tmpl);
 }
 
 static void write_hostile(void)
@@ -640,6 +704,20 @@ static void write_hostile(void)
 		   "#EXT-X-ENDLIST\n");
 	master_one("h/utf8-uri.m3u8", "../hls/v0/\xff\xfe\xc3\x28.m3u8");
 	media_one("h/utf8-seg-uri.m3u8", "", "../hls/v0/seg\xff\x80.ts");
+
+	/* CODECS declares audio in a muxed variant whose segments carry
+	 * none; beside it, the same variant whose audio lives in an AUDIO
+	 * group with its own URI, as it should. */
+	write_text("h/master-noaudio.m3u8",
+		   "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=440000,"
+		   "RESOLUTION=320x180,CODECS=\"avc1.42c014,mp4a.40.2\"\n"
+		   "../hls/v0/index.m3u8\n");
+	write_text("h/master-audio-group.m3u8",
+		   "#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"a\",NAME=\"en\","
+		   "DEFAULT=YES,URI=\"../hlsa/v0/index.m3u8\"\n"
+		   "#EXT-X-STREAM-INF:BANDWIDTH=440000,RESOLUTION=320x180,"
+		   "CODECS=\"avc1.42c014,mp4a.40.2\",AUDIO=\"a\"\n"
+		   "../hls/v0/index.m3u8\n");
 	write_hostile_mpds();
 }
 
@@ -811,11 +889,15 @@ static void run_case(void **state)
 	char tbuf[32];
 	char *url = expand(c->url);
 	char *argv[] = { (char *)prober, "check", "--json", "--timeout", tbuf,
-			 url, NULL };
+			 url, NULL, NULL, NULL };
 	run r;
 	int hits, rc;
 
 	snprintf(tbuf, sizeof(tbuf), "%g", c->timeout);
+	if (c->opt1) {
+		argv[6] = (char *)c->opt1;
+		argv[7] = (char *)c->opt2;
+	}
 	cur_case = c;
 	n_failed = 0;
 	canary_hits();

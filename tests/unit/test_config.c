@@ -152,7 +152,7 @@ static void test_unknown_keys(void **state)
 		  "origins, renditions, frames, timeout_s, interval_s, "
 		  "min_healthy, user_agent, stale_warn_factor, "
 		  "stale_fail_factor, lag_warn_target_durations, "
-		  "slow_realtime_factor, segments)" },
+		  "slow_realtime_factor, segments, decode)" },
 		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
 		  "\"header\": {}}]}",
 		  "probes/t.json: origins[0].header: unknown key (expected one "
@@ -231,6 +231,37 @@ static void test_live_factors(void **state)
 	assert_true(cfg.stale_fail_factor == 4.5);
 	assert_true(cfg.lag_warn_tds == 3);
 	assert_true(cfg.slow_rtf == 1.2);
+	vsp_probe_cfg_clear(&cfg);
+	run_bad(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* "decode": "all" | "frames" (the default). */
+static void test_decode_mode(void **state)
+{
+	static const struct bad cases[] = {
+		{ "{" O1 ", \"decode\": \"every\"}",
+		  "probes/t.json: decode: expected \"frames\" or \"all\", got "
+		  "'every'" },
+		{ "{" O1 ", \"decode\": true}",
+		  "probes/t.json: decode: expected \"frames\" or \"all\", got "
+		  "true" },
+	};
+	vsp_probe_cfg cfg;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(load("{" O1 "}", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.decode_all, 0);
+	vsp_probe_cfg_clear(&cfg);
+	assert_int_equal(load("{" O1 ", \"decode\": \"all\"}", &cfg, err,
+			      sizeof(err)),
+			 0);
+	assert_int_equal(cfg.decode_all, 1);
+	vsp_probe_cfg_clear(&cfg);
+	assert_int_equal(load("{" O1 ", \"decode\": \"frames\"}", &cfg, err,
+			      sizeof(err)),
+			 0);
+	assert_int_equal(cfg.decode_all, 0);
 	vsp_probe_cfg_clear(&cfg);
 	run_bad(cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -623,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_live_factors),
+		cmocka_unit_test(test_decode_mode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

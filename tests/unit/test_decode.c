@@ -225,7 +225,11 @@ static void test_plays(void **state)
 			assert_string_equal(info.profile, c->profile);
 		else
 			assert_true(info.profile[0] != '\0');
-		assert_int_equal(info.frames, 5);
+		/* Audio is decoded whole, video up to the frames asked. */
+		if (c->audio)
+			assert_int_equal(info.frames, info.packets);
+		else
+			assert_int_equal(info.frames, 5);
 		assert_true(info.first_frame_ms > 0.0);
 		assert_true(info.ms >= info.first_frame_ms);
 		assert_true(info.packets >= 5);
@@ -364,7 +368,8 @@ typedef struct damage_case {
 	const char *file;
 	size_t keep;        /* bytes kept, 0: all */
 	size_t from, count; /* bytes overwritten with noise */
-	int may_play;       /* 1: the untouched start may still decode */
+	int may_play;       /* 1: the untouched start may still decode: then
+			       the integrity checks must see the damage */
 } damage_case;
 
 static const damage_case damages[] = {
@@ -413,10 +418,19 @@ static void test_damaged(void **state)
 			fprintf(stderr, "%s: %s frames=%d pkts=%lld: %s\n",
 				c->name, vsp_reason_name(rc), info.frames,
 				(long long)info.packets, err);
-		if (rc == VSP_R_NONE && c->may_play) {
-			assert_true(info.frames >= 1);
+		if (c->may_play && info.frames >= 1) {
+			if (rc != VSP_R_CORRUPT_SEGMENT)
+				fail_msg("%s: %s, want corrupt_segment: %s",
+					 c->name, vsp_reason_name(rc), err);
+			assert_true(info.corrupt_packets +
+					    info.bitstream_errors +
+					    info.ts_jumps + info.demux_error >
+				    0);
+			assert_non_null(strstr(err, "packet"));
 			continue;
 		}
+		if (rc == VSP_R_CORRUPT_SEGMENT)
+			continue;
 		if (rc != VSP_R_DECODE_ERROR && rc != VSP_R_NOT_MEDIA)
 			fail_msg("%s: %s: %s", c->name, vsp_reason_name(rc),
 				 err);
@@ -451,6 +465,286 @@ static void test_decode_error_message(void **state)
 	assert_true(info.decode_errors > 0);
 	if (!strstr(err, "decode: h264: ") || !strstr(err, "after 0 frames"))
 		fail_msg("message '%s'", err);
+}
+
+/* ---- whole-segment integrity ---- */
+
+/* Healthy ffmpeg-made media passes every integrity check, by default and
+ * with every frame decoded; the audio beside video is decoded whole. */
+static void test_integrity_healthy(void **state)
+{
+	(void)state;
+	if (!have_media)
+		skip();
+	for (size_t i = 0; i < sizeof(plays) / sizeof(plays[0]); i++) {
+		const play_case *c = &plays[i];
+
+		for (int all = 0; all <= 1; all++) {
+			vsp_decode_opts o = default_opts();
+			vsp_decode_info info;
+			char err[ERRLEN];
+			vsp_reason rc;
+
+			o.audio = c->audio;
+			o.decode_all = all;
+			rc = decode_files(c->init, c->seg, &o, &info, err);
+			if (rc != VSP_R_NONE)
+				fail_msg("%s%s: %s: %s", c->name,
+					 all ? " (decode all)" : "",
+					 vsp_reason_name(rc), err);
+			assert_int_equal(info.corrupt_packets, 0);
+			assert_int_equal(info.bitstream_errors, 0);
+			assert_int_equal(info.ts_jumps, 0);
+			assert_int_equal(info.demux_error, 0);
+			assert_int_equal(info.frame_errors, 0);
+			assert_int_equal(info.bad_packet, -1);
+			if (all || c->audio)
+				assert_int_equal(info.frames, info.packets);
+			else
+				assert_int_equal(info.frames, 5);
+		}
+	}
+}
+
+static void test_audio_beside_video(void **state)
+{
+	vsp_decode_opts o = default_opts();
+	vsp_decode_info info;
+	char err[ERRLEN];
+	const char *segs[][2] = { { NULL, "seg.ts" },
+				  { "init.mp4", "fseg0.m4s" } };
+
+	(void)state;
+	if (!have_media)
+		skip();
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(decode_files(segs[i][0], segs[i][1], &o,
+					      &info, err),
+				 VSP_R_NONE);
+		assert_string_equal(info.codec, "h264");
+		assert_string_equal(info.audio_codec, "aac");
+		assert_string_equal(info.streams, "video h264, audio aac");
+		/* Every audio packet decoded, not only the first N. */
+		assert_true(info.audio_packets > 80);
+		assert_int_equal(info.audio_frames, info.audio_packets);
+		if (info.audio_duration_s < 1.8 ||
+		    info.audio_duration_s > 2.2)
+			fail_msg("%s: audio duration %.3f s, expected ~2",
+				 segs[i][1], info.audio_duration_s);
+	}
+	/* Video alone: no audio to speak of. */
+	assert_int_equal(decode_files(NULL, "hevc.ts", &o, &info, err),
+			 VSP_R_NONE);
+	assert_string_equal(info.audio_codec, "");
+	assert_int_equal(info.audio_frames, 0);
+	assert_false(info.has_audio);
+}
+
+/* Offset of the payload of the first top-level box of this type. */
+static size_t box_payload(const blob *b, const char *type)
+{
+	size_t pos = 0;
+
+	while (pos + 8 <= b->len) {
+		uint32_t size = (uint32_t)b->data[pos] << 24 |
+				(uint32_t)b->data[pos + 1] << 16 |
+				(uint32_t)b->data[pos + 2] << 8 |
+				b->data[pos + 3];
+
+		if (memcmp(b->data + pos + 4, type, 4) == 0)
+			return pos + 8;
+		if (size < 8)
+			break;
+		pos += size;
+	}
+	fail_msg("no %s box", type);
+	return 0;
+}
+
+typedef struct integrity_case {
+	const char *name;
+	const char *init, *seg;
+	int how; /* what is done to the segment's bytes */
+	const char *look; /* in the message */
+} integrity_case;
+
+enum {
+	NOISE_MIDDLE_4K,  /* 4096 bytes of noise in the middle */
+	NOISE_MIDDLE_512, /* 512 bytes of noise in the middle */
+	DROP_TS_PACKET,	  /* one 188-byte packet taken out of the middle */
+	NAL_LENGTH_PLUS1, /* the first sample's first NAL length + 1 */
+	FORBIDDEN_BIT,	  /* the first sample's first NAL header's top bit */
+	TS_SPLICE,	  /* a later stretch of the stream appended */
+};
+
+static const integrity_case integrity[] = {
+	{ "ts noise 4k", NULL, "seg.ts", NOISE_MIDDLE_4K, "corrupt" },
+	{ "ts noise 512", NULL, "seg.ts", NOISE_MIDDLE_512, "corrupt" },
+	{ "ts packet lost", NULL, "seg.ts", DROP_TS_PACKET, "corrupt" },
+	{ "hevc ts noise 4k", NULL, "hevc.ts", NOISE_MIDDLE_4K, "packet" },
+	{ "audio ts noise 4k", NULL, "audio.ts", NOISE_MIDDLE_4K, "audio" },
+	{ "fmp4 noise 4k", "init.mp4", "fseg0.m4s", NOISE_MIDDLE_4K,
+	  "packet" },
+	{ "fmp4 NAL length", "init.mp4", "fseg0.m4s", NAL_LENGTH_PLUS1,
+	  "overruns" },
+	{ "fmp4 forbidden bit", "init.mp4", "fseg0.m4s", FORBIDDEN_BIT,
+	  "forbidden_zero_bit" },
+	{ "ts splice of a later stretch", NULL, "seg.ts", TS_SPLICE,
+	  "packet" },
+};
+
+static void damage(blob *b, int how)
+{
+	size_t mid = b->len / 2, at;
+
+	switch (how) {
+	case NOISE_MIDDLE_4K:
+		fill_random(b->data + mid - 2048, 4096, 11);
+		break;
+	case NOISE_MIDDLE_512:
+		fill_random(b->data + mid - 256, 512, 12);
+		break;
+	case DROP_TS_PACKET:
+		at = mid / 188 * 188;
+		memmove(b->data + at, b->data + at + 188, b->len - at - 188);
+		b->len -= 188;
+		break;
+	case NAL_LENGTH_PLUS1:
+		at = box_payload(b, "mdat");
+		b->data[at + 3]++;
+		break;
+	case FORBIDDEN_BIT:
+		at = box_payload(b, "mdat");
+		b->data[at + 4] |= 0x80;
+		break;
+	case TS_SPLICE:
+		/* The last quarter copied over the second: timestamps jump
+		 * forward, then back, and continuity breaks. */
+		at = b->len / 4 / 188 * 188;
+		memcpy(b->data + at, b->data + b->len / 4 * 3 / 188 * 188, at);
+		break;
+	}
+}
+
+static void test_integrity_detects(void **state)
+{
+	(void)state;
+	if (!have_media)
+		skip();
+	for (size_t i = 0; i < sizeof(integrity) / sizeof(integrity[0]);
+	     i++) {
+		const integrity_case *c = &integrity[i];
+
+		for (int all = 0; all <= 1; all++) {
+			vsp_decode_opts o = default_opts();
+			vsp_decode_info info;
+			char err[ERRLEN];
+			blob init = { 0 }, seg;
+			vsp_reason rc;
+
+			if (c->init)
+				assert_int_equal(read_file(c->init, &init), 0);
+			assert_int_equal(read_file(c->seg, &seg), 0);
+			damage(&seg, c->how);
+			o.audio = strcmp(c->seg, "audio.ts") == 0;
+			o.decode_all = all;
+			rc = vsp_decode(init.data, init.len, seg.data, seg.len,
+					&o, &info, err, sizeof(err));
+			free(init.data);
+			free(seg.data);
+			if (getenv("VSP_TEST_VERBOSE"))
+				fprintf(stderr, "%s%s: %s: %s\n", c->name,
+					all ? " (all)" : "",
+					vsp_reason_name(rc), err);
+			/* Decoding everything may find the damage first, as
+			 * a failed frame; the default must find it anyway. */
+			if (rc != VSP_R_CORRUPT_SEGMENT &&
+			    !(all && rc == VSP_R_DECODE_ERROR))
+				fail_msg("%s%s: %s, want corrupt_segment: %s",
+					 c->name, all ? " (decode all)" : "",
+					 vsp_reason_name(rc), err);
+			if (!strstr(err, c->look))
+				fail_msg("%s: '%s' not in '%s'", c->name,
+					 c->look, err);
+			if (rc == VSP_R_CORRUPT_SEGMENT &&
+			    !info.demux_error) {
+				assert_true(info.bad_packet >= 0);
+				assert_true(info.corrupt_packets +
+						    info.bitstream_errors +
+						    info.ts_jumps >
+					    0);
+			}
+		}
+	}
+}
+
+/* Where the damage is: packet index, time, byte offset, what. */
+static void test_integrity_message(void **state)
+{
+	vsp_decode_opts o = default_opts();
+	vsp_decode_info info;
+	char err[ERRLEN];
+	blob init, seg;
+	size_t at;
+
+	(void)state;
+	if (!have_media)
+		skip();
+	assert_int_equal(read_file("init.mp4", &init), 0);
+	assert_int_equal(read_file("fseg0.m4s", &seg), 0);
+	at = box_payload(&seg, "mdat");
+	seg.data[at + 3] += 2;
+	assert_int_equal(vsp_decode(init.data, init.len, seg.data, seg.len,
+				    &o, &info, err, sizeof(err)),
+			 VSP_R_CORRUPT_SEGMENT);
+	free(init.data);
+	free(seg.data);
+	assert_int_equal(info.bad_packet, 0);
+	assert_int_equal(info.bad_offset, (int64_t)at);
+	assert_true(info.bad_time_s == 0.0);
+	assert_int_equal(info.bitstream_errors, 1);
+	if (!strstr(err, "video h264 packet 0 (t=0.000 s, byte ") ||
+	    !strstr(err, "overruns the "))
+		fail_msg("message '%s'", err);
+}
+
+/* --decode all: a frame that decodes with errors fails, with its index
+ * and time; the default tolerates it as a player conceals it. */
+static void test_decode_all_frame(void **state)
+{
+	vsp_decode_info info;
+	char err[ERRLEN];
+	blob seg;
+	size_t at;
+	int hits = 0;
+
+	(void)state;
+	if (!have_media)
+		skip();
+	/* 48 bytes of noise inside one video sample of the fMP4's second
+	 * half: the NAL framing stays whole, the picture does not. */
+	for (unsigned k = 0; k < 8; k++) {
+		vsp_decode_opts o = default_opts();
+		blob init;
+
+		assert_int_equal(read_file("init.mp4", &init), 0);
+		assert_int_equal(read_file("fseg0.m4s", &seg), 0);
+		at = seg.len / 2 + k * 3001;
+		fill_random(seg.data + at, 48, 100 + k);
+		o.decode_all = 1;
+		if (vsp_decode(init.data, init.len, seg.data, seg.len, &o,
+			       &info, err, sizeof(err)) == VSP_R_DECODE_ERROR) {
+			hits++;
+			assert_true(info.frame_errors > 0);
+			if (!strstr(err, " frame ") || !strstr(err, "t="))
+				fail_msg("message '%s'", err);
+		}
+		free(init.data);
+		free(seg.data);
+	}
+	/* Noise in slice data cannot always be seen, but mostly is. */
+	if (hits < 4)
+		fail_msg("decode all saw %d of 8 damaged segments", hits);
 }
 
 /* ---- bytes that are not media ---- */
@@ -750,6 +1044,11 @@ int main(void)
 		cmocka_unit_test(test_truncated_duration),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_decode_error_message),
+		cmocka_unit_test(test_integrity_healthy),
+		cmocka_unit_test(test_audio_beside_video),
+		cmocka_unit_test(test_integrity_detects),
+		cmocka_unit_test(test_integrity_message),
+		cmocka_unit_test(test_decode_all_frame),
 		cmocka_unit_test(test_not_media),
 		cmocka_unit_test(test_deadline_passed),
 		cmocka_unit_test(test_bad_args),
