@@ -3,10 +3,13 @@
  * demux and decode the frames a rendition check decodes, from memory, with
  * no network, no manifest and no verdict. Plain libavformat/libavcodec, as
  * little as a program can do: open, decode N frames of the first video
- * stream, demux the rest of the segment.
+ * stream, demux the rest of the segment. With FRAMES "all", the floor of
+ * `prober check --decode all`: every frame of that stream is decoded.
  *
- * usage: floor FRAMES [INIT:]SEGMENT...   (one argument per rendition check)
+ * usage: floor FRAMES|all [INIT:]SEGMENT...   (one argument per rendition
+ * check); prints the frames decoded in all, so the bench can compare.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +79,8 @@ static int slurp(const char *path, struct mem *m)
 	return 0;
 }
 
-static int check_one(const char *arg, int frames)
+/* frames < 0: every frame. *decoded: frames decoded. */
+static int check_one(const char *arg, int frames, long *decoded)
 {
 	struct mem m = { 0 };
 	char *init = NULL, *colon = strchr(arg, ':');
@@ -116,6 +120,8 @@ static int check_one(const char *arg, int frames)
 	dec->thread_count = 1;
 	if (avcodec_open2(dec, NULL, NULL) < 0)
 		goto out;
+	if (frames < 0)
+		frames = INT_MAX;
 	while (av_read_frame(fmt, pkt) >= 0) {
 		if (pkt->stream_index == vs && got < frames &&
 		    avcodec_send_packet(dec, pkt) >= 0)
@@ -129,6 +135,7 @@ static int check_one(const char *arg, int frames)
 		while (got < frames && avcodec_receive_frame(dec, frame) >= 0)
 			got++;
 	}
+	*decoded += got;
 	rc = got > 0 ? 0 : -1;
 out:
 	if (rc != 0)
@@ -148,14 +155,22 @@ out:
 int main(int argc, char **argv)
 {
 	int frames, bad = 0;
+	long decoded = 0;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: floor FRAMES [INIT:]SEGMENT...\n");
+		fprintf(stderr, "usage: floor FRAMES|all [INIT:]SEGMENT...\n");
 		return 2;
 	}
-	frames = (int)strtol(argv[1], NULL, 10);
+	if (strcmp(argv[1], "all") == 0) {
+		frames = -1;
+	} else {
+		frames = (int)strtol(argv[1], NULL, 10);
+		if (frames <= 0)
+			frames = 5;
+	}
 	av_log_set_level(AV_LOG_QUIET);
 	for (int i = 2; i < argc; i++)
-		bad |= check_one(argv[i], frames > 0 ? frames : 5) != 0;
+		bad |= check_one(argv[i], frames, &decoded) != 0;
+	printf("%ld frames\n", decoded);
 	return bad ? 1 : 0;
 }

@@ -30,8 +30,9 @@
 #define VSP_MAX_ORIGINS 32
 #define VSP_MAX_HEADERS 32
 /* Decoders running at once in one process, per CPU: decoding is CPU-bound,
- * so more only costs memory (a fleet run with many jobs waits instead). */
-#define VSP_DECODERS_PER_CPU 2
+ * so more only costs memory and fresh pages (a fleet run with many jobs
+ * waits instead). */
+#define VSP_DECODERS_PER_CPU 1
 /* Renditions of one origin probed at the same time (threads). */
 #define VSP_RENDITION_PARALLEL 8
 /* Default deadline of a whole check, seconds, and default frames. */

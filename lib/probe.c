@@ -64,7 +64,9 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static void run_renditions(struct origin_ctx *o)
+/* first: the client that fetched the manifest, handed to the first worker
+ * with its open connection (taken over: freed here). */
+static void run_renditions(struct origin_ctx *o, vsp_http_client *first)
 {
 	size_t n = o->n_jobs < VSP_RENDITION_PARALLEL ? o->n_jobs
 						      : VSP_RENDITION_PARALLEL;
@@ -74,7 +76,11 @@ static void run_renditions(struct origin_ctx *o)
 
 	for (size_t i = 0; i < n; i++) {
 		workers[i].o = o;
-		workers[i].http = vsp_http_client_new(&o->http_opts);
+		workers[i].http = i == 0 && first
+					  ? first
+					  : vsp_http_client_new(&o->http_opts);
+		if (i == 0)
+			first = NULL;
 		if (!workers[i].http)
 			continue;
 		/* The first worker runs on this thread. */
@@ -82,6 +88,7 @@ static void run_renditions(struct origin_ctx *o)
 					    &workers[i]) == 0)
 			started[i] = 1;
 	}
+	vsp_http_client_free(first); /* no worker took it */
 	if (n > 0 && workers[0].http)
 		worker_main(&workers[0]);
 	for (size_t i = 0; i < n; i++) {
@@ -133,8 +140,8 @@ static void *origin_main(void *arg)
 	rc = vsp_http_get(http, o->ocfg->url, 0, -1, VSP_MANIFEST_MAX_BYTES,
 			  o->deadline_us, &res->manifest, &body, &len, err,
 			  sizeof(err));
-	vsp_http_client_free(http);
 	if (rc) {
+		vsp_http_client_free(http);
 		vsp_verdict_set(&res->v, VSP_FAIL, rc, VSP_STAGE_MANIFEST,
 				"manifest: %s", err);
 		return NULL;
@@ -153,16 +160,21 @@ static void *origin_main(void *arg)
 					: "none",
 				ex);
 		free(body);
+		vsp_http_client_free(http);
 		return NULL;
 	}
 	res->protocol = o->proto->name;
 	o->proto->plan(o, body, len);
 	free(body);
 	if (res->v.status != VSP_FAIL) {
-		run_renditions(o);
+		/* The manifest's connection is reused for the renditions
+		 * rather than a new one opened beside it. */
+		run_renditions(o, http);
+		http = NULL;
 		if (o->proto->finish)
 			o->proto->finish(o);
 	}
+	vsp_http_client_free(http);
 	return NULL;
 }
 

@@ -103,14 +103,25 @@ static int run_command(int (*fn)(int, char **), int argc, char **argv)
 	return rc;
 }
 
+/* Freed blocks up to this size stay in the heap instead of being unmapped,
+ * and this much free memory at the top of a heap is kept instead of being
+ * given back: see limit_arenas(). */
+#define MALLOC_MMAP_THRESHOLD (4 * 1024 * 1024)
+#define MALLOC_TRIM_THRESHOLD (32 * 1024 * 1024)
+
 /* glibc gives threads up to 8 malloc arenas per CPU; a fleet run has
  * hundreds of short-lived check threads, and the arenas' slack was most of
- * its peak memory (bench/README.md). Two per CPU keep contention low. */
+ * its peak memory (bench/README.md). One per CPU, as many as decoders run
+ * at once (VSP_DECODERS_PER_CPU): a decoder opened after another one then
+ * reuses the pages that one freed instead of faulting in fresh, zeroed
+ * ones, which was most of the system CPU time of a check. */
 static void limit_arenas(void)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	mallopt(M_ARENA_MAX, (int)(cpus > 0 ? cpus : 1) * 2);
+	mallopt(M_ARENA_MAX, (int)(cpus > 0 ? cpus : 1));
+	mallopt(M_MMAP_THRESHOLD, MALLOC_MMAP_THRESHOLD);
+	mallopt(M_TRIM_THRESHOLD, MALLOC_TRIM_THRESHOLD);
 }
 
 int main(int argc, char **argv)
