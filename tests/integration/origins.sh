@@ -17,40 +17,8 @@
 # stopped on any exit. CASE=name runs one row; KEEP=1 keeps the folder.
 set -eu
 
-: "${PROBER:?PROBER must name the prober binary}"
-: "${O:=build}"
-here=$(cd "$(dirname "$0")/../.." && pwd)
-case $O in
-/*) bdir=$O ;;
-*) bdir="$here/$O" ;;
-esac
-fo="$bdir/tests/fault_origin"
-suite="$bdir/tests/test_origins"
-for f in "$PROBER" "$fo" "$suite"; do
-	[ -x "$f" ] || {
-		echo "origins.sh: $f is not built" >&2
-		exit 1
-	}
-done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/prober-or.XXXXXX")
-pids=""
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null || :
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null || :
-	done
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "origins.sh: kept $tmp" >&2
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+. "$(dirname "$0")/../../scripts/fault.sh"
+fault_suite origins test_origins
 
 # hls DIR SECONDS N: an HLS VOD ladder of N (2 or 3) renditions of one
 # source, each encoded the same way whatever N, so the renditions two
@@ -121,32 +89,9 @@ for pct in 110 200; do
 		>"$tmp/www/hls3/master-bw$pct.m3u8"
 done
 
-# start_origin NAME: a fault origin on a port of its choice; sets PORT once
-# it has said it listens. -g 0: no gzip bomb to build.
-start_origin() {
-	"$fo" -g 0 "$tmp/www" >"$tmp/$1.port" 2>"$tmp/$1.log" &
-	pid=$!
-	pids="$pids $pid"
-	i=0
-	while [ ! -s "$tmp/$1.port" ]; do
-		kill -0 "$pid" 2>/dev/null || {
-			echo "origins.sh: origin $1 died:" >&2
-			cat "$tmp/$1.log" >&2
-			exit 1
-		}
-		i=$((i + 1))
-		[ $i -lt 100 ] || {
-			echo "origins.sh: origin $1 did not start" >&2
-			exit 1
-		}
-		sleep 0.1
-	done
-	PORT=$(head -n 1 "$tmp/$1.port")
-}
-
-start_origin a
+fault_start a -g 0
 port_a=$PORT
-start_origin b
+fault_start b -g 0
 port_b=$PORT
 echo "origins.sh: origins http://127.0.0.1:$port_a and :$port_b" >&2
 

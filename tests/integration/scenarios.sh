@@ -12,40 +12,8 @@
 # this shell dies). SCENARIO=name runs one row; KEEP=1 keeps the folder.
 set -eu
 
-: "${PROBER:?PROBER must name the prober binary}"
-: "${O:=build}"
-here=$(cd "$(dirname "$0")/../.." && pwd)
-case $O in
-/*) bdir=$O ;;
-*) bdir="$here/$O" ;;
-esac
-fo="$bdir/tests/fault_origin"
-suite="$bdir/tests/test_scenarios"
-for f in "$PROBER" "$fo" "$suite"; do
-	[ -x "$f" ] || {
-		echo "scenarios.sh: $f is not built" >&2
-		exit 1
-	}
-done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/prober-sc.XXXXXX")
-pids=""
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null || :
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null || :
-	done
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "scenarios.sh: kept $tmp" >&2
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+. "$(dirname "$0")/../../scripts/fault.sh"
+fault_suite scenarios test_scenarios
 
 echo "scenarios.sh: generating media in $tmp/www" >&2
 mkdir -p "$tmp/www/hls"
@@ -115,35 +83,9 @@ done
 	exit 1
 }
 
-# start_origin NAME ARGS...: starts a fault origin on a port of its choice
-# and sets PORT to it once the origin has said it listens.
-start_origin() {
-	name=$1
-	shift
-	"$fo" "$@" "$tmp/www" >"$tmp/$name.port" 2>"$tmp/$name.log" &
-	pid=$!
-	pids="$pids $pid"
-	i=0
-	# The gzip bomb is built before the port is printed: a few seconds.
-	while [ ! -s "$tmp/$name.port" ]; do
-		kill -0 "$pid" 2>/dev/null || {
-			echo "scenarios.sh: origin $name died:" >&2
-			cat "$tmp/$name.log" >&2
-			exit 1
-		}
-		i=$((i + 1))
-		[ $i -lt 600 ] || {
-			echo "scenarios.sh: origin $name did not start" >&2
-			exit 1
-		}
-		sleep 0.1
-	done
-	PORT=$(head -n 1 "$tmp/$name.port")
-}
-
-start_origin a -v -g 1024
+fault_start a -v -g 1024
 port_a=$PORT
-start_origin b -v -g 0
+fault_start b -v -g 0
 port_b=$PORT
 echo "scenarios.sh: origins http://127.0.0.1:$port_a and :$port_b" >&2
 

@@ -15,38 +15,8 @@
 # folder removed at exit (KEEP=1 keeps it); the origin is stopped on exit.
 set -eu
 
-: "${PROBER:?PROBER must name the prober binary}"
-: "${O:=build}"
-here=$(cd "$(dirname "$0")/../.." && pwd)
-case $O in
-/*) bdir=$O ;;
-*) bdir="$here/$O" ;;
-esac
-fo="$bdir/tests/fault_origin"
-suite="$bdir/tests/test_segments_integration"
-for f in "$PROBER" "$fo" "$suite"; do
-	[ -x "$f" ] || {
-		echo "segments.sh: $f is not built" >&2
-		exit 1
-	}
-done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/prober-seg.XXXXXX")
-pid=""
-cleanup() {
-	if [ -n "$pid" ]; then
-		kill "$pid" 2>/dev/null || :
-		wait "$pid" 2>/dev/null || :
-	fi
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "segments.sh: kept $tmp" >&2
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+. "$(dirname "$0")/../../scripts/fault.sh"
+fault_suite segments test_segments_integration
 
 echo "segments.sh: generating media in $tmp/www" >&2
 mkdir -p "$tmp/www/hls" "$tmp/www/dash"
@@ -87,23 +57,8 @@ rm "$tmp/www/hls-midgone/v1/seg003.ts"
 cp -r "$tmp/www/dash" "$tmp/www/dash-midgone"
 rm "$tmp/www/dash-midgone/seg-1-004.m4s"
 
-"$fo" -g 0 "$tmp/www" >"$tmp/origin.port" 2>"$tmp/origin.log" &
-pid=$!
-i=0
-while [ ! -s "$tmp/origin.port" ]; do
-	kill -0 "$pid" 2>/dev/null || {
-		echo "segments.sh: origin died:" >&2
-		cat "$tmp/origin.log" >&2
-		exit 1
-	}
-	i=$((i + 1))
-	[ $i -lt 100 ] || {
-		echo "segments.sh: origin did not start" >&2
-		exit 1
-	}
-	sleep 0.1
-done
-port=$(head -n 1 "$tmp/origin.port")
+fault_start origin -g 0
+port=$PORT
 echo "segments.sh: origin http://127.0.0.1:$port" >&2
 
 TMPDIR="$tmp" PROBER="$PROBER" ORIGIN="http://127.0.0.1:$port" "$suite"
