@@ -19,48 +19,47 @@
 #include <unistd.h>
 
 /* X(ENUM, name, help); every family is a gauge, as in blackbox_exporter. */
-#define FAMILY_MAP(X)                                                         \
-	X(SUCCESS, "probe_success",                                           \
-	  "1 when the stream plays from at least min_healthy origins (pass "  \
-	  "or warn)")                                                         \
-	X(DURATION, "probe_duration_seconds",                                 \
-	  "How long the whole check took")                                    \
-	X(HTTP_DURATION, "probe_http_duration_seconds",                       \
-	  "Duration of the manifest request by phase, per origin")            \
-	X(HTTP_STATUS, "probe_http_status_code",                              \
-	  "HTTP status of the manifest response, per origin (0: none)")       \
-	X(STATUS, "probe_video_status",                                       \
-	  "Stream verdict: 0 pass, 1 warn, 2 fail")                           \
-	X(ORIGINS, "probe_video_origins", "Origins checked")                  \
-	X(ORIGINS_PLAYABLE, "probe_video_origins_playable",                   \
-	  "Origins the stream plays from")                                    \
-	X(MIN_HEALTHY, "probe_video_min_healthy",                             \
-	  "Playable origins the probe requires")                              \
-	X(ORIGIN_UP, "probe_video_origin_up",                                 \
-	  "1 when the stream plays from the origin")                          \
-	X(ORIGIN_STATUS, "probe_video_origin_status",                         \
-	  "Origin verdict: 0 pass, 1 warn, 2 fail")                           \
-	X(RENDITIONS, "probe_video_origin_renditions",                        \
-	  "Renditions checked on the origin")                                 \
-	X(RENDITIONS_PLAYABLE, "probe_video_origin_renditions_playable",      \
-	  "Renditions that play from the origin")                             \
-	X(REND_STATUS, "probe_video_rendition_status",                        \
-	  "Rendition verdict: 0 pass, 1 warn, 2 fail")                        \
-	X(TTFF, "probe_video_time_to_first_frame_seconds",                    \
-	  "From the rendition's first request to its first decoded frame")    \
-	X(RTF, "probe_video_realtime_factor",                                 \
-	  "Segment duration over its download time (below 1: slower than "    \
-	  "real time)")                                                       \
-	X(EDGE_LAG, "probe_video_live_edge_lag_seconds",                      \
-	  "Live: clock minus the end of the newest segment")                  \
-	X(PLAYLIST_AGE, "probe_video_playlist_age_seconds",                   \
-	  "Live: time since the playlist last changed")                       \
-	X(ORIGIN_LAG, "probe_video_origin_lag_seconds",                       \
-	  "Live: how far the rendition is behind the most advanced origin")   \
-	X(INFO, "probe_video_verdict_info",                                   \
-	  "Verdict of the stream (origin=\"\") and of each origin, with "     \
-	  "reason and stage; value 1")                                        \
-	X(TIMESTAMP, "probe_video_check_timestamp_seconds",                   \
+#define FAMILY_MAP(X)                                                          \
+	X(SUCCESS, "probe_success",                                            \
+	  "1 when the stream plays from at least min_healthy origins (pass "   \
+	  "or warn)")                                                          \
+	X(DURATION, "probe_duration_seconds", "How long the whole check took") \
+	X(HTTP_DURATION, "probe_http_duration_seconds",                        \
+	  "Duration of the manifest request by phase, per origin")             \
+	X(HTTP_STATUS, "probe_http_status_code",                               \
+	  "HTTP status of the manifest response, per origin (0: none)")        \
+	X(STATUS, "probe_video_status",                                        \
+	  "Stream verdict: 0 pass, 1 warn, 2 fail")                            \
+	X(ORIGINS, "probe_video_origins", "Origins checked")                   \
+	X(ORIGINS_PLAYABLE, "probe_video_origins_playable",                    \
+	  "Origins the stream plays from")                                     \
+	X(MIN_HEALTHY, "probe_video_min_healthy",                              \
+	  "Playable origins the probe requires")                               \
+	X(ORIGIN_UP, "probe_video_origin_up",                                  \
+	  "1 when the stream plays from the origin")                           \
+	X(ORIGIN_STATUS, "probe_video_origin_status",                          \
+	  "Origin verdict: 0 pass, 1 warn, 2 fail")                            \
+	X(RENDITIONS, "probe_video_origin_renditions",                         \
+	  "Renditions checked on the origin")                                  \
+	X(RENDITIONS_PLAYABLE, "probe_video_origin_renditions_playable",       \
+	  "Renditions that play from the origin")                              \
+	X(REND_STATUS, "probe_video_rendition_status",                         \
+	  "Rendition verdict: 0 pass, 1 warn, 2 fail")                         \
+	X(TTFF, "probe_video_time_to_first_frame_seconds",                     \
+	  "From the rendition's first request to its first decoded frame")     \
+	X(RTF, "probe_video_realtime_factor",                                  \
+	  "Segment duration over its download time (below 1: slower than "     \
+	  "real time)")                                                        \
+	X(EDGE_LAG, "probe_video_live_edge_lag_seconds",                       \
+	  "Live: clock minus the end of the newest segment")                   \
+	X(PLAYLIST_AGE, "probe_video_playlist_age_seconds",                    \
+	  "Live: time since the playlist last changed")                        \
+	X(ORIGIN_LAG, "probe_video_origin_lag_seconds",                        \
+	  "Live: how far the rendition is behind the most advanced origin")    \
+	X(INFO, "probe_video_verdict_info",                                    \
+	  "Verdict of the stream (origin=\"\") and of each origin, with "      \
+	  "reason and stage; value 1")                                         \
+	X(TIMESTAMP, "probe_video_check_timestamp_seconds",                    \
 	  "When the check started, Unix seconds")
 
 enum family {
@@ -190,9 +189,11 @@ void vsp_metrics_num(double v, char *buf, size_t len)
 /* Length of the valid UTF-8 sequence at p, 0 when it is not one. */
 static size_t utf8_len(const unsigned char *p)
 {
-	size_t n = *p < 0x80 ? 1 : *p >= 0xF0 && *p < 0xF5 ? 4 : *p >= 0xE0 ? 3
-		   : *p >= 0xC2				 ? 2
-							 : 0;
+	size_t n = *p < 0x80		     ? 1
+		   : *p >= 0xF0 && *p < 0xF5 ? 4
+		   : *p >= 0xE0		     ? 3
+		   : *p >= 0xC2		     ? 2
+					     : 0;
 
 	for (size_t i = 1; i < n; i++)
 		if ((p[i] & 0xC0) != 0x80)
@@ -239,39 +240,32 @@ int vsp_metrics_label(char *buf, size_t len, const char *name,
 	return snprintf(buf, len, "%s=\"%s\"", name, esc);
 }
 
-/* One sample: base labels (probe, vantage), then extra "k","v" pairs
- * ending with NULL. */
-static void sample(vsp_metrics *m, enum family fam, const char *probe,
-		   double v, ...)
+/* One sample: base labels (probe, vantage), then n more pairs of
+ * kv[2i] = kv[2i+1]. */
+static void sample_kv(vsp_metrics *m, enum family fam, const char *probe,
+		      double v, const char *const *kv, size_t n)
 {
 	char line[1024], num[64];
 	size_t o = 0;
-	const char *k;
-	va_list ap;
 	int first = 1;
 
-#define ADD_LABEL(name, val)                                                  \
-	do {                                                                  \
-		if (o < sizeof(line))                                         \
-			o += (size_t)snprintf(line + o, sizeof(line) - o,     \
-					      "%s", first ? "{" : ",");       \
-		first = 0;                                                    \
-		if (o < sizeof(line))                                         \
-			o += (size_t)vsp_metrics_label(                       \
-				line + o, sizeof(line) - o, name, val);       \
+#define ADD_LABEL(name, val)                                              \
+	do {                                                              \
+		if (o < sizeof(line))                                     \
+			o += (size_t)snprintf(line + o, sizeof(line) - o, \
+					      "%s", first ? "{" : ",");   \
+		first = 0;                                                \
+		if (o < sizeof(line))                                     \
+			o += (size_t)vsp_metrics_label(                   \
+				line + o, sizeof(line) - o, name, val);   \
 	} while (0)
 
 	o = (size_t)snprintf(line, sizeof(line), "%s", families[fam].name);
 	ADD_LABEL("probe", probe ? probe : "");
 	if (m->vantage)
 		ADD_LABEL("vantage", m->vantage);
-	va_start(ap, v);
-	while ((k = va_arg(ap, const char *)) != NULL) {
-		const char *val = va_arg(ap, const char *);
-
-		ADD_LABEL(k, val ? val : "");
-	}
-	va_end(ap);
+	for (size_t i = 0; i < n; i++)
+		ADD_LABEL(kv[2 * i], kv[2 * i + 1] ? kv[2 * i + 1] : "");
 #undef ADD_LABEL
 	vsp_metrics_num(v, num, sizeof(num));
 	if (o < sizeof(line))
@@ -285,6 +279,14 @@ static void sample(vsp_metrics *m, enum family fam, const char *probe,
 	}
 	fappend(m, fam, line, o);
 }
+
+/* A fixed number of label pairs after probe and vantage. */
+#define SAMPLE(m, fam, probe, v, ...)                        \
+	do {                                                 \
+		const char *const kv_[] = { __VA_ARGS__ };   \
+		sample_kv(m, fam, probe, v, kv_,             \
+			  sizeof(kv_) / sizeof(kv_[0]) / 2); \
+	} while (0)
 
 static double ms_s(double ms)
 {
@@ -301,25 +303,25 @@ static void http_phases(vsp_metrics *m, const char *probe, const char *origin,
 	double transfer =
 		st->total_ms > st->ttfb_ms ? st->total_ms - st->ttfb_ms : 0;
 
-	sample(m, F_HTTP_DURATION, probe, ms_s(st->dns_ms), "origin", origin,
-	       "phase", "resolve", NULL);
-	sample(m, F_HTTP_DURATION, probe, ms_s(st->connect_ms), "origin",
-	       origin, "phase", "connect", NULL);
-	sample(m, F_HTTP_DURATION, probe, ms_s(st->tls_ms), "origin", origin,
-	       "phase", "tls", NULL);
-	sample(m, F_HTTP_DURATION, probe, ms_s(processing), "origin", origin,
-	       "phase", "processing", NULL);
-	sample(m, F_HTTP_DURATION, probe, ms_s(transfer), "origin", origin,
-	       "phase", "transfer", NULL);
+	SAMPLE(m, F_HTTP_DURATION, probe, ms_s(st->dns_ms), "origin", origin,
+	       "phase", "resolve");
+	SAMPLE(m, F_HTTP_DURATION, probe, ms_s(st->connect_ms), "origin",
+	       origin, "phase", "connect");
+	SAMPLE(m, F_HTTP_DURATION, probe, ms_s(st->tls_ms), "origin", origin,
+	       "phase", "tls");
+	SAMPLE(m, F_HTTP_DURATION, probe, ms_s(processing), "origin", origin,
+	       "phase", "processing");
+	SAMPLE(m, F_HTTP_DURATION, probe, ms_s(transfer), "origin", origin,
+	       "phase", "transfer");
 }
 
 static void info(vsp_metrics *m, const char *probe, const char *origin,
 		 const vsp_verdict *v)
 {
-	sample(m, F_INFO, probe, 1, "origin", origin, "status",
+	SAMPLE(m, F_INFO, probe, 1, "origin", origin, "status",
 	       vsp_status_name(v->status), "reason",
 	       v->reason ? vsp_reason_name(v->reason) : "", "stage",
-	       v->stage ? vsp_stage_name(v->stage) : "", NULL);
+	       v->stage ? vsp_stage_name(v->stage) : "");
 }
 
 /* The label of rendition i: its name, made unique within the origin (two
@@ -347,23 +349,23 @@ static void rendition_label(const vsp_origin_result *o, size_t i, char *out,
 static void rendition(vsp_metrics *m, const char *probe, const char *origin,
 		      const char *rend, const vsp_rendition_result *r)
 {
-	sample(m, F_REND_STATUS, probe, (double)r->v.status, "origin", origin,
-	       "rendition", rend, NULL);
+	SAMPLE(m, F_REND_STATUS, probe, (double)r->v.status, "origin", origin,
+	       "rendition", rend);
 	if (r->ttff_ms > 0)
-		sample(m, F_TTFF, probe, ms_s(r->ttff_ms), "origin", origin,
-		       "rendition", rend, NULL);
+		SAMPLE(m, F_TTFF, probe, ms_s(r->ttff_ms), "origin", origin,
+		       "rendition", rend);
 	if (r->rtf > 0)
-		sample(m, F_RTF, probe, r->rtf, "origin", origin, "rendition",
-		       rend, NULL);
+		SAMPLE(m, F_RTF, probe, r->rtf, "origin", origin, "rendition",
+		       rend);
 	if (r->has_live_edge_lag)
-		sample(m, F_EDGE_LAG, probe, r->live_edge_lag_s, "origin",
-		       origin, "rendition", rend, NULL);
+		SAMPLE(m, F_EDGE_LAG, probe, r->live_edge_lag_s, "origin",
+		       origin, "rendition", rend);
 	if (r->has_playlist_age)
-		sample(m, F_PLAYLIST_AGE, probe, r->playlist_age_s, "origin",
-		       origin, "rendition", rend, NULL);
+		SAMPLE(m, F_PLAYLIST_AGE, probe, r->playlist_age_s, "origin",
+		       origin, "rendition", rend);
 	if (r->has_origin_lag)
-		sample(m, F_ORIGIN_LAG, probe, r->origin_lag_s, "origin",
-		       origin, "rendition", rend, NULL);
+		SAMPLE(m, F_ORIGIN_LAG, probe, r->origin_lag_s, "origin",
+		       origin, "rendition", rend);
 }
 
 /* Length of every family, to roll back a check that did not fit. */
@@ -390,30 +392,29 @@ int vsp_metrics_add(vsp_metrics *m, const vsp_stream_result *s)
 	const char *p = s->probe;
 
 	mark(m, lens);
-	sample(m, F_SUCCESS, p, s->v.status != VSP_FAIL ? 1 : 0, NULL);
-	sample(m, F_DURATION, p, ms_s(s->duration_ms), NULL);
-	sample(m, F_STATUS, p, (double)s->v.status, NULL);
-	sample(m, F_ORIGINS, p, (double)s->n_origins, NULL);
-	sample(m, F_ORIGINS_PLAYABLE, p, (double)s->n_healthy, NULL);
-	sample(m, F_MIN_HEALTHY, p, (double)s->min_healthy, NULL);
-	sample(m, F_TIMESTAMP, p, s->time, NULL);
+	sample_kv(m, F_SUCCESS, p, s->v.status != VSP_FAIL ? 1 : 0, NULL, 0);
+	sample_kv(m, F_DURATION, p, ms_s(s->duration_ms), NULL, 0);
+	sample_kv(m, F_STATUS, p, (double)s->v.status, NULL, 0);
+	sample_kv(m, F_ORIGINS, p, (double)s->n_origins, NULL, 0);
+	sample_kv(m, F_ORIGINS_PLAYABLE, p, (double)s->n_healthy, NULL, 0);
+	sample_kv(m, F_MIN_HEALTHY, p, (double)s->min_healthy, NULL, 0);
+	sample_kv(m, F_TIMESTAMP, p, s->time, NULL, 0);
 	info(m, p, "", &s->v);
 	for (size_t i = 0; i < s->n_origins; i++) {
 		const vsp_origin_result *o = &s->origins[i];
 		const char *on = o->name ? o->name : "";
 
-		sample(m, F_ORIGIN_UP, p, o->v.status != VSP_FAIL ? 1 : 0,
-		       "origin", on, NULL);
-		sample(m, F_ORIGIN_STATUS, p, (double)o->v.status, "origin", on,
-		       NULL);
-		sample(m, F_RENDITIONS, p, (double)o->n_renditions, "origin",
-		       on, NULL);
-		sample(m, F_RENDITIONS_PLAYABLE, p, (double)o->n_playable,
-		       "origin", on, NULL);
+		SAMPLE(m, F_ORIGIN_UP, p, o->v.status != VSP_FAIL ? 1 : 0,
+		       "origin", on);
+		SAMPLE(m, F_ORIGIN_STATUS, p, (double)o->v.status, "origin",
+		       on);
+		SAMPLE(m, F_RENDITIONS, p, (double)o->n_renditions, "origin",
+		       on);
+		SAMPLE(m, F_RENDITIONS_PLAYABLE, p, (double)o->n_playable,
+		       "origin", on);
 		if (o->manifest.done) {
-			sample(m, F_HTTP_STATUS, p,
-			       (double)o->manifest.http_status, "origin", on,
-			       NULL);
+			SAMPLE(m, F_HTTP_STATUS, p,
+			       (double)o->manifest.http_status, "origin", on);
 			http_phases(m, p, on, &o->manifest);
 		}
 		info(m, p, on, &o->v);
@@ -472,10 +473,9 @@ char *vsp_metrics_text(const vsp_metrics *m, size_t *len)
 	for (int i = 0; i < F_COUNT; i++) {
 		if (!m->f[i].len)
 			continue;
-		o += (size_t)snprintf(out + o, cap - o,
-				      "# HELP %s %s\n# TYPE %s gauge\n",
-				      families[i].name, families[i].help,
-				      families[i].name);
+		o += (size_t)snprintf(
+			out + o, cap - o, "# HELP %s %s\n# TYPE %s gauge\n",
+			families[i].name, families[i].help, families[i].name);
 		memcpy(out + o, m->f[i].p, m->f[i].len);
 		o += m->f[i].len;
 	}

@@ -206,8 +206,8 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind,
 		q->probe = value;
 	} else if (strcmp(key, "target") == 0) {
 		if (q->n_targets == VSP_MAX_ORIGINS)
-			snprintf(q->bad, sizeof(q->bad),
-				 "more than %d targets", VSP_MAX_ORIGINS);
+			snprintf(q->bad, sizeof(q->bad), "more than %d targets",
+				 VSP_MAX_ORIGINS);
 		else
 			q->targets[q->n_targets++] = value;
 	} else {
@@ -220,8 +220,8 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind,
 
 /* The scrape's time: its header less the margin; without the header, the
  * probe's own timeout alone bounds the check. *budget 0: no header. */
-static int scrape_budget(struct MHD_Connection *conn, double *budget,
-			 char *bad, size_t len)
+static int scrape_budget(struct MHD_Connection *conn, double *budget, char *bad,
+			 size_t len)
 {
 	const char *h = MHD_lookup_connection_value(
 		conn, MHD_HEADER_KIND, "X-Prometheus-Scrape-Timeout-Seconds");
