@@ -144,6 +144,7 @@ bench: deps
 	$(MAKE) all $(O)/bench/measure $(O)/bench/floor
 	PROBER=$(abspath $(PROBER)) MEASURE=$(abspath $(O)/bench/measure) \
 		FLOOR=$(abspath $(O)/bench/floor) sh bench/bench.sh
+	PROBER=$(abspath $(PROBER)) sh bench/serve.sh
 
 lint: deps
 	clang-format --dry-run --Werror lib/*.[ch] prober/*.[ch]
