@@ -13,7 +13,9 @@ BINDIR ?= $(PREFIX)/bin
 # Build folder: a sanitizer build lives beside the normal one.
 O ?= build
 
-PKGS := libcurl libavformat libavcodec libavutil jansson libxml-2.0
+# libmicrohttpd: `prober serve`'s HTTP server (a runtime dependency).
+PKGS := libcurl libavformat libavcodec libavutil jansson libxml-2.0 \
+	libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -142,6 +144,7 @@ bench: deps
 	$(MAKE) all $(O)/bench/measure $(O)/bench/floor
 	PROBER=$(abspath $(PROBER)) MEASURE=$(abspath $(O)/bench/measure) \
 		FLOOR=$(abspath $(O)/bench/floor) sh bench/bench.sh
+	PROBER=$(abspath $(PROBER)) sh bench/serve.sh
 
 lint: deps
 	clang-format --dry-run --Werror lib/*.[ch] prober/*.[ch]

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "jsontext.h"
 #include "sample.h"
@@ -405,6 +406,24 @@ static json_t *origin_json(const vsp_origin_result * or)
 	return o;
 }
 
+/* Where the record was made: records from several probe hosts must be told
+ * apart. The host name is the vantage unless one is given. */
+static void put_where(json_t *o, const char *vantage)
+{
+	char host[256];
+
+	if (gethostname(host, sizeof(host)) != 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	json_object_set_new(o, "vantage",
+			    vantage && *vantage ? vsp_json_text(vantage)
+			    : host[0]		? vsp_json_text(host)
+						: json_null());
+	json_object_set_new(o, "host",
+			    host[0] ? vsp_json_text(host) : json_null());
+	json_object_set_new(o, "prober_version", vsp_json_text(VSP_VERSION));
+}
+
 json_t *vsp_record_json(const vsp_stream_result *s)
 {
 	json_t *o = json_object();
@@ -429,7 +448,30 @@ json_t *vsp_record_json(const vsp_stream_result *s)
 		json_array_append_new(arr, origin_json(&s->origins[i]));
 	json_object_set_new(o, "origins", arr);
 	json_object_set_new(o, "mismatches", mismatches_json(s));
+	put_where(o, NULL);
 	return o;
+}
+
+json_t *vsp_record_json_from(const vsp_stream_result *s, const char *vantage)
+{
+	json_t *o = vsp_record_json(s);
+
+	if (o && vantage && *vantage)
+		put_where(o, vantage);
+	return o;
+}
+
+char *vsp_record_dumps_from(const vsp_stream_result *s, const char *vantage)
+{
+	json_t *o = vsp_record_json_from(s, vantage);
+	char *out;
+
+	if (!o)
+		return NULL;
+	out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+				    JSON_REAL_PRECISION(10));
+	json_decref(o);
+	return out;
 }
 
 char *vsp_record_dumps(const vsp_stream_result *s)

@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -63,6 +64,8 @@ void vsp_run_items_clear(vsp_run_item *items, size_t n)
 	for (size_t i = 0; items && i < n; i++) {
 		free(items[i].message);
 		items[i].message = NULL;
+		vsp_stream_result_free(items[i].result);
+		items[i].result = NULL;
 	}
 }
 
@@ -452,6 +455,16 @@ static struct day_file *day_file(struct runner *r, double when)
 	return &r->files[r->n_files++];
 }
 
+/* The item takes the tree when the caller wants it (its metrics). */
+static void keep_result(struct runner *r, vsp_run_item *it,
+			vsp_stream_result **res)
+{
+	if (!r->opts->keep_results || it->state != VSP_RUN_DONE)
+		return;
+	it->result = *res;
+	*res = NULL;
+}
+
 static void run_one(struct runner *r, size_t i)
 {
 	vsp_run_item *it = &r->items[i];
@@ -477,7 +490,7 @@ static void run_one(struct runner *r, size_t i)
 	it->duration_ms = res->duration_ms;
 	if (res->v.message)
 		set_item_message(it, "%s", res->v.message);
-	line = vsp_record_dumps(res);
+	line = vsp_record_dumps_from(res, r->opts->vantage);
 	pthread_mutex_lock(&r->mu);
 	df = line ? day_file(r, res->time) : NULL;
 	if (!line)
@@ -502,6 +515,7 @@ static void run_one(struct runner *r, size_t i)
 		set_item_message(it, "checked, but its record was not written");
 	}
 	free(line);
+	keep_result(r, it, &res);
 	vsp_stream_result_free(res);
 }
 
@@ -732,4 +746,15 @@ out:
 	free(tids);
 	pthread_mutex_destroy(&r.mu);
 	return r.error;
+}
+
+unsigned vsp_shard_of(const char *name, unsigned n)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		h ^= *p;
+		h *= 16777619u;
+	}
+	return n ? h % n : 0;
 }

@@ -57,6 +57,9 @@ typedef struct vsp_run_item {
 	char *message;	    /* owned; verdict or error text; may be NULL */
 	double duration_ms; /* DONE: the check's duration */
 	double next_due;    /* NOT_DUE: wall time (Unix s) it is due */
+	/* DONE with opts->keep_results: the result tree (owned; freed by
+	 * vsp_run_items_clear()), for the --textfile metrics. */
+	vsp_stream_result *result;
 } vsp_run_item;
 
 typedef struct vsp_runner_opts {
@@ -65,6 +68,8 @@ typedef struct vsp_runner_opts {
 	double deadline_s; /* whole run; <= 0: none */
 	int force;	   /* 1: ignore interval_s (locks still hold) */
 	volatile sig_atomic_t *stop; /* NULL: never stops early */
+	const char *vantage; /* records' "vantage"; NULL: the host name */
+	int keep_results;    /* 1: items keep their result trees */
 } vsp_runner_opts;
 
 /* Errors: the run could not do its job (the program exits 3). */
@@ -98,5 +103,12 @@ const char *vsp_run_state_name(vsp_run_state s);
  */
 int vsp_record_append(int fd, const char *label, const char *line, char *err,
 		      size_t errlen);
+
+/*
+ * The shard (0..n-1) of a probe name, for `prober run --shard I/N`: FNV-1a
+ * of the name modulo n, stable across hosts, versions and runs, so a fleet
+ * of machines splits the probe files without talking to each other.
+ */
+unsigned vsp_shard_of(const char *name, unsigned n);
 
 #endif

@@ -14,6 +14,8 @@ int cmd_check(int argc, char **argv);
 int cmd_manifest(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+/* The Prometheus exporter (serve.c). */
+int cmd_serve(int argc, char **argv);
 /* The monitoring plugin; also main() when started as check_video_stream. */
 int cmd_nagios(int argc, char **argv);
 
@@ -24,6 +26,11 @@ void render_table(FILE *out, const vsp_stream_result *s, int verbose);
 int parse_double(const char *opt, const char *s, double min, double max,
 		 double *out);
 int parse_int(const char *opt, const char *s, long min, long max, int *out);
+
+/* The vantage point into out: opt, else $PROBER_VANTAGE, else the host
+ * name; a given one must be a valid name (letters, digits, . _ -: it
+ * becomes a label). Returns 0, or -1 with a message on stderr naming cmd. */
+int vantage_resolve(const char *cmd, const char *opt, char *out, size_t len);
 
 /* Appends a string to a growing vector; returns 0 or -1. */
 int strv_push(char ***v, size_t *n, const char *s);

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
+#include "limits.h"
 #include "decode.h"
 #include "http.h"
 
@@ -26,6 +28,7 @@ static const struct {
 	{ "report", cmd_report, "availability and outages from the records" },
 	{ "nagios", cmd_nagios,
 	  "Nagios/Icinga plugin (also as check_video_stream)" },
+	{ "serve", cmd_serve, "Prometheus exporter, like blackbox_exporter" },
 };
 
 static void usage(FILE *out)
@@ -85,6 +88,28 @@ int strv_push(char ***v, size_t *n, const char *s)
 	if (!nv[*n])
 		return -1;
 	(*n)++;
+	return 0;
+}
+
+int vantage_resolve(const char *cmd, const char *opt, char *out, size_t len)
+{
+	const char *v = opt ? opt : getenv("PROBER_VANTAGE");
+
+	if (v && *v) {
+		if (!vsp_config_name_ok(v)) {
+			fprintf(stderr,
+				"prober: %s: vantage '%s' (%s): expected 1 to "
+				"%d letters, digits, '.', '_' or '-'\n",
+				cmd, v, opt ? "--vantage" : "PROBER_VANTAGE",
+				VSP_MAX_NAME);
+			return -1;
+		}
+		snprintf(out, len, "%s", v);
+		return 0;
+	}
+	if (gethostname(out, len) != 0 || !out[0])
+		snprintf(out, len, "unknown");
+	out[len - 1] = '\0';
 	return 0;
 }
 

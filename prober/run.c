@@ -6,6 +6,7 @@
  * parse -> load every probe file (all valid, or nothing runs) -> run ->
  * print -v lines -> exit with the worst verdict (3: could not run).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "clock.h"
 #include "config.h"
 #include "limits.h"
+#include "metrics.h"
 #include "runner.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -43,6 +45,17 @@ static void run_usage(FILE *out)
 		"(default %g)\n"
 		"  --only NAME       this probe only (still only when due)\n"
 		"  --force           ignore interval_s: check now\n"
+		"  --shard I/N       only the probes whose name hashes to "
+		"shard "
+		"I\n                    (0 to N-1) of N: a fleet splits the "
+		"files\n"
+		"  --textfile FILE   also write the metrics of the probes for\n"
+		"                    node_exporter's textfile collector "
+		"(atomically)\n"
+		"  --vantage NAME    where this runs, in every record and "
+		"metric\n                    (default $PROBER_VANTAGE, else "
+		"the "
+		"host name)\n"
 		"  -v, --verbose     one line per probe, busy and skipped ones "
 		"too\n"
 		"  -h, --help        this help\n\n"
@@ -58,7 +71,10 @@ enum {
 	OPT_JOBS,
 	OPT_DEADLINE,
 	OPT_ONLY,
-	OPT_FORCE
+	OPT_FORCE,
+	OPT_SHARD,
+	OPT_TEXTFILE,
+	OPT_VANTAGE
 };
 
 static const struct option run_opts[] = {
@@ -68,6 +84,9 @@ static const struct option run_opts[] = {
 	{ "deadline", required_argument, NULL, OPT_DEADLINE },
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "textfile", required_argument, NULL, OPT_TEXTFILE },
+	{ "vantage", required_argument, NULL, OPT_VANTAGE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -111,9 +130,103 @@ static void print_item(const char *name, const vsp_run_item *it, double now)
 	}
 }
 
+/* "I/N" with 0 <= I < N <= VSP_MAX_PROBES. */
+static int parse_shard(const char *s, unsigned *i, unsigned *n)
+{
+	char *end;
+	unsigned long a, b;
+
+	errno = 0;
+	a = strtoul(s, &end, 10);
+	if (errno || end == s || *end != '/' || s[0] == '-')
+		goto bad;
+	s = end + 1;
+	b = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || b < 1 ||
+	    b > VSP_MAX_PROBES || a >= b)
+		goto bad;
+	*i = (unsigned)a;
+	*n = (unsigned)b;
+	return 0;
+bad:
+	fprintf(stderr,
+		"prober run: --shard: expected I/N with 0 <= I < N <= %d "
+		"(e.g. 0/3), got '%s'\n",
+		VSP_MAX_PROBES, s);
+	return -1;
+}
+
+/* 1 when line is a sample of a probe among todo[0..n) that this run did
+ * not check: its last values stay in the textfile until it runs again. */
+static int carried_over(const char *line, const vsp_probe_cfg *todo,
+			const vsp_run_item *items, size_t n)
+{
+	const char *p = strstr(line, "{probe=\"");
+	size_t len;
+
+	if (!p)
+		return 0;
+	p += strlen("{probe=\"");
+	len = strcspn(p, "\"");
+	for (size_t i = 0; i < n; i++)
+		if (strlen(todo[i].name) == len &&
+		    strncmp(todo[i].name, p, len) == 0)
+			return items[i].state != VSP_RUN_DONE;
+	return 0;
+}
+
+/* The metrics of the probes checked now, and the last ones of the others
+ * of this shard from the file as it was; then temp file and rename. */
+static int write_textfile(const char *path, const char *vantage,
+			  const vsp_probe_cfg *todo, const vsp_run_item *items,
+			  size_t n)
+{
+	vsp_metrics *m = vsp_metrics_new(vantage);
+	FILE *old;
+	char *text = NULL, line[VSP_METRICS_MAX_LINE + 2], err[4400];
+	size_t len = 0;
+	int rc = -1;
+
+	if (!m)
+		goto oom;
+	for (size_t i = 0; i < n; i++)
+		if (items[i].result && vsp_metrics_add(m, items[i].result))
+			goto oom;
+	old = fopen(path, "re");
+	while (old && fgets(line, sizeof(line), old)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (carried_over(line, todo, items, n) &&
+		    vsp_metrics_add_sample(m, line) < 0) {
+			fclose(old);
+			goto oom;
+		}
+	}
+	if (old)
+		fclose(old);
+	text = vsp_metrics_text(m, &len);
+	if (!text)
+		goto oom;
+	if (vsp_metrics_write_file(path, text, len, err, sizeof(err))) {
+		fprintf(stderr, "prober run: --textfile: %s\n", err);
+		goto out;
+	}
+	rc = 0;
+	goto out;
+oom:
+	fprintf(stderr, "prober run: --textfile %s: out of memory\n", path);
+out:
+	free(text);
+	vsp_metrics_free(m);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	const char *probes_dir = "probes", *only = NULL;
+	const char *probes_dir = "probes", *only = NULL, *textfile = NULL;
+	const char *vantage_opt = NULL;
+	char vantage[VSP_MAX_NAME + 1];
+	unsigned shard_i = 0, shard_n = 0;
+	vsp_probe_cfg *sel = NULL;
 	vsp_runner_opts ro = { "results", VSP_RUN_DEFAULT_JOBS,
 			       VSP_RUN_DEFAULT_DEADLINE_S, 0, &stop_flag };
 	vsp_probe_set set = { 0 };
@@ -149,6 +262,16 @@ int cmd_run(int argc, char **argv)
 		case OPT_FORCE:
 			ro.force = 1;
 			break;
+		case OPT_SHARD:
+			if (parse_shard(optarg, &shard_i, &shard_n))
+				return EXIT_UNKNOWN;
+			break;
+		case OPT_TEXTFILE:
+			textfile = optarg;
+			break;
+		case OPT_VANTAGE:
+			vantage_opt = optarg;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -166,6 +289,12 @@ int cmd_run(int argc, char **argv)
 		run_usage(stderr);
 		return EXIT_UNKNOWN;
 	}
+
+	if (vantage_resolve("prober run", vantage_opt, vantage,
+			    sizeof(vantage)))
+		return EXIT_UNKNOWN;
+	ro.vantage = vantage;
+	ro.keep_results = textfile != NULL;
 
 	/* Every file is validated before anything runs: half a run from a
 	 * half-valid folder would hide the bad file behind good records. */
@@ -195,6 +324,26 @@ int cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (shard_n) {
+		/* Shallow copies: set keeps owning every string. */
+		sel = calloc(n_todo, sizeof(*sel));
+		if (!sel) {
+			fprintf(stderr, "prober run: out of memory\n");
+			goto out;
+		}
+		{
+			size_t k = 0;
+
+			for (size_t i = 0; i < n_todo; i++)
+				if (vsp_shard_of(todo[i].name, shard_n) ==
+				    shard_i)
+					sel[k++] = todo[i];
+			n_todo = k;
+		}
+		todo = sel;
+		/* An empty shard is no error: a fleet larger than the probe
+		 * set has idle machines. */
+	}
 	for (size_t i = 0; i < set.n; i++)
 		if (set.probes[i].timeout_s + VSP_RUN_MARGIN_S >
 		    ro.deadline_s) {
@@ -206,7 +355,7 @@ int cmd_run(int argc, char **argv)
 				ro.deadline_s);
 			goto out;
 		}
-	items = calloc(n_todo, sizeof(*items));
+	items = calloc(n_todo ? n_todo : 1, sizeof(*items));
 	if (!items) {
 		fprintf(stderr, "prober run: out of memory\n");
 		goto out;
@@ -238,10 +387,13 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "prober run: %s\n", err);
 		goto out;
 	}
+	if (textfile && write_textfile(textfile, vantage, todo, items, n_todo))
+		goto out;
 	rc = worst;
 out:
 	vsp_run_items_clear(items, n_todo);
 	free(items);
+	free(sel);
 	vsp_probe_set_clear(&set);
 	return rc;
 }
