@@ -555,9 +555,9 @@ static void frame_failed(run *r, const track *t, int64_t ts, const char *fmt,
 	va_list ap;
 
 	/* By default a video decoder's complaint is tolerated as a player
-	 * would (it conceals and goes on); audio is decoded whole and every
-	 * frame of it must decode, since its samples have no structure the
-	 * integrity checks could see. */
+	 * would (it conceals and goes on); every audio frame decoded must
+	 * decode clean, since audio samples have no structure the integrity
+	 * checks could see. */
 	if (!r->opts->decode_all &&
 	    t->st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO)
 		return;
@@ -1053,14 +1053,17 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 		rc = opts->audio ? VSP_R_DECODE_ERROR : VSP_R_NO_VIDEO;
 		goto fail;
 	}
-	/* Audio is decoded whole: AAC costs a small share of what video
-	 * does, and damaged samples show only when decoded. */
-	frames = opts->decode_all || r.st->codecpar->codec_type ==
-					     AVMEDIA_TYPE_AUDIO
-			 ? INT_MAX
-			 : opts->max_frames;
-	track_init(&r.tr[0], r.st, is_video(r.st) ? "video" : "audio", frames);
-	track_init(&r.tr[1], second, "audio", INT_MAX);
+	/* Video, and audio beside it, decode N frames by default: that proves
+	 * each plays, and the integrity checks cover the rest of the segment
+	 * without decoding. Decoding the audio beside video whole cost about
+	 * 9 % more CPU per check (callgrind, 2 s of 48 kHz AAC beside 360p
+	 * video) for damage --decode all finds. An audio rendition is decoded
+	 * whole: raw audio samples have no structure to check, and it has no
+	 * video to spend the time on. */
+	frames = opts->decode_all ? INT_MAX : opts->max_frames;
+	track_init(&r.tr[0], r.st, is_video(r.st) ? "video" : "audio",
+		   is_video(r.st) ? frames : INT_MAX);
+	track_init(&r.tr[1], second, "audio", frames);
 	/* Other streams (data, subtitles, further audio) are neither parsed
 	 * nor returned. */
 	for (unsigned i = 0; i < r.fmt->nb_streams; i++)

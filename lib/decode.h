@@ -75,8 +75,9 @@ typedef struct vsp_decode_info {
  * opts->max_frames frames of the first video stream (the first audio stream
  * when opts->audio, or when there is no video and opts->audio is set).
  * Beside a video stream, the first audio stream is demuxed and decoded too.
- * Audio, chosen or beside, is decoded whole (AAC costs little next to
- * video) and any audio frame that fails is VSP_R_DECODE_ERROR. Every packet of both is
+ * Audio beside video decodes up to opts->max_frames frames too; a chosen
+ * audio stream (an audio rendition) is decoded whole. Any audio frame that
+ * fails is VSP_R_DECODE_ERROR. Every packet of both is
  * demuxed to the end, to measure the duration and to check the segment's
  * integrity: packets flagged corrupt (MPEG-TS continuity or sync errors),
  * broken H.264/HEVC structure (NAL lengths that do not add up to the
