@@ -50,10 +50,9 @@ static void check_usage(FILE *out)
 		"  --cacert FILE         CA certificates to verify with\n"
 		"  --json                print the JSON record instead of a "
 		"table\n"
-		"  --vantage NAME        where this runs, in the record "
-		"(default "
-		"$PROBER_VANTAGE,\n"
-		"                        else the host name)\n"
+		"  --vantage NAME        where this runs, in the record\n"
+		"                        (default $PROBER_VANTAGE, else the "
+		"host name)\n"
 		"  -v, --verbose         more detail in the table\n"
 		"  -h, --help            this help\n\n"
 		"exit status: 0 pass, 1 warn, 2 fail, 3 could not run\n",

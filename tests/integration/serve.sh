@@ -227,6 +227,40 @@ rc=0
 [ $rc -eq 3 ] || fail "--shard 3/3 accepted (exit $rc)"
 echo "serve.sh: ok: run --shard splits $got--textfile, --vantage" >&2
 
+# ---- prober check --vantage: the same rules as run's ----
+# where ARGS...: the record's "vantage" and "host" of a check of the healthy
+# origin, as `VANTAGE HOST`.
+where() {
+	"$PROBER" check --json --renditions lowest --timeout 10 "$@" \
+		"$origin/ts/master.m3u8" >"$tmp/check.json" ||
+		fail "check $*: exit $? on a healthy origin"
+	sed -n 's/.*"vantage":"\([^"]*\)","host":"\([^"]*\)","prober_version":"[^"]*".*/\1 \2/p' \
+		"$tmp/check.json"
+}
+host=$(hostname)
+[ "$(where --vantage chk-1)" = "chk-1 $host" ] ||
+	fail "check --vantage chk-1: $(cat "$tmp/check.json")"
+[ "$(PROBER_VANTAGE=chk-env where)" = "chk-env $host" ] ||
+	fail "check with PROBER_VANTAGE: $(cat "$tmp/check.json")"
+[ "$(PROBER_VANTAGE=chk-env where --vantage chk-opt)" = "chk-opt $host" ] ||
+	fail "check: --vantage does not win over PROBER_VANTAGE"
+[ "$(where)" = "$host $host" ] ||
+	fail "check without a vantage: $(cat "$tmp/check.json")"
+for bad in 'two words' 'a/b' ''; do
+	rc=0
+	"$PROBER" check --vantage "$bad" --json "$origin/ts/master.m3u8" \
+		>"$tmp/check.out" 2>"$tmp/check.err" || rc=$?
+	if [ -z "$bad" ]; then
+		# Empty, as PROBER_VANTAGE="": the host name (as run).
+		[ $rc -eq 0 ] || fail "check --vantage '': exit $rc"
+		continue
+	fi
+	[ $rc -eq 3 ] && [ ! -s "$tmp/check.out" ] &&
+		grep -q "vantage '$bad'" "$tmp/check.err" ||
+		fail "check --vantage '$bad': exit $rc: $(cat "$tmp/check.err")"
+done
+echo "serve.sh: ok: check --vantage, PROBER_VANTAGE, host name, bad names" >&2
+
 # ---- Prometheus with the contrib configuration ----
 pport=$(origin_dead_port)
 mkdir -p "$tmp/prom/targets" "$tmp/prom/data"
