@@ -113,8 +113,12 @@ cp "$here/contrib/icinga2/check_video_stream.conf" \
 clean master "$master" master
 expect master Host 2
 expect master Service 2
-zones=$(cd "$dist/zones.d" && ls -d */ | tr -d / | grep -vx global-templates)
-echo "icinga_zones.sh: ok: master: vantage zones" $zones >&2
+zones=""
+for d in "$dist"/zones.d/*/; do
+	z=$(basename "$d")
+	[ "$z" = global-templates ] || zones="$zones $z"
+done
+echo "icinga_zones.sh: ok: master: vantage zones$zones" >&2
 
 # ---- each satellite: zones.conf + its zone and the global zone ----
 for z in $zones; do
