@@ -255,9 +255,10 @@ for bad in 'two words' 'a/b' ''; do
 		[ $rc -eq 0 ] || fail "check --vantage '': exit $rc"
 		continue
 	fi
-	[ $rc -eq 3 ] && [ ! -s "$tmp/check.out" ] &&
-		grep -q "vantage '$bad'" "$tmp/check.err" ||
+	if [ $rc -ne 3 ] || [ -s "$tmp/check.out" ] ||
+		! grep -q "vantage '$bad'" "$tmp/check.err"; then
 		fail "check --vantage '$bad': exit $rc: $(cat "$tmp/check.err")"
+	fi
 done
 echo "serve.sh: ok: check --vantage, PROBER_VANTAGE, host name, bad names" >&2
 
