@@ -101,7 +101,8 @@ start_free() {
 		for _a in "$@"; do
 			_cmd="$_cmd '$(printf '%s' "$_a" | sed "s/@PORT@/$PORT/g")'"
 		done
-		eval "$_cmd" >"$tmp/$_n.log" 2>&1 &
+		# exec: $! is the command itself, which cleanup and SIGTERM reach.
+		eval "exec $_cmd" >"$tmp/$_n.log" 2>&1 &
 		_pid=$!
 		pids="$pids $_pid"
 		_i=0
