@@ -50,6 +50,9 @@ static void check_usage(FILE *out)
 		"  --cacert FILE         CA certificates to verify with\n"
 		"  --json                print the JSON record instead of a "
 		"table\n"
+		"  --vantage NAME        where this runs, in the record\n"
+		"                        (default $PROBER_VANTAGE, else the "
+		"host name)\n"
 		"  -v, --verbose         more detail in the table\n"
 		"  -h, --help            this help\n\n"
 		"exit status: 0 pass, 1 warn, 2 fail, 3 could not run\n",
@@ -69,6 +72,7 @@ enum {
 	OPT_PROBE,
 	OPT_SEGMENTS,
 	OPT_DECODE,
+	OPT_VANTAGE,
 };
 
 static const struct option check_opts[] = {
@@ -88,6 +92,7 @@ static const struct option check_opts[] = {
 	{ "segments", required_argument, NULL, OPT_SEGMENTS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "vantage", required_argument, NULL, OPT_VANTAGE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -189,6 +194,8 @@ int cmd_check(int argc, char **argv)
 	const char *probe_file = NULL;
 	char err[512];
 	int segments = 0; /* 0: not given */
+	const char *vantage_opt = NULL;
+	char vantage[VSP_MAX_NAME + 1];
 
 	vsp_probe_cfg_init(&cfg);
 	optind = 1;
@@ -283,6 +290,9 @@ int cmd_check(int argc, char **argv)
 		case 'v':
 			verbose++;
 			break;
+		case OPT_VANTAGE:
+			vantage_opt = optarg;
+			break;
 		case 'h':
 			check_usage(stdout);
 			rc = EXIT_PASS;
@@ -292,6 +302,10 @@ int cmd_check(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* As `prober run --vantage`: checked before anything is fetched. */
+	if (vantage_resolve("prober check", vantage_opt, vantage,
+			    sizeof(vantage)))
+		goto out;
 	if (probe_file && optind < argc) {
 		fprintf(stderr, "prober check: give either --probe FILE or "
 				"URLs, not both\n");
@@ -345,7 +359,7 @@ loaded:
 		goto out;
 	}
 	if (json) {
-		char *line = vsp_record_dumps(res);
+		char *line = vsp_record_dumps_from(res, vantage);
 
 		if (!line)
 			goto oom;

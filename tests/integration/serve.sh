@@ -85,6 +85,42 @@ start_serve() {
 	[ -n "$PORT" ] || fail "$_n: no port in $(cat "$tmp/$_n.out")"
 }
 
+# start_free NAME PATH CMD...: CMD, with @PORT@ in its arguments replaced by
+# a free port, in the background (output in NAME.log, pid in $pids), until
+# http://127.0.0.1:PORT/PATH answers, 20 s at most. A port taken between
+# the look-up and the bind (other suites run beside this one) makes CMD
+# exit: then again with another, 5 times at most. Sets PORT.
+start_free() {
+	_n=$1
+	_path=$2
+	shift 2
+	_try=0
+	while [ $_try -lt 5 ]; do
+		PORT=$(origin_dead_port)
+		_cmd=""
+		for _a in "$@"; do
+			_cmd="$_cmd '$(printf '%s' "$_a" | sed "s/@PORT@/$PORT/g")'"
+		done
+		# exec: $! is the command itself, which cleanup and SIGTERM reach.
+		eval "exec $_cmd" >"$tmp/$_n.log" 2>&1 &
+		_pid=$!
+		pids="$pids $_pid"
+		_i=0
+		while kill -0 $_pid 2>/dev/null && [ $_i -lt 200 ]; do
+			curl -sf -o /dev/null --max-time 2 \
+				"http://127.0.0.1:$PORT/$_path" && return 0
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		kill $_pid 2>/dev/null || :
+		wait $_pid 2>/dev/null || :
+		grep -q 'address already in use' "$tmp/$_n.log" ||
+			fail "$_n did not start: $(cat "$tmp/$_n.log")"
+		_try=$((_try + 1))
+	done
+	fail "$_n: no free port in 5 tries"
+}
+
 # stop_serve NAME: SIGTERM, and it must exit 0 (ASan reports leaks then).
 stop_serve() {
 	_pid=$(cat "$tmp/$1.pid")
@@ -118,6 +154,31 @@ cat >"$tmp/probes3/slow.json" <<EOF
   "timeout_s": 3 }
 EOF
 cp "$tmp/probes/healthy.json" "$tmp/probes3/"
+
+# A live stream for the live metrics the dashboard shows (edge lag,
+# playlist age, origin lag): two origins of a sliding-window playlist over
+# the ladder's lowest rendition, "b" one segment behind "a". Written once,
+# they never change: prober finds them stale, as it must.
+pdt=$(date -u -d "@$(($(date +%s) - 4))" +%Y-%m-%dT%H:%M:%S.000Z)
+for o in a b; do
+	n=4
+	[ $o = a ] || n=3
+	mkdir -p "$tmp/www/live/$o"
+	{
+		printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n'
+		printf '#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PROGRAM-DATE-TIME:%s\n' "$pdt"
+		i=0
+		while [ $i -lt $n ]; do
+			printf '#EXTINF:1.000000,\n/ts/v0/seg%d.ts\n' $i
+			i=$((i + 1))
+		done
+	} >"$tmp/www/live/$o/index.m3u8"
+done
+cat >"$tmp/probes/live.json" <<EOF
+{ "origins": [ { "name": "a", "url": "$origin/live/a/index.m3u8" },
+	       { "name": "b", "url": "$origin/live/b/index.m3u8" } ],
+  "timeout_s": 10 }
+EOF
 
 # ---- a bad probe file is exit 3, naming the file and the key ----
 mkdir -p "$tmp/badprobes"
@@ -167,17 +228,12 @@ promtool check rules "$here/contrib/prometheus/prober.rules.yml" >/dev/null ||
 echo "serve.sh: ok: promtool check rules, test rules" >&2
 
 # ---- beside blackbox_exporter: the shared names have the same types ----
-bport=$(origin_dead_port)
-prometheus-blackbox-exporter --config.file=/etc/prometheus/blackbox.yml \
-	--web.listen-address="127.0.0.1:$bport" >"$tmp/bb.log" 2>&1 &
-pids="$pids $!"
-i=0
-until curl -sf -o "$tmp/bb.prom" \
-	"http://127.0.0.1:$bport/probe?module=http_2xx&target=$origin/ts/master.m3u8"; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "blackbox_exporter did not answer: $(cat "$tmp/bb.log")"
-	sleep 0.1
-done
+start_free bb -/healthy prometheus-blackbox-exporter \
+	--config.file=/etc/prometheus/blackbox.yml \
+	--web.listen-address=127.0.0.1:@PORT@
+curl -sf -o "$tmp/bb.prom" \
+	"http://127.0.0.1:$PORT/probe?module=http_2xx&target=$origin/ts/master.m3u8" ||
+	fail "blackbox_exporter did not probe: $(cat "$tmp/bb.log")"
 curl -sf -o "$tmp/ad.prom" \
 	"http://127.0.0.1:$p1/probe?target=$origin/ts/master.m3u8" ||
 	fail "ad-hoc target"
@@ -227,8 +283,42 @@ rc=0
 [ $rc -eq 3 ] || fail "--shard 3/3 accepted (exit $rc)"
 echo "serve.sh: ok: run --shard splits $got--textfile, --vantage" >&2
 
+# ---- prober check --vantage: the same rules as run's ----
+# where ARGS...: the record's "vantage" and "host" of a check of the healthy
+# origin, as `VANTAGE HOST`.
+where() {
+	"$PROBER" check --json --renditions lowest --timeout 10 "$@" \
+		"$origin/ts/master.m3u8" >"$tmp/check.json" ||
+		fail "check $*: exit $? on a healthy origin"
+	sed -n 's/.*"vantage":"\([^"]*\)","host":"\([^"]*\)","prober_version":"[^"]*".*/\1 \2/p' \
+		"$tmp/check.json"
+}
+host=$(hostname)
+[ "$(where --vantage chk-1)" = "chk-1 $host" ] ||
+	fail "check --vantage chk-1: $(cat "$tmp/check.json")"
+[ "$(PROBER_VANTAGE=chk-env where)" = "chk-env $host" ] ||
+	fail "check with PROBER_VANTAGE: $(cat "$tmp/check.json")"
+[ "$(PROBER_VANTAGE=chk-env where --vantage chk-opt)" = "chk-opt $host" ] ||
+	fail "check: --vantage does not win over PROBER_VANTAGE"
+[ "$(where)" = "$host $host" ] ||
+	fail "check without a vantage: $(cat "$tmp/check.json")"
+for bad in 'two words' 'a/b' ''; do
+	rc=0
+	"$PROBER" check --vantage "$bad" --json "$origin/ts/master.m3u8" \
+		>"$tmp/check.out" 2>"$tmp/check.err" || rc=$?
+	if [ -z "$bad" ]; then
+		# Empty, as PROBER_VANTAGE="": the host name (as run).
+		[ $rc -eq 0 ] || fail "check --vantage '': exit $rc"
+		continue
+	fi
+	if [ $rc -ne 3 ] || [ -s "$tmp/check.out" ] ||
+		! grep -q "vantage '$bad'" "$tmp/check.err"; then
+		fail "check --vantage '$bad': exit $rc: $(cat "$tmp/check.err")"
+	fi
+done
+echo "serve.sh: ok: check --vantage, PROBER_VANTAGE, host name, bad names" >&2
+
 # ---- Prometheus with the contrib configuration ----
-pport=$(origin_dead_port)
 mkdir -p "$tmp/prom/targets" "$tmp/prom/data"
 sed -e 's/scrape_interval: 15s/scrape_interval: 2s/' \
 	-e 's/evaluation_interval: 15s/evaluation_interval: 2s/' \
@@ -238,7 +328,7 @@ sed -e 's/scrape_interval: 15s/scrape_interval: 2s/' \
 	"$here/contrib/prometheus/prometheus.yml" >"$tmp/prom/prometheus.yml"
 cp "$here/contrib/prometheus/prober.rules.yml" "$tmp/prom/"
 cat >"$tmp/prom/targets/probes.yml" <<EOF
-- targets: ['both', 'healthy']
+- targets: ['both', 'healthy', 'live']
 EOF
 cat >"$tmp/prom/targets/sharded.yml" <<EOF
 - targets: ['both', 'healthy']
@@ -250,16 +340,17 @@ cat >"$tmp/prom/targets/streams.yml" <<EOF
   labels: { stream: broken }
 EOF
 grep -q "127.0.0.1:$p1" "$tmp/prom/prometheus.yml" || fail "config not rewritten"
-prometheus --config.file="$tmp/prom/prometheus.yml" \
+start_free prom -/ready prometheus --config.file="$tmp/prom/prometheus.yml" \
 	--storage.tsdb.path="$tmp/prom/data" \
-	--web.listen-address="127.0.0.1:$pport" >"$tmp/prom.log" 2>&1 &
-pids="$pids $!"
+	--web.listen-address=127.0.0.1:@PORT@
+pport=$PORT
 echo "serve.sh: prometheus on $pport" >&2
 
 rc=0
 PROM="http://127.0.0.1:$pport" S1="http://127.0.0.1:$p1" \
 	S2="http://127.0.0.1:$p2" S3_PORT="$p3" \
 	TARGET_OK="$origin/ts/master.m3u8" \
+	DASHBOARD="$here/contrib/prometheus/grafana-dashboard.json" \
 	"$bin/test_serve_integration" || rc=$?
 if [ $rc -ne 0 ]; then
 	tail -20 "$tmp/prom.log" >&2

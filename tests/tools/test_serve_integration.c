@@ -6,6 +6,8 @@
  *   S3_PORT   a server with --max-concurrent 1 and probes "slow" (an
  *             origin that never answers, timeout_s 3) and "healthy"
  *   TARGET_OK a healthy stream URL, allowed by S3's --allow-target
+ *   DASHBOARD contrib/prometheus/grafana-dashboard.json, whose every
+ *             expression Prometheus must parse and answer with series
  * Raw sockets for the hostile cases (malformed requests, a client gone
  * mid-scrape, more scrapes than slots); libcurl and jansson for
  * Prometheus's HTTP API.
@@ -43,7 +45,8 @@ static double now_s(void)
 
 static void sleep_s(double s)
 {
-	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+	struct timespec ts = { (time_t)s,
+			       (long)((s - (double)(time_t)s) * 1e9) };
 
 	nanosleep(&ts, NULL);
 }
@@ -120,8 +123,8 @@ static void raw(int port, const char *req, double timeout_s, struct reply *r)
 	}
 }
 
-static void get(int port, const char *path, const char *extra,
-		double timeout_s, struct reply *r)
+static void get(int port, const char *path, const char *extra, double timeout_s,
+		struct reply *r)
 {
 	char req[8192];
 
@@ -222,8 +225,7 @@ static json_t *prom_query(const char *expr)
 }
 
 /* The value of the series of result whose label `label` is `value`. */
-static double series_value(json_t *result, const char *label,
-			   const char *value)
+static double series_value(json_t *result, const char *label, const char *value)
 {
 	size_t i;
 	json_t *s;
@@ -304,11 +306,11 @@ static void test_prometheus_per_origin(void **state)
 	json_decref(r);
 	r = prom_query("count(up{job=\"prober_self\"} == 1)");
 	assert_int_equal(json_array_size(r), 1);
-	assert_true(strtod(json_string_value(json_array_get(
-				   json_object_get(json_array_get(r, 0),
-						   "value"),
-				   1)),
-			   NULL) == 2);
+	assert_true(
+		strtod(json_string_value(json_array_get(
+			       json_object_get(json_array_get(r, 0), "value"),
+			       1)),
+		       NULL) == 2);
 	json_decref(r);
 }
 
@@ -360,8 +362,7 @@ static void test_malformed(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		raw(s3_port, cases[i].req, 10, &r);
-		if (cases[i].status == -1 &&
-		    (r.status == 400 || r.status == 0))
+		if (cases[i].status == -1 && (r.status == 400 || r.status == 0))
 			continue;
 		if (r.status != cases[i].status)
 			fail_msg("case %zu '%.40s': HTTP %d, expected %d: %s",
@@ -476,6 +477,452 @@ static void test_disconnect(void **state)
 	assert_true(sample(r.body, "probe_success{") == 1);
 }
 
+/* ---- the Grafana dashboard (contrib/prometheus/grafana-dashboard.json) ---- */
+
+struct prom_answer {
+	int ok;		 /* "status": "success" */
+	char error[512]; /* Prometheus's error otherwise */
+	json_t *result;	 /* data.result, a new reference, or NULL */
+};
+
+/* An instant query, with Prometheus's own verdict on the expression. */
+static void prom_ask(const char *expr, struct prom_answer *a)
+{
+	CURL *c = curl_easy_init();
+	char url[8192], *q;
+	struct mem m = { NULL, 0 };
+	json_t *root = NULL;
+	long code = 0;
+
+	memset(a, 0, sizeof(*a));
+	assert_non_null(c);
+	q = curl_easy_escape(c, expr, 0);
+	snprintf(url, sizeof(url), "%s/api/v1/query?query=%s", getenv("PROM"),
+		 q);
+	curl_free(q);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &m);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
+	if (curl_easy_perform(c) != CURLE_OK || !m.p) {
+		snprintf(a->error, sizeof(a->error), "no answer from %s",
+			 getenv("PROM"));
+		goto out;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	root = json_loads(m.p, 0, NULL);
+	if (!root) {
+		snprintf(a->error, sizeof(a->error),
+			 "HTTP %ld, not JSON: %.200s", code, m.p);
+		goto out;
+	}
+	if (!json_is_string(json_object_get(root, "status")) ||
+	    strcmp(json_string_value(json_object_get(root, "status")),
+		   "success") != 0) {
+		const char *e =
+			json_string_value(json_object_get(root, "error"));
+
+		snprintf(a->error, sizeof(a->error), "HTTP %ld: %s", code,
+			 e ? e : "no error given");
+		goto out;
+	}
+	a->result = json_object_get(json_object_get(root, "data"), "result");
+	if (!json_is_array(a->result)) {
+		a->result = NULL;
+		snprintf(a->error, sizeof(a->error), "no data.result");
+		goto out;
+	}
+	json_incref(a->result);
+	a->ok = 1;
+out:
+	json_decref(root);
+	free(m.p);
+	curl_easy_cleanup(c);
+}
+
+/* Grafana's variables as they stand when "All" is chosen: the dashboard's
+ * own allValue, and the built-in intervals at values that suit a 2 s
+ * scrape. */
+struct dash_vars {
+	const char *name[16];
+	const char *value[16];
+	size_t n;
+};
+
+/* expr with every $var, ${var} replaced into out; 0, or -1 naming the
+ * unknown variable in out. */
+static int substitute(const struct dash_vars *v, const char *expr, char *out,
+		      size_t len)
+{
+	static const char *const builtin[][2] = {
+		{ "__rate_interval", "1m" },
+		{ "__interval", "2s" },
+		{ "__range", "5m" },
+	};
+	size_t o = 0;
+
+	for (const char *p = expr; *p;) {
+		char name[64];
+		const char *val = NULL;
+		size_t n = 0;
+		int brace;
+
+		if (*p != '$') {
+			if (o + 1 < len)
+				out[o++] = *p;
+			p++;
+			continue;
+		}
+		brace = p[1] == '{';
+		p += brace ? 2 : 1;
+		while ((p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') ||
+			(p[n] >= 'A' && p[n] <= 'Z') ||
+			(p[n] >= '0' && p[n] <= '9')) &&
+		       n + 1 < sizeof(name)) {
+			name[n] = p[n];
+			n++;
+		}
+		name[n] = '\0';
+		p += n;
+		if (brace && *p++ != '}') {
+			snprintf(out, len, "unterminated ${%s", name);
+			return -1;
+		}
+		for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]);
+		     i++)
+			if (strcmp(builtin[i][0], name) == 0)
+				val = builtin[i][1];
+		for (size_t i = 0; !val && i < v->n; i++)
+			if (strcmp(v->name[i], name) == 0)
+				val = v->value[i];
+		if (!val) {
+			snprintf(out, len, "unknown variable $%s", name);
+			return -1;
+		}
+		for (; *val; val++)
+			if (o + 1 < len)
+				out[o++] = *val;
+	}
+	out[o] = '\0';
+	return o + 1 < len ? 0 : -1;
+}
+
+/* Calls fn(name) for every metric name (probe_*, prober_*) in expr. */
+static void metric_names(const char *expr, void (*fn)(const char *, void *),
+			 void *u)
+{
+	for (const char *p = expr; *p; p++) {
+		char name[128];
+		size_t n = 0;
+
+		if ((p != expr &&
+		     (p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+		      p[-1] == '"')) ||
+		    strncmp(p, "probe", 5) != 0)
+			continue;
+		while ((p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z')) &&
+		       n + 1 < sizeof(name)) {
+			name[n] = p[n];
+			n++;
+		}
+		name[n] = '\0';
+		if (strncmp(name, "probe_", 6) == 0 ||
+		    strncmp(name, "prober_", 7) == 0)
+			fn(name, u);
+		p += n - 1;
+	}
+}
+
+struct dash_check {
+	char failures[8192];
+	size_t off;
+	int empty;   /* expressions without a series this round */
+	int broken;  /* expressions Prometheus rejects: fail at once */
+	int metrics; /* metric names checked */
+};
+
+static void dash_fail(struct dash_check *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->off >= sizeof(d->failures) - 1)
+		return;
+	va_start(ap, fmt);
+	d->off += (size_t)vsnprintf(d->failures + d->off,
+				    sizeof(d->failures) - d->off, fmt, ap);
+	va_end(ap);
+	if (d->off < sizeof(d->failures) - 1)
+		d->failures[d->off++] = '\n';
+	d->failures[d->off] = '\0';
+}
+
+/* A metric the dashboard names must exist: `or vector(0)` and the like
+ * would hide a renamed one from the expression's own result. */
+static void metric_exists(const char *name, void *u)
+{
+	struct dash_check *d = u;
+	struct prom_answer a;
+
+	prom_ask(name, &a);
+	d->metrics++;
+	if (!a.ok) {
+		d->broken++;
+		dash_fail(d, "metric %s: %s", name, a.error);
+	} else if (json_array_size(a.result) == 0) {
+		d->empty++;
+		dash_fail(d, "metric %s: no series", name);
+	}
+	json_decref(a.result);
+}
+
+/* Every {{label}} of legend is a label of some series of result. */
+static void legend_labels(struct dash_check *d, const char *title,
+			  const char *legend, json_t *result)
+{
+	for (const char *p = legend ? strstr(legend, "{{") : NULL; p;
+	     p = strstr(p, "{{")) {
+		char label[64];
+		const char *e = strstr(p, "}}");
+		size_t n, i;
+		json_t *s;
+		int found = 0;
+
+		if (!e)
+			break;
+		p += 2;
+		while (*p == ' ')
+			p++;
+		n = (size_t)(e - p);
+		while (n && p[n - 1] == ' ')
+			n--;
+		snprintf(label, sizeof(label), "%.*s", (int)n, p);
+		json_array_foreach(result, i, s)
+		{
+			if (json_object_get(json_object_get(s, "metric"),
+					    label))
+				found = 1;
+		}
+		if (!found) {
+			d->empty++;
+			dash_fail(d, "'%s': legend {{%s}}: no series has it",
+				  title, label);
+		}
+		p = e + 2;
+	}
+}
+
+/* One expression of panel title: Prometheus parses it, and it has series. */
+static void dash_expr(struct dash_check *d, const struct dash_vars *v,
+		      const char *title, const char *expr, const char *legend)
+{
+	char q[4096];
+	struct prom_answer a;
+
+	if (substitute(v, expr, q, sizeof(q))) {
+		d->broken++;
+		dash_fail(d, "'%s': %s: %s", title, expr, q);
+		return;
+	}
+	prom_ask(q, &a);
+	if (!a.ok) {
+		d->broken++;
+		dash_fail(d, "'%s': %s: %s", title, q, a.error);
+	} else if (json_array_size(a.result) == 0) {
+		d->empty++;
+		dash_fail(d, "'%s': %s: no series", title, q);
+	} else {
+		legend_labels(d, title, legend, a.result);
+	}
+	json_decref(a.result);
+	metric_names(expr, metric_exists, d);
+}
+
+/* label_values(EXPR, LABEL), the variables' Grafana function, as the
+ * query Grafana makes of it: the values of LABEL over EXPR. */
+static void dash_variable(struct dash_check *d, const struct dash_vars *v,
+			  const char *name, const char *def)
+{
+	char expr[1024], label[64], q[2048];
+	const char *open = strchr(def, '('), *comma = strrchr(def, ','),
+		   *close = strrchr(def, ')');
+	struct prom_answer a;
+	size_t i;
+	json_t *s;
+	int found = 0;
+
+	if (strncmp(def, "label_values(", 13) != 0 || !comma || !close ||
+	    comma < open || close < comma) {
+		d->broken++;
+		dash_fail(d, "variable %s: not label_values(EXPR, LABEL): %s",
+			  name, def);
+		return;
+	}
+	snprintf(expr, sizeof(expr), "%.*s", (int)(comma - open - 1), open + 1);
+	comma++;
+	while (*comma == ' ')
+		comma++;
+	snprintf(label, sizeof(label), "%.*s", (int)(close - comma), comma);
+	snprintf(q, sizeof(q), "count by (%s) (%s)", label, expr);
+	dash_expr(d, v, name, q, NULL);
+	if (substitute(v, q, expr, sizeof(expr)))
+		return;
+	prom_ask(expr, &a);
+	json_array_foreach(a.result, i, s)
+	{
+		if (json_object_get(json_object_get(s, "metric"), label))
+			found = 1;
+	}
+	if (a.ok && !found) {
+		d->empty++;
+		dash_fail(d, "variable %s: no value of label %s", name, label);
+	}
+	json_decref(a.result);
+}
+
+/* The panels, with rows' own panels (a collapsed row holds them). */
+static void dash_panels(struct dash_check *d, const struct dash_vars *v,
+			json_t *panels, int *ids, size_t *n_ids,
+			size_t *n_exprs)
+{
+	size_t i, k;
+	json_t *p, *t;
+
+	json_array_foreach(panels, i, p)
+	{
+		const char *title =
+			json_string_value(json_object_get(p, "title"));
+		const char *type =
+			json_string_value(json_object_get(p, "type"));
+		json_t *gp = json_object_get(p, "gridPos");
+		int id = (int)json_integer_value(json_object_get(p, "id"));
+
+		assert_non_null(title);
+		assert_non_null(type);
+		for (size_t j = 0; j < *n_ids; j++)
+			if (ids[j] == id)
+				fail_msg("panel '%s': id %d used twice", title,
+					 id);
+		assert_true(id > 0 && *n_ids < 256);
+		ids[(*n_ids)++] = id;
+		assert_true(json_integer_value(json_object_get(gp, "w")) > 0);
+		assert_true(json_integer_value(json_object_get(gp, "h")) > 0);
+		assert_true(
+			json_integer_value(json_object_get(gp, "x")) +
+				json_integer_value(json_object_get(gp, "w")) <=
+			24);
+		if (strcmp(type, "row") == 0) {
+			dash_panels(d, v, json_object_get(p, "panels"), ids,
+				    n_ids, n_exprs);
+			continue;
+		}
+		/* Every panel on the dashboard's data source variable. */
+		assert_string_equal(
+			json_string_value(json_object_get(
+				json_object_get(p, "datasource"), "uid")),
+			"${datasource}");
+		assert_true(json_array_size(json_object_get(p, "targets")) > 0);
+		json_array_foreach(json_object_get(p, "targets"), k, t)
+		{
+			const char *expr =
+				json_string_value(json_object_get(t, "expr"));
+
+			if (!expr)
+				fail_msg("panel '%s': a target without expr",
+					 title);
+			dash_expr(d, v, title, expr,
+				  json_string_value(
+					  json_object_get(t, "legendFormat")));
+			(*n_exprs)++;
+		}
+	}
+}
+
+/* Valid JSON, a Grafana dashboard of schemaVersion 36 or later, and every
+ * PromQL expression in it (panels and variables) parsed by the real
+ * Prometheus with series to show, over the metrics prober serve exposes,
+ * which includes a live stream's. A metric or label renamed later breaks
+ * this test. */
+static void test_dashboard(void **state)
+{
+	const char *path = getenv("DASHBOARD");
+	json_error_t jerr;
+	json_t *dash, *vars, *var;
+	struct dash_vars v = { { 0 }, { 0 }, 0 };
+	struct dash_check d;
+	int ids[256];
+	size_t i, n_ids, n_exprs;
+	double t0 = now_s();
+
+	(void)state;
+	assert_non_null(path);
+	dash = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!dash)
+		fail_msg("%s:%d: %s", path, jerr.line, jerr.text);
+	assert_true(json_integer_value(
+			    json_object_get(dash, "schemaVersion")) >= 36);
+	assert_non_null(json_string_value(json_object_get(dash, "uid")));
+	assert_non_null(json_string_value(json_object_get(dash, "title")));
+	vars = json_object_get(json_object_get(dash, "templating"), "list");
+	assert_true(json_array_size(vars) > 0);
+	json_array_foreach(vars, i, var)
+	{
+		const char *name =
+			json_string_value(json_object_get(var, "name"));
+		const char *type =
+			json_string_value(json_object_get(var, "type"));
+
+		assert_non_null(name);
+		assert_non_null(type);
+		assert_true(v.n < 16);
+		v.name[v.n] = name;
+		if (strcmp(type, "datasource") == 0) {
+			assert_string_equal(json_string_value(json_object_get(
+						    var, "query")),
+					    "prometheus");
+			v.value[v.n++] = "";
+			continue;
+		}
+		assert_string_equal(type, "query");
+		v.value[v.n] =
+			json_string_value(json_object_get(var, "allValue"));
+		assert_non_null(v.value[v.n]);
+		v.n++;
+	}
+	/* The live probe's metrics come with its first scrapes: until every
+	 * expression has series, 40 s at most; a parse error fails at once. */
+	for (;;) {
+		memset(&d, 0, sizeof(d));
+		n_ids = n_exprs = 0;
+		json_array_foreach(vars, i, var)
+		{
+			const char *def = json_string_value(
+				json_object_get(var, "definition"));
+
+			if (def)
+				dash_variable(&d, &v,
+					      json_string_value(json_object_get(
+						      var, "name")),
+					      def);
+		}
+		dash_panels(&d, &v, json_object_get(dash, "panels"), ids,
+			    &n_ids, &n_exprs);
+		if (d.broken || !d.empty || now_s() - t0 > 40)
+			break;
+		sleep_s(1);
+	}
+	if (d.broken || d.empty)
+		fail_msg("%s: %d expressions rejected, %d without series:\n%s",
+			 path, d.broken, d.empty, d.failures);
+	/* Not an empty dashboard that passes by having nothing. */
+	assert_true(n_exprs >= 20);
+	assert_true(d.metrics >= 20);
+	fprintf(stderr,
+		"dashboard: %zu panels and rows, %zu expressions, %d metric "
+		"names, all with series, after %.1f s\n",
+		n_ids, n_exprs, d.metrics, now_s() - t0);
+	json_decref(dash);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +931,7 @@ int main(void)
 		cmocka_unit_test(test_overload),
 		cmocka_unit_test(test_disconnect),
 		cmocka_unit_test(test_prometheus_per_origin),
+		cmocka_unit_test(test_dashboard),
 	};
 	const char *p = getenv("S3_PORT");
 
