@@ -303,7 +303,7 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	/* As `prober run --vantage`: checked before anything is fetched. */
-	if (vantage_resolve("prober check", vantage_opt, vantage,
+	if (vantage_resolve("check", vantage_opt, vantage,
 			    sizeof(vantage)))
 		goto out;
 	if (probe_file && optind < argc) {

@@ -290,7 +290,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	}
 
-	if (vantage_resolve("prober run", vantage_opt, vantage,
+	if (vantage_resolve("run", vantage_opt, vantage,
 			    sizeof(vantage)))
 		return EXIT_UNKNOWN;
 	ro.vantage = vantage;

@@ -687,7 +687,7 @@ int cmd_serve(int argc, char **argv)
 			argv[optind]);
 		goto out;
 	}
-	if (vantage_resolve("prober serve", vantage_opt, srv.vantage,
+	if (vantage_resolve("serve", vantage_opt, srv.vantage,
 			    sizeof(srv.vantage)))
 		goto out;
 	if (parse_listen(listen, &ss, &sslen) != 0) {
