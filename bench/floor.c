@@ -6,8 +6,13 @@
  * stream, demux the rest of the segment. With FRAMES "all", the floor of
  * `prober check --decode all`: every frame of that stream is decoded.
  *
- * usage: floor FRAMES|all [INIT:]SEGMENT...   (one argument per rendition
- * check); prints the frames decoded in all, so the bench can compare.
+ * With -a, the first audio stream is decoded whole too, as the default
+ * check does since issue 11 (audio has no structure to check but decoding):
+ * the floor of the default check on a ladder where audio is not free.
+ *
+ * usage: floor [-a] FRAMES|all [INIT:]SEGMENT...   (one argument per
+ * rendition check); prints the frames decoded in all, so the bench can
+ * compare.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -79,19 +84,37 @@ static int slurp(const char *path, struct mem *m)
 	return 0;
 }
 
-/* frames < 0: every frame. *decoded: frames decoded. */
-static int check_one(const char *arg, int frames, long *decoded)
+/* Opens a decoder for stream i of fmt, one thread; NULL on failure. */
+static AVCodecContext *open_dec(AVFormatContext *fmt, int i)
+{
+	AVCodecContext *dec = avcodec_alloc_context3(
+		avcodec_find_decoder(fmt->streams[i]->codecpar->codec_id));
+
+	if (!dec ||
+	    avcodec_parameters_to_context(dec, fmt->streams[i]->codecpar) < 0) {
+		avcodec_free_context(&dec);
+		return NULL;
+	}
+	dec->thread_count = 1;
+	if (avcodec_open2(dec, NULL, NULL) < 0)
+		avcodec_free_context(&dec);
+	return dec;
+}
+
+/* frames < 0: every frame. *decoded: video frames decoded. audio: decode
+ * the first audio stream whole. */
+static int check_one(const char *arg, int frames, int audio, long *decoded)
 {
 	struct mem m = { 0 };
 	char *init = NULL, *colon = strchr(arg, ':');
 	const char *seg = arg;
 	AVFormatContext *fmt = NULL;
 	AVIOContext *pb = NULL;
-	AVCodecContext *dec = NULL;
+	AVCodecContext *dec = NULL, *adec = NULL;
 	AVPacket *pkt = av_packet_alloc();
 	AVFrame *frame = av_frame_alloc();
 	uint8_t *iobuf;
-	int vs, got = 0, rc = -1;
+	int vs, as = -1, got = 0, rc = -1;
 
 	if (colon) {
 		init = strndup(arg, (size_t)(colon - arg));
@@ -112,13 +135,8 @@ static int check_one(const char *arg, int frames, long *decoded)
 	vs = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
 	if (vs < 0)
 		goto out;
-	dec = avcodec_alloc_context3(
-		avcodec_find_decoder(fmt->streams[vs]->codecpar->codec_id));
-	if (!dec ||
-	    avcodec_parameters_to_context(dec, fmt->streams[vs]->codecpar) < 0)
-		goto out;
-	dec->thread_count = 1;
-	if (avcodec_open2(dec, NULL, NULL) < 0)
+	dec = open_dec(fmt, vs);
+	if (!dec)
 		goto out;
 	if (frames < 0)
 		frames = INT_MAX;
@@ -128,6 +146,20 @@ static int check_one(const char *arg, int frames, long *decoded)
 			while (got < frames &&
 			       avcodec_receive_frame(dec, frame) >= 0)
 				got++;
+		/* The audio decoder is opened at the first audio packet:
+		 * MPEG-TS streams may appear after the header. */
+		if (audio && as < 0 &&
+		    fmt->streams[pkt->stream_index]->codecpar->codec_type ==
+			    AVMEDIA_TYPE_AUDIO) {
+			as = pkt->stream_index;
+			adec = open_dec(fmt, as);
+			if (!adec)
+				goto out;
+		}
+		if (pkt->stream_index == as &&
+		    avcodec_send_packet(adec, pkt) >= 0)
+			while (avcodec_receive_frame(adec, frame) >= 0)
+				;
 		av_packet_unref(pkt);
 	}
 	if (got < frames) {
@@ -143,6 +175,7 @@ out:
 	av_frame_free(&frame);
 	av_packet_free(&pkt);
 	avcodec_free_context(&dec);
+	avcodec_free_context(&adec);
 	avformat_close_input(&fmt);
 	if (pb)
 		av_freep(&pb->buffer);
@@ -154,11 +187,17 @@ out:
 
 int main(int argc, char **argv)
 {
-	int frames, bad = 0;
+	int frames, audio = 0, bad = 0;
 	long decoded = 0;
 
+	if (argc > 1 && strcmp(argv[1], "-a") == 0) {
+		audio = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: floor FRAMES|all [INIT:]SEGMENT...\n");
+		fprintf(stderr,
+			"usage: floor [-a] FRAMES|all [INIT:]SEGMENT...\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "all") == 0) {
@@ -170,7 +209,7 @@ int main(int argc, char **argv)
 	}
 	av_log_set_level(AV_LOG_QUIET);
 	for (int i = 2; i < argc; i++)
-		bad |= check_one(argv[i], frames, &decoded) != 0;
+		bad |= check_one(argv[i], frames, audio, &decoded) != 0;
 	printf("%ld frames\n", decoded);
 	return bad ? 1 : 0;
 }

@@ -4,7 +4,7 @@
  * resident memory, from wait4()'s rusage. The benchmark's stopwatch.
  *
  * usage: measure [-o FILE] COMMAND [ARGS...]   (-o: the command's stdout)
- * prints: wall_s user_s sys_s maxrss_kb exit_status
+ * prints: wall_s user_s sys_s maxrss_kb exit_status minor_faults
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,8 +73,9 @@ int main(int argc, char **argv)
 		}
 	/* On Linux the rusage of a waited child includes the children it
 	 * waited for itself, and ru_maxrss is the largest of them. */
-	printf("%.4f %.4f %.4f %ld %d\n", now_s() - t0, tv_s(ru.ru_utime),
+	printf("%.4f %.4f %.4f %ld %d %ld\n", now_s() - t0, tv_s(ru.ru_utime),
 	       tv_s(ru.ru_stime), ru.ru_maxrss,
-	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       ru.ru_minflt);
 	return 0;
 }

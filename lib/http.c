@@ -24,13 +24,16 @@
 #define VSP_VERSION "dev"
 #endif
 
-/* libcurl's receive buffer (its default is 16 KB): a segment is read from
- * the socket in a few large reads and handed to us in a few large writes,
- * instead of one read, one poll and one callback per 16 KB (88 reads for
- * the bench's check before, 36 after). Larger buffers (256 KB) read little
- * less and are mmap()ed fresh per client. Not a cap: bodies are capped by
+/* libcurl's receive buffer (its default is 16 KB): a
+ * segment is read from the socket in a few large reads and handed to us in
+ * a few large writes, instead of one read, one poll and one callback per
+ * 16 KB. On the 1080p/720p/480p bench ladder (25 MB of segments per check)
+ * 64 KB made 444 reads and 591 polls, 256 KB makes 144 and 241 (512 KB,
+ * 105 and 206: not worth twice the memory per client in a fleet; see
+ * bench/README.md). The buffer comes from the heap (the mmap threshold is
+ * 4 MB, prober/main.c), one per client. Not a cap: bodies are capped by
  * max_bytes. */
-#define RECV_BUFFER_BYTES (64L * 1024)
+#define RECV_BUFFER_BYTES (256L * 1024)
 
 struct vsp_http_client {
 	CURL *curl;
