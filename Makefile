@@ -13,7 +13,7 @@ BINDIR ?= $(PREFIX)/bin
 # Build folder: a sanitizer build lives beside the normal one.
 O ?= build
 
-PKGS := libcurl libavformat libavcodec libavutil jansson libxml-2.0
+PKGS := libcurl libavformat libavcodec libavutil jansson libxml-2.0 sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
