@@ -26,6 +26,8 @@ static const struct {
 	{ "report", cmd_report, "availability and outages from the records" },
 	{ "nagios", cmd_nagios,
 	  "Nagios/Icinga plugin (also as check_video_stream)" },
+	{ "index", cmd_index, "bring the history index up to date, prune" },
+	{ "watch", cmd_watch, "live terminal view of every stream and origin" },
 };
 
 static void usage(FILE *out)
