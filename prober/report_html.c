@@ -144,6 +144,16 @@ static void chart(FILE *f, const vsp_avail *const *series, size_t n)
 	for (size_t k = 0; k < n; k++) {
 		int open = 0;
 
+		/* A dot per bucket too: a lone bucket draws no line. */
+		for (int b = 0; b < VSP_REPORT_BUCKETS; b++)
+			if (series[k]->ttff_bucket[b] >= 0)
+				fprintf(f,
+					"<circle class=\"d%zu\" cx=\"%.1f\" "
+					"cy=\"%.1f\" r=\"2\"/>",
+					k % 6, (b + 0.5) * step,
+					CHART_H - series[k]->ttff_bucket[b] /
+							  max * (CHART_H - 12));
+
 		for (int b = 0; b < VSP_REPORT_BUCKETS; b++) {
 			double v = series[k]->ttff_bucket[b];
 
@@ -424,6 +434,8 @@ void render_html(FILE *f, const vsp_report *r, double now)
 	      "polyline{fill:none;stroke-width:1.5}\n"
 	      ".s0{stroke:#222}.s1{stroke:#1565c0}.s2{stroke:#6a1b9a}"
 	      ".s3{stroke:#00838f}.s4{stroke:#ad1457}.s5{stroke:#558b2f}\n"
+	      ".d0{fill:#222}.d1{fill:#1565c0}.d2{fill:#6a1b9a}"
+	      ".d3{fill:#00838f}.d4{fill:#ad1457}.d5{fill:#558b2f}\n"
 	      ".k0{color:#222}.k1{color:#1565c0}.k2{color:#6a1b9a}"
 	      ".k3{color:#00838f}.k4{color:#ad1457}.k5{color:#558b2f}\n"
 	      ".key span{display:inline-block;width:1em;height:1em;"
