@@ -138,8 +138,13 @@ $(O)/bench/floor: bench/floor.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
 
+$(O)/bench/history: bench/history.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
+
 bench: deps
-	$(MAKE) all $(O)/bench/measure $(O)/bench/floor
+	$(MAKE) all $(O)/bench/measure $(O)/bench/floor $(O)/bench/history
+	HISTORY=$(abspath $(O)/bench/history) sh bench/history.sh
 	PROBER=$(abspath $(PROBER)) MEASURE=$(abspath $(O)/bench/measure) \
 		FLOOR=$(abspath $(O)/bench/floor) sh bench/bench.sh
 

@@ -157,6 +157,16 @@ static void rollback(vsp_store *s)
 	cache_clear(s);
 }
 
+int vsp_store_begin(vsp_store *s, char *err, size_t errlen)
+{
+	return begin(s, err, errlen);
+}
+
+int vsp_store_commit(vsp_store *s, char *err, size_t errlen)
+{
+	return commit(s, err, errlen);
+}
+
 static int64_t meta_int(vsp_store *s, const char *k, int64_t dflt)
 {
 	sqlite3_stmt *st = NULL;

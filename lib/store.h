@@ -73,6 +73,11 @@ int vsp_store_import_dir(vsp_store *s, const char *dir, const char *vantage,
 int vsp_store_insert(vsp_store *s, const json_t *rec, const char *vantage,
 		     char *err, size_t errlen);
 
+/* One transaction around many vsp_store_insert() calls (a bulk load).
+ * Return 0 or -1 with a message in err. */
+int vsp_store_begin(vsp_store *s, char *err, size_t errlen);
+int vsp_store_commit(vsp_store *s, char *err, size_t errlen);
+
 /*
  * Deletes the rows of checks before `before` (Unix s) and remembers it as
  * the horizon under which imports add nothing back. *deleted: checks
