@@ -359,6 +359,61 @@ static double percentile(const double *v, size_t n, double p)
 	return v[rank - 1];
 }
 
+/* Moves the k-th smallest of v[0..n) to v[k], smaller ones before it
+ * (Hoare's selection: linear on average, where a sort of a million
+ * values would be most of a report's time). */
+static void select_kth(double *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		double pivot = v[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = v[i];
+
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+static size_t rank_of(size_t n, double p)
+{
+	size_t rank = (size_t)ceil(p / 100.0 * (double)n);
+
+	return rank < 1 ? 0 : rank > n ? n - 1 : rank - 1;
+}
+
+/* p95 then p50 (nearest rank) of v[0..n), n > 0; v is reordered. */
+static void p95_p50(double *v, size_t n, double *p95, double *p50)
+{
+	size_t k95 = rank_of(n, 95), k50 = rank_of(n, 50);
+
+	select_kth(v, n, k95);
+	*p95 = v[k95];
+	/* Everything before k95 is at most v[k95]: p50 lies there. */
+	select_kth(v, k95 + 1, k50);
+	*p50 = v[k50];
+}
+
 /* The median gap between consecutive checks of the probe's streams. */
 static double median_gap(const struct pacc *p)
 {
@@ -611,20 +666,19 @@ static int from_samples(vsp_avail *av, const struct series *const *ses,
 		}
 	for (size_t b = 0; b < VSP_REPORT_BUCKETS; b++)
 		av->ttff_bucket[b] = bn[b] ? bsum[b] / (double)bn[b] : -1;
-	if (av->n_ttff) {
-		qsort(tt, av->n_ttff, sizeof(*tt), cmp_double);
-		av->ttff_p50 = percentile(tt, av->n_ttff, 50);
-		av->ttff_p95 = percentile(tt, av->n_ttff, 95);
-	}
-	if (av->n_edge_lag) {
-		qsort(lag, av->n_edge_lag, sizeof(*lag), cmp_double);
-		av->edge_lag_p50 = percentile(lag, av->n_edge_lag, 50);
-		av->edge_lag_p95 = percentile(lag, av->n_edge_lag, 95);
-	}
+	if (av->n_ttff)
+		p95_p50(tt, av->n_ttff, &av->ttff_p95, &av->ttff_p50);
+	if (av->n_edge_lag)
+		p95_p50(lag, av->n_edge_lag, &av->edge_lag_p95,
+			&av->edge_lag_p50);
 	if (av->n_rtf) {
-		qsort(rtf, av->n_rtf, sizeof(*rtf), cmp_double);
-		av->rtf_p50 = percentile(rtf, av->n_rtf, 50);
+		double unused;
+
 		av->rtf_min = rtf[0];
+		for (size_t i = 1; i < av->n_rtf; i++)
+			if (rtf[i] < av->rtf_min)
+				av->rtf_min = rtf[i];
+		p95_p50(rtf, av->n_rtf, &unused, &av->rtf_p50);
 	}
 	free(tt);
 	free(lag);
@@ -869,6 +923,55 @@ out:
 	return rv;
 }
 
+static char *dup_or_null(const char *s, int *oom)
+{
+	char *d = s ? strdup(s) : NULL;
+
+	if (s && !d)
+		*oom = 1;
+	return d;
+}
+
+static vsp_outage *outages_copy(const vsp_outage *v, size_t n, int *oom)
+{
+	vsp_outage *c = calloc(n ? n : 1, sizeof(*c));
+
+	if (!c) {
+		*oom = 1;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		c[i] = v[i];
+		c[i].reason = dup_or_null(v[i].reason, oom);
+		c[i].message = dup_or_null(v[i].message, oom);
+		c[i].where = dup_or_null(v[i].where, oom);
+	}
+	return c;
+}
+
+/* A deep copy: one vantage's view is the combined view. */
+static int avail_copy(vsp_avail *d, const vsp_avail *a)
+{
+	int oom = 0;
+
+	*d = *a;
+	d->name = dup_or_null(a->name, &oom);
+	d->thumb = dup_or_null(a->thumb, &oom);
+	d->outages = outages_copy(a->outages, a->n_outages, &oom);
+	d->partial = outages_copy(a->partial, a->n_partial, &oom);
+	d->spans = malloc((a->n_spans ? a->n_spans : 1) * sizeof(*d->spans));
+	if (d->spans)
+		memcpy(d->spans, a->spans, a->n_spans * sizeof(*d->spans));
+	/* Half a copy must still free cleanly. */
+	if (!d->outages)
+		d->n_outages = 0;
+	if (!d->partial)
+		d->n_partial = 0;
+	if (!d->spans)
+		d->n_spans = 0;
+	return oom || !d->spans ? -1 : 0;
+}
+
 static int compute_probe(struct pacc *p, const vsp_report_target *tg,
 			 vsp_report_probe *rp)
 {
@@ -903,6 +1006,27 @@ static int compute_probe(struct pacc *p, const vsp_report_target *tg,
 	rp->vantages = calloc(p->n_v ? p->n_v : 1, sizeof(*rp->vantages));
 	if (!rp->vantages)
 		goto out;
+	if (build_view(p, vs, p->n_v, interval, p->name, &rp->stream,
+		       &rp->origins, &rp->n_origins, &rp->degraded))
+		goto out;
+	if (p->n_v == 1) {
+		vsp_report_view *v = &rp->vantages[0];
+
+		rp->n_vantages = 1;
+		v->degraded = rp->degraded;
+		v->origins = calloc(rp->n_origins ? rp->n_origins : 1,
+				    sizeof(*v->origins));
+		if (!(v->name = strdup(vs[0]->name)) || !v->origins ||
+		    avail_copy(&v->stream, &rp->stream))
+			goto out;
+		for (size_t k = 0; k < rp->n_origins; k++) {
+			v->n_origins = k + 1;
+			if (avail_copy(&v->origins[k], &rp->origins[k]))
+				goto out;
+		}
+		rv = 0;
+		goto out;
+	}
 	for (size_t j = 0; j < p->n_v; j++) {
 		vsp_report_view *v = &rp->vantages[j];
 
@@ -912,9 +1036,6 @@ static int compute_probe(struct pacc *p, const vsp_report_target *tg,
 			       &v->origins, &v->n_origins, &v->degraded))
 			goto out;
 	}
-	if (build_view(p, vs, p->n_v, interval, p->name, &rp->stream,
-		       &rp->origins, &rp->n_origins, &rp->degraded))
-		goto out;
 	rv = 0;
 out:
 	free(vs);

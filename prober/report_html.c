@@ -345,7 +345,8 @@ static void probe_section(FILE *f, const vsp_report_probe *p, double since,
 		char scope[300];
 
 		snprintf(scope, sizeof(scope), "%s: stream",
-			 p->vantages[j].name);
+			 p->vantages[j].name[0] ? p->vantages[j].name
+						: "(default)");
 		figures_row(f, p->name, scope, &p->vantages[j].stream);
 	}
 	fputs("</table>\n<h3>Timeline</h3>\n", f);
