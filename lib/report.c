@@ -169,7 +169,8 @@ struct series {
 	char *name; /* origin; NULL for the stream */
 	struct sample *s;
 	size_t n, cap;
-	char *thumb; /* the latest named */
+	char *thumb;	/* the latest named */
+	double thumb_t; /* the latest check naming one; -1 none */
 };
 
 struct vacc {
@@ -189,6 +190,7 @@ struct pacc {
 	char **strs; /* interned reasons */
 	size_t n_strs;
 	double since, until;
+	vsp_store *store;
 	int oom;
 };
 
@@ -291,6 +293,7 @@ static struct series *find_origin(struct pacc *p, struct vacc *v,
 	v->orig = ns;
 	memset(&ns[v->n_orig], 0, sizeof(*ns));
 	ns[v->n_orig].name = strdup(name);
+	ns[v->n_orig].thumb_t = -1;
 	return ns[v->n_orig].name ? &ns[v->n_orig++] : NULL;
 }
 
@@ -327,11 +330,9 @@ static int on_row(void *ctx, const vsp_store_row *row)
 	sm->reason = intern(p, row->reason);
 	if (row->message && !(sm->message = strdup(row->message)))
 		goto oom;
-	if (row->thumb && row->t >= p->since && row->t <= p->until) {
-		free(se->thumb);
-		if (!(se->thumb = strdup(row->thumb)))
-			goto oom;
-	}
+	if ((row->flags & VSP_FL_THUMB) && row->t >= p->since &&
+	    row->t <= p->until)
+		se->thumb_t = row->t;
 	se->n++;
 	return 0;
 oom:
@@ -493,6 +494,7 @@ static int add_outage(vsp_outage **v, size_t *n, const struct rspan *first)
 	memset(u, 0, sizeof(*u));
 	u->start = first->a;
 	u->end = first->b;
+	u->first_check = first->s->t;
 	if (first->s->reason && !(u->reason = strdup(first->s->reason)))
 		return -1;
 	if (first->s->message && !(u->message = strdup(first->s->message)))
@@ -769,6 +771,7 @@ static int view_avail(vsp_avail *av, const char *name,
 {
 	struct rspan **rs = calloc(k ? k : 1, sizeof(*rs)), *all = NULL;
 	size_t *ns = calloc(k ? k : 1, sizeof(*ns)), n_all = 0;
+	double thumb_t = -1;
 	int rv = -1;
 
 	if (!rs || !ns || !(av->name = strdup(name)))
@@ -778,9 +781,14 @@ static int view_avail(vsp_avail *av, const char *name,
 				    &ns[j]);
 		if (!rs[j])
 			goto out;
-		if (ses[j]->thumb) {
+		if (ses[j]->name && ses[j]->thumb_t >= 0 &&
+		    ses[j]->thumb_t >= thumb_t) {
+			thumb_t = ses[j]->thumb_t;
 			free(av->thumb);
-			if (!(av->thumb = strdup(ses[j]->thumb)))
+			av->thumb = NULL;
+			if (vsp_store_origin_text(p->store, p->name,
+						  ses[j]->name, thumb_t, 1,
+						  &av->thumb))
 				goto out;
 		}
 	}
@@ -875,6 +883,22 @@ static int cmp_vacc(const void *x, const void *y)
 		      ((const struct vacc *)y)->name);
 }
 
+/* The index keeps origins' messages out of the rows a report reads: an
+ * origin outage's is looked up for its first failing check. */
+static int origin_messages(const struct pacc *p, vsp_avail *av)
+{
+	for (size_t i = 0; i < av->n_outages; i++) {
+		vsp_outage *u = &av->outages[i];
+
+		if (u->message)
+			continue;
+		if (vsp_store_origin_text(p->store, p->name, av->name,
+					  u->first_check, 0, &u->message))
+			return -1;
+	}
+	return 0;
+}
+
 /* One view's stream and origins over the vantages vs[0..k). */
 static int build_view(const struct pacc *p, struct vacc *const *vs, size_t k,
 		      double interval, const char *pname, vsp_avail *stream,
@@ -913,6 +937,8 @@ static int build_view(const struct pacc *p, struct vacc *const *vs, size_t k,
 			       interval, p, vnames))
 			goto out;
 		(*n_origins)++;
+		if (origin_messages(p, &(*origins)[*n_origins - 1]))
+			goto out;
 	}
 	if (outage_where(stream, *origins, *n_origins))
 		goto out;
@@ -1135,6 +1161,7 @@ int vsp_report_from_store(vsp_store *s, const vsp_report_opts *o,
 		if (o->probe && strcmp(o->probe, names[i]) != 0)
 			continue;
 		p.name = names[i];
+		p.store = s;
 		p.since = o->since;
 		p.until = o->until;
 		rc = vsp_store_scan(s, o->since - back, o->until, names[i],

@@ -63,7 +63,8 @@ typedef struct vsp_span {
 } vsp_span;
 
 typedef struct vsp_outage {
-	double start, end; /* Unix seconds */
+	double start, end;  /* Unix seconds */
+	double first_check; /* time of its first failing check */
 	int ongoing;
 	size_t checks; /* failing checks in the window */
 	char *reason;  /* of the first failing check; owned, may be NULL */

@@ -55,7 +55,7 @@ static const char *const queries[Q_COUNT] = {
 	"SELECT id FROM names WHERE s = ?1",
 	"INSERT INTO names(s) VALUES (?1)",
 	"INSERT OR IGNORE INTO checks VALUES "
-	"(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+	"(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
 	"INSERT OR IGNORE INTO origins VALUES "
 	"(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
 	"INSERT OR IGNORE INTO renditions VALUES "
@@ -70,10 +70,12 @@ static const char schema[] =
 	" s TEXT NOT NULL UNIQUE);"
 	"CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY,"
 	" off INTEGER NOT NULL) WITHOUT ROWID;"
-	/* One row per record: the stream's verdict and best figures. */
+	/* One row per record: the stream's verdict and best figures, and its
+	 * origins' in a packed blob (see pack_origin): a report reads one row
+	 * a check, not three. */
 	"CREATE TABLE IF NOT EXISTS checks(probe INT, t INT, vantage INT,"
 	" status INT, reason INT, stage INT, ttff REAL, lag REAL, age REAL,"
-	" rtf REAL, flags INT, msg TEXT,"
+	" rtf REAL, flags INT, msg TEXT, orig BLOB,"
 	" PRIMARY KEY(probe, t, vantage)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS origins(probe INT, t INT, vantage INT,"
 	" origin INT, status INT, reason INT, stage INT, ttff REAL, lag REAL,"
@@ -403,11 +405,69 @@ static int step_done(sqlite3_stmt *q)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* An origin's figures in the check row's blob, little-endian:
+ * u32 origin id, u8 status, u8 flags, u32 reason id, then f64 ttff, lag,
+ * age, rtf (NaN: none). */
+#define PACKED_ORIGIN 42
+
+struct packed {
+	unsigned char b[VSP_MAX_ORIGINS * PACKED_ORIGIN];
+	size_t n;
+};
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static void put_f64(unsigned char *p, double v)
+{
+	uint64_t u;
+
+	memcpy(&u, &v, sizeof(u));
+	put_u32(p, (uint32_t)u);
+	put_u32(p + 4, (uint32_t)(u >> 32));
+}
+
+static double get_f64(const unsigned char *p)
+{
+	uint64_t u = get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+	double v;
+
+	memcpy(&v, &u, sizeof(v));
+	return v;
+}
+
+static void pack_origin(struct packed *pk, int64_t origin, int st, int flags,
+			int64_t reason, const double fig[4])
+{
+	unsigned char *p = pk->b + pk->n;
+
+	if (pk->n + PACKED_ORIGIN > sizeof(pk->b))
+		return;
+	put_u32(p, (uint32_t)origin);
+	p[4] = (unsigned char)st;
+	p[5] = (unsigned char)flags;
+	put_u32(p + 6, (uint32_t)(reason > 0 ? reason : 0));
+	for (int i = 0; i < 4; i++)
+		put_f64(p + 10 + 8 * i, fig[i]);
+	pk->n += PACKED_ORIGIN;
+}
+
 /* Rows of one origin: its renditions, then itself; adds its figures to
  * the stream's. */
 static int insert_origin(vsp_store *s, const json_t *o, int64_t probe,
-			 int64_t t, int64_t vantage, struct facts *stream)
+			 int64_t t, int64_t vantage, struct facts *stream,
+			 struct packed *pk)
 {
+	int64_t reason;
 	const json_t *r, *m = json_object_get(o, "manifest");
 	const char *thumb = str_of(o, "thumbnail");
 	struct facts f;
@@ -460,13 +520,16 @@ static int insert_origin(vsp_store *s, const json_t *o, int64_t probe,
 		if (step_done(q))
 			return -1;
 	}
+	if (thumb)
+		f.flags |= VSP_FL_THUMB;
+	reason = name_id(s, str_of(o, "reason"));
 	q = s->q[Q_ORIGIN];
 	sqlite3_bind_int64(q, 1, probe);
 	sqlite3_bind_int64(q, 2, t);
 	sqlite3_bind_int64(q, 3, vantage);
 	sqlite3_bind_int64(q, 4, origin);
 	sqlite3_bind_int(q, 5, st);
-	bind_id(q, 6, name_id(s, str_of(o, "reason")));
+	bind_id(q, 6, reason);
 	bind_id(q, 7, name_id(s, str_of(o, "stage")));
 	bind_num(q, 8, f.ttff);
 	bind_num(q, 9, f.lag);
@@ -485,8 +548,10 @@ static int insert_origin(vsp_store *s, const json_t *o, int64_t probe,
 		sqlite3_bind_text(q, 19, thumb, -1, SQLITE_STATIC);
 	if (step_done(q))
 		return -1;
+	pack_origin(pk, origin, st, f.flags, reason,
+		    (const double[4]){ f.ttff, f.lag, f.age, f.rtf });
 	/* The stream's figures are the best of its origins'. */
-	stream->flags |= f.flags;
+	stream->flags |= f.flags & ~VSP_FL_THUMB;
 	stream->ttff = fmin_na(stream->ttff, f.ttff);
 	stream->lag = fmin_na(stream->lag, f.lag);
 	stream->age = fmin_na(stream->age, f.age);
@@ -502,6 +567,7 @@ int vsp_store_insert(vsp_store *s, const json_t *rec, const char *vantage,
 	const char *va = str_of(rec, "vantage");
 	int st = status_code(str_of(rec, "status"));
 	struct facts f;
+	struct packed pk;
 	sqlite3_stmt *q;
 	int64_t probe, vid, t;
 	double ts;
@@ -520,10 +586,11 @@ int vsp_store_insert(vsp_store *s, const json_t *rec, const char *vantage,
 	if (probe <= 0 || vid <= 0)
 		goto dberr;
 	facts_init(&f);
+	pk.n = 0;
 	f.flags |= reason_flags(str_of(rec, "reason"));
 	json_array_foreach(json_object_get(rec, "origins"), i, o)
 	{
-		if (insert_origin(s, o, probe, t, vid, &f))
+		if (insert_origin(s, o, probe, t, vid, &f, &pk))
 			goto dberr;
 	}
 	q = s->q[Q_CHECK];
@@ -541,6 +608,7 @@ int vsp_store_insert(vsp_store *s, const json_t *rec, const char *vantage,
 	if (st != VSP_ST_PASS && str_of(rec, "message"))
 		sqlite3_bind_text(q, 12, str_of(rec, "message"), -1,
 				  SQLITE_STATIC);
+	sqlite3_bind_blob(q, 13, pk.b, (int)pk.n, SQLITE_STATIC);
 	if (step_done(q))
 		goto dberr;
 	return sqlite3_changes(s->db) > 0 ? 1 : 0;
@@ -874,80 +942,128 @@ int vsp_store_scan(vsp_store *s, double since, double until, const char *probe,
 		   int (*fn)(void *ctx, const vsp_store_row *row), void *ctx,
 		   char *err, size_t errlen)
 {
-#define SCAN_CHECKS                                                        \
-	"SELECT probe, t, vantage, status, reason, stage, ttff, lag, age," \
-	" rtf, flags, msg FROM checks WHERE "
-#define SCAN_ORIGINS                                                       \
-	"SELECT probe, t, vantage, status, reason, stage, ttff, lag, age," \
-	" rtf, flags, msg, origin, thumb FROM origins WHERE "
+#define SCAN_CHECKS                                                      \
+	"SELECT probe, t, vantage, status, reason, ttff, lag, age, rtf," \
+	" flags, msg, orig FROM checks WHERE "
 #define SCAN_PROBE  "probe = (SELECT id FROM names WHERE s = ?3) AND "
 #define SCAN_WINDOW "t >= ?1 AND t <= ?2 ORDER BY probe, t, vantage"
-	/* [probe given][origins] */
-	static const char *const sql[2][2] = {
-		{ SCAN_CHECKS SCAN_WINDOW,
-		  SCAN_ORIGINS SCAN_WINDOW ", origin" },
-		{ SCAN_CHECKS SCAN_PROBE SCAN_WINDOW,
-		  SCAN_ORIGINS SCAN_PROBE SCAN_WINDOW ", origin" },
+	static const char *const sql[2] = {
+		SCAN_CHECKS SCAN_WINDOW,
+		SCAN_CHECKS SCAN_PROBE SCAN_WINDOW,
 	};
 	int64_t n_names = 0;
 	char **names = load_names(s, &n_names);
+	sqlite3_stmt *q = NULL;
 	int rv = 0;
 
 	if (!names) {
 		set_err(err, errlen, "names", s->db);
 		return -1;
 	}
-	for (int k = 0; k < 2 && rv == 0; k++) {
-		sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(s->db, sql[probe != NULL], -1, &q, NULL) !=
+	    SQLITE_OK) {
+		set_err(err, errlen, "scan", s->db);
+		rv = -1;
+		goto out;
+	}
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)floor(since * 1000));
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)ceil(until * 1000));
+	if (probe)
+		sqlite3_bind_text(q, 3, probe, -1, SQLITE_STATIC);
+	for (;;) {
+		vsp_store_row row;
+		const unsigned char *pk;
+		int rc = sqlite3_step(q), len;
 
-		if (sqlite3_prepare_v2(s->db, sql[probe != NULL][k], -1, &q,
-				       NULL) != SQLITE_OK) {
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW) {
 			set_err(err, errlen, "scan", s->db);
 			rv = -1;
 			break;
 		}
-		sqlite3_bind_int64(q, 1, (sqlite3_int64)floor(since * 1000));
-		sqlite3_bind_int64(q, 2, (sqlite3_int64)ceil(until * 1000));
-		if (probe)
-			sqlite3_bind_text(q, 3, probe, -1, SQLITE_STATIC);
-		for (;;) {
-			vsp_store_row row;
-			int rc = sqlite3_step(q);
-
-			if (rc == SQLITE_DONE)
-				break;
-			if (rc != SQLITE_ROW) {
-				set_err(err, errlen, "scan", s->db);
-				rv = -1;
-				break;
-			}
-			row.probe = name_at(names, n_names, q, 0);
-			row.t = (double)sqlite3_column_int64(q, 1) / 1000;
-			row.vantage = name_at(names, n_names, q, 2);
-			row.status = sqlite3_column_int(q, 3);
-			row.reason = name_at(names, n_names, q, 4);
-			row.stage = name_at(names, n_names, q, 5);
-			row.ttff_ms = col_num(q, 6);
-			row.lag_s = col_num(q, 7);
-			row.age_s = col_num(q, 8);
-			row.rtf = col_num(q, 9);
-			row.flags = sqlite3_column_int(q, 10);
-			row.message = (const char *)sqlite3_column_text(q, 11);
-			row.origin = k ? name_at(names, n_names, q, 12) : NULL;
-			row.thumb = k ? (const char *)sqlite3_column_text(q, 13)
+		memset(&row, 0, sizeof(row));
+		row.probe = name_at(names, n_names, q, 0);
+		row.t = (double)sqlite3_column_int64(q, 1) / 1000;
+		row.vantage = name_at(names, n_names, q, 2);
+		row.status = sqlite3_column_int(q, 3);
+		row.reason = row.status ? name_at(names, n_names, q, 4) : NULL;
+		row.ttff_ms = col_num(q, 5);
+		row.lag_s = col_num(q, 6);
+		row.age_s = col_num(q, 7);
+		row.rtf = col_num(q, 8);
+		row.flags = sqlite3_column_int(q, 9);
+		row.message = row.status
+				      ? (const char *)sqlite3_column_text(q, 10)
 				      : NULL;
-			if (!row.probe || !row.vantage || (k && !row.origin))
+		if (!row.probe || !row.vantage)
+			continue;
+		rv = fn(ctx, &row);
+		if (rv)
+			break;
+		pk = sqlite3_column_blob(q, 11);
+		len = sqlite3_column_bytes(q, 11);
+		for (int off = 0; pk && off + PACKED_ORIGIN <= len && rv == 0;
+		     off += PACKED_ORIGIN) {
+			const unsigned char *p = pk + off;
+			int64_t oid = get_u32(p), rid = get_u32(p + 6);
+
+			row.origin =
+				oid > 0 && oid < n_names ? names[oid] : NULL;
+			if (!row.origin)
 				continue;
+			row.status = p[4];
+			row.flags = p[5];
+			row.reason =
+				rid > 0 && rid < n_names ? names[rid] : NULL;
+			row.ttff_ms = get_f64(p + 10);
+			row.lag_s = get_f64(p + 18);
+			row.age_s = get_f64(p + 26);
+			row.rtf = get_f64(p + 34);
+			row.message = NULL;
 			rv = fn(ctx, &row);
-			if (rv)
-				break;
 		}
-		sqlite3_finalize(q);
+		if (rv)
+			break;
 	}
+out:
+	sqlite3_finalize(q);
 	for (int64_t i = 0; i < n_names; i++)
 		free(names[i]);
 	free(names);
 	return rv;
+}
+
+int vsp_store_origin_text(vsp_store *s, const char *probe, const char *origin,
+			  double t, int thumb, char **out)
+{
+	static const char *const sql[2] = {
+		"SELECT msg FROM origins WHERE probe = (SELECT id FROM names"
+		" WHERE s = ?1) AND t = ?2 AND origin = (SELECT id FROM names"
+		" WHERE s = ?3) AND msg IS NOT NULL LIMIT 1",
+		"SELECT thumb FROM origins WHERE probe = (SELECT id FROM names"
+		" WHERE s = ?1) AND t = ?2 AND origin = (SELECT id FROM names"
+		" WHERE s = ?3) AND thumb IS NOT NULL LIMIT 1",
+	};
+	sqlite3_stmt *q = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (sqlite3_prepare_v2(s->db, sql[thumb != 0], -1, &q, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(q, 1, probe, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)llround(t * 1000));
+	sqlite3_bind_text(q, 3, origin, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*out = strdup((const char *)sqlite3_column_text(q, 0));
+		rc = *out ? 0 : -1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(q);
+	return rc;
 }
 
 int vsp_store_probes(vsp_store *s, char ***names, size_t *n, char *err,

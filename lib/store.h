@@ -95,11 +95,18 @@ long long vsp_store_bytes(vsp_store *s);
 /* Status codes in rows. */
 enum { VSP_ST_PASS = 0, VSP_ST_WARN = 1, VSP_ST_FAIL = 2 };
 /* Flags of a row: the live reasons seen in it or its renditions. */
-enum { VSP_FL_LIVE = 1, VSP_FL_STALE = 2, VSP_FL_LAGGING = 4, VSP_FL_SLOW = 8 };
+enum {
+	VSP_FL_LIVE = 1,
+	VSP_FL_STALE = 2,
+	VSP_FL_LAGGING = 4,
+	VSP_FL_SLOW = 8,
+	VSP_FL_THUMB = 16 /* an origin row names a thumbnail */
+};
 
 /* One row for vsp_store_scan(): a check (origin == NULL) or an origin of
  * one. Strings are borrowed until the callback returns; absent numbers are
- * NAN. */
+ * NAN. An origin's message and thumbnail are not in it (see
+ * vsp_store_origin_text()). */
 typedef struct vsp_store_row {
 	const char *probe, *vantage, *origin;
 	double t; /* Unix s */
@@ -110,14 +117,20 @@ typedef struct vsp_store_row {
 } vsp_store_row;
 
 /*
- * Calls fn for every check in [since, until], then every origin row in
- * [since, until], each in (probe, vantage, time) order; for one probe when
- * probe is not NULL. fn returns 0 to go on, non-zero to stop (returned).
+ * Calls fn for every check in [since, until], each followed by its
+ * origins, in (probe, time, vantage) order; for one probe when probe is
+ * not NULL. fn returns 0 to go on, non-zero to stop (returned).
  * Returns 0, fn's value, or -1 with a message in err.
  */
 int vsp_store_scan(vsp_store *s, double since, double until, const char *probe,
 		   int (*fn)(void *ctx, const vsp_store_row *row), void *ctx,
 		   char *err, size_t errlen);
+
+/* The message (thumb 0) or thumbnail (thumb 1) of an origin in the check
+ * of probe at time t (any vantage); *out NULL when none, else caller
+ * frees. Returns 0 or -1. */
+int vsp_store_origin_text(vsp_store *s, const char *probe, const char *origin,
+			  double t, int thumb, char **out);
 
 /* 1 when the store holds a check of probe (at any time), 0 not, -1 error. */
 int vsp_store_has_probe(vsp_store *s, const char *probe);
