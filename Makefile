@@ -13,9 +13,10 @@ BINDIR ?= $(PREFIX)/bin
 # Build folder: a sanitizer build lives beside the normal one.
 O ?= build
 
-# libmicrohttpd: `prober serve`'s HTTP server (a runtime dependency).
+# libmicrohttpd: `prober serve`'s HTTP server; sqlite3: the history index
+# (both runtime dependencies).
 PKGS := libcurl libavformat libavcodec libavutil jansson libxml-2.0 \
-	libmicrohttpd
+	libmicrohttpd sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -140,8 +141,13 @@ $(O)/bench/floor: bench/floor.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
 
+$(O)/bench/history: bench/history.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
+
 bench: deps
-	$(MAKE) all $(O)/bench/measure $(O)/bench/floor
+	$(MAKE) all $(O)/bench/measure $(O)/bench/floor $(O)/bench/history
+	HISTORY=$(abspath $(O)/bench/history) sh bench/history.sh
 	PROBER=$(abspath $(PROBER)) MEASURE=$(abspath $(O)/bench/measure) \
 		FLOOR=$(abspath $(O)/bench/floor) sh bench/bench.sh
 	PROBER=$(abspath $(PROBER)) sh bench/serve.sh

@@ -659,6 +659,7 @@ static const char *const top_keys[] = { "name",
 					"slow_realtime_factor",
 					"segments",
 					"decode",
+					"slo",
 					NULL };
 
 /* A plain number in [min, max]. */
@@ -692,7 +693,7 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 		       "interval_s, min_healthy, user_agent, "
 		       "stale_warn_factor, stale_fail_factor, "
 		       "lag_warn_target_durations, slow_realtime_factor, "
-		       "segments, decode"))
+		       "segments, decode, slo"))
 		return -1;
 	if ((v = json_object_get(root, "name"))) {
 		if (get_name(c, "name", v, &cfg->name))
@@ -744,6 +745,11 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 	if ((v = json_object_get(root, "interval_s")) &&
 	    get_seconds(c, "interval_s", v, INTERVAL_MIN_S, INTERVAL_MAX_S,
 			&cfg->interval_s))
+		return -1;
+	/* An availability target in percent, for `prober report`'s error
+	 * budget; 100 would leave no budget at all, so it stops below. */
+	if ((v = json_object_get(root, "slo")) &&
+	    get_factor(c, "slo", v, 50, 99.9999, &cfg->slo))
 		return -1;
 	if ((v = json_object_get(root, "min_healthy"))) {
 		char mh[96];

@@ -46,6 +46,7 @@ typedef struct vsp_probe_cfg {
 	double timeout_s;  /* deadline of the whole check */
 	double interval_s; /* used by `prober run` */
 	int min_healthy;
+	double slo;	  /* availability target, percent; 0: none (report) */
 	char *user_agent; /* NULL: prober/VERSION */
 	/* Live thresholds (limits.h defaults). */
 	double stale_warn_factor; /* x target duration unchanged: warn */

@@ -303,8 +303,7 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	/* As `prober run --vantage`: checked before anything is fetched. */
-	if (vantage_resolve("check", vantage_opt, vantage,
-			    sizeof(vantage)))
+	if (vantage_resolve("check", vantage_opt, vantage, sizeof(vantage)))
 		goto out;
 	if (probe_file && optind < argc) {
 		fprintf(stderr, "prober check: give either --probe FILE or "

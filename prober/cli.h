@@ -19,6 +19,13 @@ int cmd_serve(int argc, char **argv);
 /* The monitoring plugin; also main() when started as check_video_stream. */
 int cmd_nagios(int argc, char **argv);
 
+int cmd_index(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+
+struct vsp_report;
+/* `prober report --format html`: one self-contained page. */
+void render_html(FILE *out, const struct vsp_report *r, double now);
+
 /* The human table of `prober check`. */
 void render_table(FILE *out, const vsp_stream_result *s, int verbose);
 

@@ -29,6 +29,8 @@ static const struct {
 	{ "nagios", cmd_nagios,
 	  "Nagios/Icinga plugin (also as check_video_stream)" },
 	{ "serve", cmd_serve, "Prometheus exporter, like blackbox_exporter" },
+	{ "index", cmd_index, "bring the history index up to date, prune" },
+	{ "watch", cmd_watch, "live terminal view of every stream and origin" },
 };
 
 static void usage(FILE *out)

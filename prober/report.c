@@ -12,32 +12,60 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "config.h"
 #include "report.h"
+#include "store.h"
 
 static void report_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: prober report [OPTIONS]\n"
-		"Availability, time to first frame, outages and live figures "
-		"(edge lag,\nplaylist age, real-time factor) per probe and "
-		"origin, from the records\nof `prober run`.\n\n"
+		"Availability weighted by time, SLO error budget, time to "
+		"first "
+		"frame,\noutages and live figures per probe, origin and "
+		"vantage, from the index\nof the records of `prober run` "
+		"(brought up to date first).\n\n"
 		"  --results DIR     record files (default results)\n"
-		"  --since DURATION  window back from now: 90s, 30m, 24h, 7d, "
-		"2w "
-		"(default 24h)\n"
+		"  --store FILE      the index (default RESULTS/" VSP_STORE_FILE
+		")\n"
+		"  --probes DIR      probe files: interval_s and slo "
+		"(default probes)\n"
+		"  --since T         start: RFC 3339 time "
+		"(2026-01-01T00:00:00Z,"
+		"\n                    2026-01-01) or a duration back from "
+		"--until: 90s,\n                    30m, 24h, 7d, 2w (default "
+		"24h)\n"
+		"  --until T         end: RFC 3339 time or a duration back "
+		"from "
+		"now\n                    (default now)\n"
 		"  --probe NAME      this probe only\n"
-		"  --json            the report as JSON\n"
+		"  --format F        table (default), json, csv or html\n"
+		"  --json            the same as --format json\n"
 		"  -h, --help        this help\n\n"
-		"exit status: 0 reported, 3 could not read the records\n");
+		"exit status: 0 reported, 3 could not read the records or "
+		"unknown probe\n");
 }
 
-enum { OPT_RESULTS = 256, OPT_SINCE, OPT_PROBE, OPT_JSON };
+enum {
+	OPT_RESULTS = 256,
+	OPT_SINCE,
+	OPT_PROBE,
+	OPT_JSON,
+	OPT_UNTIL,
+	OPT_FORMAT,
+	OPT_STORE,
+	OPT_PROBES
+};
 
 static const struct option report_opts[] = {
 	{ "results", required_argument, NULL, OPT_RESULTS },
 	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "store", required_argument, NULL, OPT_STORE },
+	{ "probes", required_argument, NULL, OPT_PROBES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -77,15 +105,33 @@ static void fmt_ms(double ms, char *buf, size_t len)
 
 static void print_avail(const vsp_avail *a, const char *indent)
 {
-	char p50[32], p95[32];
+	char p50[32], p95[32], nd[32];
 
 	fmt_ms(a->ttff_p50, p50, sizeof(p50));
 	fmt_ms(a->ttff_p95, p95, sizeof(p95));
-	printf("%s%zu checks, %.2f%% available (%zu warn), time to first "
-	       "frame p50 %s, p95 %s\n",
-	       indent, a->checks,
-	       a->checks ? 100.0 * (double)a->up / (double)a->checks : 0.0,
-	       a->warn, p50, p95);
+	fmt_dur(a->nodata_s, nd, sizeof(nd));
+	if (a->availability >= 0)
+		printf("%s%.3f%% available", indent, a->availability);
+	else
+		printf("%sno data", indent);
+	printf(" (%zu checks, %zu warn; no data %s), time to first frame "
+	       "p50 %s, p95 %s\n",
+	       a->checks, a->warn, nd, p50, p95);
+}
+
+static void print_slo(const vsp_report_probe *p)
+{
+	double with = p->stream.up_s + p->stream.down_s;
+	double budget = with * (100 - p->slo) / 100;
+	char b[32], left[32];
+
+	if (p->slo <= 0)
+		return;
+	fmt_dur(budget, b, sizeof(b));
+	fmt_dur(fabs(budget - p->stream.down_s), left, sizeof(left));
+	printf("  SLO %g%%: error budget %s, %s %s (%.1f%% left)\n", p->slo, b,
+	       budget >= p->stream.down_s ? "left" : "overspent by", left,
+	       budget > 0 ? 100 * (budget - p->stream.down_s) / budget : 0.0);
 }
 
 /* The live figures, for a series that saw a live stream only:
@@ -116,22 +162,58 @@ static void print_live(const vsp_avail *a, const char *indent)
 	       a->stale_checks, a->lagging_checks, a->slow_checks);
 }
 
-static void print_outages(const vsp_avail *a, const char *indent)
+static void print_outage_list(const vsp_outage *v, size_t n, const char *indent,
+			      const char *where)
 {
-	for (size_t i = 0; i < a->n_outages; i++) {
-		const vsp_outage *u = &a->outages[i];
-		char s[40], e[40], d[32];
+	for (size_t i = 0; i < n; i++) {
+		const vsp_outage *u = &v[i];
+		char st[40], e[40], d[32];
 
-		fmt_time(u->start, s, sizeof(s));
+		fmt_time(u->start, st, sizeof(st));
 		fmt_time(u->end, e, sizeof(e));
 		fmt_dur(u->end - u->start, d, sizeof(d));
-		/* An ongoing outage ends at its last failing check: say so
-		 * rather than invent an end. */
-		printf("%s%s .. %s%s  %-10s %s (%zu checks)\n", indent, s, e,
+		printf("%s%s .. %s%s  %-10s %s (%zu checks)", indent, st, e,
 		       u->ongoing ? " (ongoing)" : "", d,
 		       u->reason ? u->reason : "-", u->checks);
+		if (u->where && *u->where)
+			printf(" %s %s", where, u->where);
+		printf("\n");
 		if (u->message)
 			printf("%s    %s\n", indent, u->message);
+	}
+}
+
+static void print_view(const vsp_avail *stream, const vsp_avail *origins,
+		       size_t n, size_t degraded, const char *in)
+{
+	char ind[64], ind2[64];
+
+	snprintf(ind, sizeof(ind), "%s  ", in);
+	snprintf(ind2, sizeof(ind2), "%s    ", in);
+	printf("%sstream: ", in);
+	print_avail(stream, "");
+	print_live(stream, ind2);
+	if (degraded)
+		printf("%sredundancy lost (stream played, an origin did not) "
+		       "in %zu checks\n",
+		       ind, degraded);
+	if (stream->n_outages) {
+		printf("%sstream outages (too few origins played):\n", ind);
+		print_outage_list(stream->outages, stream->n_outages, ind2,
+				  "origins down:");
+	} else {
+		printf("%sstream outages: none\n", ind);
+	}
+	for (size_t k = 0; k < n; k++) {
+		const vsp_avail *o = &origins[k];
+
+		printf("%sorigin %s: ", ind, o->name);
+		print_avail(o, "");
+		print_live(o, ind2);
+		if (o->n_outages) {
+			printf("%s  outages of this origin:\n", ind);
+			print_outage_list(o->outages, o->n_outages, ind2, "");
+		}
 	}
 }
 
@@ -150,39 +232,161 @@ static void render_text(const vsp_report *r)
 	for (size_t i = 0; i < r->n_probes; i++) {
 		const vsp_report_probe *p = &r->probes[i];
 
-		printf("\n%s\n", p->name);
-		print_avail(&p->stream, "  stream: ");
-		print_live(&p->stream, "    ");
-		if (p->degraded)
-			printf("  redundancy lost (stream played, an origin "
-			       "did not) in %zu checks\n",
-			       p->degraded);
-		if (p->stream.n_outages) {
-			printf("  stream outages (too few origins played):\n");
-			print_outages(&p->stream, "    ");
-		} else {
-			printf("  stream outages: none\n");
-		}
-		for (size_t k = 0; k < p->n_origins; k++) {
-			const vsp_avail *o = &p->origins[k];
+		printf("\n%s (interval %g s)\n", p->name, p->interval_s);
+		print_slo(p);
+		if (p->n_vantages > 1) {
+			char d[32];
 
-			printf("  origin %s: ", o->name);
-			print_avail(o, "");
-			print_live(o, "    ");
-			if (o->n_outages) {
-				printf("    outages of this origin:\n");
-				print_outages(o, "      ");
+			printf("  all %zu vantages combined (down: from every "
+			       "vantage):\n",
+			       p->n_vantages);
+			print_view(&p->stream, p->origins, p->n_origins,
+				   p->degraded, "    ");
+			fmt_dur(p->stream.partial_s, d, sizeof(d));
+			printf("      down from some vantages only (a path or "
+			       "region): %s\n",
+			       d);
+			print_outage_list(p->stream.partial,
+					  p->stream.n_partial, "        ",
+					  "down from:");
+			for (size_t j = 0; j < p->n_vantages; j++) {
+				printf("  vantage %s:\n",
+				       p->vantages[j].name[0]
+					       ? p->vantages[j].name
+					       : "(default)");
+				print_view(&p->vantages[j].stream,
+					   p->vantages[j].origins,
+					   p->vantages[j].n_origins,
+					   p->vantages[j].degraded, "    ");
 			}
+		} else {
+			print_view(&p->stream, p->origins, p->n_origins,
+				   p->degraded, "  ");
 		}
 	}
 }
 
+static void csv_str(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void csv_row(const char *probe, const char *vantage, const vsp_avail *a,
+		    const char *origin)
+{
+	csv_str(probe);
+	putchar(',');
+	csv_str(vantage);
+	putchar(',');
+	csv_str(origin);
+	printf(",%zu,%zu,%zu,", a->checks, a->up, a->warn);
+	if (a->availability >= 0)
+		printf("%.3f", a->availability);
+	printf(",%.3f,%.3f,%.3f,%.3f,%.3f,", a->up_s, a->degraded_s, a->down_s,
+	       a->partial_s, a->nodata_s);
+	if (a->ttff_p50 >= 0)
+		printf("%.1f", a->ttff_p50);
+	putchar(',');
+	if (a->ttff_p95 >= 0)
+		printf("%.1f", a->ttff_p95);
+	printf(",%zu\n", a->n_outages);
+}
+
+/* One row per view: the combined one (vantage "*"), then each vantage's;
+ * origin "" is the stream. */
+static void render_csv(const vsp_report *r)
+{
+	printf("probe,vantage,origin,checks,available,warn,availability_pct,"
+	       "up_s,degraded_s,down_s,partial_s,no_data_s,ttff_p50_ms,"
+	       "ttff_p95_ms,outages\n");
+	for (size_t i = 0; i < r->n_probes; i++) {
+		const vsp_report_probe *p = &r->probes[i];
+
+		csv_row(p->name, "*", &p->stream, "");
+		for (size_t k = 0; k < p->n_origins; k++)
+			csv_row(p->name, "*", &p->origins[k],
+				p->origins[k].name);
+		for (size_t j = 0; p->n_vantages > 1 && j < p->n_vantages;
+		     j++) {
+			const vsp_report_view *v = &p->vantages[j];
+
+			csv_row(p->name, v->name, &v->stream, "");
+			for (size_t k = 0; k < v->n_origins; k++)
+				csv_row(p->name, v->name, &v->origins[k],
+					v->origins[k].name);
+		}
+	}
+}
+
+/* RFC 3339 time or a duration back from `from`. */
+static int parse_when(const char *opt, const char *arg, double from,
+		      double *out)
+{
+	double d;
+
+	if (vsp_time_parse_any(arg, out) == 0)
+		return 0;
+	if (vsp_duration_parse(arg, &d) == 0) {
+		*out = from - d;
+		return 0;
+	}
+	fprintf(stderr,
+		"prober report: %s: '%s' is neither an RFC 3339 time "
+		"(2026-01-01T00:00:00Z, 2026-01-01) nor a duration such as "
+		"90s, 30m, 24h, 7d or 2w\n",
+		opt, arg);
+	return -1;
+}
+
+/* The index of dir, brought up to date; a store in memory when the file
+ * cannot be written (a copied, read-only folder). */
+static vsp_store *open_index(const char *dir, const char *path, size_t *bad,
+			     char *err, size_t errlen)
+{
+	vsp_store *st = NULL;
+	vsp_store_stats ss = { 0 };
+	char def[4200];
+
+	if (!path) {
+		snprintf(def, sizeof(def), "%s/%s", dir, VSP_STORE_FILE);
+		path = def;
+	}
+	if (vsp_store_open(path, 0, &st, err, errlen) == 0 &&
+	    vsp_store_import_dir(st, dir, NULL, 0, &ss, err, errlen) == 0) {
+		*bad = ss.bad;
+		return st;
+	}
+	vsp_store_close(st);
+	st = NULL;
+	memset(&ss, 0, sizeof(ss));
+	if (vsp_store_open(":memory:", 0, &st, err, errlen) ||
+	    vsp_store_import_dir(st, dir, NULL, 0, &ss, err, errlen)) {
+		vsp_store_close(st);
+		return NULL;
+	}
+	*bad = ss.bad;
+	return st;
+}
+
 int cmd_report(int argc, char **argv)
 {
-	const char *dir = "results", *probe = NULL;
-	double since_s = 86400, now = vsp_wall_s();
+	const char *dir = "results", *probe = NULL, *store_path = NULL;
+	const char *probes_dir = "probes", *since_arg = NULL, *until_arg = NULL;
+	const char *format = "table";
+	double now = vsp_wall_s(), since, until = now;
 	vsp_report *r = NULL;
-	int json = 0, c, rc = EXIT_UNKNOWN;
+	vsp_store *st = NULL;
+	vsp_probe_set set = { 0 };
+	vsp_report_target *tg = NULL;
+	vsp_report_opts ro = { 0 };
+	size_t bad = 0;
+	int c, rc = EXIT_UNKNOWN, probes_given = 0;
 	char err[1024];
 
 	optind = 1;
@@ -192,20 +396,26 @@ int cmd_report(int argc, char **argv)
 			dir = optarg;
 			break;
 		case OPT_SINCE:
-			if (vsp_duration_parse(optarg, &since_s)) {
-				fprintf(stderr,
-					"prober report: --since: '%s' is not a "
-					"duration such as 90s, 30m, 24h, 7d or "
-					"2w\n",
-					optarg);
-				return EXIT_UNKNOWN;
-			}
+			since_arg = optarg;
+			break;
+		case OPT_UNTIL:
+			until_arg = optarg;
 			break;
 		case OPT_PROBE:
 			probe = optarg;
 			break;
 		case OPT_JSON:
-			json = 1;
+			format = "json";
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case OPT_STORE:
+			store_path = optarg;
+			break;
+		case OPT_PROBES:
+			probes_dir = optarg;
+			probes_given = 1;
 			break;
 		case 'h':
 			report_usage(stdout);
@@ -220,12 +430,68 @@ int cmd_report(int argc, char **argv)
 			argv[optind]);
 		return EXIT_UNKNOWN;
 	}
-	if (vsp_report_build(dir, now - since_s, now, probe, &r, err,
-			     sizeof(err))) {
-		fprintf(stderr, "prober report: %s\n", err);
+	if (strcmp(format, "table") && strcmp(format, "json") &&
+	    strcmp(format, "csv") && strcmp(format, "html")) {
+		fprintf(stderr,
+			"prober report: --format: '%s' is not table, json, "
+			"csv or html\n",
+			format);
 		return EXIT_UNKNOWN;
 	}
-	if (json) {
+	if (until_arg && parse_when("--until", until_arg, now, &until))
+		return EXIT_UNKNOWN;
+	since = until - 86400;
+	if (since_arg && parse_when("--since", since_arg, until, &since))
+		return EXIT_UNKNOWN;
+	if (!(since < until)) {
+		fprintf(stderr, "prober report: --since must come before "
+				"--until\n");
+		return EXIT_UNKNOWN;
+	}
+	/* The probe files give each probe its interval and SLO; without
+	 * them (a copied results folder) the checks' gaps stand in. */
+	if (vsp_config_load_dir(probes_dir, &set, err, sizeof(err))) {
+		if (probes_given) {
+			fprintf(stderr, "prober report: %s\n", err);
+			goto out;
+		}
+		vsp_probe_set_clear(&set);
+		memset(&set, 0, sizeof(set));
+	}
+	tg = calloc(set.n ? set.n : 1, sizeof(*tg));
+	if (!tg) {
+		fprintf(stderr, "prober report: out of memory\n");
+		goto out;
+	}
+	for (size_t i = 0; i < set.n; i++)
+		tg[i] = (vsp_report_target){ set.probes[i].name,
+					     set.probes[i].interval_s,
+					     set.probes[i].slo };
+	st = open_index(dir, store_path, &bad, err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "prober report: %s\n", err);
+		goto out;
+	}
+	if (probe) {
+		int known = vsp_store_has_probe(st, probe) == 1;
+
+		for (size_t i = 0; i < set.n && !known; i++)
+			known = strcmp(set.probes[i].name, probe) == 0;
+		if (!known) {
+			fprintf(stderr,
+				"prober report: --probe: no probe named '%s' "
+				"in %s or in the records of %s\n",
+				probe, probes_dir, dir);
+			goto out;
+		}
+	}
+	ro = (vsp_report_opts){ since, until, probe, tg, set.n };
+	if (vsp_report_from_store(st, &ro, &r, err, sizeof(err))) {
+		fprintf(stderr, "prober report: %s\n", err);
+		goto out;
+	}
+	r->bad_lines = bad;
+	if (strcmp(format, "json") == 0) {
 		json_t *o = vsp_report_json(r);
 		char *text =
 			o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
@@ -239,6 +505,10 @@ int cmd_report(int argc, char **argv)
 		}
 		printf("%s\n", text);
 		free(text);
+	} else if (strcmp(format, "csv") == 0) {
+		render_csv(r);
+	} else if (strcmp(format, "html") == 0) {
+		render_html(stdout, r, now);
 	} else {
 		render_text(r);
 	}
@@ -249,5 +519,8 @@ int cmd_report(int argc, char **argv)
 	rc = EXIT_PASS;
 out:
 	vsp_report_free(r);
+	vsp_store_close(st);
+	free(tg);
+	vsp_probe_set_clear(&set);
 	return rc;
 }

@@ -20,6 +20,7 @@
 #include "limits.h"
 #include "metrics.h"
 #include "runner.h"
+#include "store.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -56,6 +57,8 @@ static void run_usage(FILE *out)
 		"metric\n                    (default $PROBER_VANTAGE, else "
 		"the "
 		"host name)\n"
+		"  --no-index        do not bring RESULTS/" VSP_STORE_FILE
+		" up to date\n"
 		"  -v, --verbose     one line per probe, busy and skipped ones "
 		"too\n"
 		"  -h, --help        this help\n\n"
@@ -74,7 +77,8 @@ enum {
 	OPT_FORCE,
 	OPT_SHARD,
 	OPT_TEXTFILE,
-	OPT_VANTAGE
+	OPT_VANTAGE,
+	OPT_NO_INDEX
 };
 
 static const struct option run_opts[] = {
@@ -87,6 +91,7 @@ static const struct option run_opts[] = {
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 	{ "vantage", required_argument, NULL, OPT_VANTAGE },
+	{ "no-index", no_argument, NULL, OPT_NO_INDEX },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -220,6 +225,37 @@ out:
 	return rc;
 }
 
+/* Time the index may take after the checks: the run stays inside cron's
+ * minute; what is left is read by the next run or `prober index`. */
+#define INDEX_BUDGET_S 10.0
+
+/*
+ * After the records are appended: their rows go into the index (with any
+ * the index missed before). A failure here loses nothing, since the
+ * records are on disk: it is said on stderr and the exit status stays the
+ * verdicts'.
+ */
+static void index_records(const char *dir, double t0, double deadline_s)
+{
+	double now = vsp_now_us() / 1e6, end = now + INDEX_BUDGET_S;
+	vsp_store *st = NULL;
+	vsp_store_stats ss = { 0 };
+	char path[4200], err[1024];
+
+	if (deadline_s > 0 && t0 + deadline_s < end)
+		end = t0 + deadline_s;
+	if (end <= now)
+		end = now + 1;
+	snprintf(path, sizeof(path), "%s/%s", dir, VSP_STORE_FILE);
+	if (vsp_store_open(path, 0, &st, err, sizeof(err)) ||
+	    vsp_store_import_dir(st, dir, NULL, end, &ss, err, sizeof(err)))
+		fprintf(stderr,
+			"prober run: %s (the records are kept; the next run "
+			"or `prober index` catches up)\n",
+			err);
+	vsp_store_close(st);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const char *probes_dir = "probes", *only = NULL, *textfile = NULL;
@@ -235,6 +271,8 @@ int cmd_run(int argc, char **argv)
 	size_t n_todo = 0;
 	struct sigaction sa;
 	int verbose = 0, c, rc = EXIT_UNKNOWN, worst = EXIT_PASS, run_rc;
+	int no_index = 0, any_done = 0;
+	double t0 = vsp_now_us() / 1e6;
 	char err[1024];
 
 	optind = 1;
@@ -272,6 +310,9 @@ int cmd_run(int argc, char **argv)
 		case OPT_VANTAGE:
 			vantage_opt = optarg;
 			break;
+		case OPT_NO_INDEX:
+			no_index = 1;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -290,8 +331,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	}
 
-	if (vantage_resolve("run", vantage_opt, vantage,
-			    sizeof(vantage)))
+	if (vantage_resolve("run", vantage_opt, vantage, sizeof(vantage)))
 		return EXIT_UNKNOWN;
 	ro.vantage = vantage;
 	ro.keep_results = textfile != NULL;
@@ -379,6 +419,10 @@ int cmd_run(int argc, char **argv)
 		if (items[i].state == VSP_RUN_DONE &&
 		    (int)items[i].status > worst)
 			worst = (int)items[i].status;
+	for (size_t i = 0; i < n_todo; i++)
+		any_done |= items[i].state == VSP_RUN_DONE;
+	if (any_done && !no_index)
+		index_records(ro.results_dir, t0, ro.deadline_s);
 	if (fflush(stdout) != 0) {
 		perror("prober run: stdout");
 		goto out;

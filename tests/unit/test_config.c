@@ -152,7 +152,7 @@ static void test_unknown_keys(void **state)
 		  "origins, renditions, frames, timeout_s, interval_s, "
 		  "min_healthy, user_agent, stale_warn_factor, "
 		  "stale_fail_factor, lag_warn_target_durations, "
-		  "slow_realtime_factor, segments, decode)" },
+		  "slow_realtime_factor, segments, decode, slo)" },
 		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
 		  "\"header\": {}}]}",
 		  "probes/t.json: origins[0].header: unknown key (expected one "
@@ -200,6 +200,32 @@ static void test_secrets(void **state)
 	assert_int_equal(cfg.origins[0].n_secrets, 1);
 	assert_string_equal(cfg.origins[0].secrets[0], "abc123");
 	assert_int_equal(cfg.origins[0].secret_query, 1);
+	vsp_probe_cfg_clear(&cfg);
+	run_bad(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* The availability target of `prober report`. */
+static void test_slo(void **state)
+{
+	static const struct bad cases[] = {
+		{ "{" O1 ", \"slo\": 100}",
+		  "probes/t.json: slo: expected a number from 50 to 99.9999, "
+		  "got 100" },
+		{ "{" O1 ", \"slo\": \"99.9\"}",
+		  "probes/t.json: slo: expected a number from 50 to 99.9999, "
+		  "got '99.9'" },
+	};
+	vsp_probe_cfg cfg;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(load("{" O1 "}", &cfg, err, sizeof(err)), 0);
+	assert_true(cfg.slo == 0);
+	vsp_probe_cfg_clear(&cfg);
+	assert_int_equal(load("{" O1 ", \"slo\": 99.9}", &cfg, err,
+			      sizeof(err)),
+			 0);
+	assert_true(cfg.slo == 99.9);
 	vsp_probe_cfg_clear(&cfg);
 	run_bad(cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -655,6 +681,7 @@ int main(void)
 		cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_live_factors),
 		cmocka_unit_test(test_decode_mode),
+		cmocka_unit_test(test_slo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

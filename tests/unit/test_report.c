@@ -11,6 +11,9 @@
  *   (renditions 360p and 720p); see test_live for its figures.
  * One damaged line; two records appended out of order; a file that is no
  * record file. Runs from the repository root.
+ *
+ * Time weighting (interval: the median gap, 60 s): each check holds until
+ * the next, the last one 2 x 60 s, so "news" has data 10:00..10:11.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -112,6 +115,10 @@ static void test_fixture(void **state)
 	assert_outage(&p->stream.outages[0], "2026-01-01T10:04:00Z",
 		      "2026-01-01T10:05:00Z", 1, 0, "origins_down");
 	assert_true(p->stream.down_s == 60);
+	/* 10:00..10:11 with data, down 10:04..10:05: 600 of 660 s up. */
+	assert_true(p->stream.up_s == 600);
+	assert_true(p->stream.availability == 100.0 * 600 / 660);
+	assert_string_equal(p->stream.outages[0].where, "cdn-a, cdn-b");
 
 	assert_int_equal(p->n_origins, 2);
 	a = &p->origins[0];
@@ -136,10 +143,10 @@ static void test_fixture(void **state)
 	assert_int_equal(b->n_outages, 2);
 	assert_outage(&b->outages[0], "2026-01-01T10:04:00Z",
 		      "2026-01-01T10:06:00Z", 2, 0, "http_status");
-	/* Still failing at the last check: ongoing, ends there. */
+	/* Still failing at the last check: ongoing, held 2 x 60 s past it. */
 	assert_outage(&b->outages[1], "2026-01-01T10:08:00Z",
-		      "2026-01-01T10:09:00Z", 2, 1, "http_status");
-	assert_true(b->down_s == 180);
+		      "2026-01-01T10:11:00Z", 2, 1, "http_status");
+	assert_true(b->down_s == 120 + 180);
 
 	p = &r->probes[1];
 	assert_string_equal(p->name, "sports");
@@ -268,7 +275,7 @@ static void test_window_and_filter(void **state)
 					  T("2026-01-01T23:59:59Z"), NULL, &r,
 					  err, sizeof(err)),
 			 0);
-	assert_int_equal(r->files, 1);
+	assert_int_equal(r->files, 2);
 	assert_int_equal(r->n_probes, 1);
 	assert_int_equal(r->probes[0].stream.checks, 5);
 	assert_int_equal(r->probes[0].stream.up, 5);
@@ -315,8 +322,9 @@ static void test_json(void **state)
 	news = json_array_get(json_object_get(j, "probes"), 0);
 	assert_string_equal(json_string_value(json_object_get(news, "probe")),
 			    "news");
+	/* 600 of 660 s: 90.909 %. */
 	assert_true(json_real_value(json_object_get(news, "availability_pct")) ==
-		    90.0);
+		    90.909);
 	/* Not live: the same keys, without figures. */
 	assert_int_equal(json_integer_value(json_object_get(news, "live_checks")),
 			 0);

@@ -1,0 +1,164 @@
+/*
+ * index.c - `prober index`: brings the history index (lib/store.c) up to
+ * date from the record files, takes records of other vantage points
+ * (--import FILE, more --results folders), and prunes old rows.
+ *
+ * The records are never touched: the index can always be deleted and
+ * built again by this command.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "report.h"
+#include "store.h"
+
+static void index_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: prober index [OPTIONS]\n"
+		"Indexes the records of RESULTS/YYYY-MM-DD.jsonl into "
+		"RESULTS/" VSP_STORE_FILE "\n(idempotent and resumable: only "
+		"new lines are read), for `prober report`.\n\n"
+		"  --results DIR     record files (default results); again for "
+		"the folders\n                    of other vantage points "
+		"(the index is the first's)\n"
+		"  --import FILE     also index this record file (another "
+		"vantage's)\n"
+		"  --vantage NAME    the vantage of imported records that name "
+		"none\n"
+		"  --store FILE      the index (default RESULTS/" VSP_STORE_FILE
+		")\n"
+		"  --prune AGE       delete checks older than AGE (90d, 2w); "
+		"imports\n                    will not add them back\n"
+		"  -h, --help        this help\n\n"
+		"exit status: 0 indexed, 3 could not (message on stderr)\n");
+}
+
+enum { OPT_RESULTS = 256, OPT_IMPORT, OPT_VANTAGE, OPT_STORE, OPT_PRUNE };
+
+static const struct option index_opts[] = {
+	{ "results", required_argument, NULL, OPT_RESULTS },
+	{ "import", required_argument, NULL, OPT_IMPORT },
+	{ "vantage", required_argument, NULL, OPT_VANTAGE },
+	{ "store", required_argument, NULL, OPT_STORE },
+	{ "prune", required_argument, NULL, OPT_PRUNE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int cmd_index(int argc, char **argv)
+{
+	char **dirs = NULL, **files = NULL, err[1024], def[4200];
+	size_t n_dirs = 0, n_files = 0;
+	const char *vantage = NULL, *store_path = NULL;
+	double prune = 0;
+	const char *prune_arg = NULL;
+	vsp_store *st = NULL;
+	vsp_store_stats ss = { 0 };
+	int c, rc = EXIT_UNKNOWN;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", index_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_RESULTS:
+			if (strv_push(&dirs, &n_dirs, optarg))
+				goto oom;
+			break;
+		case OPT_IMPORT:
+			if (strv_push(&files, &n_files, optarg))
+				goto oom;
+			break;
+		case OPT_VANTAGE:
+			vantage = optarg;
+			break;
+		case OPT_STORE:
+			store_path = optarg;
+			break;
+		case OPT_PRUNE:
+			prune_arg = optarg;
+			if (vsp_duration_parse(optarg, &prune)) {
+				fprintf(stderr,
+					"prober index: --prune: '%s' is not an "
+					"age such as 90d or 2w\n",
+					optarg);
+				goto out;
+			}
+			break;
+		case 'h':
+			index_usage(stdout);
+			rc = EXIT_PASS;
+			goto out;
+		default:
+			index_usage(stderr);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "prober index: unexpected argument '%s'\n",
+			argv[optind]);
+		goto out;
+	}
+	if (!n_dirs && strv_push(&dirs, &n_dirs, "results"))
+		goto oom;
+	if (!store_path) {
+		snprintf(def, sizeof(def), "%s/%s", dirs[0], VSP_STORE_FILE);
+		store_path = def;
+	}
+	if (vsp_store_open(store_path, 0, &st, err, sizeof(err))) {
+		fprintf(stderr, "prober index: %s\n", err);
+		goto out;
+	}
+	if (prune > 0) {
+		size_t gone = 0;
+
+		if (vsp_store_prune(st, vsp_wall_s() - prune, &gone, err,
+				    sizeof(err))) {
+			fprintf(stderr, "prober index: %s\n", err);
+			goto out;
+		}
+		printf("pruned %zu checks older than %s\n", gone, prune_arg);
+	}
+	/* The first folder is this machine's own: its records without a
+	 * vantage are the default vantage's; --vantage names the others'. */
+	for (size_t i = 0; i < n_dirs; i++)
+		if (vsp_store_import_dir(st, dirs[i], i ? vantage : NULL, 0,
+					 &ss, err, sizeof(err))) {
+			fprintf(stderr, "prober index: %s\n", err);
+			goto out;
+		}
+	for (size_t i = 0; i < n_files; i++)
+		if (vsp_store_import_file(st, files[i], vantage, 0, &ss, err,
+					  sizeof(err))) {
+			fprintf(stderr, "prober index: %s\n", err);
+			goto out;
+		}
+	printf("indexed %zu new records (%zu read, %zu damaged lines "
+	       "skipped",
+	       ss.inserted, ss.records, ss.bad);
+	if (ss.partial)
+		printf(", %zu files end in a line still being written",
+		       ss.partial);
+	printf(") from %zu files; %s: %lld checks, %lld bytes\n", ss.files,
+	       store_path, vsp_store_count(st), vsp_store_bytes(st));
+	if (fflush(stdout) != 0) {
+		perror("prober index: stdout");
+		goto out;
+	}
+	rc = EXIT_PASS;
+	goto out;
+oom:
+	fprintf(stderr, "prober index: out of memory\n");
+out:
+	vsp_store_close(st);
+	for (size_t i = 0; i < n_dirs; i++)
+		free(dirs[i]);
+	free(dirs);
+	for (size_t i = 0; i < n_files; i++)
+		free(files[i]);
+	free(files);
+	return rc;
+}
