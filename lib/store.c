@@ -584,8 +584,13 @@ int vsp_store_insert(vsp_store *s, const json_t *rec, const char *vantage,
 	t = (int64_t)llround(ts * 1000);
 	if (t < s->horizon_ms)
 		return 0;
-	if (!va)
-		va = vantage ? vantage : "";
+	/* A vantage given on import says where these records came from, over
+	 * what they carry (records made before vantages existed, or a host
+	 * name where the operator names a region). */
+	if (vantage && *vantage)
+		va = vantage;
+	else if (!va)
+		va = "";
 	probe = name_id(s, pr);
 	vid = name_id(s, va);
 	if (probe <= 0 || vid <= 0)

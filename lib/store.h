@@ -50,9 +50,10 @@ int vsp_store_open(const char *path, long max_pages, vsp_store **out, char *err,
 void vsp_store_close(vsp_store *s);
 
 /*
- * Indexes the new lines of one record file (key: its real path), records
- * without a "vantage" key under vantage (NULL or "": the default vantage
- * ""). deadline_s > 0 is a monotonic time (vsp_now_us()/1e6) after which
+ * Indexes the new lines of one record file (key: its real path), under
+ * vantage when one is given (it overrides the records' own "vantage"),
+ * else under the records' "vantage", else the default vantage "".
+ * deadline_s > 0 is a monotonic time (vsp_now_us()/1e6) after which
  * it stops at the next batch with st->more set. Returns 0, or -1 with a
  * message in err (what was committed before stays).
  */
