@@ -53,4 +53,26 @@ void vsp_probe_set_clear(vsp_probe_set *set);
  * of [A-Za-z0-9._-], not starting with '.' (names become file names). */
 int vsp_config_name_ok(const char *s);
 
+/* What a command line gives that a probe file also holds. */
+typedef enum vsp_config_value {
+	VSP_VALUE_URL,	      /* origins[].url: http:// or https:// */
+	VSP_VALUE_HEADER,     /* one "Name: value" of origins[].headers */
+	VSP_VALUE_RESOLVE,    /* one HOST:PORT:ADDR of origins[].resolve */
+	VSP_VALUE_CACERT,     /* origins[].cacert: a readable file */
+	VSP_VALUE_USER_AGENT, /* user_agent */
+	VSP_VALUE_NAME,	      /* name, origins[].name */
+} vsp_config_value;
+
+/*
+ * Validates one command-line value exactly as the same key of a probe file
+ * is, so `--resolve garbage` and "resolve": ["garbage"] are the same usage
+ * error, found before any request. Returns 0, or -1 with "expected ...,
+ * got '...'" in err (the caller names the option).
+ */
+int vsp_config_check_value(vsp_config_value what, const char *s, char *err,
+			   size_t errlen);
+/* 1 when s is a valid "Name: value" header line (headers_command's output
+ * is checked with it too). */
+int vsp_config_header_line_ok(const char *s);
+
 #endif
