@@ -91,42 +91,6 @@ static const struct option check_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Connection options given on the command line apply to every origin. */
-struct conn_opts {
-	char **headers;
-	size_t n_headers;
-	char **resolve;
-	size_t n_resolve;
-	const char *cacert;
-	int insecure;
-};
-
-static int apply_conn(vsp_probe_cfg *cfg, const struct conn_opts *c)
-{
-	for (size_t i = 0; i < cfg->n_origins; i++) {
-		vsp_origin_cfg *o = &cfg->origins[i];
-
-		for (size_t k = 0; k < c->n_headers; k++)
-			if (strv_push(&o->headers, &o->n_headers,
-				      c->headers[k]))
-				return -1;
-		for (size_t k = 0; k < c->n_resolve; k++)
-			if (strv_push(&o->resolve, &o->n_resolve,
-				      c->resolve[k]))
-				return -1;
-		/* Over a probe file's own settings: the command line wins,
-		 * and never turns verification back on by its absence. */
-		if (c->cacert) {
-			free(o->cacert);
-			if (!(o->cacert = strdup(c->cacert)))
-				return -1;
-		}
-		if (c->insecure)
-			o->insecure = 1;
-	}
-	return 0;
-}
-
 /* Loads a probe file into *cfg, keeping what the command line set. */
 static int load_probe(const char *path, vsp_probe_cfg *cfg, int set_frames,
 		      int set_pick, int set_timeout, int set_min_healthy)
@@ -171,17 +135,10 @@ static int load_probe(const char *path, vsp_probe_cfg *cfg, int set_frames,
 	return 0;
 }
 
-static int valid_header(const char *h)
-{
-	const char *colon = strchr(h, ':');
-
-	return colon && colon != h && !strpbrk(h, "\r\n");
-}
-
 int cmd_check(int argc, char **argv)
 {
 	vsp_probe_cfg cfg;
-	struct conn_opts conn = { 0 };
+	net_opts conn = { 0 };
 	vsp_stream_result *res = NULL;
 	int json = 0, verbose = 0, c, rc = EXIT_UNKNOWN;
 	int set_frames = 0, set_pick = 0, set_timeout = 0, set_mh = 0;
@@ -226,33 +183,39 @@ int cmd_check(int argc, char **argv)
 			set_mh = 1;
 			break;
 		case OPT_NAME:
-			free(cfg.name);
-			cfg.name = strdup(optarg);
-			break;
-		case 'H':
-			if (!valid_header(optarg)) {
-				fprintf(stderr,
-					"prober: --header: '%s' is not 'Name: "
-					"value'\n",
-					optarg);
+			if (vsp_config_check_value(VSP_VALUE_NAME, optarg, err,
+						   sizeof(err))) {
+				fprintf(stderr, "prober check: --name: %s\n",
+					err);
 				goto out;
 			}
-			if (strv_push(&conn.headers, &conn.n_headers, optarg))
+			free(cfg.name);
+			if (!(cfg.name = strdup(optarg)))
 				goto oom;
+			break;
+		case 'H':
+			if (net_opts_add(&conn, VSP_VALUE_HEADER, "--header",
+					 optarg, err, sizeof(err)))
+				goto usage;
 			break;
 		case OPT_UA:
-			free(cfg.user_agent);
-			cfg.user_agent = strdup(optarg);
+			if (net_opts_add(&conn, VSP_VALUE_USER_AGENT,
+					 "--user-agent", optarg, err,
+					 sizeof(err)))
+				goto usage;
 			break;
 		case OPT_RESOLVE:
-			if (strv_push(&conn.resolve, &conn.n_resolve, optarg))
-				goto oom;
+			if (net_opts_add(&conn, VSP_VALUE_RESOLVE, "--resolve",
+					 optarg, err, sizeof(err)))
+				goto usage;
 			break;
 		case 'k':
 			conn.insecure = 1;
 			break;
 		case OPT_CACERT:
-			conn.cacert = optarg;
+			if (net_opts_add(&conn, VSP_VALUE_CACERT, "--cacert",
+					 optarg, err, sizeof(err)))
+				goto usage;
 			break;
 		case OPT_JSON:
 			json = 1;
@@ -318,13 +281,8 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
-		if (!vsp_url_is_http(argv[i])) {
-			fprintf(stderr,
-				"prober check: '%s' is not an http:// or "
-				"https:// URL\n",
-				argv[i]);
-			goto out;
-		}
+		if (url_arg_ok("URL", argv[i], err, sizeof(err)))
+			goto usage;
 		if (vsp_probe_cfg_add_origin(&cfg, NULL, argv[i]))
 			goto oom;
 	}
@@ -337,7 +295,7 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 loaded:
-	if (apply_conn(&cfg, &conn))
+	if (net_opts_apply(&conn, &cfg))
 		goto oom;
 
 	if (vsp_probe_check(&cfg, &res, err, sizeof(err)) != 0) {
@@ -360,16 +318,14 @@ loaded:
 	}
 	rc = (int)res->v.status;
 	goto out;
+usage:
+	fprintf(stderr, "prober check: %s\n", err);
+	goto out;
 oom:
 	fprintf(stderr, "prober check: out of memory\n");
 out:
 	vsp_stream_result_free(res);
 	vsp_probe_cfg_clear(&cfg);
-	for (size_t i = 0; i < conn.n_headers; i++)
-		free(conn.headers[i]);
-	free(conn.headers);
-	for (size_t i = 0; i < conn.n_resolve; i++)
-		free(conn.resolve[i]);
-	free(conn.resolve);
+	net_opts_free(&conn);
 	return rc;
 }
