@@ -66,11 +66,12 @@ $(O)/tests/%: tests/unit/%.c $(LIBA)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
 
 # The fault-injecting origin is a plain HTTP server: libmicrohttpd and zlib
-# (its gzip bomb), not libprober. Before the generic rule below.
+# (its gzip bomb), libavutil (the token behaviour's HMAC), not libprober. Before the generic rule below.
 $(O)/tests/fault_origin: tests/tools/fault_origin.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		$(shell pkg-config --cflags --libs libmicrohttpd zlib) -lpthread
+		$(shell pkg-config --cflags --libs libmicrohttpd zlib libavutil) \
+		-lpthread
 
 $(O)/tests/%: tests/tools/%.c $(wildcard tests/tools/*.h) $(LIBA)
 	@mkdir -p $(dir $@)
