@@ -12,7 +12,6 @@
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
-#include <strings.h>
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,7 +35,7 @@
 
 static void plugin_usage(FILE *out)
 {
-	fprintf(out, "Usage: " PLUGIN_NAME " -u URL|PATH [-u ...] [-H HOST] "
+	fprintf(out, "Usage: " PLUGIN_NAME " -u URL-OR-PATH [-u ...] [-H HOST] "
 		     "[-I ADDRESS] [-p PORT] [-S]\n"
 		     "       [-w RANGE] [-c RANGE] [--lag-warning RANGE] "
 		     "[--age-critical RANGE] ...\n"
@@ -59,7 +58,7 @@ static void plugin_help(void)
 	       VSP_VERSION);
 	plugin_usage(stdout);
 	printf("\nOptions:\n"
-	       " -u, --url URL|PATH\n"
+	       " -u, --url URL-OR-PATH\n"
 	       "    Manifest of one origin (CDN) of the stream: a full http(s) "
 	       "URL, or a path\n"
 	       "    joined with -H/-I, -p and -S as check_curl does. Repeat "
@@ -71,8 +70,9 @@ static void plugin_help(void)
 	       " -H, --hostname HOST\n"
 	       "    Host name of a path -u (and its TLS name)\n"
 	       " -I, --IP-address ADDRESS\n"
-	       "    Address to connect to; with -H, an IP address pinned to "
-	       "HOST\n"
+	       "    Address of a path -u; with -H, an IP address is where "
+	       "-H's name\n"
+	       "    connects (--resolve), a name is left to -H's DNS\n"
 	       " -p, --port PORT\n"
 	       "    Port of a path -u (default 80, 443 with -S)\n"
 	       " -S, --ssl\n"
@@ -417,6 +417,20 @@ static int net_arg(struct plugin_args *a, vsp_config_value what,
 	return 0;
 }
 
+/* 1 when s is an IP address or a host name (letters, digits, '.', '-',
+ * '_'; ':' for IPv6). */
+static int host_ok(const char *s)
+{
+	if (strlen(s) > 253)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
+		      *s == '_' || *s == ':'))
+			return 0;
+	return 1;
+}
+
 static int parse_args(int argc, char **argv, struct plugin_args *a)
 {
 	char err[512];
@@ -444,11 +458,17 @@ static int parse_args(int argc, char **argv, struct plugin_args *a)
 			if (strv_push(&a->names, &a->n_names, optarg))
 				return usage_error("out of memory");
 			break;
+		/* Empty: as not given (a CheckCommand's unset macro). */
 		case 'H':
-			a->host = optarg;
-			break;
 		case 'I':
-			a->address = optarg;
+			if (*optarg && !host_ok(optarg))
+				return usage_error("-%c: '%.200s' is not a host "
+						   "name or an IP address",
+						   c, optarg);
+			if (c == 'H')
+				a->host = *optarg ? optarg : NULL;
+			else
+				a->address = *optarg ? optarg : NULL;
 			break;
 		case 'p':
 			if (int_arg("-p", optarg, 1, 65535, &a->port))
@@ -640,8 +660,7 @@ static int build_url(const struct plugin_args *a, const char *u, char **out,
 	size_t n;
 	int v6;
 
-	if (strncasecmp(u, "http://", 7) == 0 ||
-	    strncasecmp(u, "https://", 8) == 0) {
+	if (strstr(u, "://")) {
 		if (url_arg_ok("-u", u, err, sizeof(err)))
 			return usage_error("%s", err);
 		if (!(*out = strdup(u)))
@@ -673,13 +692,12 @@ static int build_url(const struct plugin_args *a, const char *u, char **out,
 		return usage_error("%s (from -H/-I, -p, -S and -u)", err);
 	}
 	*out = url;
-	if (a->host && a->address && strcmp(a->host, a->address) != 0) {
+	/* -I a name beside -H: the name -H gives is resolved, as curl
+	 * cannot connect to one name while asking for another. */
+	if (a->host && a->address && strcmp(a->host, a->address) != 0 &&
+	    is_ip(a->address)) {
 		char pin[512];
 
-		if (!is_ip(a->address))
-			return usage_error("-I: '%.200s' must be an IP "
-					   "address when -H names the host",
-					   a->address);
 		snprintf(pin, sizeof(pin), "%s:%d:%s", a->host, port,
 			 a->address);
 		if (pins->n_resolve == 0 &&

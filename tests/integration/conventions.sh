@@ -128,7 +128,7 @@ for plugin in "$P nagios" "$tmp/check_video_stream"; do
 	usage_error "$@" -u /ts/master.m3u8
 	usage_said "give -H or -I"
 	usage_error "$@" -H 127.0.0.1 -p 0 -u /ts/master.m3u8
-	usage_error "$@" -H cdn.example -I not-an-ip -u /ts/master.m3u8
+	usage_error "$@" -H cdn.example -I "not an ip!" -u /ts/master.m3u8
 	usage_error "$@" -u "$u" -u "$u" --origin-name a
 	usage_error "$@" -u "$u" -u "$u" --origin-name a --origin-name a
 	usage_error "$@" -u "$u" --origin-name "a b"
