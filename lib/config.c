@@ -1053,8 +1053,27 @@ static char *join(const char *dir, const char *name)
 	return p;
 }
 
+static int load_dir(const char *dir, vsp_probe_set *set, char ***bad,
+		    size_t *n_bad, char *err, size_t errlen);
+
 int vsp_config_load_dir(const char *dir, vsp_probe_set *set, char *err,
 			size_t errlen)
+{
+	return load_dir(dir, set, NULL, NULL, err, errlen);
+}
+
+int vsp_config_load_dir_each(const char *dir, vsp_probe_set *set, char ***bad,
+			     size_t *n_bad, char *err, size_t errlen)
+{
+	*bad = NULL;
+	*n_bad = 0;
+	return load_dir(dir, set, bad, n_bad, err, errlen);
+}
+
+/* With bad: a file that does not load is one message there and is left
+ * out; without: it is the error. */
+static int load_dir(const char *dir, vsp_probe_set *set, char ***bad,
+		    size_t *n_bad, char *err, size_t errlen)
 {
 	DIR *d;
 	struct dirent *de;
@@ -1113,23 +1132,46 @@ int vsp_config_load_dir(const char *dir, vsp_probe_set *set, char *err,
 	if (!set->probes || !set->paths)
 		goto oom;
 	for (size_t i = 0; i < n; i++) {
-		vsp_probe_cfg *cfg = &set->probes[i];
+		size_t at = set->n;
+		vsp_probe_cfg *cfg = &set->probes[at];
+		int ok = 1;
 
-		set->paths[i] = names[i];
+		set->paths[at] = names[i];
 		names[i] = NULL;
-		set->n = i + 1;
-		if (vsp_config_load_file(set->paths[i], cfg, err, errlen))
-			goto out;
-		for (size_t k = 0; k < i; k++)
+		set->n = at + 1;
+		if (vsp_config_load_file(set->paths[at], cfg, err, errlen))
+			ok = 0;
+		for (size_t k = 0; ok && k < at; k++)
 			if (strcmp(set->probes[k].name, cfg->name) == 0) {
 				snprintf(err, errlen,
 					 "%s: name: probe name '%s' is already "
 					 "used by %s",
-					 set->paths[i], cfg->name,
+					 set->paths[at], cfg->name,
 					 set->paths[k]);
-				goto out;
+				ok = 0;
 			}
+		if (ok)
+			continue;
+		if (!bad)
+			goto out;
+		/* Kept as a message; its slot is taken by the next file. */
+		{
+			char **nb = realloc(*bad, (*n_bad + 1) * sizeof(*nb));
+
+			if (!nb)
+				goto oom;
+			*bad = nb;
+			if (!(nb[*n_bad] = strdup(err)))
+				goto oom;
+			(*n_bad)++;
+		}
+		vsp_probe_cfg_clear(cfg);
+		free(set->paths[at]);
+		set->paths[at] = NULL;
+		set->n = at;
 	}
+	if (errlen)
+		err[0] = '\0';
 	rv = 0;
 	goto out;
 oom:
@@ -1139,7 +1181,15 @@ out:
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	if (rv)
+	if (rv) {
 		vsp_probe_set_clear(set);
+		for (size_t i = 0; bad && i < *n_bad; i++)
+			free((*bad)[i]);
+		if (bad) {
+			free(*bad);
+			*bad = NULL;
+			*n_bad = 0;
+		}
+	}
 	return rv;
 }

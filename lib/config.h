@@ -48,6 +48,15 @@ typedef struct vsp_probe_set {
 int vsp_config_load_dir(const char *dir, vsp_probe_set *set, char *err,
 			size_t errlen);
 void vsp_probe_set_clear(vsp_probe_set *set);
+/*
+ * The same, for a fleet: a file that does not load (or repeats another's
+ * name) is left out and its message ("probes/x.json: origins[0].url:
+ * expected ...") appended to *bad (caller frees each and the array, also
+ * on error), while every valid file is kept. Returns -1 only when the
+ * folder itself cannot be read (message in err).
+ */
+int vsp_config_load_dir_each(const char *dir, vsp_probe_set *set, char ***bad,
+			     size_t *n_bad, char *err, size_t errlen);
 
 /* 1 when s is a valid probe or origin name: 1..VSP_MAX_NAME characters
  * of [A-Za-z0-9._-], not starting with '.' (names become file names). */

@@ -216,3 +216,25 @@ done
 grep -q "REDACTED" "$tmp/signed.out" ||
 	fail "signed: the signed URL's query is not redacted"
 echo "conventions.sh: ok: headers_command and url_command tokens" >&2
+
+# ---- 3. prober run: a bad file is named, the valid ones run; --results - ----
+
+mkdir -p "$tmp/fleet" "$tmp/t"
+cp "$tmp/fresh.json" "$tmp/signed.json" "$tmp/fleet/"
+cp "$tmp/bad.json" "$tmp/fleet/typo.json"
+set +e
+TMPDIR="$tmp/t" "$P" run --probes "$tmp/fleet" --results - \
+	>"$tmp/run.out" 2>"$tmp/run.err"
+rc=$?
+set -e
+[ $rc -eq 3 ] || fail "run with a bad file: exit $rc, expected 3"
+grep -q "typo.json: origins\[0\].resolve\[0\]: expected HOST:PORT:ADDRESS" \
+	"$tmp/run.err" || fail "run: the bad file and key not named: $(cat "$tmp/run.err")"
+[ "$(wc -l <"$tmp/run.out")" -eq 2 ] ||
+	fail "run --results -: expected 2 records on stdout: $(cat "$tmp/run.out")"
+for p in fresh signed; do
+	grep -q "\"probe\":\"$p\"" "$tmp/run.out" ||
+		fail "run --results -: no record of $p"
+done
+[ -z "$(ls -A "$tmp/t")" ] || fail "run --results - left $(ls -A "$tmp/t")"
+echo "conventions.sh: ok: run names the bad file, runs the rest, --results -" >&2
