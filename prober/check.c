@@ -4,9 +4,12 @@
  * parse -> config -> run -> render -> exit status.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -91,6 +94,75 @@ static const struct option check_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* ---- a sign of life on a terminal ---- */
+
+/* A check can take its whole timeout (20 s): on a terminal, past a
+ * second, a line on stderr says it is still going. Never on a pipe or in
+ * cron, where it would be noise in the output or the mail. */
+struct progress {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done, started, shown;
+	const char *name;
+	double timeout_s;
+};
+
+static void *progress_main(void *arg)
+{
+	struct progress *p = arg;
+	struct timespec at;
+	int secs = 0;
+
+	clock_gettime(CLOCK_REALTIME, &at);
+	pthread_mutex_lock(&p->mu);
+	while (!p->done) {
+		at.tv_sec++;
+		if (pthread_cond_timedwait(&p->cv, &p->mu, &at) == 0 || p->done)
+			continue;
+		secs++;
+		fprintf(stderr, "\rprober check: %s: checking, %d s of at most "
+				"%g s...",
+			p->name, secs, p->timeout_s);
+		fflush(stderr);
+		p->shown = 1;
+	}
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static void progress_start(struct progress *p, const vsp_probe_cfg *cfg)
+{
+	memset(p, 0, sizeof(*p));
+	if (!isatty(STDERR_FILENO))
+		return;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->name = cfg->name;
+	p->timeout_s = cfg->timeout_s;
+	p->started = pthread_create(&p->tid, NULL, progress_main, p) == 0;
+	if (!p->started) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->cv);
+	}
+}
+
+static void progress_stop(struct progress *p)
+{
+	if (!p->started)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->done = 1;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->tid, NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	p->started = 0;
+}
+
 /* Loads a probe file into *cfg, keeping what the command line set. */
 static int load_probe(const char *path, vsp_probe_cfg *cfg, int set_frames,
 		      int set_pick, int set_timeout, int set_min_healthy)
@@ -139,6 +211,7 @@ int cmd_check(int argc, char **argv)
 {
 	vsp_probe_cfg cfg;
 	net_opts conn = { 0 };
+	struct progress prog;
 	vsp_stream_result *res = NULL;
 	int json = 0, verbose = 0, c, rc = EXIT_UNKNOWN;
 	int set_frames = 0, set_pick = 0, set_timeout = 0, set_mh = 0;
@@ -298,10 +371,13 @@ loaded:
 	if (net_opts_apply(&conn, &cfg))
 		goto oom;
 
+	progress_start(&prog, &cfg);
 	if (vsp_probe_check(&cfg, &res, err, sizeof(err)) != 0) {
+		progress_stop(&prog);
 		fprintf(stderr, "prober check: %s\n", err);
 		goto out;
 	}
+	progress_stop(&prog);
 	if (json) {
 		char *line = vsp_record_dumps(res);
 
