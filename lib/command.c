@@ -129,9 +129,10 @@ int vsp_command_run(char *const *argv, char *const *envp, int64_t deadline_us,
 				if (n + (size_t)got > VSP_COMMAND_OUTPUT_MAX) {
 					kill_and_reap(pid, &wstatus);
 					reaped = 1;
-					snprintf(err, errlen,
-						 "output over %d bytes (killed)",
-						 VSP_COMMAND_OUTPUT_MAX);
+					snprintf(
+						err, errlen,
+						"output over %d bytes (killed)",
+						VSP_COMMAND_OUTPUT_MAX);
 					goto out;
 				}
 				memcpy(buf + n, tmp, (size_t)got);
@@ -302,8 +303,8 @@ static int run_one(const char *key, char **argv, char **env, int64_t deadline,
 	char msg[512];
 	size_t len;
 
-	if (vsp_command_run(argv, env, deadline, out, &len, msg,
-			    sizeof(msg)) == 0)
+	if (vsp_command_run(argv, env, deadline, out, &len, msg, sizeof(msg)) ==
+	    0)
 		return 0;
 	snprintf(err, errlen, "%s %s: %s", key, argv[0], msg);
 	return -1;
@@ -389,7 +390,8 @@ static int set_url(const char *argv0, const char *text, vsp_origin_cfg *r,
 		return -1;
 	}
 	q = strchr(url, '?');
-	if (q && q[1] && push(&r->secrets, &r->n_secrets, q + 1, strlen(q + 1))) {
+	if (q && q[1] &&
+	    push(&r->secrets, &r->n_secrets, q + 1, strlen(q + 1))) {
 		free(url);
 		snprintf(err, errlen, "out of memory");
 		return -1;

@@ -417,12 +417,17 @@ static int get_resolve(struct ctx *c, const char *path, json_t *v,
 	return 0;
 }
 
-static const char *const origin_keys[] = {
-	"name",		  "url",	  "headers",
-	"resolve",	  "cacert",	  "insecure",
-	"secret_headers", "secret_query", "headers_command",
-	"url_command",	  NULL
-};
+static const char *const origin_keys[] = { "name",
+					   "url",
+					   "headers",
+					   "resolve",
+					   "cacert",
+					   "insecure",
+					   "secret_headers",
+					   "secret_query",
+					   "headers_command",
+					   "url_command",
+					   NULL };
 
 /* A program and its arguments, run with no shell: a string (the program
  * alone) or an array of strings. The program is named by a path (no search
@@ -657,20 +662,22 @@ int vsp_config_check_value(vsp_config_value what, const char *s, char *err,
 	case VSP_VALUE_URL:
 		j = json_string(s);
 		if (!j)
-			return fail(&c, NULL, "expected an http:// or https:// "
-					      "URL in UTF-8");
+			return fail(&c, NULL,
+				    "expected an http:// or https:// "
+				    "URL in UTF-8");
 		rv = get_url(&c, NULL, j, &url);
 		json_decref(j);
 		free(url);
 		return rv;
 	case VSP_VALUE_HEADER:
 		if (!header_line_ok(s))
-			return fail(&c, NULL,
-				    "expected 'Name: value' (a name of letters, "
-				    "digits and !#$%%&'*+-.^_`|~; a value "
-				    "without CR, LF or other control "
-				    "characters), got '%s'",
-				    q);
+			return fail(
+				&c, NULL,
+				"expected 'Name: value' (a name of letters, "
+				"digits and !#$%%&'*+-.^_`|~; a value "
+				"without CR, LF or other control "
+				"characters), got '%s'",
+				q);
 		return 0;
 	case VSP_VALUE_RESOLVE:
 		if (!resolve_ok(s))
@@ -697,9 +704,8 @@ int vsp_config_check_value(vsp_config_value what, const char *s, char *err,
 		return 0;
 	case VSP_VALUE_NAME:
 		if (!vsp_config_name_ok(s))
-			return fail(&c, NULL, "expected " NAME_EXPECTED
-					      ", got '%s'",
-				    q);
+			return fail(&c, NULL,
+				    "expected " NAME_EXPECTED ", got '%s'", q);
 		return 0;
 	}
 	return fail(&c, NULL, "unknown kind of value");

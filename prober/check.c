@@ -121,8 +121,9 @@ static void *progress_main(void *arg)
 		if (pthread_cond_timedwait(&p->cv, &p->mu, &at) == 0 || p->done)
 			continue;
 		secs++;
-		fprintf(stderr, "\rprober check: %s: checking, %d s of at most "
-				"%g s...",
+		fprintf(stderr,
+			"\rprober check: %s: checking, %d s of at most "
+			"%g s...",
 			p->name, secs, p->timeout_s);
 		fflush(stderr);
 		p->shown = 1;

@@ -177,8 +177,7 @@ int cmd_manifest(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr,
-			"usage: prober manifest [OPTIONS] FILE|URL\n");
+		fprintf(stderr, "usage: prober manifest [OPTIONS] FILE|URL\n");
 		goto out;
 	}
 	src = argv[optind];

@@ -462,9 +462,10 @@ static int parse_args(int argc, char **argv, struct plugin_args *a)
 		case 'H':
 		case 'I':
 			if (*optarg && !host_ok(optarg))
-				return usage_error("-%c: '%.200s' is not a host "
-						   "name or an IP address",
-						   c, optarg);
+				return usage_error(
+					"-%c: '%.200s' is not a host "
+					"name or an IP address",
+					c, optarg);
 			if (c == 'H')
 				a->host = *optarg ? optarg : NULL;
 			else

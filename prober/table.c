@@ -119,8 +119,7 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose,
 	else
 		/* Never answered: what failed, not "?" and "-". */
 		fprintf(out, "\norigin %s  %s  %s (%s at %s)\n", o->name,
-			upper_status(o->v.status),
-			vsp_reason_text(o->v.reason),
+			upper_status(o->v.status), vsp_reason_text(o->v.reason),
 			vsp_reason_name(o->v.reason),
 			vsp_stage_name(o->v.stage));
 	fprintf(out, "  %s\n", o->url);
@@ -187,7 +186,8 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose,
 		if (r->rtf > 0 &&
 		    (verbose || r->v.reason == VSP_R_SLOW_DOWNLOAD)) {
 			fmt_bw(r->measured_bps, bw, sizeof(bw));
-			fprintf(out, "         segment at %.1fx real time, %s\n",
+			fprintf(out,
+				"         segment at %.1fx real time, %s\n",
 				r->rtf, bw);
 		}
 		if (verbose && r->segment.done)
