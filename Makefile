@@ -5,11 +5,20 @@
 #   make check-asan the same suite under AddressSanitizer + UBSan
 #   make demo       two local origins, one healthy, one broken, checked
 #   make lint       clang-format check and cppcheck over lib/ and prober/
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= [PLUGINDIR=/usr/lib/nagios/plugins]
+#   make uninstall  the same variables: removes exactly what install put
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DOCDIR ?= $(DATADIR)/doc/prober
+CONTRIBDIR ?= $(DATADIR)/prober/contrib
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+# The monitoring plugins folder (e.g. /usr/lib/nagios/plugins): when set,
+# check_video_stream is linked there too.
+PLUGINDIR ?=
 # Build folder: a sanitizer build lives beside the normal one.
 O ?= build
 
@@ -46,7 +55,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(O)/tests/%)
 
-.PHONY: all check check-asan unit integration demo lint install clean deps fuzz fuzz-build bench
+.PHONY: all check check-asan unit integration demo lint install uninstall clean deps fuzz fuzz-build bench
 
 all: $(PROBER)
 
@@ -67,11 +76,12 @@ $(O)/tests/%: tests/unit/%.c $(LIBA)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
 
 # The fault-injecting origin is a plain HTTP server: libmicrohttpd and zlib
-# (its gzip bomb), not libprober. Before the generic rule below.
+# (its gzip bomb), libavutil (the token behaviour's HMAC), not libprober. Before the generic rule below.
 $(O)/tests/fault_origin: tests/tools/fault_origin.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		$(shell pkg-config --cflags --libs libmicrohttpd zlib) -lpthread
+		$(shell pkg-config --cflags --libs libmicrohttpd zlib libavutil) \
+		-lpthread
 
 $(O)/tests/%: tests/tools/%.c $(wildcard tests/tools/*.h) $(LIBA)
 	@mkdir -p $(dir $@)
@@ -157,10 +167,54 @@ lint: deps
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr -D__GNUC__ -Ilib lib prober
 
+# What install puts where: uninstall removes exactly these. Contrib files
+# name /usr/local paths; installed, they name this install's.
+MAN1 := man/prober.1 man/check_video_stream.1
+MAN5 := man/prober-probe.5
+CONTRIB := $(shell find contrib -type f | LC_ALL=C sort)
+EXAMPLES := $(wildcard probes/examples/*.json)
+PATHS_SED := -e 's|/usr/local/bin|$(BINDIR)|g' \
+	-e 's|/usr/local/share/doc/prober|$(DOCDIR)|g'
+
 install: $(PROBER)
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)/examples \
+		$(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(PROBER) $(DESTDIR)$(BINDIR)/prober
 	ln -sf prober $(DESTDIR)$(BINDIR)/check_video_stream
+	if [ -n "$(PLUGINDIR)" ]; then \
+		install -d $(DESTDIR)$(PLUGINDIR) && \
+		ln -sf $(BINDIR)/prober $(DESTDIR)$(PLUGINDIR)/check_video_stream; \
+	fi
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+	install -m 644 contrib/bash-completion/prober \
+		$(DESTDIR)$(BASHCOMPDIR)/prober
+	ln -sf prober $(DESTDIR)$(BASHCOMPDIR)/check_video_stream
+	for f in $(CONTRIB); do \
+		d=$(DESTDIR)$(CONTRIBDIR)/$${f#contrib/}; \
+		install -d "$$(dirname "$$d")" && \
+		sed $(PATHS_SED) "$$f" >"$$d" && chmod 644 "$$d" || exit 1; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/prober $(DESTDIR)$(BINDIR)/check_video_stream
+	if [ -n "$(PLUGINDIR)" ]; then \
+		rm -f $(DESTDIR)$(PLUGINDIR)/check_video_stream; fi
+	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
+		$(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
+	rm -f $(DESTDIR)$(DOCDIR)/README.md \
+		$(EXAMPLES:probes/examples/%=$(DESTDIR)$(DOCDIR)/examples/%)
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/prober \
+		$(DESTDIR)$(BASHCOMPDIR)/check_video_stream
+	rm -f $(CONTRIB:contrib/%=$(DESTDIR)$(CONTRIBDIR)/%)
+	# Folders of prober's own, when empty; shared ones (bin, man1) stay.
+	for d in $$(cd contrib && find . -mindepth 1 -depth -type d); do \
+		rmdir "$(DESTDIR)$(CONTRIBDIR)/$${d#./}" 2>/dev/null || :; done
+	-rmdir $(DESTDIR)$(CONTRIBDIR) $(DESTDIR)$(DATADIR)/prober \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build build-asan prober/prober

@@ -54,7 +54,11 @@ static int fail(struct ctx *c, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (path && *path)
+	/* An empty label: a command-line value (vsp_config_check_value),
+	 * whose caller names the option. */
+	if (!*c->label)
+		snprintf(c->err, c->errlen, "%s", msg);
+	else if (path && *path)
 		snprintf(c->err, c->errlen, "%s: %s: %s", c->label, path, msg);
 	else
 		snprintf(c->err, c->errlen, "%s: %s", c->label, msg);
@@ -413,11 +417,74 @@ static int get_resolve(struct ctx *c, const char *path, json_t *v,
 	return 0;
 }
 
-static const char *const origin_keys[] = {
-	"name",		  "url",	  "headers",
-	"resolve",	  "cacert",	  "insecure",
-	"secret_headers", "secret_query", NULL
-};
+static const char *const origin_keys[] = { "name",
+					   "url",
+					   "headers",
+					   "resolve",
+					   "cacert",
+					   "insecure",
+					   "secret_headers",
+					   "secret_query",
+					   "headers_command",
+					   "url_command",
+					   NULL };
+
+/* A program and its arguments, run with no shell: a string (the program
+ * alone) or an array of strings. The program is named by a path (no search
+ * of PATH, whose value differs between cron, systemd and a shell) and must
+ * be executable now, so a typo is a bad probe file, not an origin failing
+ * at every check. */
+static int get_command(struct ctx *c, const char *path, const json_t *v,
+		       char ***out)
+{
+	char exp[160];
+	size_t n = json_is_array(v) ? json_array_size(v) : 1;
+	char **argv;
+
+	snprintf(exp, sizeof(exp),
+		 "a program's path, or an array of it and up to %d arguments",
+		 VSP_COMMAND_MAX_ARGS - 1);
+	if (!(json_is_string(v) ||
+	      (json_is_array(v) && n >= 1 && n <= VSP_COMMAND_MAX_ARGS)))
+		return fail_got(c, path, exp, v);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
+
+		if (!json_is_string(e) ||
+		    strlen(json_string_value(e)) != json_string_length(e) ||
+		    (i == 0 && !strchr(json_string_value(e), '/')))
+			return fail_got(c, path, exp, e);
+	}
+	{
+		const json_t *e0 = json_is_array(v) ? json_array_get(v, 0) : v;
+		const char *prog = json_string_value(e0);
+		char q[QUOTE_MAX + 8];
+
+		if (access(prog, X_OK) != 0) {
+			quote(prog, q, sizeof(q));
+			return fail(c, path,
+				    "expected an executable program, got '%s' "
+				    "(%s)",
+				    q, strerror(errno));
+		}
+	}
+	argv = calloc(n + 1, sizeof(*argv));
+	if (!argv)
+		return fail(c, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
+
+		argv[i] = strdup(json_string_value(e));
+		if (!argv[i]) {
+			for (size_t k = 0; k < i; k++)
+				free(argv[k]);
+			free(argv);
+			return fail(c, NULL, "out of memory");
+		}
+	}
+	*out = argv;
+	return 0;
+}
 
 /* "secret_headers": names of headers of this origin whose values must never
  * be written (tokens): their values join the origin's secrets. */
@@ -473,7 +540,8 @@ static int get_origin(struct ctx *c, size_t idx, json_t *v, vsp_probe_cfg *cfg)
 		return fail_got(c, path, "an object with name and url", v);
 	if (check_keys(c, path, v, origin_keys,
 		       "name, url, headers, resolve, cacert, insecure, "
-		       "secret_headers, secret_query"))
+		       "secret_headers, secret_query, headers_command, "
+		       "url_command"))
 		return -1;
 	snprintf(p, sizeof(p), "%s.name", path);
 	f = json_object_get(v, "name");
@@ -547,7 +615,100 @@ static int get_origin(struct ctx *c, size_t idx, json_t *v, vsp_probe_cfg *cfg)
 			return fail_got(c, p, "true or false", f);
 		o->secret_query = json_is_true(f);
 	}
+	if ((f = json_object_get(v, "headers_command"))) {
+		snprintf(p, sizeof(p), "%s.headers_command", path);
+		if (get_command(c, p, f, &o->headers_command))
+			return -1;
+	}
+	if ((f = json_object_get(v, "url_command"))) {
+		snprintf(p, sizeof(p), "%s.url_command", path);
+		if (get_command(c, p, f, &o->url_command))
+			return -1;
+	}
 	return 0;
+}
+
+/* "Name: value" as a command line gives a header: the name a token, the
+ * value valid field content, as a probe file's "headers" are checked. */
+static int header_line_ok(const char *s)
+{
+	const char *colon = strchr(s, ':');
+	char name[256];
+	size_t n = colon ? (size_t)(colon - s) : 0;
+
+	if (!colon || n == 0 || n >= sizeof(name))
+		return 0;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return is_token(name) && field_value_ok(colon + 1);
+}
+
+int vsp_config_header_line_ok(const char *s)
+{
+	return header_line_ok(s);
+}
+
+int vsp_config_check_value(vsp_config_value what, const char *s, char *err,
+			   size_t errlen)
+{
+	struct ctx c = { "", err, errlen };
+	char q[QUOTE_MAX + 8];
+	json_t *j;
+	char *url = NULL;
+	int rv;
+
+	quote(s, q, sizeof(q));
+	switch (what) {
+	case VSP_VALUE_URL:
+		j = json_string(s);
+		if (!j)
+			return fail(&c, NULL,
+				    "expected an http:// or https:// "
+				    "URL in UTF-8");
+		rv = get_url(&c, NULL, j, &url);
+		json_decref(j);
+		free(url);
+		return rv;
+	case VSP_VALUE_HEADER:
+		if (!header_line_ok(s))
+			return fail(
+				&c, NULL,
+				"expected 'Name: value' (a name of letters, "
+				"digits and !#$%%&'*+-.^_`|~; a value "
+				"without CR, LF or other control "
+				"characters), got '%s'",
+				q);
+		return 0;
+	case VSP_VALUE_RESOLVE:
+		if (!resolve_ok(s))
+			return fail(&c, NULL,
+				    "expected HOST:PORT:ADDRESS with a port "
+				    "from 1 to 65535 and an IP address, got "
+				    "'%s'",
+				    q);
+		return 0;
+	case VSP_VALUE_CACERT:
+		if (!*s || access(s, R_OK) != 0)
+			return fail(&c, NULL,
+				    "expected a readable CA certificate file, "
+				    "got '%s' (%s)",
+				    q, *s ? strerror(errno) : "empty");
+		return 0;
+	case VSP_VALUE_USER_AGENT:
+		if (!*s || strlen(s) > UA_MAX || !field_value_ok(s))
+			return fail(&c, NULL,
+				    "expected a string of 1 to %d characters "
+				    "without CR, LF or other control "
+				    "characters, got '%s'",
+				    UA_MAX, q);
+		return 0;
+	case VSP_VALUE_NAME:
+		if (!vsp_config_name_ok(s))
+			return fail(&c, NULL,
+				    "expected " NAME_EXPECTED ", got '%s'", q);
+		return 0;
+	}
+	return fail(&c, NULL, "unknown kind of value");
 }
 
 /* A whole number in [min, max]; reals are refused (5.5 frames). */
@@ -904,8 +1065,27 @@ static char *join(const char *dir, const char *name)
 	return p;
 }
 
+static int load_dir(const char *dir, vsp_probe_set *set, char ***bad,
+		    size_t *n_bad, char *err, size_t errlen);
+
 int vsp_config_load_dir(const char *dir, vsp_probe_set *set, char *err,
 			size_t errlen)
+{
+	return load_dir(dir, set, NULL, NULL, err, errlen);
+}
+
+int vsp_config_load_dir_each(const char *dir, vsp_probe_set *set, char ***bad,
+			     size_t *n_bad, char *err, size_t errlen)
+{
+	*bad = NULL;
+	*n_bad = 0;
+	return load_dir(dir, set, bad, n_bad, err, errlen);
+}
+
+/* With bad: a file that does not load is one message there and is left
+ * out; without: it is the error. */
+static int load_dir(const char *dir, vsp_probe_set *set, char ***bad,
+		    size_t *n_bad, char *err, size_t errlen)
 {
 	DIR *d;
 	struct dirent *de;
@@ -964,23 +1144,46 @@ int vsp_config_load_dir(const char *dir, vsp_probe_set *set, char *err,
 	if (!set->probes || !set->paths)
 		goto oom;
 	for (size_t i = 0; i < n; i++) {
-		vsp_probe_cfg *cfg = &set->probes[i];
+		size_t at = set->n;
+		vsp_probe_cfg *cfg = &set->probes[at];
+		int ok = 1;
 
-		set->paths[i] = names[i];
+		set->paths[at] = names[i];
 		names[i] = NULL;
-		set->n = i + 1;
-		if (vsp_config_load_file(set->paths[i], cfg, err, errlen))
-			goto out;
-		for (size_t k = 0; k < i; k++)
+		set->n = at + 1;
+		if (vsp_config_load_file(set->paths[at], cfg, err, errlen))
+			ok = 0;
+		for (size_t k = 0; ok && k < at; k++)
 			if (strcmp(set->probes[k].name, cfg->name) == 0) {
 				snprintf(err, errlen,
 					 "%s: name: probe name '%s' is already "
 					 "used by %s",
-					 set->paths[i], cfg->name,
+					 set->paths[at], cfg->name,
 					 set->paths[k]);
-				goto out;
+				ok = 0;
 			}
+		if (ok)
+			continue;
+		if (!bad)
+			goto out;
+		/* Kept as a message; its slot is taken by the next file. */
+		{
+			char **nb = realloc(*bad, (*n_bad + 1) * sizeof(*nb));
+
+			if (!nb)
+				goto oom;
+			*bad = nb;
+			if (!(nb[*n_bad] = strdup(err)))
+				goto oom;
+			(*n_bad)++;
+		}
+		vsp_probe_cfg_clear(cfg);
+		free(set->paths[at]);
+		set->paths[at] = NULL;
+		set->n = at;
 	}
+	if (errlen)
+		err[0] = '\0';
 	rv = 0;
 	goto out;
 oom:
@@ -990,7 +1193,15 @@ out:
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	if (rv)
+	if (rv) {
 		vsp_probe_set_clear(set);
+		for (size_t i = 0; bad && i < *n_bad; i++)
+			free((*bad)[i]);
+		if (bad) {
+			free(*bad);
+			*bad = NULL;
+			*n_bad = 0;
+		}
+	}
 	return rv;
 }

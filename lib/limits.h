@@ -129,4 +129,12 @@
 #define VSP_TS_JUMP_PACKETS 10
 #define VSP_TS_JUMP_MIN_S   0.5
 
+/* headers_command and url_command (command.c): a token signer answers in
+ * well under a second; one that takes longer than this, or than what is
+ * left of the check, is a failed command. Its output is a few header lines
+ * or one URL; more is a runaway program. Arguments of one command. */
+#define VSP_COMMAND_TIMEOUT_S  10.0
+#define VSP_COMMAND_OUTPUT_MAX (16 * 1024)
+#define VSP_COMMAND_MAX_ARGS   32
+
 #endif

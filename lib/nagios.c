@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -645,15 +646,69 @@ static vsp_nagios_state origin_threshold(const vsp_origin_result *o,
 	return VSP_NAGIOS_OK;
 }
 
+/* A live threshold that an origin's figure breaks. */
+typedef struct live_alert {
+	vsp_nagios_state state;
+	const char *what;   /* "edge lag", "playlist age" */
+	const char *option; /* "--lag-critical", ... */
+	const vsp_range *range;
+	double value;
+} live_alert;
+
+/* The worst of the origin's live-edge lag and playlist age against their
+ * ranges; state OK when none is broken (or the origin is not live). */
+static live_alert origin_live_threshold(const vsp_origin_result *o,
+					const vsp_nagios_opts *opts)
+{
+	live_alert a = { VSP_NAGIOS_OK, NULL, NULL, NULL, 0 };
+	live_figures f;
+	const struct {
+		const char *what, *cname, *wname;
+		const vsp_range *c, *w;
+	} t[2] = {
+		{ "edge lag", "--lag-critical", "--lag-warning",
+		  opts ? opts->lag_crit : NULL, opts ? opts->lag_warn : NULL },
+		{ "playlist age", "--age-critical", "--age-warning",
+		  opts ? opts->age_crit : NULL, opts ? opts->age_warn : NULL },
+	};
+	int has[2];
+	double v[2];
+
+	if (!opts)
+		return a;
+	f = origin_live(o);
+	has[0] = f.has_lag;
+	v[0] = f.lag;
+	has[1] = f.has_age;
+	v[1] = f.age;
+	for (int i = 0; i < 2; i++) {
+		if (!has[i])
+			continue;
+		if (t[i].c && vsp_range_alert(t[i].c, v[i])) {
+			a = (live_alert){ VSP_NAGIOS_CRITICAL, t[i].what,
+					  t[i].cname, t[i].c, v[i] };
+			return a;
+		}
+		if (a.state == VSP_NAGIOS_OK && t[i].w &&
+		    vsp_range_alert(t[i].w, v[i]))
+			a = (live_alert){ VSP_NAGIOS_WARNING, t[i].what,
+					  t[i].wname, t[i].w, v[i] };
+	}
+	return a;
+}
+
 vsp_nagios_state vsp_nagios_judge(const vsp_stream_result *s,
 				  const vsp_nagios_opts *o)
 {
 	vsp_nagios_state st = vsp_nagios_from_status(s->v.status);
 	double t;
 
-	for (size_t i = 0; i < s->n_origins; i++)
+	for (size_t i = 0; i < s->n_origins; i++) {
 		st = vsp_nagios_worst(st,
 				      origin_threshold(&s->origins[i], o, &t));
+		st = vsp_nagios_worst(
+			st, origin_live_threshold(&s->origins[i], o).state);
+	}
 	return st;
 }
 
@@ -679,38 +734,32 @@ static const char *const metric_names[M_COUNT] = {
 /* Longest of metric_names plus the '_' after it. */
 #define METRIC_PREFIX_MAX 9
 
-/* 1 when two origin names look the same to a grapher once a metric name
- * is put in front of them (RRD keeps VSP_PERF_LABEL_UNIQUE characters). */
-static int names_collide(const vsp_stream_result *s)
+/* FNV-1a: a label's hash must be the same in every version and on every
+ * machine, or graphs would break on upgrade. */
+static uint32_t name_hash(const char *s)
 {
-	size_t keep = VSP_PERF_LABEL_UNIQUE - METRIC_PREFIX_MAX;
+	uint32_t h = 2166136261u;
 
-	for (size_t i = 0; i < s->n_origins; i++)
-		for (size_t j = i + 1; j < s->n_origins; j++) {
-			const char *a =
-				s->origins[i].name ? s->origins[i].name : "";
-			const char *b =
-				s->origins[j].name ? s->origins[j].name : "";
-
-			if (strncmp(a, b, keep) == 0)
-				return 1;
-		}
-	return 0;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
 }
 
-/* "ttff_cdn-a", or "ttff_o2_cdn-a" when names would collide: the index
- * keeps labels apart and, with the same probe, stable from run to run,
- * which graphs need. */
+/* "ttff_cdn-a", or "ttff_3fa2c1_127.0.0.1:8080" for a name too long to
+ * keep labels apart in VSP_PERF_LABEL_UNIQUE characters (nagios.h): from
+ * the origin's name alone, never from its place among the others. */
 static void metric_label(const vsp_stream_result *s, size_t i, int metric,
-			 int indexed, char *buf, size_t len)
+			 char *buf, size_t len)
 {
 	const char *name = s->origins[i].name ? s->origins[i].name : "";
 
-	if (indexed)
-		snprintf(buf, len, "%s_o%zu_%s", metric_names[metric], i + 1,
-			 name);
-	else
+	if (strlen(name) + METRIC_PREFIX_MAX <= VSP_PERF_LABEL_UNIQUE)
 		snprintf(buf, len, "%s_%s", metric_names[metric], name);
+	else
+		snprintf(buf, len, "%s_%06x_%s", metric_names[metric],
+			 (unsigned)(name_hash(name) & 0xffffffu), name);
 }
 
 static void db_perf(dbuf *b, const vsp_perf *p)
@@ -729,50 +778,62 @@ struct metric_out {
 	dbuf *b;
 	const vsp_stream_result *s;
 	size_t origin;
-	int indexed;
 };
 
 /* One measured metric of the origin. min is 0 when has_min; thresholds
- * only for time to first frame. */
+ * from th's warn and crit (time to first frame) or from w and c. */
+static void put_metric_th(const struct metric_out *m, int metric, double value,
+			  const char *uom, int has_min, const vsp_range *w,
+			  const vsp_range *c);
+
 static void put_metric(const struct metric_out *m, int metric, double value,
 		       const char *uom, int has_min, const vsp_nagios_opts *th)
+{
+	put_metric_th(m, metric, value, uom, has_min, th ? th->warn : NULL,
+		      th ? th->crit : NULL);
+}
+
+static void put_metric_th(const struct metric_out *m, int metric, double value,
+			  const char *uom, int has_min, const vsp_range *w,
+			  const vsp_range *c)
 {
 	char label[256];
 	vsp_perf p;
 
 	memset(&p, 0, sizeof(p));
-	metric_label(m->s, m->origin, metric, m->indexed, label, sizeof(label));
+	metric_label(m->s, m->origin, metric, label, sizeof(label));
 	p.label = label;
 	p.known = 1;
 	p.value = value;
 	p.uom = uom;
 	p.has_min = has_min;
-	if (th) {
-		p.warn = th->warn;
-		p.crit = th->crit;
-	}
+	p.warn = w;
+	p.crit = c;
 	db_perf(m->b, &p);
 }
 
 /* Live-edge lag (s; no min: an encoder clock ahead of ours makes it
  * negative), playlist age (s) and real-time factor (a plain number), each
  * only when a rendition has it. */
-static void origin_live_perfdata(const struct metric_out *m)
+static void origin_live_perfdata(const struct metric_out *m,
+				 const vsp_nagios_opts *o)
 {
 	live_figures f = origin_live(&m->s->origins[m->origin]);
 
 	if (f.has_lag)
-		put_metric(m, M_EDGE_LAG, f.lag, "s", 0, NULL);
+		put_metric_th(m, M_EDGE_LAG, f.lag, "s", 0,
+			      o ? o->lag_warn : NULL, o ? o->lag_crit : NULL);
 	if (f.has_age)
-		put_metric(m, M_PL_AGE, f.age, "s", 1, NULL);
+		put_metric_th(m, M_PL_AGE, f.age, "s", 1,
+			      o ? o->age_warn : NULL, o ? o->age_crit : NULL);
 	if (f.has_rtf)
 		put_metric(m, M_RTF, f.rtf, "", 1, NULL);
 }
 
 static void origin_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
-			    int indexed, const vsp_nagios_opts *opts)
+			    const vsp_nagios_opts *opts)
 {
-	const struct metric_out m = { b, s, i, indexed };
+	const struct metric_out m = { b, s, i };
 	const vsp_origin_result *o = &s->origins[i];
 	const vsp_rendition_result *best = best_rendition(o);
 	char label[256];
@@ -799,7 +860,7 @@ static void origin_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
 				   "", 1, NULL);
 	}
 	memset(&p, 0, sizeof(p));
-	metric_label(s, i, M_PLAYABLE, indexed, label, sizeof(label));
+	metric_label(s, i, M_PLAYABLE, label, sizeof(label));
 	p.label = label;
 	p.known = 1;
 	p.value = (double)o->n_playable;
@@ -809,7 +870,7 @@ static void origin_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
 		p.max = (double)o->n_renditions;
 	}
 	db_perf(b, &p);
-	origin_live_perfdata(&m);
+	origin_live_perfdata(&m, opts);
 }
 
 static void stream_perfdata(dbuf *b, const vsp_stream_result *s)
@@ -887,6 +948,23 @@ static void summary(dbuf *b, const vsp_stream_result *s,
 		}
 		db_printf(b, "first frame %s s outside %s %s", num,
 			  st == VSP_NAGIOS_CRITICAL ? "-c" : "-w", rng);
+	}
+	for (size_t i = 0; i < s->n_origins; i++) {
+		const vsp_origin_result *o = &s->origins[i];
+		live_alert a = origin_live_threshold(o, opts);
+
+		if (a.state == VSP_NAGIOS_OK)
+			continue;
+		vsp_range_format(a.range, rng, sizeof(rng));
+		fmt_num(a.value, 1, num, sizeof(num));
+		said = 1;
+		db_add(b, "; ", 2);
+		if (s->n_origins > 1) {
+			db_clean(b, o->name);
+			db_add(b, ": ", 2);
+		}
+		db_printf(b, "%s %s s outside %s %s", a.what, num, a.option,
+			  rng);
 	}
 	/* The best first frame says "all is well": only when nothing else
 	 * was said. */
@@ -1059,8 +1137,10 @@ static void origin_lines(dbuf *b, const vsp_origin_result *o,
 	char why[256], t[80], rng[96];
 	double ttff;
 	vsp_nagios_state th = origin_threshold(o, opts, &ttff);
-	vsp_nagios_state st =
-		vsp_nagios_worst(vsp_nagios_from_status(o->v.status), th);
+	live_alert la = origin_live_threshold(o, opts);
+	vsp_nagios_state st = vsp_nagios_worst(
+		vsp_nagios_worst(vsp_nagios_from_status(o->v.status), th),
+		la.state);
 
 	db_add(b, "origin ", 7);
 	db_clean(b, o->name);
@@ -1080,6 +1160,12 @@ static void origin_lines(dbuf *b, const vsp_origin_result *o,
 			db_printf(b, " outside %s %s",
 				  th == VSP_NAGIOS_CRITICAL ? "-c" : "-w", rng);
 		}
+	}
+	if (la.state != VSP_NAGIOS_OK) {
+		vsp_range_format(la.range, rng, sizeof(rng));
+		fmt_s1(la.value, t, sizeof(t));
+		db_printf(b, ", %s %s outside %s %s", la.what, t, la.option,
+			  rng);
 	}
 	if (o->v.status != VSP_PASS) {
 		origin_short(o, why, sizeof(why));
@@ -1110,7 +1196,6 @@ int vsp_nagios_render(const vsp_stream_result *s, const vsp_nagios_opts *o,
 	vsp_nagios_state st = vsp_nagios_judge(s, o);
 	char prefix[48], status[VSP_NAGIOS_STATUS_MAX + 1];
 	size_t room;
-	int indexed = names_collide(s);
 
 	*out = NULL;
 	snprintf(prefix, sizeof(prefix), "VIDEO %s - ",
@@ -1125,7 +1210,7 @@ int vsp_nagios_render(const vsp_stream_result *s, const vsp_nagios_opts *o,
 	db_add(&all, status, strlen(status));
 	db_add(&all, " |", 2);
 	for (size_t i = 0; i < s->n_origins; i++)
-		origin_perfdata(&all, s, i, indexed, o);
+		origin_perfdata(&all, s, i, o);
 	stream_perfdata(&all, s);
 	db_add(&all, "\n", 1);
 	if (all.full) {

@@ -83,7 +83,12 @@ typedef struct vsp_perf {
  */
 int vsp_perf_format(const vsp_perf *p, char *buf, size_t len);
 
-/* Characters of a label that graphers (RRD) keep apart. */
+/* Characters of a label that graphers (RRD) keep apart. An origin's
+ * metrics are labelled METRIC_NAME ("ttff_cdn-a") when that fits in them
+ * for every metric (names up to 10 characters), else METRIC_HASH_NAME
+ * ("ttff_3fa2c1_127.0.0.1:8080"), HASH six hex digits of the name alone:
+ * a label depends only on its origin's name, so adding an origin never
+ * renames another's metrics (graph history). */
 #define VSP_PERF_LABEL_UNIQUE 19
 
 /* How the plugin output of a result is built. */
@@ -91,12 +96,17 @@ typedef struct vsp_nagios_opts {
 	const vsp_range *warn; /* on time to first frame, seconds; NULL none */
 	const vsp_range *crit;
 	int verbose; /* 0..3, the guidelines' -v levels */
+	/* Live: on each origin's largest live-edge lag and playlist age,
+	 * seconds (edge_lag_, pl_age_); NULL none. */
+	const vsp_range *lag_warn, *lag_crit;
+	const vsp_range *age_warn, *age_crit;
 } vsp_nagios_opts;
 
 /*
  * The plugin's state for s: the stream verdict (pass OK, warn WARNING,
  * fail CRITICAL), raised to CRITICAL when an origin's time to first frame
- * is outside crit, else to WARNING when outside warn.
+ * is outside crit (or its lag or age outside lag_crit, age_crit), else to
+ * WARNING when outside warn (lag_warn, age_warn).
  */
 vsp_nagios_state vsp_nagios_judge(const vsp_stream_result *s,
 				  const vsp_nagios_opts *o);

@@ -23,6 +23,7 @@
 #include <curl/curl.h>
 
 #include "clock.h"
+#include "command.h"
 #include "decode.h"
 #include "limits.h"
 #include "live.h"
@@ -131,6 +132,18 @@ static void *origin_main(void *arg)
 	vsp_http_client *http;
 	vsp_reason rc;
 
+	/* Fresh tokens for this check: a failure is this origin's. */
+	if (o->ocfg->headers_command || o->ocfg->url_command) {
+		if (vsp_origin_commands_run(o->cfg, o->ocfg, o->deadline_us,
+					    &o->run, err, sizeof(err))) {
+			vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_COMMAND_FAILED,
+					VSP_STAGE_MANIFEST, "%s", err);
+			return NULL;
+		}
+		o->ocfg = &o->run;
+		o->http_opts.headers = (const char *const *)o->run.headers;
+		o->http_opts.n_headers = o->run.n_headers;
+	}
 	http = vsp_http_client_new(&o->http_opts);
 	if (!http) {
 		vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_INTERNAL,
@@ -176,6 +189,26 @@ static void *origin_main(void *arg)
 	}
 	vsp_http_client_free(http);
 	return NULL;
+}
+
+/* vsp_redact_result() over the origins as this check ran them: their
+ * commands' outputs are secrets too. */
+static int redact_with_commands(vsp_stream_result *s, const vsp_probe_cfg *cfg,
+				const struct origin_ctx *ctx)
+{
+	vsp_probe_cfg view = *cfg;
+	vsp_origin_cfg *origins;
+	int rv;
+
+	origins = calloc(cfg->n_origins ? cfg->n_origins : 1, sizeof(*origins));
+	if (!origins)
+		return -1;
+	for (size_t i = 0; i < cfg->n_origins; i++)
+		origins[i] = *ctx[i].ocfg; /* shallow: only read */
+	view.origins = origins;
+	rv = vsp_redact_result(s, &view);
+	free(origins);
+	return rv;
 }
 
 int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
@@ -244,7 +277,8 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 	judge_origin_mismatch(s);
 	vsp_stream_judge(s);
 	s->duration_ms = (double)(vsp_now_us() - t0) / 1000.0;
-	if (vsp_redact_result(s, cfg) != 0) {
+	/* With the secrets the origins' commands gave. */
+	if (redact_with_commands(s, cfg, ctx) != 0) {
 		snprintf(err, errlen, "out of memory redacting secrets");
 		goto fail;
 	}
@@ -257,6 +291,7 @@ fail:
 			if (ctx[i].proto && ctx[i].proto->free_state)
 				ctx[i].proto->free_state(ctx[i].state);
 			free(ctx[i].jobs);
+			vsp_origin_cfg_clear(&ctx[i].run);
 			if (ctx[i].cfg)
 				pthread_mutex_destroy(&ctx[i].lock);
 		}

@@ -34,6 +34,12 @@ typedef struct vsp_origin_cfg {
 	char **secrets;
 	size_t n_secrets;
 	int secret_query;
+	/* Programs run before each check of this origin, with no shell
+	 * (command.h): argv, NULL-ended; NULL when none. headers_command's
+	 * output gives header lines, url_command's the URL to fetch (expiring
+	 * CDN tokens). Both outputs are secret. */
+	char **headers_command;
+	char **url_command;
 } vsp_origin_cfg;
 
 typedef struct vsp_probe_cfg {

@@ -80,6 +80,13 @@ void vsp_probe_cfg_clear(vsp_probe_cfg *cfg)
 		free_strv(o->resolve, o->n_resolve);
 		free_strv(o->secrets, o->n_secrets);
 		free(o->cacert);
+		for (size_t k = 0; o->headers_command && o->headers_command[k];
+		     k++)
+			free(o->headers_command[k]);
+		free(o->headers_command);
+		for (size_t k = 0; o->url_command && o->url_command[k]; k++)
+			free(o->url_command[k]);
+		free(o->url_command);
 	}
 	free(cfg->origins);
 	free(cfg->name);

@@ -108,6 +108,9 @@ struct origin_ctx {
 	size_t n_jobs;
 	pthread_mutex_t lock;
 	size_t next_job;
+	/* The origin as its commands made it for this check (command.h);
+	 * ocfg points here when it has headers_command or url_command. */
+	vsp_origin_cfg run;
 };
 
 /* Sets r's live note (what a live check could not do, or saw). */

@@ -72,7 +72,9 @@ typedef enum vsp_status {
 	X(REMOVED_SEGMENT_GONE, "removed_segment_gone",                       \
 	  "a segment that just left the live playlist no longer answers")     \
 	X(ORIGIN_MISMATCH, "origin_mismatch",                                 \
-	  "the origins do not serve the same stream")
+	  "the origins do not serve the same stream")                         \
+	X(COMMAND_FAILED, "command_failed",                                   \
+	  "the origin's headers_command or url_command failed")
 
 #define VSP_X_ENUM(e, ...) VSP_STAGE_##e,
 typedef enum vsp_stage { VSP_STAGE_MAP(VSP_X_ENUM) VSP_STAGE_COUNT } vsp_stage;

@@ -4,9 +4,12 @@
  * parse -> config -> run -> render -> exit status.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -96,40 +99,74 @@ static const struct option check_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Connection options given on the command line apply to every origin. */
-struct conn_opts {
-	char **headers;
-	size_t n_headers;
-	char **resolve;
-	size_t n_resolve;
-	const char *cacert;
-	int insecure;
+/* ---- a sign of life on a terminal ---- */
+
+/* A check can take its whole timeout (20 s): on a terminal, past a
+ * second, a line on stderr says it is still going. Never on a pipe or in
+ * cron, where it would be noise in the output or the mail. */
+struct progress {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done, started, shown;
+	const char *name;
+	double timeout_s;
 };
 
-static int apply_conn(vsp_probe_cfg *cfg, const struct conn_opts *c)
+static void *progress_main(void *arg)
 {
-	for (size_t i = 0; i < cfg->n_origins; i++) {
-		vsp_origin_cfg *o = &cfg->origins[i];
+	struct progress *p = arg;
+	struct timespec at;
+	int secs = 0;
 
-		for (size_t k = 0; k < c->n_headers; k++)
-			if (strv_push(&o->headers, &o->n_headers,
-				      c->headers[k]))
-				return -1;
-		for (size_t k = 0; k < c->n_resolve; k++)
-			if (strv_push(&o->resolve, &o->n_resolve,
-				      c->resolve[k]))
-				return -1;
-		/* Over a probe file's own settings: the command line wins,
-		 * and never turns verification back on by its absence. */
-		if (c->cacert) {
-			free(o->cacert);
-			if (!(o->cacert = strdup(c->cacert)))
-				return -1;
-		}
-		if (c->insecure)
-			o->insecure = 1;
+	clock_gettime(CLOCK_REALTIME, &at);
+	pthread_mutex_lock(&p->mu);
+	while (!p->done) {
+		at.tv_sec++;
+		if (pthread_cond_timedwait(&p->cv, &p->mu, &at) == 0 || p->done)
+			continue;
+		secs++;
+		fprintf(stderr,
+			"\rprober check: %s: checking, %d s of at most "
+			"%g s...",
+			p->name, secs, p->timeout_s);
+		fflush(stderr);
+		p->shown = 1;
 	}
-	return 0;
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static void progress_start(struct progress *p, const vsp_probe_cfg *cfg)
+{
+	memset(p, 0, sizeof(*p));
+	if (!isatty(STDERR_FILENO))
+		return;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->name = cfg->name;
+	p->timeout_s = cfg->timeout_s;
+	p->started = pthread_create(&p->tid, NULL, progress_main, p) == 0;
+	if (!p->started) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->cv);
+	}
+}
+
+static void progress_stop(struct progress *p)
+{
+	if (!p->started)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->done = 1;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->tid, NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	p->started = 0;
 }
 
 /* Loads a probe file into *cfg, keeping what the command line set. */
@@ -176,17 +213,11 @@ static int load_probe(const char *path, vsp_probe_cfg *cfg, int set_frames,
 	return 0;
 }
 
-static int valid_header(const char *h)
-{
-	const char *colon = strchr(h, ':');
-
-	return colon && colon != h && !strpbrk(h, "\r\n");
-}
-
 int cmd_check(int argc, char **argv)
 {
 	vsp_probe_cfg cfg;
-	struct conn_opts conn = { 0 };
+	net_opts conn = { 0 };
+	struct progress prog;
 	vsp_stream_result *res = NULL;
 	int json = 0, verbose = 0, c, rc = EXIT_UNKNOWN;
 	int set_frames = 0, set_pick = 0, set_timeout = 0, set_mh = 0;
@@ -233,33 +264,39 @@ int cmd_check(int argc, char **argv)
 			set_mh = 1;
 			break;
 		case OPT_NAME:
-			free(cfg.name);
-			cfg.name = strdup(optarg);
-			break;
-		case 'H':
-			if (!valid_header(optarg)) {
-				fprintf(stderr,
-					"prober: --header: '%s' is not 'Name: "
-					"value'\n",
-					optarg);
+			if (vsp_config_check_value(VSP_VALUE_NAME, optarg, err,
+						   sizeof(err))) {
+				fprintf(stderr, "prober check: --name: %s\n",
+					err);
 				goto out;
 			}
-			if (strv_push(&conn.headers, &conn.n_headers, optarg))
+			free(cfg.name);
+			if (!(cfg.name = strdup(optarg)))
 				goto oom;
+			break;
+		case 'H':
+			if (net_opts_add(&conn, VSP_VALUE_HEADER, "--header",
+					 optarg, err, sizeof(err)))
+				goto usage;
 			break;
 		case OPT_UA:
-			free(cfg.user_agent);
-			cfg.user_agent = strdup(optarg);
+			if (net_opts_add(&conn, VSP_VALUE_USER_AGENT,
+					 "--user-agent", optarg, err,
+					 sizeof(err)))
+				goto usage;
 			break;
 		case OPT_RESOLVE:
-			if (strv_push(&conn.resolve, &conn.n_resolve, optarg))
-				goto oom;
+			if (net_opts_add(&conn, VSP_VALUE_RESOLVE, "--resolve",
+					 optarg, err, sizeof(err)))
+				goto usage;
 			break;
 		case 'k':
 			conn.insecure = 1;
 			break;
 		case OPT_CACERT:
-			conn.cacert = optarg;
+			if (net_opts_add(&conn, VSP_VALUE_CACERT, "--cacert",
+					 optarg, err, sizeof(err)))
+				goto usage;
 			break;
 		case OPT_JSON:
 			json = 1;
@@ -331,13 +368,8 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
-		if (!vsp_url_is_http(argv[i])) {
-			fprintf(stderr,
-				"prober check: '%s' is not an http:// or "
-				"https:// URL\n",
-				argv[i]);
-			goto out;
-		}
+		if (url_arg_ok("URL", argv[i], err, sizeof(err)))
+			goto usage;
 		if (vsp_probe_cfg_add_origin(&cfg, NULL, argv[i]))
 			goto oom;
 	}
@@ -350,13 +382,16 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 loaded:
-	if (apply_conn(&cfg, &conn))
+	if (net_opts_apply(&conn, &cfg))
 		goto oom;
 
+	progress_start(&prog, &cfg);
 	if (vsp_probe_check(&cfg, &res, err, sizeof(err)) != 0) {
+		progress_stop(&prog);
 		fprintf(stderr, "prober check: %s\n", err);
 		goto out;
 	}
+	progress_stop(&prog);
 	if (json) {
 		char *line = vsp_record_dumps_from(res, vantage);
 
@@ -373,16 +408,14 @@ loaded:
 	}
 	rc = (int)res->v.status;
 	goto out;
+usage:
+	fprintf(stderr, "prober check: %s\n", err);
+	goto out;
 oom:
 	fprintf(stderr, "prober check: out of memory\n");
 out:
 	vsp_stream_result_free(res);
 	vsp_probe_cfg_clear(&cfg);
-	for (size_t i = 0; i < conn.n_headers; i++)
-		free(conn.headers[i]);
-	free(conn.headers);
-	for (size_t i = 0; i < conn.n_resolve; i++)
-		free(conn.resolve[i]);
-	free(conn.resolve);
+	net_opts_free(&conn);
 	return rc;
 }

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "config.h"
+#include "http.h"
 #include "probe.h"
 #include "result.h"
 
@@ -41,5 +43,33 @@ int vantage_resolve(const char *cmd, const char *opt, char *out, size_t len);
 
 /* Appends a string to a growing vector; returns 0 or -1. */
 int strv_push(char ***v, size_t *n, const char *s);
+
+/* ---- opts.c: the network options of every face ---- */
+
+/* Strings in headers and resolve are owned; cacert and user_agent borrow
+ * argv. */
+typedef struct net_opts {
+	char **headers; /* "Name: value" */
+	size_t n_headers;
+	char **resolve; /* HOST:PORT:ADDR */
+	size_t n_resolve;
+	const char *cacert, *user_agent;
+	int insecure;
+} net_opts;
+
+/* Validates val as lib/config.c validates the same probe-file key (what:
+ * VSP_VALUE_HEADER, _RESOLVE, _CACERT or _USER_AGENT) and keeps it.
+ * Returns 0, or -1 with "OPT: expected ..., got '...'" in err. */
+int net_opts_add(net_opts *n, vsp_config_value what, const char *opt,
+		 const char *val, char *err, size_t errlen);
+/* Lays the options over every origin of cfg (and its User-Agent). Returns
+ * 0, or -1 on out of memory. */
+int net_opts_apply(const net_opts *n, vsp_probe_cfg *cfg);
+/* The options as one client's (pointers borrowed from n). */
+void net_opts_http(const net_opts *n, vsp_http_opts *h);
+void net_opts_free(net_opts *n);
+/* An http:// or https:// URL as a probe file's origins[].url; returns 0,
+ * or -1 with "OPT: expected ..." in err. */
+int url_arg_ok(const char *opt, const char *url, char *err, size_t errlen);
 
 #endif

@@ -39,8 +39,12 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name,
 			commands[i].summary);
-	fprintf(out, "\n'prober COMMAND --help' for a command's options.\n"
-		     "exit status: 0 pass, 1 warn, 2 fail, 3 unknown\n");
+	fprintf(out, "  %-10s %s\n", "help", "this list, or 'help COMMAND'");
+	fprintf(out, "\n'prober COMMAND --help' or 'prober help COMMAND' for a "
+		     "command's options;\n'prober --version' (also after "
+		     "any command). See prober(1).\n"
+		     "exit status: 0 pass, 1 warn, 2 fail, 3 unknown (usage "
+		     "error, could not run)\n");
 }
 
 int parse_double(const char *opt, const char *s, double min, double max,
@@ -174,9 +178,39 @@ int main(int argc, char **argv)
 		printf("prober %s\n", VSP_VERSION);
 		return EXIT_PASS;
 	}
+	/* `prober help [COMMAND]`: the list, or the command's --help. */
+	if (strcmp(argv[1], "help") == 0) {
+		char *hargv[] = { argc > 2 ? argv[2] : NULL, "--help", NULL };
+
+		if (argc < 3) {
+			usage(stdout);
+			return EXIT_PASS;
+		}
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]);
+		     i++)
+			if (strcmp(argv[2], commands[i].name) == 0) {
+				/* The plugin's help exits 3, as a plugin's
+				 * must; asked for here it is not an error. */
+				run_command(commands[i].fn, 2, hargv);
+				return EXIT_PASS;
+			}
+		fprintf(stderr, "prober: help: unknown command '%s'\n",
+			argv[2]);
+		usage(stderr);
+		return EXIT_UNKNOWN;
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
+		/* --version after any command (before a "--"), so a user
+		 * need not know which command takes it. The plugin has its
+		 * own -V/--version. */
+		if (commands[i].fn != cmd_nagios)
+			for (int k = 2; k < argc && strcmp(argv[k], "--"); k++)
+				if (strcmp(argv[k], "--version") == 0) {
+					printf("prober %s\n", VSP_VERSION);
+					return EXIT_PASS;
+				}
 		return run_command(commands[i].fn, argc - 1, argv + 1);
 	}
 	fprintf(stderr, "prober: unknown command '%s'\n", argv[1]);

@@ -82,9 +82,15 @@ fail:
 
 int cmd_manifest(int argc, char **argv)
 {
+	enum { OPT_UA = 256, OPT_RESOLVE, OPT_CACERT };
 	static const struct option opts[] = {
 		{ "base", required_argument, NULL, 'b' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "header", required_argument, NULL, 'H' },
+		{ "user-agent", required_argument, NULL, OPT_UA },
+		{ "resolve", required_argument, NULL, OPT_RESOLVE },
+		{ "insecure", no_argument, NULL, 'k' },
+		{ "cacert", required_argument, NULL, OPT_CACERT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -95,50 +101,99 @@ int cmd_manifest(int argc, char **argv)
 	vsp_hls_playlist *pl = NULL;
 	vsp_dash_mpd *mpd = NULL;
 	json_t *j = NULL;
+	net_opts net = { 0 };
 	char err[768];
 	int c, rc = EXIT_UNKNOWN;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "H:kh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
+			if (url_arg_ok("--base", optarg, err, sizeof(err)))
+				goto usage;
 			base = optarg;
 			break;
 		case 't':
 			if (parse_double("--timeout", optarg, 0.1, 3600,
 					 &timeout))
-				return EXIT_UNKNOWN;
+				goto out;
+			break;
+		case 'H':
+			if (net_opts_add(&net, VSP_VALUE_HEADER, "--header",
+					 optarg, err, sizeof(err)))
+				goto usage;
+			break;
+		case OPT_UA:
+			if (net_opts_add(&net, VSP_VALUE_USER_AGENT,
+					 "--user-agent", optarg, err,
+					 sizeof(err)))
+				goto usage;
+			break;
+		case OPT_RESOLVE:
+			if (net_opts_add(&net, VSP_VALUE_RESOLVE, "--resolve",
+					 optarg, err, sizeof(err)))
+				goto usage;
+			break;
+		case OPT_CACERT:
+			if (net_opts_add(&net, VSP_VALUE_CACERT, "--cacert",
+					 optarg, err, sizeof(err)))
+				goto usage;
+			break;
+		case 'k':
+			net.insecure = 1;
 			break;
 		case 'h':
-			printf("usage: prober manifest FILE|URL [--base URL] "
-			       "[--timeout S]\n"
+			printf("usage: prober manifest [OPTIONS] FILE|URL\n"
 			       "Prints, as JSON, what prober sees in an HLS "
 			       "playlist (variants and media\n"
 			       "groups, or segments) or a DASH MPD (periods, "
 			       "adaptation sets,\n"
 			       "representations and their first segments), "
-			       "with every URI resolved "
-			       "(against --base, or the\n"
-			       "final URL after redirects).\n");
-			return EXIT_PASS;
+			       "with every URI resolved\n"
+			       "(against --base, or the final URL after "
+			       "redirects).\n\n"
+			       "  --base URL            resolve URIs against "
+			       "URL\n"
+			       "  --timeout S           deadline of the fetch, "
+			       "seconds (default %g)\n"
+			       "  -H, --header 'K: V'   extra request header "
+			       "(repeatable)\n"
+			       "  --user-agent UA       User-Agent (default "
+			       "prober/%s)\n"
+			       "  --resolve H:P:ADDR    pin a host name to an "
+			       "address (repeatable)\n"
+			       "  -k, --insecure        do not verify TLS "
+			       "certificates\n"
+			       "  --cacert FILE         CA certificates to "
+			       "verify with\n"
+			       "  -h, --help            this help\n\n"
+			       "exit status: 0 parsed, 2 fetch or parse "
+			       "failed, 3 usage error\n",
+			       VSP_DEFAULT_TIMEOUT_S, VSP_VERSION);
+			rc = EXIT_PASS;
+			goto out;
 		default:
-			return EXIT_UNKNOWN;
+			goto out;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr,
-			"usage: prober manifest FILE|URL [--base URL]\n");
-		return EXIT_UNKNOWN;
+		fprintf(stderr, "usage: prober manifest [OPTIONS] FILE|URL\n");
+		goto out;
 	}
 	src = argv[optind];
 	if (vsp_url_is_http(src)) {
-		vsp_http_client *http = vsp_http_client_new(NULL);
+		vsp_http_opts ho;
+		vsp_http_client *http;
 		vsp_http_step st = { 0 };
 		vsp_reason r;
 
+		if (url_arg_ok("URL", src, err, sizeof(err)))
+			goto usage;
+		net_opts_http(&net, &ho);
+		http = vsp_http_client_new(&ho);
 		if (!http) {
 			fprintf(stderr, "prober manifest: out of memory\n");
-			return EXIT_UNKNOWN;
+			goto out;
 		}
 		r = vsp_http_get(http, src, 0, -1, VSP_MANIFEST_MAX_BYTES,
 				 vsp_now_us() + (int64_t)(timeout * 1e6), &st,
@@ -148,14 +203,15 @@ int cmd_manifest(int argc, char **argv)
 			fprintf(stderr, "prober manifest: %s (%s)\n", err,
 				vsp_reason_name(r));
 			vsp_http_step_clear(&st);
-			return EXIT_FAIL;
+			rc = EXIT_FAIL;
+			goto out;
 		}
 		final = strdup(st.final_url ? st.final_url : st.url);
 		vsp_http_step_clear(&st);
 		if (!base)
 			base = final;
 	} else if (read_file(src, VSP_MANIFEST_MAX_BYTES, &body, &len) != 0) {
-		return EXIT_UNKNOWN;
+		goto out;
 	}
 	/* By content, as `prober check` does: URLs need no .mpd. */
 	if (vsp_dash_detect((const uint8_t *)body, len)) {
@@ -182,7 +238,11 @@ int cmd_manifest(int argc, char **argv)
 	}
 	printf("%s\n", text);
 	rc = fflush(stdout) == 0 ? EXIT_PASS : EXIT_UNKNOWN;
+	goto out;
+usage:
+	fprintf(stderr, "prober manifest: %s\n", err);
 out:
+	net_opts_free(&net);
 	free(text);
 	json_decref(j);
 	vsp_hls_free(pl);

@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,34 +35,61 @@
 
 static void plugin_usage(FILE *out)
 {
-	fprintf(out, "Usage: " PLUGIN_NAME " (-u URL [-u URL...] or -P FILE)\n"
-		     "       [-w RANGE] [-c RANGE] [--min-healthy N] "
-		     "[-t SECONDS[:STATE]]\n"
-		     "       [--frames N] [--renditions R] [-H 'K: V'] "
-		     "[--resolve H:P:ADDR] [-k] [-v[v[v]]]\n");
+	fprintf(out, "Usage: " PLUGIN_NAME " -u URL-OR-PATH [-u ...] [-H HOST] "
+		     "[-I ADDRESS] [-p PORT] [-S]\n"
+		     "       [-w RANGE] [-c RANGE] [--lag-warning RANGE] "
+		     "[--age-critical RANGE] ...\n"
+		     "       [-k 'K: V'] [-A UA] [--ca-cert FILE] [--insecure] "
+		     "[-t SECONDS[:STATE]] [-v]\n"
+		     "   or: " PLUGIN_NAME " -P FILE [options]\n");
 }
 
 static void plugin_help(void)
 {
 	printf(PLUGIN_NAME
 	       " (prober) %s\n"
-	       "Checks that a video stream (HLS) plays from each of its "
-	       "origins, as a viewer's\n"
-	       "player would: manifest, playlist, segment, decoded frames.\n\n",
+	       "Checks that a video stream (HLS or DASH) plays from each of "
+	       "its origins, as a\n"
+	       "viewer's player would: manifest, playlist, segment, decoded "
+	       "frames.\n"
+	       "Options follow check_curl's letters (-H host name, -I address, "
+	       "-p port, -S TLS,\n"
+	       "-u URL or path, -k header, -A user agent).\n\n",
 	       VSP_VERSION);
 	plugin_usage(stdout);
 	printf("\nOptions:\n"
-	       " -u, --url URL\n"
-	       "    Manifest URL of one origin (CDN) of the stream; repeat for "
-	       "each origin\n"
+	       " -u, --url URL-OR-PATH\n"
+	       "    Manifest of one origin (CDN) of the stream: a full http(s) "
+	       "URL, or a path\n"
+	       "    joined with -H/-I, -p and -S as check_curl does. Repeat "
+	       "for each origin\n"
+	       " --origin-name NAME\n"
+	       "    Name of an origin (repeatable: the Nth names the Nth -u); "
+	       "perfdata labels\n"
+	       "    use it. Default: the URL's host[:port]\n"
+	       " -H, --hostname HOST\n"
+	       "    Host name of a path -u (and its TLS name)\n"
+	       " -I, --IP-address ADDRESS\n"
+	       "    Address of a path -u; with -H, an IP address is where "
+	       "-H's name\n"
+	       "    connects (--resolve), a name is left to -H's DNS\n"
+	       " -p, --port PORT\n"
+	       "    Port of a path -u (default 80, 443 with -S)\n"
+	       " -S, --ssl\n"
+	       "    https for a path -u\n"
 	       " -P, --probe FILE\n"
-	       "    Probe definition (probes/NAME.json) instead of -u\n"
-	       " -w, --warning RANGE\n"
-	       "    Time to first frame, seconds, of each origin: WARNING "
-	       "outside RANGE\n"
-	       " -c, --critical RANGE\n"
-	       "    Time to first frame, seconds, of each origin: CRITICAL "
-	       "outside RANGE\n"
+	       "    Probe definition (prober-probe(5)) instead of -u\n"
+	       " -w, --warning RANGE / -c, --critical RANGE\n"
+	       "    Time to first frame, seconds, of each origin: WARNING / "
+	       "CRITICAL outside RANGE\n"
+	       " --lag-warning RANGE / --lag-critical RANGE\n"
+	       "    Live: largest live-edge lag of each origin, seconds\n"
+	       " --age-warning RANGE / --age-critical RANGE\n"
+	       "    Live: largest playlist age of each origin, seconds\n"
+	       " --stale-warn-factor F, --stale-fail-factor F, "
+	       "--lag-warn-target-durations N,\n"
+	       " --slow-realtime-factor F\n"
+	       "    The live verdict's factors, as in a probe file\n"
 	       " --min-healthy N\n"
 	       "    Origins that must play, else CRITICAL (default 1); fewer "
 	       "than all is WARNING\n"
@@ -79,28 +107,25 @@ static void plugin_help(void)
 	       " --decode all|frames\n"
 	       "    Decode every frame of each probed segment (all), or "
 	       "--frames of them\n"
-	       "    (frames, the default)\n"
 	       " --renditions R\n"
 	       "    Renditions to probe: all (default), lowest, highest or a "
 	       "count\n"
 	       " --segments N|all\n"
-	       "    VOD segments checked per rendition, spread over the "
-	       "asset: the first\n"
-	       "    decoded, the others sniffed (default 3: first, middle, "
-	       "last)\n"
-	       " -H, --header 'Name: value'\n"
+	       "    VOD segments checked per rendition (default 3: first, "
+	       "middle, last)\n"
+	       " -k, --header 'Name: value'\n"
 	       "    Extra request header for every origin (repeatable)\n"
+	       " -A, --useragent UA\n"
+	       "    User-Agent (default prober/%s)\n"
 	       " --resolve HOST:PORT:ADDR\n"
 	       "    Pin a host name to an address (repeatable)\n"
-	       " -k, --insecure\n"
-	       "    Do not verify TLS certificates\n"
-	       " --cacert FILE\n"
+	       " --ca-cert FILE\n"
 	       "    CA certificates to verify with\n"
-	       " --user-agent UA\n"
-	       "    User-Agent (default prober/%s)\n"
+	       " --insecure\n"
+	       "    Do not verify TLS certificates\n"
 	       " --name NAME\n"
 	       "    Stream name in the output (default: the first origin's "
-	       "host)\n"
+	       "name)\n"
 	       " -v, --verbose\n"
 	       "    Once: reasons with URLs; twice: step times; three times: "
 	       "every request\n"
@@ -110,24 +135,20 @@ static void plugin_help(void)
 	       "outside 0..10),\n"
 	       "10: (below 10), ~:10 (above 10), 10:20 (outside 10..20), "
 	       "@10:20 (inside).\n"
-	       "See https://www.monitoring-plugins.org/doc/guidelines.html"
-	       "#THRESHOLDFORMAT\n"
 	       "\nStates: the stream's verdict gives OK, WARNING (some origin "
 	       "or rendition\n"
 	       "fails, or plays with a fault) or CRITICAL (fewer than "
 	       "--min-healthy origins\n"
-	       "play); -w and -c can only raise it. UNKNOWN: bad options, or "
-	       "the check\n"
-	       "could not run. Performance data, per origin: ttff_ (time to "
-	       "first frame,\n"
-	       "s), manifest_, playlist_, segment_ (s), seg_Bps_ (segment "
-	       "bytes per second),\n"
-	       "playable_ (renditions), edge_lag_ and pl_age_ (live: "
-	       "largest live-edge lag\n"
-	       "and playlist age of the renditions, s), rtf_ (smallest "
-	       "segment real-time\n"
-	       "factor), and origins_playable; a metric without a value is "
-	       "left out.\n",
+	       "play); thresholds can only raise it. UNKNOWN: bad options "
+	       "(before any request),\n"
+	       "or the check could not run. Performance data, per origin: "
+	       "ttff_ (time to first\n"
+	       "frame, s), manifest_, playlist_, segment_ (s), seg_Bps_, "
+	       "playable_, edge_lag_,\n"
+	       "pl_age_ (s), rtf_; then origins_playable. Labels end with "
+	       "the origin's name\n"
+	       "(a hash of it first when long): adding an origin never "
+	       "renames them.\n",
 	       PLUGIN_TIMEOUT_S, VSP_DEFAULT_FRAMES, VSP_VERSION);
 }
 
@@ -204,27 +225,52 @@ enum {
 	OPT_RENDITIONS,
 	OPT_RESOLVE,
 	OPT_CACERT,
-	OPT_UA,
 	OPT_NAME,
 	OPT_SEGMENTS,
 	OPT_DECODE,
+	OPT_ORIGIN_NAME,
+	OPT_INSECURE,
+	OPT_LAG_W,
+	OPT_LAG_C,
+	OPT_AGE_W,
+	OPT_AGE_C,
+	OPT_STALE_W,
+	OPT_STALE_F,
+	OPT_LAG_TDS,
+	OPT_SLOW_RTF,
 };
 
+/* check_curl's letters: -H host name, -I address, -p port, -S TLS, -u URL
+ * or path, -k header, -A user agent; a command line copied from an http
+ * check keeps its meaning. */
 static const struct option plugin_opts[] = {
 	{ "url", required_argument, NULL, 'u' },
+	{ "origin-name", required_argument, NULL, OPT_ORIGIN_NAME },
+	{ "hostname", required_argument, NULL, 'H' },
+	{ "IP-address", required_argument, NULL, 'I' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "ssl", no_argument, NULL, 'S' },
 	{ "probe", required_argument, NULL, 'P' },
 	{ "warning", required_argument, NULL, 'w' },
 	{ "critical", required_argument, NULL, 'c' },
+	{ "lag-warning", required_argument, NULL, OPT_LAG_W },
+	{ "lag-critical", required_argument, NULL, OPT_LAG_C },
+	{ "age-warning", required_argument, NULL, OPT_AGE_W },
+	{ "age-critical", required_argument, NULL, OPT_AGE_C },
+	{ "stale-warn-factor", required_argument, NULL, OPT_STALE_W },
+	{ "stale-fail-factor", required_argument, NULL, OPT_STALE_F },
+	{ "lag-warn-target-durations", required_argument, NULL, OPT_LAG_TDS },
+	{ "slow-realtime-factor", required_argument, NULL, OPT_SLOW_RTF },
 	{ "min-healthy", required_argument, NULL, OPT_MIN_HEALTHY },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "frames", required_argument, NULL, OPT_FRAMES },
 	{ "decode", required_argument, NULL, OPT_DECODE },
 	{ "renditions", required_argument, NULL, OPT_RENDITIONS },
-	{ "header", required_argument, NULL, 'H' },
+	{ "header", required_argument, NULL, 'k' },
+	{ "useragent", required_argument, NULL, 'A' },
 	{ "resolve", required_argument, NULL, OPT_RESOLVE },
-	{ "insecure", no_argument, NULL, 'k' },
-	{ "cacert", required_argument, NULL, OPT_CACERT },
-	{ "user-agent", required_argument, NULL, OPT_UA },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "ca-cert", required_argument, NULL, OPT_CACERT },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "segments", required_argument, NULL, OPT_SEGMENTS },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -233,12 +279,24 @@ static const struct option plugin_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* A live factor given on the command line; set 0 when not given. */
+struct factor {
+	int set;
+	double v;
+};
+
 struct plugin_args {
-	char **urls;
+	char **urls; /* as given: full URLs or paths */
 	size_t n_urls;
+	char **names; /* --origin-name, the Nth for the Nth -u */
+	size_t n_names;
+	const char *host, *address;
+	int port; /* 0: not given */
+	int ssl;
 	const char *probe_file;
-	vsp_range warn, crit;
-	int has_warn, has_crit;
+	vsp_range warn, crit, lag_w, lag_c, age_w, age_c;
+	int has_warn, has_crit, has_lag_w, has_lag_c, has_age_w, has_age_c;
+	struct factor stale_w, stale_f, lag_tds, slow_rtf;
 	int min_healthy; /* 0: not given */
 	double timeout_s;
 	vsp_nagios_state timeout_state;
@@ -247,12 +305,8 @@ struct plugin_args {
 	int pick_set;
 	vsp_pick pick;
 	int pick_count;
-	char **headers;
-	size_t n_headers;
-	char **resolve;
-	size_t n_resolve;
-	int insecure;
-	const char *cacert, *user_agent, *name;
+	net_opts net;
+	const char *name;
 	int verbose;
 	int decode_all; /* -1: not given; 0 frames; 1 all */
 };
@@ -314,13 +368,6 @@ static int parse_timeout(const char *s, struct plugin_args *a)
 	return 0;
 }
 
-static int valid_header(const char *h)
-{
-	const char *colon = strchr(h, ':');
-
-	return colon && colon != h && !strpbrk(h, "\r\n");
-}
-
 /* Quiet number parsers: the message goes into the status line. */
 static int int_arg(const char *opt, const char *s, long min, long max, int *out)
 {
@@ -335,6 +382,55 @@ static int int_arg(const char *opt, const char *s, long min, long max, int *out)
 	return 0;
 }
 
+/* A threshold range option. */
+static int range_arg(const char *opt, const char *s, vsp_range *r, int *has)
+{
+	char err[512];
+
+	if (vsp_range_parse(s, r, err, sizeof(err)))
+		return usage_error("%s: %s", opt, err);
+	*has = 1;
+	return 0;
+}
+
+static int factor_arg(const char *opt, const char *s, double min, double max,
+		      struct factor *f)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v >= min && v <= max))
+		return usage_error("%s: '%s' is not a number from %g to %g",
+				   opt, s, min, max);
+	f->set = 1;
+	f->v = v;
+	return 0;
+}
+
+static int net_arg(struct plugin_args *a, vsp_config_value what,
+		   const char *opt, const char *val)
+{
+	char err[600];
+
+	if (net_opts_add(&a->net, what, opt, val, err, sizeof(err)))
+		return usage_error("%s", err);
+	return 0;
+}
+
+/* 1 when s is an IP address or a host name (letters, digits, '.', '-',
+ * '_'; ':' for IPv6). */
+static int host_ok(const char *s)
+{
+	if (strlen(s) > 253)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
+		      *s == '_' || *s == ':'))
+			return 0;
+	return 1;
+}
+
 static int parse_args(int argc, char **argv, struct plugin_args *a)
 {
 	char err[512];
@@ -342,32 +438,97 @@ static int parse_args(int argc, char **argv, struct plugin_args *a)
 
 	optind = 1;
 	opterr = 0; /* getopt's own message would go to stderr */
-	while ((c = getopt_long(argc, argv, ":u:P:w:c:t:H:kvhV", plugin_opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":u:H:I:p:SP:w:c:t:k:A:vhV",
+				plugin_opts, NULL)) != -1) {
 		switch (c) {
 		case 'u':
-			if (!vsp_url_is_http(optarg))
-				return usage_error("-u: '%s' is not an http:// "
-						   "or https:// URL",
-						   optarg);
 			if (a->n_urls >= VSP_MAX_ORIGINS)
 				return usage_error("-u: at most %d origins",
 						   VSP_MAX_ORIGINS);
 			if (strv_push(&a->urls, &a->n_urls, optarg))
 				return usage_error("out of memory");
 			break;
+		case OPT_ORIGIN_NAME:
+			if (vsp_config_check_value(VSP_VALUE_NAME, optarg, err,
+						   sizeof(err)))
+				return usage_error("--origin-name: %s", err);
+			if (a->n_names >= VSP_MAX_ORIGINS)
+				return usage_error("--origin-name: at most %d",
+						   VSP_MAX_ORIGINS);
+			if (strv_push(&a->names, &a->n_names, optarg))
+				return usage_error("out of memory");
+			break;
+		/* Empty: as not given (a CheckCommand's unset macro). */
+		case 'H':
+		case 'I':
+			if (*optarg && !host_ok(optarg))
+				return usage_error(
+					"-%c: '%.200s' is not a host "
+					"name or an IP address",
+					c, optarg);
+			if (c == 'H')
+				a->host = *optarg ? optarg : NULL;
+			else
+				a->address = *optarg ? optarg : NULL;
+			break;
+		case 'p':
+			if (int_arg("-p", optarg, 1, 65535, &a->port))
+				return EXIT_UNKNOWN;
+			break;
+		case 'S':
+			a->ssl = 1;
+			break;
 		case 'P':
 			a->probe_file = optarg;
 			break;
 		case 'w':
-			if (vsp_range_parse(optarg, &a->warn, err, sizeof(err)))
-				return usage_error("-w: %s", err);
-			a->has_warn = 1;
+			if (range_arg("-w", optarg, &a->warn, &a->has_warn))
+				return EXIT_UNKNOWN;
 			break;
 		case 'c':
-			if (vsp_range_parse(optarg, &a->crit, err, sizeof(err)))
-				return usage_error("-c: %s", err);
-			a->has_crit = 1;
+			if (range_arg("-c", optarg, &a->crit, &a->has_crit))
+				return EXIT_UNKNOWN;
+			break;
+		case OPT_LAG_W:
+			if (range_arg("--lag-warning", optarg, &a->lag_w,
+				      &a->has_lag_w))
+				return EXIT_UNKNOWN;
+			break;
+		case OPT_LAG_C:
+			if (range_arg("--lag-critical", optarg, &a->lag_c,
+				      &a->has_lag_c))
+				return EXIT_UNKNOWN;
+			break;
+		case OPT_AGE_W:
+			if (range_arg("--age-warning", optarg, &a->age_w,
+				      &a->has_age_w))
+				return EXIT_UNKNOWN;
+			break;
+		case OPT_AGE_C:
+			if (range_arg("--age-critical", optarg, &a->age_c,
+				      &a->has_age_c))
+				return EXIT_UNKNOWN;
+			break;
+		/* The ranges of a probe file's keys (lib/config.c). */
+		case OPT_STALE_W:
+			if (factor_arg("--stale-warn-factor", optarg, 1, 100,
+				       &a->stale_w))
+				return EXIT_UNKNOWN;
+			break;
+		case OPT_STALE_F:
+			if (factor_arg("--stale-fail-factor", optarg, 1, 100,
+				       &a->stale_f))
+				return EXIT_UNKNOWN;
+			break;
+		case OPT_LAG_TDS:
+			if (factor_arg("--lag-warn-target-durations", optarg,
+				       0.5, 1000, &a->lag_tds))
+				return EXIT_UNKNOWN;
+			break;
+		case OPT_SLOW_RTF:
+			if (factor_arg("--slow-realtime-factor", optarg, 0, 100,
+				       &a->slow_rtf))
+				return EXIT_UNKNOWN;
 			break;
 		case OPT_MIN_HEALTHY:
 			if (int_arg("--min-healthy", optarg, 1, VSP_MAX_ORIGINS,
@@ -405,31 +566,29 @@ static int parse_args(int argc, char **argv, struct plugin_args *a)
 						   optarg, VSP_MAX_RENDITIONS);
 			a->pick_set = 1;
 			break;
-		case 'H':
-			if (!valid_header(optarg))
-				return usage_error("-H: '%s' is not 'Name: "
-						   "value'",
-						   optarg);
-			if (a->n_headers >= VSP_MAX_HEADERS)
-				return usage_error("-H: at most %d headers",
-						   VSP_MAX_HEADERS);
-			if (strv_push(&a->headers, &a->n_headers, optarg))
-				return usage_error("out of memory");
+		case 'k':
+			if (net_arg(a, VSP_VALUE_HEADER, "-k", optarg))
+				return EXIT_UNKNOWN;
+			break;
+		case 'A':
+			if (net_arg(a, VSP_VALUE_USER_AGENT, "-A", optarg))
+				return EXIT_UNKNOWN;
 			break;
 		case OPT_RESOLVE:
-			if (strv_push(&a->resolve, &a->n_resolve, optarg))
-				return usage_error("out of memory");
+			if (net_arg(a, VSP_VALUE_RESOLVE, "--resolve", optarg))
+				return EXIT_UNKNOWN;
 			break;
-		case 'k':
-			a->insecure = 1;
+		case OPT_INSECURE:
+			a->net.insecure = 1;
 			break;
 		case OPT_CACERT:
-			a->cacert = optarg;
-			break;
-		case OPT_UA:
-			a->user_agent = optarg;
+			if (net_arg(a, VSP_VALUE_CACERT, "--ca-cert", optarg))
+				return EXIT_UNKNOWN;
 			break;
 		case OPT_NAME:
+			if (vsp_config_check_value(VSP_VALUE_NAME, optarg, err,
+						   sizeof(err)))
+				return usage_error("--name: %s", err);
 			a->name = optarg;
 			break;
 		case 'v':
@@ -463,7 +622,91 @@ static int parse_args(int argc, char **argv, struct plugin_args *a)
 	if (a->n_urls && a->probe_file)
 		return usage_error("-u and -P both given: the origins come "
 				   "from one or the other");
+	if (a->n_names && a->n_names != a->n_urls)
+		return usage_error("%zu --origin-name for %zu -u: give one "
+				   "for each origin, or none",
+				   a->n_names, a->n_urls);
+	if (a->probe_file && (a->host || a->address || a->port || a->ssl))
+		return usage_error("-H, -I, -p and -S build -u URLs; with -P "
+				   "the probe file has them");
+	if (a->stale_w.set && a->stale_f.set && a->stale_f.v < a->stale_w.v)
+		return usage_error("--stale-fail-factor %g is below "
+				   "--stale-warn-factor %g",
+				   a->stale_f.v, a->stale_w.v);
 	return -1; /* go on */
+}
+
+/* 1 when s is an IPv4 or IPv6 address (without brackets). */
+static int is_ip(const char *s)
+{
+	unsigned char bin[16];
+
+	return inet_pton(AF_INET, s, bin) == 1 ||
+	       inet_pton(AF_INET6, s, bin) == 1;
+}
+
+/*
+ * The URL of one -u, as check_curl builds it: a full http(s) URL is used
+ * as given; a path is joined to http[s]://HOST[:PORT] with HOST -H, else
+ * -I. With both -H and an IP -I, -H is pinned to -I (--resolve), so the
+ * request carries -H's name (Host, SNI) and goes to -I. Validated as a
+ * probe file's URL. Returns 0, or a usage error's exit status.
+ */
+static int build_url(const struct plugin_args *a, const char *u, char **out,
+		     net_opts *pins)
+{
+	const char *host = a->host ? a->host : a->address;
+	int port = a->port ? a->port : (a->ssl ? 443 : 80);
+	char err[600], *url;
+	size_t n;
+	int v6;
+
+	if (strstr(u, "://")) {
+		if (url_arg_ok("-u", u, err, sizeof(err)))
+			return usage_error("%s", err);
+		if (!(*out = strdup(u)))
+			return usage_error("out of memory");
+		return 0;
+	}
+	if (!host)
+		return usage_error("-u: '%.200s' is a path (or not a URL): "
+				   "give -H or -I with it, or a full "
+				   "http:// or https:// URL",
+				   u);
+	if (u[0] != '/')
+		return usage_error("-u: '%.200s' is neither an http:// or "
+				   "https:// URL nor a path starting with /",
+				   u);
+	v6 = strchr(host, ':') != NULL;
+	n = strlen(host) + strlen(u) + 32;
+	url = malloc(n);
+	if (!url)
+		return usage_error("out of memory");
+	if (port == (a->ssl ? 443 : 80))
+		snprintf(url, n, "%s://%s%s%s%s", a->ssl ? "https" : "http",
+			 v6 ? "[" : "", host, v6 ? "]" : "", u);
+	else
+		snprintf(url, n, "%s://%s%s%s:%d%s", a->ssl ? "https" : "http",
+			 v6 ? "[" : "", host, v6 ? "]" : "", port, u);
+	if (url_arg_ok("-u", url, err, sizeof(err))) {
+		free(url);
+		return usage_error("%s (from -H/-I, -p, -S and -u)", err);
+	}
+	*out = url;
+	/* -I a name beside -H: the name -H gives is resolved, as curl
+	 * cannot connect to one name while asking for another. */
+	if (a->host && a->address && strcmp(a->host, a->address) != 0 &&
+	    is_ip(a->address)) {
+		char pin[512];
+
+		snprintf(pin, sizeof(pin), "%s:%d:%s", a->host, port,
+			 a->address);
+		if (pins->n_resolve == 0 &&
+		    net_opts_add(pins, VSP_VALUE_RESOLVE, "-H/-I", pin, err,
+				 sizeof(err)))
+			return usage_error("%s", err);
+	}
+	return 0;
 }
 
 /* ---- config ---- */
@@ -480,11 +723,51 @@ static int build_cfg(const struct plugin_args *a, vsp_probe_cfg *cfg)
 		if (vsp_config_load_file(a->probe_file, cfg, err, sizeof(err)))
 			return usage_error("-P: %s", err);
 	} else {
+		net_opts pins = { 0 };
+
 		vsp_probe_cfg_init(cfg);
-		for (size_t i = 0; i < a->n_urls; i++)
-			if (vsp_probe_cfg_add_origin(cfg, NULL, a->urls[i]))
-				return usage_error("out of memory");
+		for (size_t i = 0; i < a->n_urls; i++) {
+			char *url = NULL;
+			int rc = build_url(a, a->urls[i], &url, &pins);
+
+			if (rc == 0 &&
+			    vsp_probe_cfg_add_origin(
+				    cfg, a->n_names ? a->names[i] : NULL, url))
+				rc = usage_error("out of memory");
+			free(url);
+			if (rc != 0) {
+				net_opts_free(&pins);
+				return rc;
+			}
+		}
+		for (size_t i = 0; i < a->n_names; i++)
+			for (size_t k = 0; k < i; k++)
+				if (strcmp(a->names[i], a->names[k]) == 0) {
+					net_opts_free(&pins);
+					return usage_error(
+						"--origin-name '%s' given "
+						"twice",
+						a->names[i]);
+				}
+		if (net_opts_apply(&pins, cfg)) {
+			net_opts_free(&pins);
+			return usage_error("out of memory");
+		}
+		net_opts_free(&pins);
 	}
+	if (a->stale_w.set)
+		cfg->stale_warn_factor = a->stale_w.v;
+	if (a->stale_f.set)
+		cfg->stale_fail_factor = a->stale_f.v;
+	if (cfg->stale_fail_factor < cfg->stale_warn_factor)
+		return usage_error("stale fail factor %g is below the warn "
+				   "factor %g",
+				   cfg->stale_fail_factor,
+				   cfg->stale_warn_factor);
+	if (a->lag_tds.set)
+		cfg->lag_warn_tds = a->lag_tds.v;
+	if (a->slow_rtf.set)
+		cfg->slow_rtf = a->slow_rtf.v;
 	if (a->name) {
 		free(cfg->name);
 		if (!(cfg->name = strdup(a->name)))
@@ -511,30 +794,8 @@ static int build_cfg(const struct plugin_args *a, vsp_probe_cfg *cfg)
 	/* -t rules: a probe file's own timeout may only shorten it. */
 	if (!(cfg->timeout_s > 0) || cfg->timeout_s > deadline)
 		cfg->timeout_s = deadline;
-	if (a->user_agent) {
-		free(cfg->user_agent);
-		if (!(cfg->user_agent = strdup(a->user_agent)))
-			return usage_error("out of memory");
-	}
-	for (size_t i = 0; i < cfg->n_origins; i++) {
-		vsp_origin_cfg *o = &cfg->origins[i];
-
-		for (size_t k = 0; k < a->n_headers; k++)
-			if (strv_push(&o->headers, &o->n_headers,
-				      a->headers[k]))
-				return usage_error("out of memory");
-		for (size_t k = 0; k < a->n_resolve; k++)
-			if (strv_push(&o->resolve, &o->n_resolve,
-				      a->resolve[k]))
-				return usage_error("out of memory");
-		if (a->cacert) {
-			free(o->cacert);
-			if (!(o->cacert = strdup(a->cacert)))
-				return usage_error("out of memory");
-		}
-		if (a->insecure)
-			o->insecure = 1;
-	}
+	if (net_opts_apply(&a->net, cfg))
+		return usage_error("out of memory");
 	return -1; /* go on */
 }
 
@@ -584,6 +845,10 @@ int cmd_nagios(int argc, char **argv)
 	nopts.warn = a.has_warn ? &a.warn : NULL;
 	nopts.crit = a.has_crit ? &a.crit : NULL;
 	nopts.verbose = a.verbose;
+	nopts.lag_warn = a.has_lag_w ? &a.lag_w : NULL;
+	nopts.lag_crit = a.has_lag_c ? &a.lag_c : NULL;
+	nopts.age_warn = a.has_age_w ? &a.age_w : NULL;
+	nopts.age_crit = a.has_age_c ? &a.age_c : NULL;
 	if (vsp_nagios_render(res, &nopts, &state, &out) != 0) {
 		if (armed)
 			timer_delete(tid);
@@ -606,7 +871,7 @@ out:
 	vsp_stream_result_free(res);
 	vsp_probe_cfg_clear(&cfg);
 	free_strv(a.urls, a.n_urls);
-	free_strv(a.headers, a.n_headers);
-	free_strv(a.resolve, a.n_resolve);
+	free_strv(a.names, a.n_names);
+	net_opts_free(&a.net);
 	return rc;
 }

@@ -7,6 +7,7 @@
  * print -v lines -> exit with the worst verdict (3: could not run).
  */
 #include <errno.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "config.h"
 #include "limits.h"
 #include "metrics.h"
+#include "record.h"
 #include "runner.h"
 #include "store.h"
 
@@ -32,6 +34,16 @@ static void on_stop(int sig)
 	stop_flag = 1;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
 static void run_usage(FILE *out)
 {
 	fprintf(out,
@@ -40,7 +52,9 @@ static void run_usage(FILE *out)
 		"line per\ncheck to RESULTS/YYYY-MM-DD.jsonl (UTC). Quiet "
 		"unless -v.\n\n"
 		"  --probes DIR      probe definitions (default probes)\n"
-		"  --results DIR     record files (default results)\n"
+		"  --results DIR|-   record files (default results); - "
+		"writes the\n                    records to stdout "
+		"(every probe is checked)\n"
 		"  --jobs N          checks at once, 1 to %d (default %d)\n"
 		"  --deadline S      the whole run ends by then, seconds "
 		"(default %g)\n"
@@ -266,6 +280,9 @@ int cmd_run(int argc, char **argv)
 	vsp_runner_opts ro = { "results", VSP_RUN_DEFAULT_JOBS,
 			       VSP_RUN_DEFAULT_DEADLINE_S, 0, &stop_flag };
 	vsp_probe_set set = { 0 };
+	char **bad = NULL;
+	size_t n_bad = 0;
+	char stdout_dir[512] = "";
 	vsp_run_item *items = NULL;
 	const vsp_probe_cfg *todo;
 	size_t n_todo = 0;
@@ -335,11 +352,37 @@ int cmd_run(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	ro.vantage = vantage;
 	ro.keep_results = textfile != NULL;
+	/* --results -: the records go to stdout (pipes, log shippers). The
+	 * runner still needs a folder for its locks and files: a private
+	 * one, removed after; with no state kept, every probe is due. */
+	if (strcmp(ro.results_dir, "-") == 0) {
+		const char *t = getenv("TMPDIR");
 
-	/* Every file is validated before anything runs: half a run from a
-	 * half-valid folder would hide the bad file behind good records. */
-	if (vsp_config_load_dir(probes_dir, &set, err, sizeof(err))) {
+		snprintf(stdout_dir, sizeof(stdout_dir), "%s/prober-run.XXXXXX",
+			 t && *t ? t : "/tmp");
+		if (!mkdtemp(stdout_dir)) {
+			fprintf(stderr, "prober run: --results -: %s: %s\n",
+				stdout_dir, strerror(errno));
+			stdout_dir[0] = '\0';
+			goto out;
+		}
+		ro.results_dir = stdout_dir;
+		ro.keep_results = 1;
+		ro.force = 1;
+	}
+
+	/* A bad file must not stop the fleet: every valid probe runs, and
+	 * the bad ones are said (file and key) and make the exit 3. */
+	if (vsp_config_load_dir_each(probes_dir, &set, &bad, &n_bad, err,
+				     sizeof(err))) {
 		fprintf(stderr, "prober run: %s\n", err);
+		goto out;
+	}
+	for (size_t i = 0; i < n_bad; i++)
+		fprintf(stderr, "prober run: %s (not run)\n", bad[i]);
+	if (set.n == 0 && n_bad) {
+		fprintf(stderr, "prober run: no valid probe file in %s\n",
+			probes_dir);
 		goto out;
 	}
 	if (set.n == 0) {
@@ -419,9 +462,23 @@ int cmd_run(int argc, char **argv)
 		if (items[i].state == VSP_RUN_DONE &&
 		    (int)items[i].status > worst)
 			worst = (int)items[i].status;
+	for (size_t i = 0; stdout_dir[0] && i < n_todo; i++) {
+		char *line;
+
+		if (items[i].state != VSP_RUN_DONE || !items[i].result)
+			continue;
+		line = vsp_record_dumps_from(items[i].result, vantage);
+		if (!line) {
+			fprintf(stderr, "prober run: out of memory\n");
+			goto out;
+		}
+		printf("%s\n", line);
+		free(line);
+	}
 	for (size_t i = 0; i < n_todo; i++)
 		any_done |= items[i].state == VSP_RUN_DONE;
-	if (any_done && !no_index)
+	/* Records written to standard output leave nothing to index. */
+	if (any_done && !no_index && !stdout_dir[0])
 		index_records(ro.results_dir, t0, ro.deadline_s);
 	if (fflush(stdout) != 0) {
 		perror("prober run: stdout");
@@ -433,8 +490,13 @@ int cmd_run(int argc, char **argv)
 	}
 	if (textfile && write_textfile(textfile, vantage, todo, items, n_todo))
 		goto out;
-	rc = worst;
+	rc = n_bad ? EXIT_UNKNOWN : worst;
 out:
+	if (stdout_dir[0])
+		nftw(stdout_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	for (size_t i = 0; i < n_bad; i++)
+		free(bad[i]);
+	free(bad);
 	vsp_run_items_clear(items, n_todo);
 	free(items);
 	free(sel);

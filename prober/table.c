@@ -13,14 +13,34 @@ static const char *upper_status(vsp_status s)
 	return s == VSP_PASS ? "PASS" : s == VSP_WARN ? "WARN" : "FAIL";
 }
 
-static void fmt_bw(int64_t bps, char *buf, size_t len)
+/* Bits per second in the unit that keeps it short: 810 kb/s, 81.0 Mb/s,
+ * 1.2 Gb/s. */
+static void fmt_bw(double bps, char *buf, size_t len)
 {
-	if (bps <= 0)
+	if (!(bps > 0))
 		snprintf(buf, len, "-");
-	else if (bps >= 1000000)
-		snprintf(buf, len, "%.1f Mb/s", (double)bps / 1e6);
+	else if (bps >= 1e9)
+		snprintf(buf, len, "%.1f Gb/s", bps / 1e9);
+	else if (bps >= 1e6)
+		snprintf(buf, len, "%.1f Mb/s", bps / 1e6);
 	else
-		snprintf(buf, len, "%lld kb/s", (long long)(bps / 1000));
+		snprintf(buf, len, "%.0f kb/s", bps / 1e3);
+}
+
+/* A message is printed once, where it belongs: not again under an origin
+ * or a rendition that only repeats it. */
+static int same_text(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	if (!a || !b)
+		return 0;
+	la = strlen(a);
+	lb = strlen(b);
+	/* The stream's message quotes an origin's after its name. */
+	return strcmp(a, b) == 0 ||
+	       (lb > la + 2 && strcmp(b + lb - la, a) == 0 &&
+		b[lb - la - 2] == ':' && b[lb - la - 1] == ' ');
 }
 
 static void fmt_ms(double ms, char *buf, size_t len)
@@ -80,17 +100,31 @@ static void seg_coverage(const vsp_rendition_result *r, char *buf, size_t len)
 	snprintf(buf, len, "%zu/%zu", ok, r->n_segs);
 }
 
-static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
+static void render_origin(FILE *out, const vsp_origin_result *o, int verbose,
+			  const char *said)
 {
 	char t[32], bw[32], dec[64], slow[48], ttff[32], frames[16], segs[24];
 
 	fmt_ms(o->manifest.total_ms, t, sizeof(t));
-	fprintf(out, "\norigin %s  %s  %s%s  manifest %ld in %s\n  %s\n",
-		o->name, upper_status(o->v.status),
-		o->protocol ? o->protocol : "?",
-		o->protocol ? (o->live ? " live" : " vod") : "",
-		o->manifest.http_status, t, o->url);
-	if (o->v.status != VSP_PASS && o->v.message)
+	if (o->protocol && o->manifest.http_status)
+		fprintf(out, "\norigin %s  %s  %s %s  manifest %ld in %s\n",
+			o->name, upper_status(o->v.status), o->protocol,
+			o->live ? "live" : "vod", o->manifest.http_status, t);
+	else if (o->manifest.http_status)
+		/* Answered, but with nothing playable. */
+		fprintf(out, "\norigin %s  %s  manifest HTTP %ld in %s: %s\n",
+			o->name, upper_status(o->v.status),
+			o->manifest.http_status, t,
+			vsp_reason_text(o->v.reason));
+	else
+		/* Never answered: what failed, not "?" and "-". */
+		fprintf(out, "\norigin %s  %s  %s (%s at %s)\n", o->name,
+			upper_status(o->v.status), vsp_reason_text(o->v.reason),
+			vsp_reason_name(o->v.reason),
+			vsp_stage_name(o->v.stage));
+	fprintf(out, "  %s\n", o->url);
+	if (o->v.status != VSP_PASS && o->v.message &&
+	    !same_text(o->v.message, said))
 		fprintf(out, "  %s at %s: %s\n", vsp_reason_name(o->v.reason),
 			vsp_stage_name(o->v.stage), o->v.message);
 	if (o->n_renditions == 0)
@@ -102,7 +136,7 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
 		const vsp_rendition_result *r = &o->renditions[i];
 		const vsp_decode_info *d = &r->decode;
 
-		fmt_bw(r->bandwidth, bw, sizeof(bw));
+		fmt_bw((double)r->bandwidth, bw, sizeof(bw));
 		if (!r->decoded || !d->codec[0])
 			snprintf(dec, sizeof(dec), "-");
 		else if (d->width > 0)
@@ -123,7 +157,9 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
 			"  %-6s %-22.22s %-10s %-20.20s %6s %11s %-9s %s\n",
 			vsp_status_name(r->v.status), r->name ? r->name : "-",
 			bw, dec, frames, ttff, segs, slow);
-		if (r->v.message && (r->v.status != VSP_PASS || verbose))
+		if (r->v.message && (r->v.status != VSP_PASS || verbose) &&
+		    !same_text(r->v.message, o->v.message) &&
+		    !same_text(r->v.message, said))
 			fprintf(out, "         %s at %s: %s\n",
 				vsp_reason_name(r->v.reason),
 				vsp_stage_name(r->v.stage), r->v.message);
@@ -148,11 +184,12 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
 				fprintf(out, "         %s\n", r->live_note);
 		}
 		if (r->rtf > 0 &&
-		    (verbose || r->v.reason == VSP_R_SLOW_DOWNLOAD))
+		    (verbose || r->v.reason == VSP_R_SLOW_DOWNLOAD)) {
+			fmt_bw(r->measured_bps, bw, sizeof(bw));
 			fprintf(out,
-				"         segment at %.1fx real time, %.0f "
-				"kb/s\n",
-				r->rtf, r->measured_bps / 1000);
+				"         segment at %.1fx real time, %s\n",
+				r->rtf, bw);
+		}
 		if (verbose && r->segment.done)
 			fprintf(out, "         segment %s (%lld bytes)\n",
 				r->segment.url, (long long)r->segment.bytes);
@@ -162,16 +199,19 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose)
 void render_table(FILE *out, const vsp_stream_result *s, int verbose)
 {
 	char t[32];
+	const char *said = NULL;
 
 	fmt_ms(s->duration_ms, t, sizeof(t));
-	fprintf(out, "%s  %s  %zu of %zu origins playable  (%s)\n",
+	fprintf(out, "%s  %s  %zu of %zu origin%s playable  (%s)\n",
 		s->probe ? s->probe : "stream", upper_status(s->v.status),
-		s->n_healthy, s->n_origins, t);
-	if (s->v.status != VSP_PASS && s->v.message)
+		s->n_healthy, s->n_origins, s->n_origins == 1 ? "" : "s", t);
+	if (s->v.status != VSP_PASS && s->v.message) {
 		fprintf(out, "  %s: %s\n", vsp_reason_name(s->v.reason),
 			s->v.message);
+		said = s->v.message;
+	}
 	for (size_t i = 0; i < s->n_origins; i++)
-		render_origin(out, &s->origins[i], verbose);
+		render_origin(out, &s->origins[i], verbose, said);
 	if (verbose)
 		fprintf(out,
 			"\n* encrypted renditions are demuxed, not decoded\n");

@@ -9,6 +9,7 @@
 # PluginDir holding a check_video_stream link to PROBER, one host and
 #   healthy   one origin that plays                     -> OK
 #   degraded  that origin and a refused one, 1 of 2     -> WARNING
+#   pathstyle -u PATH with the host's -H name, -I address, -p -> OK
 #   control   a command whose perfdata is "bad=U"       (see below)
 # checked every second. Icinga's PerfdataWriter records each result's state
 # and perfdata; an InfluxdbWriter (pointed at a refused port, flushing only
@@ -160,6 +161,7 @@ object CheckCommand "perf_control" {
 }
 
 object Host "origin" {
+	address = "127.0.0.1"
 	check_command = "dummy"
 	check_interval = 1h
 }
@@ -181,6 +183,14 @@ object Service "healthy" {
 object Service "degraded" {
 	import "video"
 	vars.video_stream_url = [ "$good", "$bad" ]
+	vars.video_stream_origin_name = [ "good", "bad" ]
+}
+// check_curl style: a path joined with the host's name (-H origin) and
+// address (-I 127.0.0.1, pinned to that name) and -p.
+object Service "pathstyle" {
+	import "video"
+	vars.video_stream_url = "/ts/master.m3u8"
+	vars.video_stream_port = $ORIGIN_PORT
 }
 object Service "control" {
 	host_name = "origin"
@@ -229,6 +239,7 @@ while :; do
 	kill -0 "$icinga_pid" 2>/dev/null || fail "icinga2 exited"
 	collect
 	if [ -n "$(results healthy)" ] && [ -n "$(results degraded)" ] &&
+		[ -n "$(results pathstyle)" ] && [ -n "$(parsed pathstyle)" ] &&
 		[ -n "$(results control)" ] &&
 		[ -n "$(parsed healthy)" ] && [ -n "$(parsed degraded)" ] &&
 		grep -q "$rejected" "$ic/log/icinga2.log" 2>/dev/null; then
@@ -266,6 +277,10 @@ expect() {
 }
 expect healthy OK
 expect degraded WARNING
+expect pathstyle OK
+# --origin-name gives the labels.
+grep -q "PERFDATA::.*ttff_good=" "$tmp/degraded.results" ||
+	fail "degraded: no ttff_good label: $(head -n 1 "$tmp/degraded.results")"
 
 log="$ic/log/icinga2.log"
 # The check is real: Icinga's parser does reject invalid perfdata ("U").
@@ -281,8 +296,8 @@ bad_lines=$(grep -E '^\[[^]]*\] (warning|critical)/' "$log" |
 # No "Cannot ..." for our command or plugin, whatever its severity.
 bad_lines=$(grep -iE "cannot|can't|invalid|ignoring" "$log" \
 	"$ic/log/debug.log" |
-	grep -E "video_stream|origin!(healthy|degraded)|$ic/plugins" || :)
+	grep -E "video_stream|origin!(healthy|degraded|pathstyle)|$ic/plugins" || :)
 [ -z "$bad_lines" ] || fail "Icinga logged: $bad_lines"
 
 echo "icinga.sh: ok: Icinga 2 ran check_video_stream: healthy OK," \
-	"degraded WARNING, perfdata accepted" >&2
+	"degraded WARNING, check_curl-style path OK, perfdata accepted" >&2

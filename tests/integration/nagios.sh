@@ -55,7 +55,10 @@ icinga2_conf() {
 const PluginDir = "$1/plugins"
 include "$2"
 object CheckCommand "nagios_sh_dummy" { command = [ "/bin/true" ] }
-object Host "localhost" { check_command = "nagios_sh_dummy" }
+object Host "localhost" {
+	check_command = "nagios_sh_dummy"
+	address = "127.0.0.1"
+}
 object Service "video" {
 	host_name = "localhost"
 	check_command = "video_stream"
@@ -72,6 +75,19 @@ object Service "video" {
 	vars.video_stream_insecure = true
 	vars.video_stream_name = "news-live"
 	vars.video_stream_verbose = 2
+	vars.video_stream_origin_name = [ "cdn-a", "cdn-b" ]
+	vars.video_stream_lag_warning = "10"
+	vars.video_stream_lag_critical = "30"
+	vars.video_stream_age_warning = "6"
+	vars.video_stream_age_critical = "20"
+	vars.video_stream_user_agent = "monitoring"
+}
+object Service "video-path" {
+	host_name = "localhost"
+	check_command = "video_stream"
+	vars.video_stream_url = "/live/master.m3u8"
+	vars.video_stream_port = 8443
+	vars.video_stream_ssl = true
 }
 EOF2
 }

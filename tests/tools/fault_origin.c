@@ -2,7 +2,10 @@
  * fault_origin.c - a misbehaving HTTP origin on 127.0.0.1, for the scenario
  * suite (tests/integration/scenarios.sh).
  *
- *   fault_origin [-p PORT] [-g GZIP_MB] [-v] DIR
+ *   fault_origin [-p PORT] [-g GZIP_MB] [-k KEY] [-v] DIR
+ *
+ * -v logs every request on stderr ("fault_origin: GET /path"): tests count
+ * the requests that reached the origin.
  *
  * Serves the files under DIR and misbehaves as the URL path asks. The port
  * (0 or absent: the kernel picks one) is printed on stdout, then flushed,
@@ -52,6 +55,11 @@
  *                 length kept: a CDN serving damaged bytes with a 200
  *   half          only the first half of the body, with a matching
  *                 Content-Length
+ *   token         403 unless the request carries a CDN-style token, in the
+ *                 header X-Token or the query argument token: EXP.SIG,
+ *                 EXP a Unix time not yet past, SIG the lowercase hex
+ *                 HMAC-SHA256 of EXP's digits under the key of -k KEY
+ *                 (expired, missing or forged: 403)
  * and two that end the chain (no file):
  *   loop/N        302 to /loop/N+1, forever
  *   redirect/URL  302 to URL (percent-encoded in the path; MHD decodes it)
@@ -79,6 +87,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <libavutil/hmac.h>
 #include <microhttpd.h>
 #include <zlib.h>
 
@@ -115,6 +124,7 @@ enum op_kind {
 	OP_REDIRECT,
 	OP_DAMAGE,
 	OP_HALF,
+	OP_TOKEN,
 };
 
 enum scope {
@@ -142,7 +152,7 @@ static const struct {
 	{ "redirect", OP_REDIRECT, 0 },	{ "nostart", OP_NOSTART, 0 },
 	{ "dropold", OP_DROPOLD, 0 },
 	{ "redirect", OP_REDIRECT, 0 }, { "damage", OP_DAMAGE, 1 },
-	{ "half", OP_HALF, 0 },
+	{ "half", OP_HALF, 0 },	        { "token", OP_TOKEN, 0 },
 };
 
 static const struct {
@@ -177,6 +187,7 @@ struct body {
 };
 
 static const char *root;
+static const char *token_key = "prober-test-key";
 static int verbose;
 static time_t started_at;
 /* The window of the latest live playlist served with ?seq= tags: what
@@ -691,6 +702,34 @@ static const struct op *find_op(const struct plan *pl, enum op_kind kind,
 	return NULL;
 }
 
+/* 1 when tok is EXP.SIG with EXP not past and SIG the hex HMAC-SHA256 of
+ * EXP under token_key. */
+static int token_ok(const char *tok)
+{
+	const char *dot = tok ? strchr(tok, '.') : NULL;
+	uint8_t mac[32];
+	char hex[65], exp[32];
+	size_t n = dot ? (size_t)(dot - tok) : 0;
+	long long e;
+	AVHMAC *h;
+
+	if (!dot || n == 0 || n >= sizeof(exp) ||
+	    parse_num(tok, n, 0, 1LL << 40, &e) || e < (long long)time(NULL))
+		return 0;
+	memcpy(exp, tok, n);
+	exp[n] = '\0';
+	h = av_hmac_alloc(AV_HMAC_SHA256);
+	if (!h)
+		return 0;
+	av_hmac_calc(h, (const uint8_t *)exp, (unsigned)n,
+		     (const uint8_t *)token_key, (unsigned)strlen(token_key),
+		     mac, sizeof(mac));
+	av_hmac_free(h);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+	return strcmp(dot + 1, hex) == 0;
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 			      const char *url, const char *method,
 			      const char *version, const char *upload_data,
@@ -757,6 +796,18 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 	if (find_op(&pl, OP_HANG, klass)) {
 		nap(-1);
 		return MHD_NO; /* shutting down: drop the connection */
+	}
+	if (find_op(&pl, OP_TOKEN, klass)) {
+		const char *t = MHD_lookup_connection_value(
+			c, MHD_HEADER_KIND, "X-Token");
+
+		if (!t)
+			t = MHD_lookup_connection_value(
+				c, MHD_GET_ARGUMENT_KIND, "token");
+		if (!token_ok(t))
+			return queue_text(c, MHD_HTTP_FORBIDDEN, "text/plain",
+					  "fault_origin: token missing, "
+					  "expired or forged\n");
 	}
 	if ((o = find_op(&pl, OP_STATUS, klass))) {
 		if (o->arg < 100 || o->arg > 599)
@@ -869,7 +920,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: fault_origin [-p PORT] [-g GZIP_MB] [-v] DIR\n");
+	fprintf(stderr,
+		"usage: fault_origin [-p PORT] [-g GZIP_MB] [-k KEY] [-v] DIR\n");
 	exit(2);
 }
 
@@ -884,7 +936,7 @@ int main(int argc, char **argv)
 	struct stat st;
 	int opt, sig;
 
-	while ((opt = getopt(argc, argv, "p:g:v")) != -1) {
+	while ((opt = getopt(argc, argv, "p:g:k:v")) != -1) {
 		switch (opt) {
 		case 'p':
 			if (parse_num(optarg, strlen(optarg), 0, 65535, &port))
@@ -893,6 +945,9 @@ int main(int argc, char **argv)
 		case 'g':
 			if (parse_num(optarg, strlen(optarg), 0, 4096, &gzip_mb))
 				usage();
+			break;
+		case 'k':
+			token_key = optarg;
 			break;
 		case 'v':
 			verbose = 1;

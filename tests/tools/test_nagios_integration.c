@@ -299,7 +299,8 @@ static void test_unknown_usage(void **state)
 	expect(&r, 3, "^VIDEO UNKNOWN - no stream");
 	run_free(&r);
 	nagios(&r, "-u", "ftp://x/y", NULL);
-	expect(&r, 3, "^VIDEO UNKNOWN - -u: 'ftp://x/y' is not an http");
+	expect(&r, 3, "^VIDEO UNKNOWN - -u: expected an http:// or https:// "
+		      "URL, got 'ftp://x/y'");
 	run_free(&r);
 	nagios(&r, "-u", ladder, "-t", "3:sometimes", NULL);
 	expect(&r, 3, "^VIDEO UNKNOWN - -t: timeout state 'sometimes'");
@@ -423,6 +424,57 @@ static void test_verbose_levels(void **state)
 	run_free(&r);
 }
 
+/* check_curl's command lines, as a CheckCommand makes them: a path with
+ * -H (and -I pinned to it), -p; -k a header, -A the agent. */
+static void test_check_curl_style(void **state)
+{
+	const char *port = strrchr(origin, ':') + 1;
+	run r;
+
+	(void)state;
+	nagios(&r, "-H", "127.0.0.1", "-p", port, "-u", "/ts/master.m3u8",
+	       "-k", "X-Probe: 1", "-A", "monitoring/1", "--renditions",
+	       "lowest", NULL);
+	expect(&r, 0, "^VIDEO OK - 127\\.0\\.0\\.1:[0-9]+: 1 of 1 origin ");
+	run_free(&r);
+	/* -H a name nobody resolves: -I is where it connects. */
+	nagios(&r, "-H", "video.example.invalid", "-I", "127.0.0.1", "-p", port,
+	       "-u", "/ts/master.m3u8", "--renditions", "lowest", NULL);
+	expect(&r, 0, "^VIDEO OK - video\\.example\\.invalid:[0-9]+: ");
+	run_free(&r);
+	/* Without -I the name is resolved, and fails. */
+	nagios(&r, "-H", "video.example.invalid", "-p", port, "-u",
+	       "/ts/master.m3u8", "-t", "5", NULL);
+	expect(&r, 2, "^VIDEO CRITICAL - ");
+	run_free(&r);
+}
+
+/* Labels come from each origin alone: adding an origin renames none. */
+static void test_stable_labels(void **state)
+{
+	char one[256] = "", two[256] = "";
+	run r;
+
+	(void)state;
+	nagios(&r, "-u", ladder, "--renditions", "lowest", NULL);
+	expect(&r, 0, "^VIDEO OK - ");
+	snprintf(one, sizeof(one), "%s", metric_prefixed(&r, "ttff_")->label);
+	run_free(&r);
+	nagios(&r, "-u", ladder, "-u", dead, "--renditions", "lowest", NULL);
+	expect(&r, 1, "^VIDEO WARNING - ");
+	snprintf(two, sizeof(two), "%s", metric_prefixed(&r, "ttff_")->label);
+	run_free(&r);
+	assert_string_equal(one, two);
+	nagios(&r, "-u", ladder, "-u", dead, "--origin-name", "cdn-a",
+	       "--origin-name", "cdn-b", "--renditions", "lowest", NULL);
+	expect(&r, 1, "^VIDEO WARNING - cdn-a: 1 of 2 origins playable; "
+		      "cdn-b: manifest: connection failed $");
+	assert_non_null(metric_prefixed(&r, "ttff_cdn-a"));
+	assert_string_equal(metric_prefixed(&r, "ttff_cdn-a")->label,
+			    "ttff_cdn-a");
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +489,8 @@ int main(void)
 		cmocka_unit_test(test_timeout_fallback),
 		cmocka_unit_test(test_probe_file),
 		cmocka_unit_test(test_verbose_levels),
+		cmocka_unit_test(test_check_curl_style),
+		cmocka_unit_test(test_stable_labels),
 	};
 
 	prober = getenv("PROBER");

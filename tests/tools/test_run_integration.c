@@ -478,15 +478,28 @@ static void test_bad_probe_file(void **state)
 
 		rc = run_sync(&c, args);
 	}
+	/* The bad file is named with its key, the run says it could not do
+	 * all it should (3), and every valid probe still ran and recorded:
+	 * one typo must not blind the whole fleet. */
 	assert_int_equal(rc, 3);
 	pathf(want, sizeof(want),
 	      "prober run: %s: origins[1].url: expected an http:// or "
-	      "https:// URL, got 'ftp://x'\n",
+	      "https:// URL, got 'ftp://x' (not run)\n",
 	      path);
 	assert_string_equal(c.err, want);
 	child_free(&c);
-	/* Nothing ran: not even the results folder was made. */
-	assert_int_equal(stat(results, &st), -1);
+	assert_int_equal(stat(results, &st), 0);
+	{
+		struct lines l;
+
+		read_records(results, &l);
+		assert_int_equal(l.bad, 0);
+		assert_int_equal(l.n, 3);
+		expect_verdict(&l, "news", "warn");
+		expect_verdict(&l, "sports", "fail");
+		expect_verdict(&l, "movies", "pass");
+		lines_clear(&l);
+	}
 }
 
 static void test_report_of_run(void **state)

@@ -157,13 +157,13 @@ static void test_unknown_keys(void **state)
 		  "\"header\": {}}]}",
 		  "probes/t.json: origins[0].header: unknown key (expected one "
 		  "of name, url, headers, resolve, cacert, insecure, "
-		  "secret_headers, secret_query)" },
+		  "secret_headers, secret_query, headers_command, url_command)" },
 		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\"}, "
 		  "{\"name\": \"b\", \"url\": \"http://h/m\", \"secret\": "
 		  "[\"X\"]}]}",
 		  "probes/t.json: origins[1].secret: unknown key (expected one "
 		  "of name, url, headers, resolve, cacert, insecure, "
-		  "secret_headers, secret_query)" },
+		  "secret_headers, secret_query, headers_command, url_command)" },
 	};
 
 	(void)state;
@@ -662,6 +662,92 @@ static void test_files(void **state)
 	assert_int_equal(nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS), 0);
 }
 
+/* headers_command / url_command: a path to an executable program, or an
+ * array of it and its arguments. */
+static void test_commands(void **state)
+{
+	static const struct bad cmd[] = {
+		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
+		  "\"headers_command\": \"sign\"}]}",
+		  "probes/t.json: origins[0].headers_command: expected a "
+		  "program's path, or an array of it and up to 31 arguments, "
+		  "got 'sign'" },
+		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
+		  "\"url_command\": []}]}",
+		  "probes/t.json: origins[0].url_command: expected a "
+		  "program's path, or an array of it and up to 31 arguments, "
+		  "got an array" },
+		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
+		  "\"url_command\": [\"/nonexistent/sign\"]}]}",
+		  "probes/t.json: origins[0].url_command: expected an "
+		  "executable program, got '/nonexistent/sign' (No such file "
+		  "or directory)" },
+		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
+		  "\"url_command\": [\"/bin/sh\", 3]}]}",
+		  "probes/t.json: origins[0].url_command: expected a "
+		  "program's path, or an array of it and up to 31 arguments, "
+		  "got 3" },
+	};
+	vsp_probe_cfg cfg;
+	char err[1024];
+
+	(void)state;
+	run_bad(cmd, sizeof(cmd) / sizeof(cmd[0]));
+	assert_int_equal(
+		load("{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
+		     "\"headers_command\": [\"/bin/echo\", \"X-A: 1\"], "
+		     "\"url_command\": \"/bin/true\"}]}",
+		     &cfg, err, sizeof(err)),
+		0);
+	assert_string_equal(cfg.origins[0].headers_command[0], "/bin/echo");
+	assert_string_equal(cfg.origins[0].headers_command[1], "X-A: 1");
+	assert_null(cfg.origins[0].headers_command[2]);
+	assert_string_equal(cfg.origins[0].url_command[0], "/bin/true");
+	assert_null(cfg.origins[0].url_command[1]);
+	vsp_probe_cfg_clear(&cfg);
+}
+
+/* Command-line values validated as the probe-file keys are. */
+static void test_check_value(void **state)
+{
+	char err[512];
+
+	(void)state;
+	assert_int_equal(vsp_config_check_value(VSP_VALUE_RESOLVE,
+						"h:443:127.0.0.1", err,
+						sizeof(err)),
+			 0);
+	assert_int_equal(vsp_config_check_value(VSP_VALUE_RESOLVE, "garbage",
+						err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "expected HOST:PORT:ADDRESS with a port from "
+				 "1 to 65535 and an IP address, got 'garbage'");
+	assert_int_equal(vsp_config_check_value(VSP_VALUE_HEADER, "X-A: b", err,
+						sizeof(err)),
+			 0);
+	assert_int_equal(vsp_config_check_value(VSP_VALUE_HEADER, "X A: b",
+						err, sizeof(err)),
+			 -1);
+	assert_int_equal(vsp_config_check_value(VSP_VALUE_HEADER, "X-A: b\r",
+						err, sizeof(err)),
+			 -1);
+	assert_int_equal(vsp_config_check_value(VSP_VALUE_URL, "ftp://x", err,
+						sizeof(err)),
+			 -1);
+	assert_string_equal(err, "expected an http:// or https:// URL, got "
+				 "'ftp://x'");
+	assert_int_equal(vsp_config_check_value(VSP_VALUE_CACERT,
+						"/nonexistent.pem", err,
+						sizeof(err)),
+			 -1);
+	assert_int_equal(vsp_config_check_value(VSP_VALUE_USER_AGENT, "", err,
+						sizeof(err)),
+			 -1);
+	assert_int_equal(vsp_config_check_value(VSP_VALUE_NAME, "a b", err,
+						sizeof(err)),
+			 -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -669,6 +755,8 @@ int main(void)
 		cmocka_unit_test(test_segments_key),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_unknown_keys),
+		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_check_value),
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_origins),
 		cmocka_unit_test(test_too_many_origins),

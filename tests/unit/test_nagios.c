@@ -725,11 +725,30 @@ static void test_render_single_origin(void **state)
 	vsp_stream_result_free(s);
 }
 
-/* Names that share their first characters: labels get the origin's index,
- * so they stay apart in RRD's 19 characters. */
+/* The label of the metric whose label starts with prefix and ends with
+ * suffix; NULL when none. */
+static const char *label_of(const out *r, const char *prefix,
+			    const char *suffix)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const char *l = r->m[i].label;
+		size_t n = strlen(l), k = strlen(suffix);
+
+		if (strncmp(l, prefix, strlen(prefix)) == 0 && n >= k &&
+		    strcmp(l + n - k, suffix) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+/* Names that share their first characters: labels carry a hash of the
+ * name, so they stay apart in RRD's 19 characters, and the same label
+ * whether or not the other origin is there (graph history). */
 static void test_render_label_collision(void **state)
 {
 	vsp_stream_result *s = stream_new("edge", 2, 1);
+	vsp_stream_result *one = stream_new("edge", 1, 1);
+	char alone[256];
 	out r;
 
 	(void)state;
@@ -737,8 +756,11 @@ static void test_render_label_collision(void **state)
 	rend_pass(&s->origins[0].renditions[0], "640x360", 100);
 	origin_init(&s->origins[1], "edge-frankfurt-02.example.net", 1);
 	rend_pass(&s->origins[1].renditions[0], "640x360", 110);
-	for (size_t i = 0; i < 2; i++) {
-		vsp_rendition_result *x = &s->origins[i].renditions[0];
+	origin_init(&one->origins[0], "edge-frankfurt-01.example.net", 1);
+	rend_pass(&one->origins[0].renditions[0], "640x360", 100);
+	for (size_t i = 0; i < 3; i++) {
+		vsp_rendition_result *x = i < 2 ? &s->origins[i].renditions[0]
+						: &one->origins[0].renditions[0];
 
 		x->live = 1;
 		x->target_duration = 2;
@@ -748,17 +770,67 @@ static void test_render_label_collision(void **state)
 		x->rtf = 3;
 	}
 	judge(s);
+	judge(one);
+	render(one, NULL, &r);
+	assert_non_null(label_of(&r, "ttff_", "_edge-frankfurt-01.example.net"));
+	snprintf(alone, sizeof(alone), "%s",
+		 label_of(&r, "ttff_", "_edge-frankfurt-01.example.net"));
+	/* metric, six hex digits, the name */
+	assert_int_equal(strlen(alone), 5 + 7 + 29);
+	out_free(&r);
 	render(s, NULL, &r); /* checks uniqueness in 19 characters */
+	assert_string_equal(
+		label_of(&r, "ttff_", "_edge-frankfurt-01.example.net"), alone);
 	assert_non_null(
-		ps_find(r.m, r.n, "edge_lag_o2_edge-frankfurt-02.example.net"));
+		label_of(&r, "edge_lag_", "_edge-frankfurt-02.example.net"));
 	assert_non_null(
-		ps_find(r.m, r.n, "pl_age_o1_edge-frankfurt-01.example.net"));
+		label_of(&r, "pl_age_", "_edge-frankfurt-01.example.net"));
+	assert_non_null(label_of(&r, "rtf_", "_edge-frankfurt-02.example.net"));
 	assert_non_null(
-		ps_find(r.m, r.n, "rtf_o2_edge-frankfurt-02.example.net"));
-	assert_non_null(
-		ps_find(r.m, r.n, "ttff_o1_edge-frankfurt-01.example.net"));
-	assert_non_null(
-		ps_find(r.m, r.n, "manifest_o2_edge-frankfurt-02.example.net"));
+		label_of(&r, "manifest_", "_edge-frankfurt-02.example.net"));
+	out_free(&r);
+	vsp_stream_result_free(s);
+	vsp_stream_result_free(one);
+}
+
+/* Live thresholds: edge lag and playlist age against their ranges, in the
+ * state, the status line and the perfdata. */
+static void test_render_live_thresholds(void **state)
+{
+	vsp_stream_result *s = stream_new("news", 1, 1);
+	vsp_range lw, lc, aw;
+	vsp_nagios_opts o;
+	char err[128];
+	out r;
+
+	(void)state;
+	origin_init(&s->origins[0], "cdn-a", 1);
+	rend_pass(&s->origins[0].renditions[0], "640x360", 100);
+	s->origins[0].renditions[0].live = 1;
+	s->origins[0].renditions[0].target_duration = 2;
+	s->origins[0].renditions[0].has_live_edge_lag = 1;
+	s->origins[0].renditions[0].live_edge_lag_s = 12;
+	s->origins[0].renditions[0].has_playlist_age = 1;
+	s->origins[0].renditions[0].playlist_age_s = 3;
+	judge(s);
+	assert_int_equal(vsp_range_parse("10", &lw, err, sizeof(err)), 0);
+	assert_int_equal(vsp_range_parse("20", &lc, err, sizeof(err)), 0);
+	assert_int_equal(vsp_range_parse("2", &aw, err, sizeof(err)), 0);
+	memset(&o, 0, sizeof(o));
+	o.lag_warn = &lw;
+	o.lag_crit = &lc;
+	render(s, &o, &r);
+	assert_int_equal(r.state, VSP_NAGIOS_WARNING);
+	assert_non_null(strstr(r.status, "edge lag 12 s outside --lag-warning 10"));
+	assert_string_equal(ps_find(r.m, r.n, "edge_lag_cdn-a")->warn, "10");
+	assert_string_equal(ps_find(r.m, r.n, "edge_lag_cdn-a")->crit, "20");
+	out_free(&r);
+	lc.end = 11;
+	o.age_warn = &aw;
+	render(s, &o, &r);
+	assert_int_equal(r.state, VSP_NAGIOS_CRITICAL);
+	assert_non_null(strstr(r.status, "edge lag 12 s outside --lag-critical"));
+	assert_string_equal(ps_find(r.m, r.n, "pl_age_cdn-a")->warn, "2");
 	out_free(&r);
 	vsp_stream_result_free(s);
 }
@@ -1041,6 +1113,7 @@ int main(void)
 		cmocka_unit_test(test_judge_worst_of),
 		cmocka_unit_test(test_render_single_origin),
 		cmocka_unit_test(test_render_label_collision),
+		cmocka_unit_test(test_render_live_thresholds),
 		cmocka_unit_test(test_render_hostile_text),
 		cmocka_unit_test(test_render_verbose_levels),
 		cmocka_unit_test(test_render_live),

@@ -1,0 +1,449 @@
+/*
+ * command.c - running an origin's headers_command and url_command.
+ *
+ * posix_spawn, not system(): no shell parses a probe file's strings. Pipes
+ * are close-on-exec so a program started by one origin's thread never
+ * holds another's open. The program is killed at its deadline, and when
+ * its output outgrows the cap; either is the origin's failure, never a
+ * hang of the check. Never prints, never exits.
+ */
+#include "command.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "clock.h"
+#include "config.h"
+#include "limits.h"
+
+extern char **environ;
+
+/* What of stderr is kept for the message: its first line. */
+#define STDERR_KEEP 512
+
+static void kill_and_reap(pid_t pid, int *wstatus)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, wstatus, 0) < 0 && errno == EINTR)
+		;
+}
+
+int vsp_command_run(char *const *argv, char *const *envp, int64_t deadline_us,
+		    char **out, size_t *len, char *err, size_t errlen)
+{
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	posix_spawn_file_actions_t fa;
+	int fa_ok = 0, wstatus = 0, rv = -1, reaped = 0;
+	char *buf = NULL, ebuf[STDERR_KEEP + 1];
+	size_t n = 0, en = 0;
+	pid_t pid = -1;
+
+	*out = NULL;
+	*len = 0;
+	buf = malloc(VSP_COMMAND_OUTPUT_MAX + 1);
+	if (!buf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	if (posix_spawn_file_actions_init(&fa) != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	fa_ok = 1;
+	if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY,
+					     0) != 0 ||
+	    posix_spawn_file_actions_adddup2(&fa, po[1], 1) != 0 ||
+	    posix_spawn_file_actions_adddup2(&fa, pe[1], 2) != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	{
+		int e = posix_spawn(&pid, argv[0], &fa, NULL, argv, envp);
+
+		if (e != 0) {
+			pid = -1;
+			snprintf(err, errlen, "cannot start: %s", strerror(e));
+			goto out;
+		}
+	}
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+
+	/* Until both pipes end: the program's exit alone is not enough, a
+	 * child of it may still write. */
+	while (po[0] >= 0 || pe[0] >= 0) {
+		struct pollfd fds[2];
+		int64_t left = deadline_us - vsp_now_us();
+		int nf = 0, r;
+
+		if (left <= 0) {
+			kill_and_reap(pid, &wstatus);
+			reaped = 1;
+			snprintf(err, errlen, "no answer in time (killed)");
+			goto out;
+		}
+		if (po[0] >= 0)
+			fds[nf++] = (struct pollfd){ po[0], POLLIN, 0 };
+		if (pe[0] >= 0)
+			fds[nf++] = (struct pollfd){ pe[0], POLLIN, 0 };
+		r = poll(fds, (nfds_t)nf,
+			 (int)(left / 1000 > 1000 ? 1000 : left / 1000 + 1));
+		if (r < 0 && errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			goto out;
+		}
+		for (int i = 0; i < nf && r > 0; i++) {
+			char tmp[4096];
+			ssize_t got;
+			int is_out = fds[i].fd == po[0];
+
+			if (!fds[i].revents)
+				continue;
+			got = read(fds[i].fd, tmp, sizeof(tmp));
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0) {
+				close(fds[i].fd);
+				if (is_out)
+					po[0] = -1;
+				else
+					pe[0] = -1;
+				continue;
+			}
+			if (is_out) {
+				if (n + (size_t)got > VSP_COMMAND_OUTPUT_MAX) {
+					kill_and_reap(pid, &wstatus);
+					reaped = 1;
+					snprintf(
+						err, errlen,
+						"output over %d bytes (killed)",
+						VSP_COMMAND_OUTPUT_MAX);
+					goto out;
+				}
+				memcpy(buf + n, tmp, (size_t)got);
+				n += (size_t)got;
+			} else if (en < STDERR_KEEP) {
+				size_t k = (size_t)got < STDERR_KEEP - en
+						   ? (size_t)got
+						   : STDERR_KEEP - en;
+
+				memcpy(ebuf + en, tmp, k);
+				en += k;
+			}
+		}
+	}
+	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	reaped = 1;
+	ebuf[en] = '\0';
+	/* The first line of stderr, printable. */
+	ebuf[strcspn(ebuf, "\r\n")] = '\0';
+	for (char *p = ebuf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	if (WIFSIGNALED(wstatus)) {
+		snprintf(err, errlen, "killed by signal %d%s%s",
+			 WTERMSIG(wstatus), ebuf[0] ? ": " : "", ebuf);
+		goto out;
+	}
+	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+		snprintf(err, errlen, "exit status %d%s%s",
+			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,
+			 ebuf[0] ? ": " : "", ebuf);
+		goto out;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	buf = NULL;
+	rv = 0;
+out:
+	if (pid > 0 && !reaped)
+		kill_and_reap(pid, &wstatus);
+	if (fa_ok)
+		posix_spawn_file_actions_destroy(&fa);
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+	}
+	free(buf);
+	return rv;
+}
+
+static void free_argv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void vsp_origin_cfg_clear(vsp_origin_cfg *o)
+{
+	if (!o)
+		return;
+	free(o->name);
+	free(o->url);
+	free_strv(o->headers, o->n_headers);
+	free_strv(o->resolve, o->n_resolve);
+	free_strv(o->secrets, o->n_secrets);
+	free(o->cacert);
+	free_argv(o->headers_command);
+	free_argv(o->url_command);
+	memset(o, 0, sizeof(*o));
+}
+
+static int push(char ***v, size_t *n, const char *s, size_t len)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -1;
+	*v = nv;
+	nv[*n] = strndup(s, len);
+	if (!nv[*n])
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static int copy_strv(char ***dst, size_t *dn, char *const *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (push(dst, dn, src[i], strlen(src[i])))
+			return -1;
+	return 0;
+}
+
+/* prober's environment plus the origin's: PROBER_PROBE, PROBER_ORIGIN,
+ * PROBER_URL. Built, not setenv(): other threads may be spawning. */
+static char **make_env(const vsp_probe_cfg *cfg, const vsp_origin_cfg *oc)
+{
+	size_t n = 0, k = 0;
+	char **env;
+	const char *const names[] = { "PROBER_PROBE=", "PROBER_ORIGIN=",
+				      "PROBER_URL=" };
+	const char *vals[] = { cfg->name ? cfg->name : "",
+			       oc->name ? oc->name : "", oc->url };
+
+	while (environ && environ[n])
+		n++;
+	env = calloc(n + 4, sizeof(*env));
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		int ours = 0;
+
+		for (size_t j = 0; j < 3; j++)
+			if (strncmp(environ[i], names[j], strlen(names[j])) ==
+			    0)
+				ours = 1;
+		if (!ours)
+			env[k++] = environ[i];
+	}
+	for (size_t j = 0; j < 3; j++) {
+		size_t l = strlen(names[j]) + strlen(vals[j]) + 1;
+		char *e = malloc(l);
+
+		if (!e) {
+			/* Only the entries after prober's own are ours. */
+			for (size_t i = k - j; i < k; i++)
+				free(env[i]);
+			free(env);
+			return NULL;
+		}
+		snprintf(e, l, "%s%s", names[j], vals[j]);
+		env[k++] = e;
+	}
+	env[k] = NULL;
+	return env;
+}
+
+static void free_env(char **env)
+{
+	size_t k = 0;
+
+	if (!env)
+		return;
+	while (env[k])
+		k++;
+	/* The three entries make_env() added come last. */
+	for (size_t i = k >= 3 ? k - 3 : 0; i < k; i++)
+		free(env[i]);
+	free(env);
+}
+
+/* Runs one command of the origin; the message names it. */
+static int run_one(const char *key, char **argv, char **env, int64_t deadline,
+		   char **out, char *err, size_t errlen)
+{
+	char msg[512];
+	size_t len;
+
+	if (vsp_command_run(argv, env, deadline, out, &len, msg, sizeof(msg)) ==
+	    0)
+		return 0;
+	snprintf(err, errlen, "%s %s: %s", key, argv[0], msg);
+	return -1;
+}
+
+/* A header line's value, for the secrets. */
+static const char *header_value(const char *line)
+{
+	const char *v = strchr(line, ':');
+
+	v = v ? v + 1 : line;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	return v;
+}
+
+static int add_headers(const char *argv0, const char *text, vsp_origin_cfg *r,
+		       char *err, size_t errlen)
+{
+	const char *p = text;
+	int line = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char *l;
+
+		line++;
+		/* Tolerates CRLF and blank lines: what scripts print. */
+		l = strndup(p, n && p[n - 1] == '\r' ? n - 1 : n);
+		if (!l) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if (*l) {
+			if (!vsp_config_header_line_ok(l) ||
+			    r->n_headers >= VSP_MAX_HEADERS) {
+				/* The line is secret: not quoted back. */
+				snprintf(err, errlen,
+					 "headers_command %s: output line %d "
+					 "is not 'Name: value'%s",
+					 argv0, line,
+					 r->n_headers >= VSP_MAX_HEADERS
+						 ? " (or over the header limit)"
+						 : "");
+				free(l);
+				return -1;
+			}
+			if (push(&r->headers, &r->n_headers, l, strlen(l)) ||
+			    (*header_value(l) &&
+			     push(&r->secrets, &r->n_secrets, header_value(l),
+				  strlen(header_value(l))))) {
+				free(l);
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+		}
+		free(l);
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+static int set_url(const char *argv0, const char *text, vsp_origin_cfg *r,
+		   char *err, size_t errlen)
+{
+	size_t n = strcspn(text, "\r\n");
+	char *url = strndup(text, n), msg[256];
+	const char *q;
+
+	if (!url) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* The URL is secret: the message says what is wrong, not what. */
+	if (vsp_config_check_value(VSP_VALUE_URL, url, msg, sizeof(msg))) {
+		snprintf(err, errlen,
+			 "url_command %s: the first output line is not an "
+			 "http:// or https:// URL",
+			 argv0);
+		free(url);
+		return -1;
+	}
+	q = strchr(url, '?');
+	if (q && q[1] &&
+	    push(&r->secrets, &r->n_secrets, q + 1, strlen(q + 1))) {
+		free(url);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	free(r->url);
+	r->url = url;
+	r->secret_query = 1;
+	return 0;
+}
+
+int vsp_origin_commands_run(const vsp_probe_cfg *cfg, const vsp_origin_cfg *oc,
+			    int64_t deadline_us, vsp_origin_cfg *run, char *err,
+			    size_t errlen)
+{
+	int64_t cap = vsp_now_us() + (int64_t)(VSP_COMMAND_TIMEOUT_S * 1e6);
+	int64_t deadline = deadline_us < cap ? deadline_us : cap;
+	char **env = NULL, *text = NULL;
+	int rv = -1;
+
+	memset(run, 0, sizeof(*run));
+	run->insecure = oc->insecure;
+	run->secret_query = oc->secret_query;
+	if (!(run->name = strdup(oc->name ? oc->name : "")) ||
+	    !(run->url = strdup(oc->url)) ||
+	    (oc->cacert && !(run->cacert = strdup(oc->cacert))) ||
+	    copy_strv(&run->headers, &run->n_headers, oc->headers,
+		      oc->n_headers) ||
+	    copy_strv(&run->resolve, &run->n_resolve, oc->resolve,
+		      oc->n_resolve) ||
+	    copy_strv(&run->secrets, &run->n_secrets, oc->secrets,
+		      oc->n_secrets) ||
+	    !(env = make_env(cfg, oc))) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (oc->headers_command) {
+		if (run_one("headers_command", oc->headers_command, env,
+			    deadline, &text, err, errlen) ||
+		    add_headers(oc->headers_command[0], text, run, err, errlen))
+			goto out;
+		free(text);
+		text = NULL;
+	}
+	if (oc->url_command) {
+		if (run_one("url_command", oc->url_command, env, deadline,
+			    &text, err, errlen) ||
+		    set_url(oc->url_command[0], text, run, err, errlen))
+			goto out;
+	}
+	rv = 0;
+out:
+	free(text);
+	free_env(env);
+	return rv;
+}
