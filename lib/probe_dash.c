@@ -401,6 +401,23 @@ static int fetch_index(struct worker *w, vsp_rendition_result *r,
 	return 0;
 }
 
+/* The segment step's plan for one DASH segment (strings borrowed from
+ * seg). */
+static void plan_from_segment(const vsp_dash_segment *seg,
+			      const vsp_dash_representation *rep,
+			      struct seg_plan *p)
+{
+	p->uri = seg->url;
+	p->offset = seg->length >= 0 ? seg->offset : 0;
+	p->length = seg->length;
+	p->init_uri = seg->init_url;
+	p->init_offset = seg->init_length >= 0 ? seg->init_offset : 0;
+	p->init_length = seg->init_length;
+	p->duration = seg->duration;
+	p->seq = seg->number;
+	p->encrypted = rep->encrypted;
+}
+
 static int prepare_dash(struct worker *w, struct rend_job *j,
 			struct seg_plan *p, void **scratch)
 {
@@ -431,15 +448,7 @@ static int prepare_dash(struct worker *w, struct rend_job *j,
 	}
 	if (seg->needs_index && fetch_index(w, r, seg) != 0)
 		return -1;
-	p->uri = seg->url;
-	p->offset = seg->length >= 0 ? seg->offset : 0;
-	p->length = seg->length;
-	p->init_uri = seg->init_url;
-	p->init_offset = seg->init_length >= 0 ? seg->init_offset : 0;
-	p->init_length = seg->init_length;
-	p->duration = seg->duration;
-	p->seq = seg->number;
-	p->encrypted = rep->encrypted;
+	plan_from_segment(seg, rep, p);
 	return 0;
 }
 
@@ -573,15 +582,7 @@ static int at_dash(void *ctx, int64_t pos, struct seg_plan *p, void **owned,
 	if (vsp_dash_segment_at(d->mpd, d->period, d->rep, pos, seg, err,
 				errlen) != 0)
 		return -1;
-	p->uri = seg->url;
-	p->offset = seg->length >= 0 ? seg->offset : 0;
-	p->length = seg->length;
-	p->init_uri = seg->init_url;
-	p->init_offset = seg->init_length >= 0 ? seg->init_offset : 0;
-	p->init_length = seg->init_length;
-	p->duration = seg->duration;
-	p->seq = seg->number;
-	p->encrypted = d->rep->encrypted;
+	plan_from_segment(seg, d->rep, p);
 	return 0;
 }
 

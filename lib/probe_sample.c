@@ -25,20 +25,15 @@
 #include "probe_int.h"
 #include "sample.h"
 
-static char *dup_s(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 /* A deep copy of a step (the record keeps the schema-1 `segment` step and
  * the first entry of `segments` apart). */
 static void step_copy(vsp_http_step *d, const vsp_http_step *s)
 {
 	*d = *s;
-	d->url = dup_s(s->url);
-	d->final_url = dup_s(s->final_url);
-	d->content_type = dup_s(s->content_type);
-	d->range = dup_s(s->range);
+	d->url = dup_or_null(s->url);
+	d->final_url = dup_or_null(s->final_url);
+	d->content_type = dup_or_null(s->content_type);
+	d->range = dup_or_null(s->range);
 }
 
 static vsp_decode_info *decode_copy(const vsp_decode_info *d)
@@ -127,6 +122,21 @@ static long decrypt_prefix(uint8_t *b, size_t len, const uint8_t key[16],
 	return (long)(blocks * 16);
 }
 
+/* The first bytes of segment sp, at most limit (within its own byte
+ * range), on the worker's connection; the step goes into c. */
+static vsp_reason fetch_prefix(struct worker *w, vsp_segment_check *c,
+			       const struct seg_plan *sp, int64_t limit,
+			       uint8_t **body, size_t *blen, char *err,
+			       size_t errlen)
+{
+	int64_t want =
+		sp->length >= 0 && sp->length < limit ? sp->length : limit;
+
+	return vsp_http_get_prefix(w->http, sp->uri, sp->offset, want, limit,
+				   w->o->deadline_us, &c->http, body, blen, err,
+				   errlen);
+}
+
 /* A ranged GET of the first bytes of sp, the container sniffed. */
 static void sniff_one(struct worker *w, vsp_rendition_result *r,
 		      const struct seg_plan *sp, vsp_seg_role role, int64_t pos,
@@ -136,7 +146,6 @@ static void sniff_one(struct worker *w, vsp_rendition_result *r,
 	const char *rname = vsp_seg_role_name(role);
 	uint8_t *body = NULL;
 	size_t blen = 0;
-	int64_t want;
 	char err[768], ex[32];
 	vsp_reason rc;
 
@@ -145,12 +154,8 @@ static void sniff_one(struct worker *w, vsp_rendition_result *r,
 	c->index = sp->seq;
 	c->role = (int)role;
 	c->action = VSP_SEG_STATUS;
-	want = sp->length >= 0 && sp->length < VSP_SNIFF_MAX_BYTES
-		       ? sp->length
-		       : VSP_SNIFF_MAX_BYTES;
-	rc = vsp_http_get_prefix(w->http, sp->uri, sp->offset, want,
-				 VSP_SNIFF_MAX_BYTES, w->o->deadline_us,
-				 &c->http, &body, &blen, err, sizeof(err));
+	rc = fetch_prefix(w, c, sp, VSP_SNIFF_MAX_BYTES, &body, &blen, err,
+			  sizeof(err));
 	if (rc) {
 		c->status = VSP_FAIL;
 		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_SEGMENT,
@@ -352,7 +357,6 @@ void probe_removed(struct worker *w, vsp_rendition_result *r,
 	vsp_segment_check *c = vsp_segment_check_add(r);
 	uint8_t *body = NULL;
 	size_t blen = 0;
-	int64_t want;
 	char err[768];
 	vsp_reason rc;
 
@@ -361,12 +365,8 @@ void probe_removed(struct worker *w, vsp_rendition_result *r,
 	c->index = p->seq;
 	c->role = VSP_SEG_REMOVED;
 	c->action = VSP_SEG_STATUS;
-	want = p->length >= 0 && p->length < VSP_REMOVED_PROBE_BYTES
-		       ? p->length
-		       : VSP_REMOVED_PROBE_BYTES;
-	rc = vsp_http_get_prefix(w->http, p->uri, p->offset, want,
-				 VSP_REMOVED_PROBE_BYTES, w->o->deadline_us,
-				 &c->http, &body, &blen, err, sizeof(err));
+	rc = fetch_prefix(w, c, p, VSP_REMOVED_PROBE_BYTES, &body, &blen, err,
+			  sizeof(err));
 	free(body);
 	if (rc == VSP_R_NONE)
 		return;
