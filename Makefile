@@ -14,7 +14,7 @@ BINDIR ?= $(PREFIX)/bin
 O ?= build
 
 # libmicrohttpd: `prober serve`'s HTTP server (a runtime dependency).
-PKGS := libcurl libavformat libavcodec libavutil jansson libxml-2.0 \
+PKGS := libcurl libavformat libavcodec libavutil libswscale jansson libxml-2.0 \
 	libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -14,6 +14,7 @@
 #include "probe.h"
 #include "record.h"
 #include "url.h"
+#include "content_opts.h"
 
 static void check_usage(FILE *out)
 {
@@ -37,7 +38,8 @@ static void check_usage(FILE *out)
 		"                        (default 3: first, middle, last)\n"
 		"  --decode all|frames   decode every frame of each segment, "
 		"or\n"
-		"                        only --frames of them (default)\n"
+		"                        only --frames of them "
+		"(default)\n" CONTENT_USAGE
 		"  --timeout S           deadline of the whole check, seconds "
 		"(default %g)\n"
 		"  --min-healthy N       origins that must play (default 1)\n"
@@ -88,6 +90,7 @@ static const struct option check_opts[] = {
 	{ "segments", required_argument, NULL, OPT_SEGMENTS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	CONTENT_LONG_OPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -189,8 +192,10 @@ int cmd_check(int argc, char **argv)
 	const char *probe_file = NULL;
 	char err[512];
 	int segments = 0; /* 0: not given */
+	struct content_cli ccli;
 
 	vsp_probe_cfg_init(&cfg);
+	content_cli_init(&ccli);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "H:kvh", check_opts, NULL)) != -1) {
 		switch (c) {
@@ -283,6 +288,15 @@ int cmd_check(int argc, char **argv)
 		case 'v':
 			verbose++;
 			break;
+		case OPT_THUMBNAILS:
+		case OPT_BLACK_MIN:
+		case OPT_FROZEN_MIN:
+		case OPT_SILENCE_DB:
+		case OPT_SILENCE_MIN:
+		case OPT_NO_CONTENT:
+			if (content_cli_opt(&ccli, c, optarg, "prober check"))
+				goto out;
+			break;
 		case 'h':
 			check_usage(stdout);
 			rc = EXIT_PASS;
@@ -337,7 +351,7 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 loaded:
-	if (apply_conn(&cfg, &conn))
+	if (apply_conn(&cfg, &conn) || content_cli_apply(&ccli, &cfg))
 		goto oom;
 
 	if (vsp_probe_check(&cfg, &res, err, sizeof(err)) != 0) {
