@@ -24,6 +24,7 @@ typedef struct vsp_conform_issue {
 	char message[320]; /* what was seen, where */
 } vsp_conform_issue;
 
+struct vsp_conform_list;
 typedef struct vsp_conform_list {
 	vsp_conform_issue item[VSP_CONFORM_MAX];
 	size_t n;

@@ -8,8 +8,10 @@
  * Never prints.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "conform.h"
 #include "content.h"
 #include "limits.h"
 #include "probe_int.h"
@@ -75,4 +77,24 @@ void probe_content(struct worker *w, struct rend_job *j)
 				"(peak %.1f dBFS; warns from %.1f s)",
 				co->silence_db, c->silent_s, c->peak_db,
 				co->silence_min_s);
+}
+
+void rendition_conform(vsp_rendition_result *r, const vsp_conform_list *l,
+		       vsp_stage stage, const char *what)
+{
+	if (!l || l->n == 0)
+		return;
+	if (!r->conformance && !(r->conformance = calloc(1, sizeof(*l))))
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		if (r->conformance->n >= VSP_CONFORM_MAX) {
+			r->conformance->dropped++;
+			continue;
+		}
+		r->conformance->item[r->conformance->n++] = l->item[i];
+	}
+	r->conformance->dropped += l->dropped;
+	vsp_verdict_set(&r->v, VSP_WARN, VSP_R_SPEC_VIOLATION, stage,
+			"%s: %s: %s", what, l->item[0].clause,
+			l->item[0].message);
 }

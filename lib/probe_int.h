@@ -206,6 +206,14 @@ void probe_content(struct worker *w, struct rend_job *j);
 void probe_thumb_path(const struct worker *w, const vsp_rendition_result *r,
 		      char *out, size_t len);
 
+/* probe_content.c: adds conformance findings l to r (r->conformance) and
+ * warns spec_violation at stage with the first; what names the document
+ * ("playlist URL", "MPD Representation ID"). */
+struct vsp_conform_list;
+void rendition_conform(vsp_rendition_result *r,
+		       const struct vsp_conform_list *l, vsp_stage stage,
+		       const char *what);
+
 /* compare.c: origin_lagging across the origins of s. */
 void judge_origin_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg);
 /* compare.c: each origin's VOD extent, then s->mismatches: how the origins

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conform.h"
 #include "jsontext.h"
 #include "sample.h"
 
@@ -256,6 +257,25 @@ static json_t *secs(double s)
 	return json_real(round(s * 1000) / 1000);
 }
 
+/* Conformance findings (issue 13): [{clause, message}], [] none. */
+static json_t *conformance_json(const vsp_rendition_result *r)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; r->conformance && i < r->conformance->n; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(
+			o, "clause",
+			vsp_json_text(r->conformance->item[i].clause));
+		json_object_set_new(
+			o, "message",
+			vsp_json_text(r->conformance->item[i].message));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 /* What the content checks measured (issue 13); null when none ran. */
 static json_t *content_json(const vsp_rendition_result *r)
 {
@@ -348,6 +368,7 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 					       : json_null());
 	json_object_set_new(o, "content", content_json(r));
 	json_object_set_new(o, "thumbnail", str_or_null(r->thumbnail));
+	json_object_set_new(o, "conformance", conformance_json(r));
 	return o;
 }
 

@@ -101,6 +101,9 @@ typedef struct vsp_rendition_result {
 	int has_content;
 	vsp_content_result content;
 	char *thumbnail;
+	/* Conformance findings on its playlist / Representation and across
+	 * live reloads (conform.h); owned, NULL none. */
+	struct vsp_conform_list *conformance;
 } vsp_rendition_result;
 
 /* One rendition as the manifest declares it: the whole ladder, not only the

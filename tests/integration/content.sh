@@ -3,7 +3,7 @@
 # (color=black), a still picture, silence (anullsrc) and a slowly panning
 # picture, each an HLS stream of 4 s MPEG-TS segments beside a healthy
 # control (testsrc2 and a sine), VOD and live (fault_origin's `live`), and
-# --thumbnails.
+# --thumbnails; and a spec violation (spec_violation) in a check.
 #
 # Called by `make integration` with PROBER (absolute path of the binary) and
 # O (build folder holding tests/fault_origin and
@@ -39,6 +39,13 @@ make_stream pan "$PAN" sine=frequency=440 &
 wait
 make_stream silent testsrc2=size=640x360:rate=25 \
 	anullsrc=channel_layout=stereo:sample_rate=48000
+
+# Conformance: the healthy stream with EXT-X-TARGETDURATION under its 4 s
+# segments (RFC 8216 4.3.3.1).
+mkdir -p "$tmp/www/spec"
+cp "$tmp/www/moving/"*.ts "$tmp/www/spec/"
+sed 's/^#EXT-X-TARGETDURATION:.*/#EXT-X-TARGETDURATION:3/' \
+	"$tmp/www/moving/index.m3u8" >"$tmp/www/spec/index.m3u8"
 
 fault_start origin -g 0
 echo "content.sh: origin http://127.0.0.1:$PORT" >&2

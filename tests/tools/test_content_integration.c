@@ -5,7 +5,8 @@
  * threshold; the healthy control and the slow pan pass; the same live
  * (fault_origin's `live`: the newest and the start segment decoded);
  * thresholds from the command line; --thumbnails writes a JPEG per
- * rendition and the record names it.
+ * rendition and the record names it; a playlist breaking a MUST warns
+ * spec_violation.
  *
  * Environment: PROBER, ORIGIN (a fault_origin serving moving/, black/,
  * still/, pan/, silent/), TMPDIR (scratch).
@@ -152,6 +153,32 @@ static void test_live(void **state)
 	       "below -60 dBFS", NULL, NULL);
 }
 
+/* A MUST broken warns spec_violation with the clause; the healthy twin
+ * has an empty conformance list. */
+static void test_spec_violation(void **state)
+{
+	child c;
+	json_t *doc, *r;
+
+	(void)state;
+	doc = check(&c, "spec/index.m3u8", NULL);
+	r = rendition0(doc);
+	assert_string_equal(str(r, "status"), "warn");
+	assert_string_equal(str(r, "reason"), "spec_violation");
+	assert_string_equal(str(r, "stage"), "playlist");
+	if (!strstr(str(r, "message"), "RFC 8216 4.3.3.1") ||
+	    !strstr(str(r, "message"), "TARGETDURATION 3"))
+		fail_msg("message: %s", str(r, "message"));
+	assert_int_equal(json_array_size(json_object_get(r, "conformance")),
+			 1);
+	child_free(&c);
+	doc = check(&c, "moving/index.m3u8", NULL);
+	r = rendition0(doc);
+	assert_int_equal(json_array_size(json_object_get(r, "conformance")),
+			 0);
+	child_free(&c);
+}
+
 static void test_thumbnails(void **state)
 {
 	child c;
@@ -197,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_thumbnails),
+		cmocka_unit_test(test_spec_violation),
 	};
 
 	prober = getenv("PROBER");
