@@ -36,15 +36,17 @@ int vsp_picture_measure(const uint8_t *plane, int linesize, int width,
 			int height, int bytes_per_sample, int bits,
 			int full_range, double black_luma, vsp_picture *out)
 {
-	uint32_t sum[VSP_CONTENT_CELLS] = { 0 };
+	uint64_t sum[VSP_CONTENT_CELLS] = { 0 };
 	uint32_t cnt[VSP_CONTENT_CELLS] = { 0 };
+	uint8_t col[8192]; /* cell column of each sampled x */
 	double lo, range, total = 0;
 	uint64_t dark = 0, n = 0;
+	unsigned dark_max;
 	int step;
 
 	if (!plane || width < VSP_CONTENT_GRID_W ||
-	    height < VSP_CONTENT_GRID_H || bits < 8 || bits > 16 ||
-	    (bytes_per_sample != 1 && bytes_per_sample != 2) ||
+	    height < VSP_CONTENT_GRID_H || width > 8192 * 4 || bits < 8 ||
+	    bits > 16 || (bytes_per_sample != 1 && bytes_per_sample != 2) ||
 	    (bytes_per_sample == 1 && bits != 8) ||
 	    linesize < width * bytes_per_sample)
 		return -1;
@@ -52,42 +54,47 @@ int vsp_picture_measure(const uint8_t *plane, int linesize, int width,
 	lo = full_range ? 0.0 : (double)(16 << (bits - 8));
 	range = full_range ? (double)((1 << bits) - 1)
 			   : (double)(219 << (bits - 8));
+	/* Sums stay in raw sample units in the loop (a few instructions a
+	 * sample); they are normalised once per cell. */
+	dark_max = (unsigned)(lo + black_luma * range);
 	step = width / (VSP_CONTENT_GRID_W * VSP_CONTENT_CELL_SAMPLES);
 	if (height / (VSP_CONTENT_GRID_H * VSP_CONTENT_CELL_SAMPLES) < step)
 		step = height / (VSP_CONTENT_GRID_H * VSP_CONTENT_CELL_SAMPLES);
 	if (step < 1)
 		step = 1;
+	if (width / step > (int)sizeof(col))
+		return -1;
+	for (int x = step / 2, i = 0; x < width; x += step, i++)
+		col[i] = (uint8_t)((int64_t)x * VSP_CONTENT_GRID_W / width);
 	for (int y = step / 2; y < height; y += step) {
 		const uint8_t *row = plane + (size_t)y * (size_t)linesize;
 		int cy = (int)((int64_t)y * VSP_CONTENT_GRID_H / height);
+		uint64_t *srow = &sum[cy * VSP_CONTENT_GRID_W];
+		uint32_t *crow = &cnt[cy * VSP_CONTENT_GRID_W];
 
-		for (int x = step / 2; x < width; x += step) {
-			int cx = (int)((int64_t)x * VSP_CONTENT_GRID_W / width);
-			unsigned v;
-			double norm;
+		for (int x = step / 2, i = 0; x < width; x += step, i++) {
+			unsigned v = bytes_per_sample == 1
+					     ? row[x]
+					     : (unsigned)row[2 * x] |
+						       ((unsigned)row[2 * x + 1]
+							<< 8);
 
-			if (bytes_per_sample == 1)
-				v = row[x];
-			else
-				v = (unsigned)row[2 * x] |
-				    ((unsigned)row[2 * x + 1] << 8);
-			norm = ((double)v - lo) / range;
-			if (norm < 0)
-				norm = 0;
-			if (norm > 1)
-				norm = 1;
-			sum[cy * VSP_CONTENT_GRID_W + cx] +=
-				(uint32_t)lrint(norm * 255.0);
-			cnt[cy * VSP_CONTENT_GRID_W + cx]++;
-			total += norm;
-			if (norm <= black_luma)
-				dark++;
-			n++;
+			srow[col[i]] += v;
+			crow[col[i]]++;
+			dark += v <= dark_max;
 		}
 	}
-	for (int i = 0; i < VSP_CONTENT_CELLS; i++)
-		out->cell[i] =
-			cnt[i] ? (uint8_t)((sum[i] + cnt[i] / 2) / cnt[i]) : 0;
+	for (int i = 0; i < VSP_CONTENT_CELLS; i++) {
+		double norm = 0;
+
+		if (cnt[i]) {
+			norm = ((double)sum[i] / cnt[i] - lo) / range;
+			norm = norm < 0 ? 0 : norm > 1 ? 1 : norm;
+		}
+		out->cell[i] = (uint8_t)lrint(norm * 255.0);
+		total += norm * cnt[i];
+		n += cnt[i];
+	}
 	out->luma = n ? total / (double)n : 0;
 	out->dark = n ? (double)dark / (double)n : 0;
 	return 0;
