@@ -24,7 +24,7 @@ O ?= build
 
 # libmicrohttpd: `prober serve`'s HTTP server; sqlite3: the history index
 # (both runtime dependencies).
-PKGS := libcurl libavformat libavcodec libavutil jansson libxml-2.0 \
+PKGS := libcurl libavformat libavcodec libavutil libswscale jansson libxml-2.0 \
 	libmicrohttpd sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

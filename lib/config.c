@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -821,6 +822,8 @@ static const char *const top_keys[] = { "name",
 					"segments",
 					"decode",
 					"slo",
+					"content",
+					"thumbnails",
 					NULL };
 
 /* A plain number in [min, max]. */
@@ -840,6 +843,58 @@ static int get_factor(struct ctx *c, const char *path, const json_t *v,
 	return 0;
 }
 
+static const char *const content_keys[] = { "enabled",	     "black_min_s",
+					    "black_luma",    "black_ratio",
+					    "frozen_min_s",  "silence_db",
+					    "silence_min_s", NULL };
+
+/* "content": the thresholds of the black, frozen and silent checks. */
+static int get_content(struct ctx *c, json_t *obj, vsp_content_opts *o)
+{
+	static const struct {
+		const char *key;
+		double min, max;
+		size_t off;
+	} nums[] = {
+		{ "black_min_s", 0.04, 3600,
+		  offsetof(vsp_content_opts, black_min_s) },
+		{ "black_luma", 0, 0.5,
+		  offsetof(vsp_content_opts, black_luma) },
+		{ "black_ratio", 0.5, 1,
+		  offsetof(vsp_content_opts, black_ratio) },
+		{ "frozen_min_s", 0.04, 3600,
+		  offsetof(vsp_content_opts, frozen_min_s) },
+		{ "silence_db", -150, -1,
+		  offsetof(vsp_content_opts, silence_db) },
+		{ "silence_min_s", 0.02, 3600,
+		  offsetof(vsp_content_opts, silence_min_s) },
+	};
+	json_t *v;
+	char path[64];
+
+	if (!json_is_object(obj))
+		return fail_got(c, "content", "an object", obj);
+	if (check_keys(c, "content", obj, content_keys,
+		       "enabled, black_min_s, black_luma, black_ratio, "
+		       "frozen_min_s, silence_db, silence_min_s"))
+		return -1;
+	if ((v = json_object_get(obj, "enabled"))) {
+		if (!json_is_boolean(v))
+			return fail_got(c, "content.enabled", "true or false",
+					v);
+		o->enabled = json_is_true(v);
+	}
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		if (!(v = json_object_get(obj, nums[i].key)))
+			continue;
+		snprintf(path, sizeof(path), "content.%s", nums[i].key);
+		if (get_factor(c, path, v, nums[i].min, nums[i].max,
+			       (double *)(void *)((char *)o + nums[i].off)))
+			return -1;
+	}
+	return 0;
+}
+
 static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 {
 	json_t *v, *e;
@@ -854,7 +909,7 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 		       "interval_s, min_healthy, user_agent, "
 		       "stale_warn_factor, stale_fail_factor, "
 		       "lag_warn_target_durations, slow_realtime_factor, "
-		       "segments, decode, slo"))
+		       "segments, decode, slo, content, thumbnails"))
 		return -1;
 	if ((v = json_object_get(root, "name"))) {
 		if (get_name(c, "name", v, &cfg->name))
@@ -954,6 +1009,17 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 	if ((v = json_object_get(root, "slow_realtime_factor")) &&
 	    get_factor(c, "slow_realtime_factor", v, 0, 100, &cfg->slow_rtf))
 		return -1;
+	if ((v = json_object_get(root, "content")) &&
+	    get_content(c, v, &cfg->content))
+		return -1;
+	if ((v = json_object_get(root, "thumbnails"))) {
+		if (!json_is_string(v) || !*json_string_value(v) ||
+		    json_string_length(v) > VSP_THUMB_PATH_MAX / 2)
+			return fail_got(c, "thumbnails", "the path of a folder",
+					v);
+		if (!(cfg->thumbnails = strdup(json_string_value(v))))
+			return fail(c, NULL, "out of memory");
+	}
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "decode.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,9 +27,11 @@
 #include <libavutil/log.h>
 #include <libavutil/mem.h>
 #include <libavutil/pixdesc.h>
+#include <libavutil/samplefmt.h>
 
 #include "clock.h"
 #include "limits.h"
+#include "thumb.h"
 
 /*
  * Demuxers allowed to read segment bytes, by FFmpeg short name. Only what
@@ -76,6 +79,10 @@ typedef struct track {
 	int64_t first_dts, last_dts, last_step;
 	int64_t min_pts, max_pts, max_end;
 	int dec_err; /* last error from the decoder, 0 none */
+	/* Content checks: the chosen video track decodes past max_frames
+	 * while its pictures still match (content.h); once it stops it never
+	 * resumes (a packet skipped breaks the references after it). */
+	int extend, extend_stopped;
 } track;
 
 typedef struct run {
@@ -573,6 +580,96 @@ static void frame_failed(run *r, const track *t, int64_t ts, const char *fmt,
 		 track_time(t, ts), what);
 }
 
+/* Media time of a frame of t, seconds; NaN unknown. */
+static double frame_time(const track *t, const AVFrame *f)
+{
+	int64_t ts = f->best_effort_timestamp;
+
+	if (ts == AV_NOPTS_VALUE)
+		ts = f->pts;
+	if (ts == AV_NOPTS_VALUE)
+		return NAN;
+	return (double)ts * av_q2d(t->st->time_base);
+}
+
+/* The luma plane of a picture, measured into the content signature; formats
+ * other than planar or semi-planar YUV (RGB, palettes, P010's shifted
+ * samples, big-endian) are left out, never guessed at. */
+static void content_picture(run *r, track *t, const AVFrame *f)
+{
+	const vsp_content_opts *o = r->opts->content;
+	const AVPixFmtDescriptor *d =
+		av_pix_fmt_desc_get((enum AVPixelFormat)f->format);
+	vsp_picture pic;
+	int full;
+
+	if (!d ||
+	    (d->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL |
+			 AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_BE |
+			 AV_PIX_FMT_FLAG_BITSTREAM)) ||
+	    d->nb_components < 1 || d->comp[0].plane != 0 ||
+	    d->comp[0].shift != 0 || d->comp[0].offset != 0)
+		goto stop;
+	full = f->color_range == AVCOL_RANGE_JPEG ||
+	       f->format == AV_PIX_FMT_YUVJ420P ||
+	       f->format == AV_PIX_FMT_YUVJ422P ||
+	       f->format == AV_PIX_FMT_YUVJ444P;
+	if (vsp_picture_measure(f->data[0], f->linesize[0], f->width, f->height,
+				d->comp[0].step, d->comp[0].depth, full,
+				o->black_luma, &pic) != 0)
+		goto stop;
+	vsp_content_picture(&r->info->content, &pic, frame_time(t, f), o);
+	if (!vsp_content_wants_more(&r->info->content, o))
+		t->extend_stopped = 1;
+	return;
+stop:
+	t->extend_stopped = 1;
+}
+
+static void content_audio(run *r, track *t, const AVFrame *f)
+{
+	const vsp_content_opts *o = r->opts->content;
+	int ch = f->ch_layout.nb_channels, fmt;
+	enum AVSampleFormat packed =
+		av_get_packed_sample_fmt((enum AVSampleFormat)f->format);
+	double peak = 0;
+
+	switch (packed) {
+	case AV_SAMPLE_FMT_S16:
+		fmt = 0;
+		break;
+	case AV_SAMPLE_FMT_S32:
+		fmt = 1;
+		break;
+	case AV_SAMPLE_FMT_FLT:
+		fmt = 2;
+		break;
+	case AV_SAMPLE_FMT_DBL:
+		fmt = 3;
+		break;
+	default:
+		return; /* u8 and others: not measured */
+	}
+	if (ch < 1 || f->nb_samples < 1 || f->sample_rate < 1)
+		return;
+	if (av_sample_fmt_is_planar((enum AVSampleFormat)f->format)) {
+		for (int c = 0; c < ch; c++) {
+			double p = vsp_audio_peak(f->extended_data[c], fmt,
+						  (size_t)f->nb_samples);
+
+			if (p > peak)
+				peak = p;
+		}
+	} else {
+		peak = vsp_audio_peak(f->extended_data[0], fmt,
+				      (size_t)f->nb_samples * (size_t)ch);
+	}
+	vsp_content_audio(&r->info->content, peak, frame_time(t, f),
+			  (double)f->nb_samples / f->sample_rate, o);
+	if (!vsp_content_audio_wants_more(&r->info->content, o))
+		t->extend_stopped = 1;
+}
+
 static void got_frame(run *r, track *t)
 {
 	vsp_decode_info *info = r->info;
@@ -585,6 +682,20 @@ static void got_frame(run *r, track *t)
 			     (unsigned)f->decode_error_flags,
 			     (f->flags & AV_FRAME_FLAG_CORRUPT) ? ", corrupt"
 								: "");
+	if (r->opts->content && r->opts->content->enabled) {
+		if (t->st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO)
+			content_audio(r, t, f);
+		else if (t == &r->tr[0])
+			content_picture(r, t, f);
+	}
+	if (r->opts->thumb_path && t == &r->tr[0] && !r->info->thumb &&
+	    t->st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO)
+		r->info->thumb =
+			vsp_thumb_write(f, r->opts->thumb_path,
+					r->info->thumb_err,
+					sizeof(r->info->thumb_err)) == 0
+				? 1
+				: -1;
 	if (t != &r->tr[0]) {
 		if (t->frames++ == 0) {
 			info->sample_rate = f->sample_rate;
@@ -620,7 +731,11 @@ static void got_frame(run *r, track *t)
 
 static int want_frames(const track *t)
 {
-	return t->dec && t->frames < t->max_frames;
+	if (!t->dec)
+		return 0;
+	if (t->frames < t->max_frames)
+		return 1;
+	return t->extend && !t->extend_stopped;
 }
 
 static void receive_frames(run *r, track *t)
@@ -1064,6 +1179,13 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 	track_init(&r.tr[0], r.st, is_video(r.st) ? "video" : "audio",
 		   is_video(r.st) ? frames : INT_MAX);
 	track_init(&r.tr[1], second, "audio", frames);
+	r.tr[0].extend =
+		opts->content && opts->content->enabled && is_video(r.st);
+	/* Audio beside video goes on past N frames only while it is silent,
+	 * to measure silence over silence_min_s: audio with sound costs
+	 * nothing more. */
+	r.tr[1].extend = opts->content && opts->content->enabled && second;
+	vsp_content_seg_init(&info->content);
 	/* Other streams (data, subtitles, further audio) are neither parsed
 	 * nor returned. */
 	for (unsigned i = 0; i < r.fmt->nb_streams; i++)

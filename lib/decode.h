@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "content.h"
 #include "reason.h"
 
 typedef struct vsp_decode_opts {
@@ -23,6 +24,13 @@ typedef struct vsp_decode_opts {
 	int64_t deadline_us; /* absolute, vsp_now_us() clock; 0: none */
 	int decode_all; /* 1: decode every frame of every stream of interest;
 			   any frame that fails is VSP_R_DECODE_ERROR */
+	/* Content checks (content.h); NULL or !enabled: none. While the
+	 * pictures past max_frames all match the first, decoding goes on
+	 * (vsp_content_wants_more()): a moving picture costs nothing more. */
+	const vsp_content_opts *content;
+	/* Non-NULL: the first decoded picture is written here, scaled down
+	 * (thumb.h); info->thumb says how it went. */
+	const char *thumb_path;
 } vsp_decode_opts;
 
 typedef struct vsp_decode_info {
@@ -68,6 +76,12 @@ typedef struct vsp_decode_info {
 	int64_t audio_packets;	 /* audio packets demuxed */
 	double audio_duration_s; /* time its packets cover, 0 unknown */
 	char streams[128];	 /* "video h264, audio aac": what is there */
+
+	/* Content measures (opts->content): pictures of the chosen video
+	 * stream, audio of the chosen or the beside one. */
+	vsp_content_seg content;
+	int thumb;	     /* 1 written, -1 failed, 0 not asked */
+	char thumb_err[192]; /* why it failed */
 } vsp_decode_info;
 
 /*

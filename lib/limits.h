@@ -136,5 +136,18 @@
 #define VSP_COMMAND_TIMEOUT_S  10.0
 #define VSP_COMMAND_OUTPUT_MAX (16 * 1024)
 #define VSP_COMMAND_MAX_ARGS   32
+/* Content checks (issue 13). Two pictures are the same when no cell of
+ * their signature (content.h) differs by more than this many 8-bit luma
+ * levels: coding noise averaged over a cell moves it by a level or less
+ * (a still picture re-encoded, refined by the rate control), while a
+ * scene that moves by a few pixels moves textured cells by far more. */
+#define VSP_FROZEN_CELL_DIFF 3
+/* Samples per cell side the signature reads at most: 8 x 8 per cell,
+ * 36 864 per picture whatever its size, a small share of decoding it. */
+#define VSP_CONTENT_CELL_SAMPLES 8
+/* Thumbnails: width of the scaled-down first picture (height keeps the
+ * display aspect), and bytes of one thumbnail path. */
+#define VSP_THUMB_WIDTH	   320
+#define VSP_THUMB_PATH_MAX 4096
 
 #endif

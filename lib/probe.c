@@ -58,6 +58,7 @@ static void *worker_main(void *arg)
 			probe_sample(w, j, &plan, scratch);
 			if (o->proto->after)
 				o->proto->after(w, j, scratch);
+			probe_content(w, j);
 		}
 		if (o->proto->release)
 			o->proto->release(scratch);

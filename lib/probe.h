@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "content.h"
 #include "result.h"
 
 typedef enum vsp_pick {
@@ -68,6 +69,12 @@ typedef struct vsp_probe_cfg {
 	uint64_t segment_rotation;
 	int decode_all; /* 1: decode every frame of every probed segment
 			   (probe file "decode": "all"); 0: `frames` */
+	/* Content checks (issue 13): black, frozen, silent thresholds
+	 * (probe file "content"; content.h defaults). */
+	vsp_content_opts content;
+	/* Folder the first picture of each rendition is saved in (probe
+	 * file "thumbnails", --thumbnails); NULL: none saved. */
+	char *thumbnails;
 } vsp_probe_cfg;
 
 /* Defaults of DESIGN.md; no origins. */

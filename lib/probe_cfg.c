@@ -39,6 +39,7 @@ void vsp_probe_cfg_init(vsp_probe_cfg *cfg)
 	cfg->slow_rtf = VSP_SLOW_RTF;
 	cfg->segments = VSP_DEFAULT_SEGMENTS;
 	cfg->decode_all = 0;
+	vsp_content_opts_init(&cfg->content);
 }
 
 int vsp_segments_parse(const char *s, int *segments)
@@ -91,6 +92,7 @@ void vsp_probe_cfg_clear(vsp_probe_cfg *cfg)
 	free(cfg->origins);
 	free(cfg->name);
 	free(cfg->user_agent);
+	free(cfg->thumbnails);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

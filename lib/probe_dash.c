@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "clock.h"
+#include "conform.h"
 #include "dash.h"
 #include "limits.h"
 #include "probe_int.h"
@@ -437,6 +438,19 @@ static int prepare_dash(struct worker *w, struct rend_job *j,
 		return -1;
 	}
 	*scratch = seg;
+	{
+		vsp_conform_list cl;
+		char what[160];
+
+		memset(&cl, 0, sizeof(cl));
+		vsp_conform_dash(
+			st->mpd, rep,
+			st->mpd->dynamic ? vsp_wall_s() + st->clock_offset : 0,
+			&cl);
+		snprintf(what, sizeof(what), "MPD Representation %s",
+			 rep->id ? rep->id : "?");
+		rendition_conform(r, &cl, VSP_STAGE_MANIFEST, what);
+	}
 	if (vsp_dash_pick_segment(st->mpd, st->period, rep,
 				  vsp_wall_s() + st->clock_offset, seg, err,
 				  sizeof(err)) != 0) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conform.h"
 #include "hls.h"
 #include "limits.h"
 #include "probe_int.h"
@@ -370,6 +371,13 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 		pl = own;
 	}
 	r->live = vsp_hls_is_live(pl);
+	{
+		vsp_conform_list cl;
+
+		memset(&cl, 0, sizeof(cl));
+		vsp_conform_hls(pl, &cl);
+		rendition_conform(r, &cl, VSP_STAGE_PLAYLIST, r->uri);
+	}
 	if (!r->live) {
 		/* The asset's extent, for comparing origins (compare.c). */
 		r->has_vod = 1;
@@ -420,7 +428,8 @@ static int moved_on(const vsp_hls_playlist *a, const vsp_hls_playlist *b)
 /* Reloads compared by the newest segment listed. */
 struct hls_reload {
 	const vsp_hls_playlist *first;
-	vsp_hls_playlist *cur; /* the latest reload, owned */
+	vsp_rendition_result *r; /* conformance across reloads */
+	vsp_hls_playlist *cur;	 /* the latest reload, owned */
 	/* The newest segment that left the window at the last reload. */
 	struct seg_plan gone;
 	char *gone_uri; /* owned */
@@ -469,6 +478,13 @@ static int reload_hls(void *ctx, const uint8_t *body, size_t len,
 
 	if (vsp_hls_parse((const char *)body, len, base, &next, err, errlen))
 		return -1;
+	{
+		vsp_conform_list cl;
+
+		memset(&cl, 0, sizeof(cl));
+		vsp_conform_hls_reload(h->cur ? h->cur : h->first, next, &cl);
+		rendition_conform(h->r, &cl, VSP_STAGE_LIVE, h->r->uri);
+	}
 	moved = moved_on(h->cur ? h->cur : h->first, next);
 	if (moved)
 		note_gone(h, h->cur ? h->cur : h->first, next);
@@ -484,7 +500,7 @@ static void after_hls(struct worker *w, struct rend_job *j, void *scratch)
 {
 	const vsp_hls_playlist *first = scratch ? scratch : j->data;
 	vsp_rendition_result *r = j->r;
-	struct hls_reload h = { .first = first };
+	struct hls_reload h = { .first = first, .r = r };
 	const struct live_source src = { reload_hls, &h, "playlist",
 					 "PROGRAM-DATE-TIME", removed_hls };
 

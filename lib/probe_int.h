@@ -200,6 +200,23 @@ int validate_duration(vsp_rendition_result *r, const struct seg_plan *p,
 int validate_tracks(vsp_rendition_result *r, const struct seg_plan *p,
 		    const char *seg_url, int frames);
 
+/* probe_content.c: black_video, frozen_video, silent_audio (warn, stage
+ * validation) from every segment of j the check decoded (r->segs). */
+void probe_content(struct worker *w, struct rend_job *j);
+/* probe_content.c: the thumbnail path of rendition r of w's origin, or ""
+ * when thumbnails are off or r is not one of the origin's (a live start
+ * segment's scratch rendition). */
+void probe_thumb_path(const struct worker *w, const vsp_rendition_result *r,
+		      char *out, size_t len);
+
+/* probe_content.c: adds conformance findings l to r (r->conformance) and
+ * warns spec_violation at stage with the first; what names the document
+ * ("playlist URL", "MPD Representation ID"). */
+struct vsp_conform_list;
+void rendition_conform(vsp_rendition_result *r,
+		       const struct vsp_conform_list *l, vsp_stage stage,
+		       const char *what);
+
 /* compare.c: origin_lagging across the origins of s. */
 void judge_origin_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg);
 /* compare.c: each origin's VOD extent, then s->mismatches: how the origins

@@ -74,7 +74,12 @@ typedef enum vsp_status {
 	X(ORIGIN_MISMATCH, "origin_mismatch",                                 \
 	  "the origins do not serve the same stream")                         \
 	X(COMMAND_FAILED, "command_failed",                                   \
-	  "the origin's headers_command or url_command failed")
+	  "the origin's headers_command or url_command failed")               \
+	X(BLACK_VIDEO, "black_video", "the picture is black")                 \
+	X(FROZEN_VIDEO, "frozen_video", "the picture does not change")        \
+	X(SILENT_AUDIO, "silent_audio", "the audio is silent")                \
+	X(SPEC_VIOLATION, "spec_violation",                                   \
+	  "the manifest breaks a MUST of its specification")
 
 #define VSP_X_ENUM(e, ...) VSP_STAGE_##e,
 typedef enum vsp_stage { VSP_STAGE_MAP(VSP_X_ENUM) VSP_STAGE_COUNT } vsp_stage;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conform.h"
 #include "jsontext.h"
 #include "sample.h"
 
@@ -250,6 +251,54 @@ static json_t *live_json(const vsp_rendition_result *r)
 	return o;
 }
 
+/* Seconds to the millisecond. */
+static json_t *secs(double s)
+{
+	return json_real(round(s * 1000) / 1000);
+}
+
+/* Conformance findings (issue 13): [{clause, message}], [] none. */
+static json_t *conformance_json(const vsp_rendition_result *r)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; r->conformance && i < r->conformance->n; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(
+			o, "clause",
+			vsp_json_text(r->conformance->item[i].clause));
+		json_object_set_new(
+			o, "message",
+			vsp_json_text(r->conformance->item[i].message));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+/* What the content checks measured (issue 13); null when none ran. */
+static json_t *content_json(const vsp_rendition_result *r)
+{
+	const vsp_content_result *c = &r->content;
+	json_t *o;
+
+	if (!r->has_content)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "pictures", json_integer(c->pictures));
+	json_object_set_new(o, "audio_frames", json_integer(c->audio_frames));
+	json_object_set_new(o, "black_s", secs(c->black_s));
+	json_object_set_new(o, "frozen_s", secs(c->frozen_s));
+	json_object_set_new(o, "silent_s", secs(c->silent_s));
+	json_object_set_new(
+		o, "luma",
+		num_or_null(c->luma >= 0, round(c->luma * 1000) / 1000));
+	json_object_set_new(
+		o, "peak_dbfs",
+		num_or_null(c->audio_frames > 0, round(c->peak_db * 10) / 10));
+	return o;
+}
+
 static json_t *rendition_json(const vsp_rendition_result *r)
 {
 	json_t *o = json_object();
@@ -317,6 +366,9 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	json_object_set_new(o, "segments_listed",
 			    r->segs_listed > 0 ? json_integer(r->segs_listed)
 					       : json_null());
+	json_object_set_new(o, "content", content_json(r));
+	json_object_set_new(o, "thumbnail", str_or_null(r->thumbnail));
+	json_object_set_new(o, "conformance", conformance_json(r));
 	return o;
 }
 

@@ -159,6 +159,8 @@ void vsp_rendition_result_clear(vsp_rendition_result *r)
 	free(r->codecs);
 	free(r->key_method);
 	free(r->live_note);
+	free(r->thumbnail);
+	free(r->conformance);
 	vsp_http_step_clear(&r->playlist);
 	vsp_http_step_clear(&r->key);
 	vsp_http_step_clear(&r->init);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "content.h"
 #include "decode.h"
 #include "http.h"
 #include "reason.h"
@@ -93,6 +94,16 @@ typedef struct vsp_rendition_result {
 	vsp_segment_check *segs;
 	size_t n_segs, segs_alloc;
 	int64_t segs_listed; /* segments the playlist/MPD lists; 0 unknown */
+
+	/* Content checks over the decoded segments (issue 13); has_content
+	 * 0 when none ran. thumbnail: path of the saved first picture,
+	 * owned, NULL none. */
+	int has_content;
+	vsp_content_result content;
+	char *thumbnail;
+	/* Conformance findings on its playlist / Representation and across
+	 * live reloads (conform.h); owned, NULL none. */
+	struct vsp_conform_list *conformance;
 } vsp_rendition_result;
 
 /* One rendition as the manifest declares it: the whole ladder, not only the

@@ -80,7 +80,7 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 	struct origin_ctx *o = w->o;
 	uint8_t *key = NULL, *init = NULL, *seg = NULL, *clear = NULL;
 	size_t key_len = 0, init_len = 0, seg_len = 0, clear_len = 0;
-	char err[768];
+	char err[768], thumb[VSP_THUMB_PATH_MAX];
 	vsp_reason rc;
 	vsp_decode_opts dopts = { 0 };
 
@@ -158,6 +158,9 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 	dopts.demux_only = p->encrypted;
 	dopts.deadline_us = o->deadline_us;
 	dopts.decode_all = o->cfg->decode_all;
+	dopts.content = &o->cfg->content;
+	probe_thumb_path(w, r, thumb, sizeof(thumb));
+	dopts.thumb_path = thumb[0] ? thumb : NULL;
 	if (gate_enter(o->deadline_us) != 0) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TIMEOUT,
 				VSP_STAGE_DECODE,
@@ -179,6 +182,10 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 				&r->decode, err, sizeof(err));
 	}
 	gate_leave();
+	if (r->decode.thumb == 1 && !r->thumbnail)
+		r->thumbnail = strdup(thumb);
+	else if (r->decode.thumb < 0)
+		rendition_note(r, "%s", r->decode.thumb_err);
 	/* A segment cut short is told as such, even when its last packet
 	 * also came out damaged (it was cut in the middle). */
 	if ((rc == VSP_R_NONE || rc == VSP_R_CORRUPT_SEGMENT) &&

@@ -17,6 +17,7 @@
 #include "probe.h"
 #include "record.h"
 #include "url.h"
+#include "content_opts.h"
 
 static void check_usage(FILE *out)
 {
@@ -40,7 +41,8 @@ static void check_usage(FILE *out)
 		"                        (default 3: first, middle, last)\n"
 		"  --decode all|frames   decode every frame of each segment, "
 		"or\n"
-		"                        only --frames of them (default)\n"
+		"                        only --frames of them "
+		"(default)\n" CONTENT_USAGE
 		"  --timeout S           deadline of the whole check, seconds "
 		"(default %g)\n"
 		"  --min-healthy N       origins that must play (default 1)\n"
@@ -96,6 +98,7 @@ static const struct option check_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "vantage", required_argument, NULL, OPT_VANTAGE },
+	CONTENT_LONG_OPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -227,8 +230,10 @@ int cmd_check(int argc, char **argv)
 	int segments = 0; /* 0: not given */
 	const char *vantage_opt = NULL;
 	char vantage[VSP_MAX_NAME + 1];
+	struct content_cli ccli;
 
 	vsp_probe_cfg_init(&cfg);
+	content_cli_init(&ccli);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "H:kvh", check_opts, NULL)) != -1) {
 		switch (c) {
@@ -330,6 +335,15 @@ int cmd_check(int argc, char **argv)
 		case OPT_VANTAGE:
 			vantage_opt = optarg;
 			break;
+		case OPT_THUMBNAILS:
+		case OPT_BLACK_MIN:
+		case OPT_FROZEN_MIN:
+		case OPT_SILENCE_DB:
+		case OPT_SILENCE_MIN:
+		case OPT_NO_CONTENT:
+			if (content_cli_opt(&ccli, c, optarg, "prober check"))
+				goto out;
+			break;
 		case 'h':
 			check_usage(stdout);
 			rc = EXIT_PASS;
@@ -382,7 +396,7 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 loaded:
-	if (net_opts_apply(&conn, &cfg))
+	if (net_opts_apply(&conn, &cfg) || content_cli_apply(&ccli, &cfg))
 		goto oom;
 
 	progress_start(&prog, &cfg);

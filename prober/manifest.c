@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "cli.h"
+#include "conform.h"
 #include "dash.h"
 #include "hls.h"
 #include "http.h"
@@ -80,6 +81,40 @@ fail:
 	return -1;
 }
 
+/* The findings, one a line ("SRC: CLAUSE: MESSAGE") or a JSON array. */
+static int print_findings(const char *src, const vsp_conform_list *l, int json)
+{
+	if (json) {
+		json_t *arr = json_array();
+		char *t;
+
+		for (size_t i = 0; arr && i < l->n; i++)
+			json_array_append_new(
+				arr,
+				json_pack("{s:s,s:s,s:s}", "severity", "warn",
+					  "clause", l->item[i].clause,
+					  "message", l->item[i].message));
+		t = arr ? json_dumps(arr, JSON_INDENT(2)) : NULL;
+		json_decref(arr);
+		if (!t) {
+			fprintf(stderr, "prober manifest: out of memory\n");
+			return EXIT_UNKNOWN;
+		}
+		printf("%s\n", t);
+		free(t);
+	} else {
+		for (size_t i = 0; i < l->n; i++)
+			printf("%s: %s: %s\n", src, l->item[i].clause,
+			       l->item[i].message);
+		if (l->dropped)
+			printf("%s: %zu more findings not shown\n", src,
+			       l->dropped);
+	}
+	if (fflush(stdout) != 0)
+		return EXIT_UNKNOWN;
+	return l->n ? EXIT_WARN : EXIT_PASS;
+}
+
 int cmd_manifest(int argc, char **argv)
 {
 	enum { OPT_UA = 256, OPT_RESOLVE, OPT_CACERT };
@@ -92,8 +127,12 @@ int cmd_manifest(int argc, char **argv)
 		{ "insecure", no_argument, NULL, 'k' },
 		{ "cacert", required_argument, NULL, OPT_CACERT },
 		{ "help", no_argument, NULL, 'h' },
+		{ "validate", no_argument, NULL, 'V' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
+	int validate = 0, json = 0;
+	vsp_conform_list found = { 0 };
 	const char *base = NULL, *src;
 	double timeout = VSP_DEFAULT_TIMEOUT_S;
 	char *body = NULL, *final = NULL, *text = NULL;
@@ -142,6 +181,12 @@ int cmd_manifest(int argc, char **argv)
 		case 'k':
 			net.insecure = 1;
 			break;
+		case 'V':
+			validate = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
 		case 'h':
 			printf("usage: prober manifest [OPTIONS] FILE|URL\n"
 			       "Prints, as JSON, what prober sees in an HLS "
@@ -166,9 +211,17 @@ int cmd_manifest(int argc, char **argv)
 			       "certificates\n"
 			       "  --cacert FILE         CA certificates to "
 			       "verify with\n"
+			       "  --validate            print the conformance "
+			       "findings (RFC 8216,\n"
+			       "                        ISO/IEC 23009-1) "
+			       "instead, one per line\n"
+			       "  --json                with --validate: a "
+			       "JSON "
+			       "array\n"
 			       "  -h, --help            this help\n\n"
-			       "exit status: 0 parsed, 2 fetch or parse "
-			       "failed, 3 usage error\n",
+			       "exit status: 0 parsed (with --validate: no "
+			       "finding), 1 findings,\n"
+			       "2 fetch or parse failed, 3 usage error\n",
 			       VSP_DEFAULT_TIMEOUT_S, VSP_VERSION);
 			rc = EXIT_PASS;
 			goto out;
@@ -221,7 +274,13 @@ int cmd_manifest(int argc, char **argv)
 			rc = EXIT_FAIL;
 			goto out;
 		}
-		j = vsp_dash_to_json(mpd);
+		/* A file is a snapshot of unknown age: the availability
+		 * window is only judged against the clock for a URL. */
+		if (validate)
+			vsp_conform_dash(mpd, NULL, final ? vsp_wall_s() : 0,
+					 &found);
+		else
+			j = vsp_dash_to_json(mpd);
 	} else {
 		if (vsp_hls_parse(body, len, base, &pl, err, sizeof(err)) !=
 		    0) {
@@ -229,7 +288,14 @@ int cmd_manifest(int argc, char **argv)
 			rc = EXIT_FAIL;
 			goto out;
 		}
-		j = vsp_hls_to_json(pl);
+		if (validate)
+			vsp_conform_hls(pl, &found);
+		else
+			j = vsp_hls_to_json(pl);
+	}
+	if (validate) {
+		rc = print_findings(src, &found, json);
+		goto out;
 	}
 	text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	if (!text) {

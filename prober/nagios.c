@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "content_opts.h"
 #include "cli.h"
 #include "config.h"
 #include "limits.h"
@@ -107,6 +108,18 @@ static void plugin_help(void)
 	       " --decode all|frames\n"
 	       "    Decode every frame of each probed segment (all), or "
 	       "--frames of them\n"
+	       "    (frames, the default)\n"
+	       " --black-min S, --frozen-min S, --silence-min S\n"
+	       "    Seconds of black, unchanged picture or silence before a "
+	       "WARNING\n"
+	       "    (black_video, frozen_video, silent_audio; default 2)\n"
+	       " --silence-db DB\n"
+	       "    Audio whose peak stays below DB dBFS is silent (default "
+	       "-60)\n"
+	       " --no-content\n"
+	       "    No black, frozen or silent checks\n"
+	       " --thumbnails DIR\n"
+	       "    Save each rendition's first picture in DIR (JPEG)\n"
 	       " --renditions R\n"
 	       "    Renditions to probe: all (default), lowest, highest or a "
 	       "count\n"
@@ -276,6 +289,7 @@ static const struct option plugin_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	CONTENT_LONG_OPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -309,6 +323,7 @@ struct plugin_args {
 	const char *name;
 	int verbose;
 	int decode_all; /* -1: not given; 0 frames; 1 all */
+	struct content_cli content;
 };
 
 static void free_strv(char **v, size_t n)
@@ -602,6 +617,16 @@ static int parse_args(int argc, char **argv, struct plugin_args *a)
 		case 'V':
 			printf(PLUGIN_NAME " (prober) %s\n", VSP_VERSION);
 			return EXIT_UNKNOWN;
+		case OPT_THUMBNAILS:
+		case OPT_BLACK_MIN:
+		case OPT_FROZEN_MIN:
+		case OPT_SILENCE_DB:
+		case OPT_SILENCE_MIN:
+		case OPT_NO_CONTENT:
+			if (content_cli_opt(&a->content, c, optarg,
+					    PLUGIN_NAME))
+				return EXIT_UNKNOWN;
+			break;
 		case ':':
 			return usage_error("option %s needs a value",
 					   argv[optind - 1]);
@@ -781,6 +806,8 @@ static int build_cfg(const struct plugin_args *a, vsp_probe_cfg *cfg)
 		cfg->segments = a->segments;
 	if (a->decode_all >= 0)
 		cfg->decode_all = a->decode_all;
+	if (content_cli_apply(&a->content, cfg))
+		return usage_error("out of memory");
 	if (a->pick_set) {
 		cfg->pick = a->pick;
 		cfg->pick_count = a->pick_count;
@@ -816,6 +843,7 @@ int cmd_nagios(int argc, char **argv)
 	a.timeout_s = PLUGIN_TIMEOUT_S;
 	a.timeout_state = VSP_NAGIOS_CRITICAL;
 	a.decode_all = -1;
+	content_cli_init(&a.content);
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		goto out;

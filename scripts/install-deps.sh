@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="make gcc pkg-config libcurl4-openssl-dev libavformat-dev libavcodec-dev
-libavutil-dev libjansson-dev libcmocka-dev libxml2-dev ffmpeg nginx-light curl
+libavutil-dev libswscale-dev libjansson-dev libcmocka-dev libxml2-dev ffmpeg nginx-light curl
 ca-certificates procps openssl libmicrohttpd-dev zlib1g-dev icinga2-bin
 clang libclang-rt-14-dev clang-format cppcheck valgrind locales
 libmicrohttpd12 prometheus prometheus-blackbox-exporter man-db groff-base

@@ -152,7 +152,7 @@ static void test_unknown_keys(void **state)
 		  "origins, renditions, frames, timeout_s, interval_s, "
 		  "min_healthy, user_agent, stale_warn_factor, "
 		  "stale_fail_factor, lag_warn_target_durations, "
-		  "slow_realtime_factor, segments, decode, slo)" },
+		  "slow_realtime_factor, segments, decode, slo, content, thumbnails)" },
 		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
 		  "\"header\": {}}]}",
 		  "probes/t.json: origins[0].header: unknown key (expected one "
@@ -288,6 +288,49 @@ static void test_decode_mode(void **state)
 			      sizeof(err)),
 			 0);
 	assert_int_equal(cfg.decode_all, 0);
+	vsp_probe_cfg_clear(&cfg);
+	run_bad(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Content thresholds and the thumbnail folder (issue 13). */
+static void test_content(void **state)
+{
+	static const struct bad cases[] = {
+		{ "{" O1 ", \"content\": {\"frozen\": 3}}",
+		  "probes/t.json: content.frozen: unknown key (expected one "
+		  "of enabled, black_min_s, black_luma, black_ratio, "
+		  "frozen_min_s, silence_db, silence_min_s)" },
+		{ "{" O1 ", \"content\": {\"silence_db\": 10}}",
+		  "probes/t.json: content.silence_db: expected a number from "
+		  "-150 to -1, got 10" },
+		{ "{" O1 ", \"content\": {\"enabled\": 1}}",
+		  "probes/t.json: content.enabled: expected true or false, "
+		  "got 1" },
+		{ "{" O1 ", \"content\": true}",
+		  "probes/t.json: content: expected an object, got true" },
+		{ "{" O1 ", \"thumbnails\": \"\"}",
+		  "probes/t.json: thumbnails: expected the path of a folder, "
+		  "got ''" },
+	};
+	vsp_probe_cfg cfg;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(load("{" O1 "}", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.content.enabled, 1);
+	assert_true(cfg.content.frozen_min_s == 2.0);
+	assert_true(cfg.content.silence_db == -60.0);
+	assert_null(cfg.thumbnails);
+	vsp_probe_cfg_clear(&cfg);
+	assert_int_equal(load("{" O1 ", \"content\": {\"frozen_min_s\": 5, "
+			      "\"silence_db\": -50, \"enabled\": false}, "
+			      "\"thumbnails\": \"/var/tmp/t\"}",
+			      &cfg, err, sizeof(err)),
+			 0);
+	assert_true(cfg.content.frozen_min_s == 5.0);
+	assert_true(cfg.content.silence_db == -50.0);
+	assert_int_equal(cfg.content.enabled, 0);
+	assert_string_equal(cfg.thumbnails, "/var/tmp/t");
 	vsp_probe_cfg_clear(&cfg);
 	run_bad(cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -770,6 +813,7 @@ int main(void)
 		cmocka_unit_test(test_live_factors),
 		cmocka_unit_test(test_decode_mode),
 		cmocka_unit_test(test_slo),
+		cmocka_unit_test(test_content),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
