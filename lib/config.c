@@ -828,7 +828,10 @@ int vsp_config_load_file(const char *path, vsp_probe_cfg *cfg, char *err,
 	int fd, rv = -1;
 
 	vsp_probe_cfg_init(cfg);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO (or a device) for reading blocks until
+	 * a writer comes; the file type is only known after open(). A
+	 * regular file ignores the flag. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return fail(&c, NULL, "cannot open: %s", strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -633,6 +633,19 @@ static void test_files(void **state)
 	assert_string_equal(err, want);
 	vsp_probe_set_clear(&set);
 
+	/* A FIFO named like a probe file: open() used to block for a writer
+	 * forever (the alarm ends a hung test). */
+	snprintf(path, sizeof(path), "%s/c.json", tmpdir);
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(vsp_config_load_dir(tmpdir, &set, err, sizeof(err)),
+			 -1);
+	alarm(0);
+	snprintf(want, sizeof(want), "%s/c.json: not a regular file", tmpdir);
+	assert_string_equal(err, want);
+	vsp_probe_set_clear(&set);
+
 	assert_int_equal(nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS), 0);
 }
 
