@@ -31,6 +31,7 @@
 
 #include "jsontext.h"
 #include "limits.h"
+#include "termsafe.h"
 #include "url.h"
 
 /* Longest number we accept in text: 64-bit integers have 20 digits, and no
@@ -1502,7 +1503,13 @@ int vsp_hls_parse(const char *buf, size_t len, const char *base_url,
 		if (strcmp(lb, "#EXTM3U") == 0)
 			break;
 		if (lb[0] && (lb[0] != '#' || strncmp(lb, "#EXT", 4) == 0)) {
-			fail(&p, -1, "expected #EXTM3U, found '%.40s'", lb);
+			char q[VSP_BODY_QUOTE_BYTES + 1];
+
+			/* Not a playlist: maybe a document from an internal
+			 * URL, so only a short printable quote. */
+			vsp_body_quote((const uint8_t *)lb, strlen(lb), q,
+				       sizeof(q));
+			fail(&p, -1, "expected #EXTM3U, found '%s'", q);
 			goto fail;
 		}
 	}

@@ -129,4 +129,8 @@
 #define VSP_TS_JUMP_PACKETS 10
 #define VSP_TS_JUMP_MIN_S   0.5
 
+/* Bytes of a body quoted in a message when it is neither media nor a
+ * playlist: enough to tell an HTML error page, JSON or XML apart, too few
+ * to carry a document from an internal URL into records. */
+#define VSP_BODY_QUOTE_BYTES 16
 #endif

@@ -86,7 +86,7 @@ static const struct corpus_expect {
 	{ "malformed-missing-extinf.m3u8", -1,
 	  "line 8: URI 'hls_450k_video.ts' has no EXTINF before it" },
 	{ "malformed-missing-extm3u.m3u8", -1,
-	  "line 1: expected #EXTM3U, found '#EXT-X-TARGETDURATION:10'" },
+	  "line 1: expected #EXTM3U, found '#EXT-X-TARGETDUR'" },
 	{ "malformed-missing-segment-durations.m3u8", -1,
 	  "line 8: URI '/test/ts-files/tvy7/"
 	  "56be1cef869a1c0cc8e38864ad1add17d187f051' has no EXTINF before it" },
@@ -938,6 +938,12 @@ static void test_errors(void **state)
 	} cases[] = {
 		{ "", "line 1: expected #EXTM3U, found the end of input" },
 		{ "EXTM3U\n", "line 1: expected #EXTM3U, found 'EXTM3U'" },
+		/* a document where a playlist should be: 16 printable bytes
+		 * of it, never more (it may come from an internal URL) */
+		{ "{\"secret\":\"hunter2-and-more\x1b]0;t\x07\"}\n",
+		  "line 1: expected #EXTM3U, found '{\"secret\":\"hunte'" },
+		{ "<html>\x1b[2J\x9b\xc2\x9bpage</html>\n",
+		  "line 1: expected #EXTM3U, found '<html>.[2J...pag'" },
 		{ MEDIA_HEAD "#EXTINF:abc,\na.ts\n",
 		  "line 3: EXTINF: duration 'abc' is not a number" },
 		{ MEDIA_HEAD "#EXTINF:-1,\na.ts\n",
