@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "term.h"
 #include "clock.h"
 #include "report.h"
 
@@ -129,9 +130,9 @@ static void print_outages(const vsp_avail *a, const char *indent)
 		 * rather than invent an end. */
 		printf("%s%s .. %s%s  %-10s %s (%zu checks)\n", indent, s, e,
 		       u->ongoing ? " (ongoing)" : "", d,
-		       u->reason ? u->reason : "-", u->checks);
+		       u->reason ? term_str(u->reason) : "-", u->checks);
 		if (u->message)
-			printf("%s    %s\n", indent, u->message);
+			printf("%s    %s\n", indent, term_str(u->message));
 	}
 }
 
@@ -150,7 +151,7 @@ static void render_text(const vsp_report *r)
 	for (size_t i = 0; i < r->n_probes; i++) {
 		const vsp_report_probe *p = &r->probes[i];
 
-		printf("\n%s\n", p->name);
+		printf("\n%s\n", term_str(p->name));
 		print_avail(&p->stream, "  stream: ");
 		print_live(&p->stream, "    ");
 		if (p->degraded)
@@ -166,7 +167,7 @@ static void render_text(const vsp_report *r)
 		for (size_t k = 0; k < p->n_origins; k++) {
 			const vsp_avail *o = &p->origins[k];
 
-			printf("  origin %s: ", o->name);
+			printf("  origin %s: ", term_str(o->name));
 			print_avail(o, "");
 			print_live(o, "    ");
 			if (o->n_outages) {
