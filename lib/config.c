@@ -413,11 +413,45 @@ static int get_resolve(struct ctx *c, const char *path, json_t *v,
 	return 0;
 }
 
-static const char *const origin_keys[] = {
-	"name",		  "url",	  "headers",
-	"resolve",	  "cacert",	  "insecure",
-	"secret_headers", "secret_query", NULL
-};
+static const char *const origin_keys[] = { "name",	     "url",
+					   "headers",	     "resolve",
+					   "cacert",	     "insecure",
+					   "secret_headers", "secret_query",
+					   "header_hosts",   NULL };
+
+/* "header_hosts": hosts besides the origin's own that may receive its
+ * headers (a CDN's second host, a key server), as "host" (any port) or
+ * "host:port". Names only: a URL here would suggest a path matters. */
+static int get_header_hosts(struct ctx *c, const char *path, json_t *v,
+			    vsp_origin_cfg *o)
+{
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v))
+		return fail_got(c, path, "an array of host names", v);
+	if (json_array_size(v) > VSP_MAX_HEADERS)
+		return fail(c, path, "expected at most %d hosts, got %zu",
+			    VSP_MAX_HEADERS, json_array_size(v));
+	json_array_foreach(v, i, e)
+	{
+		char p[192];
+		const char *h = json_string_value(e);
+		size_t n = h ? strlen(h) : 0;
+
+		snprintf(p, sizeof(p), "%s[%zu]", path, i);
+		if (!h || n == 0 || n > 255 ||
+		    strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
+			      "WXYZ0123456789.-_:[]") != n)
+			return fail_got(c, p,
+					"a host name or \"host:port\" "
+					"(letters, digits, . - _ : [ ])",
+					e);
+		if (push(&o->header_hosts, &o->n_header_hosts, strdup(h)))
+			return fail(c, NULL, "out of memory");
+	}
+	return 0;
+}
 
 /* "secret_headers": names of headers of this origin whose values must never
  * be written (tokens): their values join the origin's secrets. */
@@ -473,7 +507,7 @@ static int get_origin(struct ctx *c, size_t idx, json_t *v, vsp_probe_cfg *cfg)
 		return fail_got(c, path, "an object with name and url", v);
 	if (check_keys(c, path, v, origin_keys,
 		       "name, url, headers, resolve, cacert, insecure, "
-		       "secret_headers, secret_query"))
+		       "secret_headers, secret_query, header_hosts"))
 		return -1;
 	snprintf(p, sizeof(p), "%s.name", path);
 	f = json_object_get(v, "name");
@@ -546,6 +580,11 @@ static int get_origin(struct ctx *c, size_t idx, json_t *v, vsp_probe_cfg *cfg)
 		if (!json_is_boolean(f))
 			return fail_got(c, p, "true or false", f);
 		o->secret_query = json_is_true(f);
+	}
+	if ((f = json_object_get(v, "header_hosts"))) {
+		snprintf(p, sizeof(p), "%s.header_hosts", path);
+		if (get_header_hosts(c, p, f, o))
+			return -1;
 	}
 	return 0;
 }

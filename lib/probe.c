@@ -215,6 +215,10 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		o->http_opts.n_resolve = oc->n_resolve;
 		o->http_opts.cacert = oc->cacert;
 		o->http_opts.insecure = oc->insecure;
+		o->http_opts.header_origin = oc->url;
+		o->http_opts.header_hosts =
+			(const char *const *)oc->header_hosts;
+		o->http_opts.n_header_hosts = oc->n_header_hosts;
 		pthread_mutex_init(&o->lock, NULL);
 	}
 	/* Origins in parallel: a dead origin must not eat the time of a live

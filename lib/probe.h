@@ -34,6 +34,10 @@ typedef struct vsp_origin_cfg {
 	char **secrets;
 	size_t n_secrets;
 	int secret_query;
+	/* Hosts ("host" or "host:port") that may also receive headers;
+	 * otherwise only the scheme, host and port of url do. */
+	char **header_hosts;
+	size_t n_header_hosts;
 } vsp_origin_cfg;
 
 typedef struct vsp_probe_cfg {

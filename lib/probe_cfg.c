@@ -79,6 +79,7 @@ void vsp_probe_cfg_clear(vsp_probe_cfg *cfg)
 		free_strv(o->headers, o->n_headers);
 		free_strv(o->resolve, o->n_resolve);
 		free_strv(o->secrets, o->n_secrets);
+		free_strv(o->header_hosts, o->n_header_hosts);
 		free(o->cacert);
 	}
 	free(cfg->origins);

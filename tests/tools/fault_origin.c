@@ -52,6 +52,9 @@
  *                 length kept: a CDN serving damaged bytes with a 200
  *   half          only the first half of the body, with a matching
  *                 Content-Length
+ *   token         answer 403 unless the request has an X-Token header
+ *   notoken       answer 403 when the request has an X-Token header (a
+ *                 host that must never see the origin's token)
  * and two that end the chain (no file):
  *   loop/N        302 to /loop/N+1, forever
  *   redirect/URL  302 to URL (percent-encoded in the path; MHD decodes it)
@@ -115,6 +118,8 @@ enum op_kind {
 	OP_REDIRECT,
 	OP_DAMAGE,
 	OP_HALF,
+	OP_TOKEN,
+	OP_NOTOKEN,
 };
 
 enum scope {
@@ -143,6 +148,7 @@ static const struct {
 	{ "dropold", OP_DROPOLD, 0 },
 	{ "redirect", OP_REDIRECT, 0 }, { "damage", OP_DAMAGE, 1 },
 	{ "half", OP_HALF, 0 },
+	{ "token", OP_TOKEN, 0 },       { "notoken", OP_NOTOKEN, 0 },
 };
 
 static const struct {
@@ -720,6 +726,18 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 	if (plan_parse(url, &pl) != 0)
 		return queue_text(c, MHD_HTTP_BAD_REQUEST, "text/plain",
 				  "fault_origin: malformed behaviour\n");
+	klass = pl.path ? classify(pl.path) : SC_ALL;
+	{
+		const char *tok = MHD_lookup_connection_value(
+			c, MHD_HEADER_KIND, "X-Token");
+
+		if (find_op(&pl, OP_TOKEN, klass) && !tok)
+			return queue_text(c, MHD_HTTP_FORBIDDEN, "text/plain",
+					  "fault_origin: no token\n");
+		if (find_op(&pl, OP_NOTOKEN, klass) && tok)
+			return queue_text(c, MHD_HTTP_FORBIDDEN, "text/plain",
+					  "fault_origin: a token leaked here\n");
+	}
 	if (pl.n > 0 && pl.ops[pl.n - 1].kind == OP_LOOP) {
 		struct MHD_Response *r;
 		enum MHD_Result rc;
