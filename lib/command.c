@@ -187,35 +187,6 @@ out:
 	return rv;
 }
 
-static void free_argv(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void free_strv(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-void vsp_origin_cfg_clear(vsp_origin_cfg *o)
-{
-	if (!o)
-		return;
-	free(o->name);
-	free(o->url);
-	free_strv(o->headers, o->n_headers);
-	free_strv(o->resolve, o->n_resolve);
-	free_strv(o->secrets, o->n_secrets);
-	free(o->cacert);
-	free_argv(o->headers_command);
-	free_argv(o->url_command);
-	memset(o, 0, sizeof(*o));
-}
-
 static int push(char ***v, size_t *n, const char *s, size_t len)
 {
 	char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
@@ -423,6 +394,8 @@ int vsp_origin_commands_run(const vsp_probe_cfg *cfg, const vsp_origin_cfg *oc,
 		      oc->n_resolve) ||
 	    copy_strv(&run->secrets, &run->n_secrets, oc->secrets,
 		      oc->n_secrets) ||
+	    copy_strv(&run->header_hosts, &run->n_header_hosts,
+		      oc->header_hosts, oc->n_header_hosts) ||
 	    !(env = make_env(cfg, oc))) {
 		snprintf(err, errlen, "out of memory");
 		goto out;

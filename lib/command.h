@@ -39,8 +39,5 @@ int vsp_command_run(char *const *argv, char *const *envp, int64_t deadline_us,
 int vsp_origin_commands_run(const vsp_probe_cfg *cfg, const vsp_origin_cfg *oc,
 			    int64_t deadline_us, vsp_origin_cfg *run, char *err,
 			    size_t errlen);
-/* Frees every member of o (not o itself); safe on a zeroed or half-built
- * one. */
-void vsp_origin_cfg_clear(vsp_origin_cfg *o);
 
 #endif

@@ -418,17 +418,12 @@ static int get_resolve(struct ctx *c, const char *path, json_t *v,
 	return 0;
 }
 
-static const char *const origin_keys[] = { "name",
-					   "url",
-					   "headers",
-					   "resolve",
-					   "cacert",
-					   "insecure",
-					   "secret_headers",
-					   "secret_query",
-					   "headers_command",
-					   "url_command",
-					   NULL };
+static const char *const origin_keys[] = {
+	"name",		  "url",	  "headers",
+	"resolve",	  "cacert",	  "insecure",
+	"secret_headers", "secret_query", "headers_command",
+	"url_command",	  "header_hosts", NULL
+};
 
 /* A program and its arguments, run with no shell: a string (the program
  * alone) or an array of strings. The program is named by a path (no search
@@ -487,6 +482,40 @@ static int get_command(struct ctx *c, const char *path, const json_t *v,
 	return 0;
 }
 
+/* "header_hosts": hosts besides the origin's own that may receive its
+ * headers (a CDN's second host, a key server), as "host" (any port) or
+ * "host:port". Names only: a URL here would suggest a path matters. */
+static int get_header_hosts(struct ctx *c, const char *path, json_t *v,
+			    vsp_origin_cfg *o)
+{
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v))
+		return fail_got(c, path, "an array of host names", v);
+	if (json_array_size(v) > VSP_MAX_HEADERS)
+		return fail(c, path, "expected at most %d hosts, got %zu",
+			    VSP_MAX_HEADERS, json_array_size(v));
+	json_array_foreach(v, i, e)
+	{
+		char p[192];
+		const char *h = json_string_value(e);
+		size_t n = h ? strlen(h) : 0;
+
+		snprintf(p, sizeof(p), "%s[%zu]", path, i);
+		if (!h || n == 0 || n > 255 ||
+		    strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
+			      "WXYZ0123456789.-_:[]") != n)
+			return fail_got(c, p,
+					"a host name or \"host:port\" "
+					"(letters, digits, . - _ : [ ])",
+					e);
+		if (push(&o->header_hosts, &o->n_header_hosts, strdup(h)))
+			return fail(c, NULL, "out of memory");
+	}
+	return 0;
+}
+
 /* "secret_headers": names of headers of this origin whose values must never
  * be written (tokens): their values join the origin's secrets. */
 static int get_secret_headers(struct ctx *c, const char *path, json_t *v,
@@ -542,7 +571,7 @@ static int get_origin(struct ctx *c, size_t idx, json_t *v, vsp_probe_cfg *cfg)
 	if (check_keys(c, path, v, origin_keys,
 		       "name, url, headers, resolve, cacert, insecure, "
 		       "secret_headers, secret_query, headers_command, "
-		       "url_command"))
+		       "url_command, header_hosts"))
 		return -1;
 	snprintf(p, sizeof(p), "%s.name", path);
 	f = json_object_get(v, "name");
@@ -624,6 +653,11 @@ static int get_origin(struct ctx *c, size_t idx, json_t *v, vsp_probe_cfg *cfg)
 	if ((f = json_object_get(v, "url_command"))) {
 		snprintf(p, sizeof(p), "%s.url_command", path);
 		if (get_command(c, p, f, &o->url_command))
+			return -1;
+	}
+	if ((f = json_object_get(v, "header_hosts"))) {
+		snprintf(p, sizeof(p), "%s.header_hosts", path);
+		if (get_header_hosts(c, p, f, o))
 			return -1;
 	}
 	return 0;
@@ -1061,7 +1095,10 @@ int vsp_config_load_file(const char *path, vsp_probe_cfg *cfg, char *err,
 	int fd, rv = -1;
 
 	vsp_probe_cfg_init(cfg);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO (or a device) for reading blocks until
+	 * a writer comes; the file type is only known after open(). A
+	 * regular file ignores the flag. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return fail(&c, NULL, "cannot open: %s", strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -1350,9 +1350,11 @@ static int parse_mpd(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
 		return -1;
 	}
 	free(type);
-	if (attr_date(c, root, "availabilityStartTime",
-		      &m->availability_start) < 0 ||
-	    attr_date(c, root, "publishTime", &m->publish_time) < 0 ||
+	if ((m->has_availability_start =
+		     attr_date(c, root, "availabilityStartTime",
+			       &m->availability_start)) < 0 ||
+	    (m->has_publish_time =
+		     attr_date(c, root, "publishTime", &m->publish_time)) < 0 ||
 	    attr_duration(c, root, "mediaPresentationDuration",
 			  &m->media_duration) < 0 ||
 	    attr_duration(c, root, "minimumUpdatePeriod",
@@ -1834,7 +1836,7 @@ int vsp_dash_newest_listed(const vsp_dash_mpd *m, const vsp_dash_period *p,
 	int64_t total, end_t, d;
 	const vsp_dash_s *last;
 
-	if (!m->dynamic || m->availability_start <= 0 || !r->has_timeline ||
+	if (!m->dynamic || !m->has_availability_start || !r->has_timeline ||
 	    r->n_timeline == 0 || r->timescale == 0)
 		return -1;
 	last = &r->timeline[r->n_timeline - 1];
@@ -1864,7 +1866,7 @@ int vsp_dash_pick_segment(const vsp_dash_mpd *m, const vsp_dash_period *p,
 
 	if (!m->dynamic)
 		return vsp_dash_segment_at(m, p, r, 0, out, err, errlen);
-	if (m->availability_start <= 0) {
+	if (!m->has_availability_start) {
 		memset(out, 0, sizeof(*out));
 		set_err(err, errlen,
 			"live MPD (type=\"dynamic\") without "
@@ -2014,11 +2016,11 @@ static json_t *secs_or_null(double v)
 	return v >= 0 ? json_real(v) : json_null();
 }
 
-static json_t *time_or_null(double t)
+static json_t *time_or_null(int has, double t)
 {
 	char buf[40];
 
-	if (t <= 0)
+	if (!has)
 		return json_null();
 	vsp_format_time(t, buf, sizeof(buf));
 	return json_string(buf);
@@ -2121,9 +2123,11 @@ json_t *vsp_dash_to_json(const vsp_dash_mpd *m)
 	}
 	json_object_set_new(o, "type",
 			    json_string(m->dynamic ? "dynamic" : "static"));
-	json_object_set_new(o, "availability_start_time",
-			    time_or_null(m->availability_start));
-	json_object_set_new(o, "publish_time", time_or_null(m->publish_time));
+	json_object_set_new(
+		o, "availability_start_time",
+		time_or_null(m->has_availability_start, m->availability_start));
+	json_object_set_new(o, "publish_time",
+			    time_or_null(m->has_publish_time, m->publish_time));
 	json_object_set_new(o, "media_presentation_duration",
 			    secs_or_null(m->media_duration));
 	json_object_set_new(o, "minimum_update_period",

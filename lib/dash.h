@@ -109,6 +109,10 @@ typedef struct vsp_dash_mpd {
 	int dynamic;
 	double availability_start; /* 0 when absent */
 	double publish_time;	   /* 0 when absent */
+	/* 1 when the attribute is present: 0 above is also the epoch
+	 * (1970-01-01T00:00:00Z), which live sources such as DASH-IF's
+	 * reference use as @availabilityStartTime. */
+	int has_availability_start, has_publish_time;
 	double media_duration, min_update_period, time_shift_buffer_depth,
 		suggested_presentation_delay, min_buffer_time;
 	vsp_dash_utc_timing *utc;

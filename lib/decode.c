@@ -50,7 +50,7 @@
 /* AVIOContext buffer; FFmpeg may grow it while probing. */
 #define AVIO_BUF_SIZE (32 * 1024)
 /* Printable leading bytes quoted when bytes are not media. */
-#define SNIFF_CHARS 24
+#define SNIFF_CHARS VSP_BODY_QUOTE_BYTES
 /* av_aes_crypt() takes an int count of blocks: decrypt in slices. */
 #define AES_SLICE_BLOCKS (1 << 20)
 

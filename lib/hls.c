@@ -31,6 +31,7 @@
 
 #include "jsontext.h"
 #include "limits.h"
+#include "termsafe.h"
 #include "url.h"
 
 /* Longest number we accept in text: 64-bit integers have 20 digits, and no
@@ -1309,6 +1310,7 @@ static int add_segment(struct parser *p, const char *line)
 		p->next_pdt = p->pdt_value;
 	}
 	if (p->have_pdt) {
+		s->has_pdt = 1;
 		s->pdt = p->next_pdt;
 		p->next_pdt += s->duration;
 	}
@@ -1319,6 +1321,22 @@ static int add_segment(struct parser *p, const char *line)
 		if (!p->br_has_offset) {
 			/* Implicit: right after the previous sub-range of the
 			 * same resource, or its start when there is none. */
+			const vsp_hls_segment *prev =
+				pl->n_segments > 1 ? s - 1 : NULL;
+
+			/* RFC 8216 4.3.2.2: without an offset, the previous
+			 * segment must be a sub-range of the same resource,
+			 * or the client MUST fail to parse. Only the first
+			 * segment of all may start at 0 by default. */
+			if (prev && (prev->br_length < 0 ||
+				     strcmp(prev->uri, s->uri) != 0)) {
+				p->line = p->br_line;
+				p->tag = "EXT-X-BYTERANGE";
+				return fail(p, -1,
+					    "no offset, and the previous "
+					    "segment is not a sub-range of the "
+					    "same resource (RFC 8216 4.3.2.2)");
+			}
 			slot = br_find(p, s->uri);
 			s->br_offset = slot ? slot->end : 0;
 			if (s->br_offset > INT64_MAX - s->br_length) {
@@ -1485,7 +1503,13 @@ int vsp_hls_parse(const char *buf, size_t len, const char *base_url,
 		if (strcmp(lb, "#EXTM3U") == 0)
 			break;
 		if (lb[0] && (lb[0] != '#' || strncmp(lb, "#EXT", 4) == 0)) {
-			fail(&p, -1, "expected #EXTM3U, found '%.40s'", lb);
+			char q[VSP_BODY_QUOTE_BYTES + 1];
+
+			/* Not a playlist: maybe a document from an internal
+			 * URL, so only a short printable quote. */
+			vsp_body_quote((const uint8_t *)lb, strlen(lb), q,
+				       sizeof(q));
+			fail(&p, -1, "expected #EXTM3U, found '%s'", q);
 			goto fail;
 		}
 	}
@@ -1687,7 +1711,7 @@ static json_t *segment_json(const vsp_hls_playlist *pl,
 		bad |= jset(o, "discontinuity", json_true());
 	if (s->gap)
 		bad |= jset(o, "gap", json_true());
-	if (s->pdt != 0)
+	if (s->has_pdt)
 		bad |= jset(o, "program_date_time", date_json(s->pdt));
 	if (bad) {
 		json_decref(o);

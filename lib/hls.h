@@ -51,6 +51,7 @@ typedef struct vsp_hls_segment {
 	int map;	   /* index into maps[], -1: no EXT-X-MAP */
 	double pdt;	   /* EXT-X-PROGRAM-DATE-TIME, Unix seconds; 0 none */
 	int gap;	   /* EXT-X-GAP */
+	int has_pdt;	   /* 1 when pdt is set: 0 is also the epoch */
 } vsp_hls_segment;
 
 typedef struct vsp_hls_variant {

@@ -160,6 +160,85 @@ static struct curl_slist *slist_from(const char *const *items, size_t n)
 	return l;
 }
 
+/* Scheme, host and port of an absolute http(s) URL (the port is the
+ * scheme's default when none is written). Returns 0, or -1. */
+static int url_origin(const char *url, char *scheme, size_t slen, char *host,
+		      size_t hlen, long *port)
+{
+	CURLU *u = curl_url();
+	char *sc = NULL, *h = NULL, *pt = NULL;
+	int rc = -1;
+
+	if (!u)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &sc, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &pt, CURLU_DEFAULT_PORT) ==
+		    CURLUE_OK &&
+	    strlen(sc) < slen && strlen(h) < hlen) {
+		char *end;
+
+		errno = 0;
+		*port = strtol(pt, &end, 10);
+		if (errno == 0 && *end == '\0' && end != pt) {
+			snprintf(scheme, slen, "%s", sc);
+			snprintf(host, hlen, "%s", h);
+			rc = 0;
+		}
+	}
+	curl_free(sc);
+	curl_free(h);
+	curl_free(pt);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* "host" (any port) or "host:port", IPv6 in brackets, against a URL's
+ * host and port. */
+static int host_matches(const char *entry, const char *host, long port)
+{
+	const char *rb = entry[0] == '[' ? strchr(entry, ']') : NULL;
+	const char *colon = entry[0] == '[' ? (rb ? strchr(rb, ':') : NULL)
+					    : strchr(entry, ':');
+	size_t hl = colon ? (size_t)(colon - entry) : strlen(entry);
+
+	if (hl != strlen(host) || strncasecmp(entry, host, hl) != 0)
+		return 0;
+	if (colon) {
+		char *end;
+		long p;
+
+		errno = 0;
+		p = strtol(colon + 1, &end, 10);
+		if (errno || *end || end == colon + 1 || p != port)
+			return 0;
+	}
+	return 1;
+}
+
+int vsp_http_headers_allowed(const vsp_http_opts *opts, const char *url)
+{
+	char sc[16], host[256], osc[16], ohost[256];
+	long port, oport;
+
+	if (!opts || opts->n_headers == 0 ||
+	    (!opts->header_origin && opts->n_header_hosts == 0))
+		return 1;
+	if (url_origin(url, sc, sizeof(sc), host, sizeof(host), &port) != 0)
+		return 0;
+	if (opts->header_origin &&
+	    url_origin(opts->header_origin, osc, sizeof(osc), ohost,
+		       sizeof(ohost), &oport) == 0 &&
+	    strcasecmp(sc, osc) == 0 && strcasecmp(host, ohost) == 0 &&
+	    port == oport)
+		return 1;
+	for (size_t i = 0; i < opts->n_header_hosts; i++)
+		if (host_matches(opts->header_hosts[i], host, port))
+			return 1;
+	return 0;
+}
+
 vsp_http_client *vsp_http_client_new(const vsp_http_opts *opts)
 {
 	static const vsp_http_opts none;
@@ -338,6 +417,8 @@ static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
 	int64_t left_ms;
 	vsp_reason r = VSP_R_NONE;
 	CURLcode rc;
+	char *hop_url;
+	curl_off_t before_us = 0; /* time of the redirects before */
 
 	*body = NULL;
 	*body_len = 0;
@@ -357,12 +438,14 @@ static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
 		return failf(err, errlen, VSP_R_TIMEOUT,
 			     "deadline reached before GET %.300s", url);
 
+	hop_url = strdup(url);
+	if (!hop_url)
+		return failf(err, errlen, VSP_R_INTERNAL, "out of memory");
 	curl_easy_reset(curl);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, (long)VSP_MAX_REDIRECTS);
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, RECV_BUFFER_BYTES);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
@@ -385,8 +468,6 @@ static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
 		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
 				 (long)left_ms);
 	}
-	if (c->headers)
-		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, c->headers);
 	if (c->resolve)
 		curl_easy_setopt(curl, CURLOPT_RESOLVE, c->resolve);
 	if (o->cacert)
@@ -402,8 +483,88 @@ static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
 		step->range = strdup(range);
 	}
 
-	rc = curl_easy_perform(curl);
+	/* Redirects are followed here, not by curl: curl would send the
+	 * custom headers (tokens) to whatever host a Location names. */
+	for (int hop = 0;; hop++) {
+		char *next = NULL, *cur = NULL;
+		long code = 0;
+		curl_off_t hop_us = 0;
+
+		curl_easy_setopt(
+			curl, CURLOPT_HTTPHEADER,
+			c->headers && vsp_http_headers_allowed(o, hop_url)
+				? c->headers
+				: NULL);
+		rc = curl_easy_perform(curl);
+		if (rc != CURLE_OK)
+			break;
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+		curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &next);
+		if (code < 300 || code > 399 || !next)
+			break;
+		if (hop >= VSP_MAX_REDIRECTS) {
+			r = failf(err, errlen, VSP_R_REDIRECT,
+				  "GET %.300s: more than %d redirects", url,
+				  VSP_MAX_REDIRECTS);
+			goto hop_fail;
+		}
+		if (!vsp_url_is_http(next)) {
+			r = failf(err, errlen, VSP_R_PROTOCOL,
+				  "GET %.300s: refused the redirect to "
+				  "%.300s: only http and https URLs are "
+				  "fetched",
+				  url, next);
+			goto hop_fail;
+		}
+		curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &cur);
+		if (c->headers && cur && strncasecmp(cur, "https:", 6) == 0 &&
+		    strncasecmp(next, "http:", 5) == 0) {
+			r = failf(err, errlen, VSP_R_REDIRECT,
+				  "GET %.300s: refused the redirect from https "
+				  "to %.300s: the request carries headers "
+				  "(tokens) that must not travel in clear text",
+				  url, next);
+			goto hop_fail;
+		}
+		cur = strdup(next);
+		if (!cur) {
+			r = failf(err, errlen, VSP_R_INTERNAL, "out of memory");
+			goto hop_fail;
+		}
+		free(hop_url);
+		hop_url = cur;
+		curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &hop_us);
+		before_us += hop_us;
+		/* The redirect's own body is not the answer. */
+		free(s.buf);
+		s.buf = NULL;
+		s.len = s.alloc = 0;
+		s.over_cap = 0;
+		free(step->content_type);
+		step->content_type = NULL;
+		left_ms = deadline_us ? (deadline_us - vsp_now_us()) / 1000 : 0;
+		if (deadline_us && left_ms <= 0) {
+			rc = CURLE_OPERATION_TIMEDOUT;
+			break;
+		}
+		curl_easy_setopt(curl, CURLOPT_URL, hop_url);
+		if (deadline_us) {
+			curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+					 (long)left_ms);
+			curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+					 (long)left_ms);
+		}
+		continue;
+	hop_fail:
+		fill_timings(curl, step);
+		free(hop_url);
+		free(s.buf);
+		return r;
+	}
+	free(hop_url);
 	fill_timings(curl, step);
+	step->ttfb_ms += (double)before_us / 1000.0;
+	step->total_ms += (double)before_us / 1000.0;
 	step->bytes = (int64_t)s.len;
 	step->age_s = s.age_s;
 

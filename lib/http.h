@@ -22,6 +22,15 @@ typedef struct vsp_http_opts {
 	size_t n_resolve;
 	const char *cacert; /* NULL: system store */
 	int insecure;	    /* 1: no peer or host verification */
+	/* Headers carry tokens: they go only to the scheme, host and port
+	 * of header_origin (a URL; NULL: to every URL), and to the hosts of
+	 * header_hosts ("host" any port, or "host:port"), also after a
+	 * redirect and for URIs a playlist places elsewhere. While headers
+	 * are set, a redirect from https to http is refused (reason
+	 * redirect). */
+	const char *header_origin;
+	const char *const *header_hosts;
+	size_t n_header_hosts;
 } vsp_http_opts;
 
 /* Timings and facts of one transfer, as the record shows them. */
@@ -76,6 +85,9 @@ vsp_reason vsp_http_get_prefix(vsp_http_client *c, const char *url,
 			       size_t errlen);
 
 void vsp_http_step_clear(vsp_http_step *step);
+
+/* 1 when the headers of opts may be sent to url (see header_origin). */
+int vsp_http_headers_allowed(const vsp_http_opts *opts, const char *url);
 
 /* curl_global_init(); call once from main() before any thread starts. */
 int vsp_http_global_init(void);

@@ -149,5 +149,9 @@
  * display aspect), and bytes of one thumbnail path. */
 #define VSP_THUMB_WIDTH	   320
 #define VSP_THUMB_PATH_MAX 4096
+/* Bytes of a body quoted in a message when it is neither media nor a
+ * playlist: enough to tell an HTML error page, JSON or XML apart, too few
+ * to carry a document from an internal URL into records. */
+#define VSP_BODY_QUOTE_BYTES 16
 
 #endif

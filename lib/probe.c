@@ -29,6 +29,7 @@
 #include "live.h"
 #include "probe_int.h"
 #include "redact.h"
+#include "termsafe.h"
 
 static const struct protocol *const protocols[] = {
 	&vsp_protocol_hls,
@@ -113,16 +114,6 @@ static const struct protocol *detect_protocol(const uint8_t *b, size_t n)
 	return NULL;
 }
 
-/* What the start of a body looks like, printable, for messages. */
-static void body_excerpt(const uint8_t *b, size_t n, char *out, size_t len)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < n && k + 1 < len && i < 40; i++)
-		out[k++] = (b[i] >= 0x20 && b[i] < 0x7f) ? (char)b[i] : '.';
-	out[k] = '\0';
-}
-
 static void *origin_main(void *arg)
 {
 	struct origin_ctx *o = arg;
@@ -162,7 +153,7 @@ static void *origin_main(void *arg)
 	}
 	o->proto = detect_protocol(body, len);
 	if (!o->proto) {
-		body_excerpt(body, len, ex, sizeof(ex));
+		vsp_body_quote(body, len, ex, sizeof(ex));
 		vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_MANIFEST_SYNTAX,
 				VSP_STAGE_MANIFEST,
 				"manifest %s: neither an HLS playlist "
@@ -258,6 +249,10 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		o->http_opts.n_resolve = oc->n_resolve;
 		o->http_opts.cacert = oc->cacert;
 		o->http_opts.insecure = oc->insecure;
+		o->http_opts.header_origin = oc->url;
+		o->http_opts.header_hosts =
+			(const char *const *)oc->header_hosts;
+		o->http_opts.n_header_hosts = oc->n_header_hosts;
 		pthread_mutex_init(&o->lock, NULL);
 	}
 	/* Origins in parallel: a dead origin must not eat the time of a live

@@ -41,6 +41,10 @@ typedef struct vsp_origin_cfg {
 	 * CDN tokens). Both outputs are secret. */
 	char **headers_command;
 	char **url_command;
+	/* Hosts ("host" or "host:port") that may also receive headers;
+	 * otherwise only the scheme, host and port of url do. */
+	char **header_hosts;
+	size_t n_header_hosts;
 } vsp_origin_cfg;
 
 typedef struct vsp_probe_cfg {
@@ -79,6 +83,9 @@ typedef struct vsp_probe_cfg {
 
 /* Defaults of DESIGN.md; no origins. */
 void vsp_probe_cfg_init(vsp_probe_cfg *cfg);
+/* Frees every member of o (not o itself); safe on a zeroed or half-built
+ * one. */
+void vsp_origin_cfg_clear(vsp_origin_cfg *o);
 /* Frees every member (not cfg itself); safe on a half-filled cfg. */
 void vsp_probe_cfg_clear(vsp_probe_cfg *cfg);
 /* Appends an origin (strings copied). name NULL: derived from the URL's

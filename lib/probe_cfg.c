@@ -68,27 +68,36 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
+/* A NULL-ended argv. */
+static void free_argv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+void vsp_origin_cfg_clear(vsp_origin_cfg *o)
+{
+	if (!o)
+		return;
+	free(o->name);
+	free(o->url);
+	free_strv(o->headers, o->n_headers);
+	free_strv(o->resolve, o->n_resolve);
+	free_strv(o->secrets, o->n_secrets);
+	free_strv(o->header_hosts, o->n_header_hosts);
+	free(o->cacert);
+	free_argv(o->headers_command);
+	free_argv(o->url_command);
+	memset(o, 0, sizeof(*o));
+}
+
 void vsp_probe_cfg_clear(vsp_probe_cfg *cfg)
 {
 	if (!cfg)
 		return;
-	for (size_t i = 0; i < cfg->n_origins; i++) {
-		vsp_origin_cfg *o = &cfg->origins[i];
-
-		free(o->name);
-		free(o->url);
-		free_strv(o->headers, o->n_headers);
-		free_strv(o->resolve, o->n_resolve);
-		free_strv(o->secrets, o->n_secrets);
-		free(o->cacert);
-		for (size_t k = 0; o->headers_command && o->headers_command[k];
-		     k++)
-			free(o->headers_command[k]);
-		free(o->headers_command);
-		for (size_t k = 0; o->url_command && o->url_command[k]; k++)
-			free(o->url_command[k]);
-		free(o->url_command);
-	}
+	for (size_t i = 0; i < cfg->n_origins; i++)
+		vsp_origin_cfg_clear(&cfg->origins[i]);
 	free(cfg->origins);
 	free(cfg->name);
 	free(cfg->user_agent);

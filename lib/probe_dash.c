@@ -563,7 +563,7 @@ static void after_dash(struct worker *w, struct rend_job *j, void *scratch)
 	r->newest_end = end - st->clock_offset;
 	d.newest_end = end;
 	live_check(w, r, &w->o->res->manifest, segd,
-		   st->mpd->publish_time > 0
+		   st->mpd->has_publish_time
 			   ? st->mpd->publish_time - st->clock_offset
 			   : 0,
 		   &src);

@@ -390,7 +390,7 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 
 		r->target_duration = pl->target_duration;
 		r->newest_seq = nw->seq;
-		if (nw->pdt > 0)
+		if (nw->has_pdt)
 			r->newest_end = nw->pdt + nw->duration;
 	}
 	seg = choose_segment(pl);

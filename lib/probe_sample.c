@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "limits.h"
 #include "probe_int.h"
+#include "termsafe.h"
 #include "sample.h"
 
 /* A deep copy of a step (the record keeps the schema-1 `segment` step and
@@ -48,16 +49,6 @@ static vsp_decode_info *decode_copy(const vsp_decode_info *d)
 static double left_s(const struct origin_ctx *o)
 {
 	return (double)(o->deadline_us - vsp_now_us()) / 1e6;
-}
-
-/* What the start of a body looks like, printable, for messages. */
-static void excerpt(const uint8_t *b, size_t n, char *out, size_t len)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < n && k + 1 < len && i < 24; i++)
-		out[k++] = (b[i] >= 0x20 && b[i] < 0x7f) ? (char)b[i] : '.';
-	out[k] = '\0';
 }
 
 /* The last AES-128 key fetched for the sample: keys rotate rarely. */
@@ -185,7 +176,7 @@ static void sniff_one(struct worker *w, vsp_rendition_result *r,
 	c->container = vsp_sniff_container(body, blen);
 	if (!c->container) {
 		c->status = VSP_FAIL;
-		excerpt(body, blen, ex, sizeof(ex));
+		vsp_body_quote(body, blen, ex, sizeof(ex));
 		vsp_verdict_set(
 			&r->v, VSP_FAIL, VSP_R_NOT_MEDIA, VSP_STAGE_SEGMENT,
 			"segment %lld (%s, %lld of %lld): %s: the first "

@@ -67,12 +67,30 @@ static size_t secret_at(const char *p, const char *const *secrets, size_t n)
 	return 0;
 }
 
+/* At p, just after "scheme://": the length of a "user[:password]@" that
+ * comes before the host, 0 when none. */
+static size_t userinfo_at(const char *p)
+{
+	size_t k = 0;
+
+	while (in_url_at(p + k) && !strchr("/?#@", p[k]))
+		k++;
+	return p[k] == '@' ? k + 1 : 0;
+}
+
+/* A separator of words in a message: a relative URI quoted in it ends
+ * here. */
+static int word_end(char c)
+{
+	return !c || strchr(" \t\n\"'<>()", c) != NULL;
+}
+
 char *vsp_redact_string(const char *in, const char *const *secrets,
 			size_t n_secrets, int mask_query)
 {
 	struct out o = { .ok = 1 };
 	const char *p = in;
-	int in_url = 0;
+	int in_url = 0, pathy = 0;
 
 	if (!in)
 		return NULL;
@@ -85,15 +103,33 @@ char *vsp_redact_string(const char *in, const char *const *secrets,
 			p += k;
 			continue;
 		}
+		if (strncmp(p, "://", 3) == 0 && (k = userinfo_at(p + 3))) {
+			/* A password in a URL, or a token as its user, in
+			 * every URL of every scheme: always masked. */
+			put(&o, "://" VSP_REDACTED "@",
+			    strlen(VSP_REDACTED) + 4);
+			p += 3 + k;
+			in_url = 1;
+			continue;
+		}
 		if (strncasecmp(p, "http://", 7) == 0 ||
 		    strncasecmp(p, "https://", 8) == 0)
 			in_url = 1;
 		else if (in_url && !in_url_at(p))
 			in_url = 0;
-		if (mask_query && in_url && *p == '?') {
+		/* A word that looks like a path ("seg.ts", "a/b"): a '?' in
+		 * it starts the query of a relative URI quoted in a message
+		 * (a parser's error), masked like an absolute URL's. */
+		if (word_end(*p))
+			pathy = 0;
+		else if (*p == '/' || *p == '.')
+			pathy = 1;
+		if (mask_query && (in_url || pathy) && *p == '?' &&
+		    !word_end(p[1])) {
 			put(&o, "?" VSP_REDACTED, strlen(VSP_REDACTED) + 1);
 			/* The fragment is the player's, not the server's. */
-			while (in_url_at(p) && *p != '#')
+			while ((in_url ? in_url_at(p) : !word_end(*p)) &&
+			       *p != '#')
 				p++;
 			continue;
 		}
@@ -157,8 +193,8 @@ int vsp_redact_result(vsp_stream_result *s, const vsp_probe_cfg *cfg)
 		total += cfg->origins[i].n_secrets;
 		sec.mask_query |= cfg->origins[i].secret_query;
 	}
-	if (total == 0 && !sec.mask_query)
-		return 0;
+	/* No early return without secrets: userinfo (user:password@) is
+	 * masked in every case. */
 	sec.v = calloc(total ? total : 1, sizeof(*sec.v));
 	if (!sec.v)
 		return -1;

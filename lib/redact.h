@@ -17,9 +17,11 @@
 
 #define VSP_REDACTED "REDACTED"
 
-/* A copy of in with every occurrence of each secret replaced by REDACTED
- * and, when mask_query, the query string of every http(s) URL in it replaced
- * by REDACTED. Caller frees; NULL on out of memory. */
+/* A copy of in with every occurrence of each secret replaced by REDACTED,
+ * the userinfo of every URL ("scheme://user:password@") always replaced by
+ * REDACTED, and, when mask_query, the query string of every http(s) URL and
+ * of every relative URI quoted in it ("seg.ts?token=x") replaced by
+ * REDACTED. Caller frees; NULL on out of memory. */
 char *vsp_redact_string(const char *in, const char *const *secrets,
 			size_t n_secrets, int mask_query);
 

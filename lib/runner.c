@@ -35,10 +35,13 @@
 #include "limits.h"
 #include "record.h"
 
-#define STATE_FILE   ".state.json"
-#define STATE_TMP    ".state.json.tmp"
-#define LOCK_DIR     ".locks"
-#define STATE_SCHEMA 1
+#define STATE_FILE ".state.json"
+#define STATE_TMP  ".state.json.tmp"
+#define LOCK_DIR   ".locks"
+/* Records say which streams failed when, with URLs: not for everyone. */
+#define RESULTS_DIR_MODE  0750
+#define RESULTS_FILE_MODE 0640
+#define STATE_SCHEMA	  1
 /* Record files one run can touch: a run crossing midnight UTC uses two. */
 #define MAX_DAY_FILES 4
 
@@ -170,6 +173,10 @@ struct runner {
 	size_t n_files;
 	int halt; /* an error stops new checks: a full disk stays full */
 	int error;
+	/* The results folder and its lock folder, opened once: every file
+	 * is opened relative to them with O_NOFOLLOW, so a symlink planted
+	 * in the folder cannot turn a write elsewhere. -1 when not open. */
+	int dfd, lfd;
 	char *err;
 	size_t errlen;
 };
@@ -200,40 +207,35 @@ static void path_in(char *out, size_t len, const char *dir, const char *name)
 		 name);
 }
 
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* The results folder exists (one level is created), is a folder, and
  * takes files: checked first so "not writable" is said before any probe
  * runs. */
 static int prepare_dir(struct runner *r)
 {
 	struct stat st;
-	char locks[4200];
 
-	if (mkdir(r->dir, 0755) != 0 && errno != EEXIST) {
+	if (mkdir(r->dir, RESULTS_DIR_MODE) != 0 && errno != EEXIST) {
 		set_error(r, VSP_RUN_E_RESULTS,
 			  "results folder %s: cannot create: %s", r->dir,
 			  strerror(errno));
 		return -1;
 	}
-	if (stat(r->dir, &st) != 0) {
+	r->dfd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r->dfd < 0 || fstat(r->dfd, &st) != 0) {
 		set_error(r, VSP_RUN_E_RESULTS, "results folder %s: %s", r->dir,
-			  strerror(errno));
+			  errno == ENOTDIR ? "not a folder" : strerror(errno));
 		return -1;
 	}
-	if (!S_ISDIR(st.st_mode)) {
+	/* Anyone who may write the folder may plant names in it (a
+	 * symlink, a FIFO) or swap our files; the sticky bit stops
+	 * renaming and removing others' files, as in /tmp. */
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
 		set_error(r, VSP_RUN_E_RESULTS,
-			  "results folder %s: not a folder", r->dir);
+			  "results folder %s: writable by %s (mode %04o) "
+			  "without the sticky bit: refused (chmod go-w %s)",
+			  r->dir,
+			  st.st_mode & S_IWOTH ? "everyone" : "its group",
+			  (unsigned)(st.st_mode & 07777), r->dir);
 		return -1;
 	}
 	if (access(r->dir, W_OK | X_OK) != 0) {
@@ -243,12 +245,22 @@ static int prepare_dir(struct runner *r)
 			  strerror(errno));
 		return -1;
 	}
-	path_in(locks, sizeof(locks), r->dir, LOCK_DIR);
-	if (mkdir(locks, 0755) != 0 && errno != EEXIST) {
+	if (mkdirat(r->dfd, LOCK_DIR, RESULTS_DIR_MODE) != 0 &&
+	    errno != EEXIST) {
 		set_error(r,
 			  is_nospc(errno) ? VSP_RUN_E_NOSPC : VSP_RUN_E_RESULTS,
 			  "results folder %s: cannot create %s: %s", r->dir,
-			  locks, strerror(errno));
+			  LOCK_DIR, strerror(errno));
+		return -1;
+	}
+	r->lfd = openat(r->dfd, LOCK_DIR,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (r->lfd < 0) {
+		set_error(r, VSP_RUN_E_RESULTS, "results folder %s: %s: %s",
+			  r->dir, LOCK_DIR,
+			  errno == ELOOP || errno == ENOTDIR
+				  ? "not a folder (a symlink?)"
+				  : strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -310,7 +322,14 @@ static int state_write(struct runner *r, json_t *last, json_t *rotation)
 		return -1;
 	}
 	len = strlen(text);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* A temporary left by a crash, or a name planted there: removed
+	 * (unlink takes a symlink itself, never its target), then made
+	 * anew and only by us. */
+	if (unlinkat(r->dfd, STATE_TMP, 0) != 0 && errno != ENOENT)
+		goto ioerr;
+	fd = openat(r->dfd, STATE_TMP,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    RESULTS_FILE_MODE);
 	if (fd < 0)
 		goto ioerr;
 	while (off < len) {
@@ -334,9 +353,9 @@ static int state_write(struct runner *r, json_t *last, json_t *rotation)
 		goto ioerr;
 	}
 	fd = -1;
-	if (rename(tmp, path) != 0)
+	if (renameat(r->dfd, STATE_TMP, r->dfd, STATE_FILE) != 0)
 		goto ioerr;
-	if (fsync_dir(r->dir) != 0)
+	if (fsync(r->dfd) != 0)
 		goto ioerr;
 	rv = 0;
 	goto out;
@@ -381,10 +400,15 @@ static int lock_probe(struct runner *r, size_t i)
 	int fd;
 
 	/* The prefix keeps probe names apart from the state's own lock. */
-	snprintf(name, sizeof(name), LOCK_DIR "/probe-%s.lock",
-		 r->probes[i].name);
-	path_in(path, sizeof(path), r->dir, name);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	snprintf(name, sizeof(name), "probe-%s.lock", r->probes[i].name);
+	{
+		char rel[VSP_MAX_NAME + 32];
+
+		snprintf(rel, sizeof(rel), LOCK_DIR "/%s", name);
+		path_in(path, sizeof(path), r->dir, rel);
+	}
+	fd = openat(r->lfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		    RESULTS_FILE_MODE);
 	if (fd < 0) {
 		set_error(r,
 			  is_nospc(errno) ? VSP_RUN_E_NOSPC : VSP_RUN_E_RESULTS,
@@ -441,7 +465,9 @@ static struct day_file *day_file(struct runner *r, double when)
 		return NULL;
 	}
 	r->files[r->n_files].fd =
-		open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		openat(r->dfd, name,
+		       O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		       RESULTS_FILE_MODE);
 	if (r->files[r->n_files].fd < 0) {
 		set_error(r,
 			  is_nospc(errno) ? VSP_RUN_E_NOSPC : VSP_RUN_E_RESULTS,
@@ -589,7 +615,7 @@ static void finish(struct runner *r, double run_start)
 				  strerror(errno));
 		close(r->files[i].fd);
 	}
-	if (r->n_files && fsync_dir(r->dir) != 0)
+	if (r->n_files && fsync(r->dfd) != 0)
 		set_error(r, VSP_RUN_E_RESULTS, "results folder %s: %s", r->dir,
 			  strerror(errno));
 	for (size_t i = 0; i < r->n; i++)
@@ -600,7 +626,9 @@ static void finish(struct runner *r, double run_start)
 	if (!any || (r->error && r->error != VSP_RUN_E_INTERNAL))
 		return;
 	path_in(path, sizeof(path), r->dir, LOCK_DIR "/state.lock");
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = openat(r->lfd, "state.lock",
+		    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		    RESULTS_FILE_MODE);
 	if (fd < 0 || lock_wait(fd) != 0) {
 		set_error(r, VSP_RUN_E_RESULTS, "%s: cannot lock: %s", path,
 			  strerror(errno));
@@ -647,6 +675,7 @@ int vsp_runner_run(const vsp_probe_cfg *probes, size_t n,
 	r.opts = opts;
 	r.items = items;
 	r.dir = opts->results_dir;
+	r.dfd = r.lfd = -1;
 	r.err = err;
 	r.errlen = errlen;
 	if (errlen)
@@ -741,6 +770,10 @@ out:
 		if (r.lock_fds[i] >= 0)
 			close(r.lock_fds[i]);
 	free(r.lock_fds);
+	if (r.lfd >= 0)
+		close(r.lfd);
+	if (r.dfd >= 0)
+		close(r.dfd);
 	free(r.queue);
 	free(r.rotation);
 	free(tids);

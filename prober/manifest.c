@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "cli.h"
 #include "conform.h"
+#include "term.h"
 #include "dash.h"
 #include "hls.h"
 #include "http.h"
@@ -270,7 +271,8 @@ int cmd_manifest(int argc, char **argv)
 	if (vsp_dash_detect((const uint8_t *)body, len)) {
 		if (vsp_dash_parse(body, len, base, &mpd, err, sizeof(err)) !=
 		    0) {
-			fprintf(stderr, "prober manifest: %s: %s\n", src, err);
+			fprintf(stderr, "prober manifest: %s: %s\n",
+				term_str(src), term_str(err));
 			rc = EXIT_FAIL;
 			goto out;
 		}
@@ -284,7 +286,8 @@ int cmd_manifest(int argc, char **argv)
 	} else {
 		if (vsp_hls_parse(body, len, base, &pl, err, sizeof(err)) !=
 		    0) {
-			fprintf(stderr, "prober manifest: %s: %s\n", src, err);
+			fprintf(stderr, "prober manifest: %s: %s\n",
+				term_str(src), term_str(err));
 			rc = EXIT_FAIL;
 			goto out;
 		}

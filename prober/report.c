@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "term.h"
 #include "clock.h"
 #include "config.h"
 #include "report.h"
@@ -174,12 +175,12 @@ static void print_outage_list(const vsp_outage *v, size_t n, const char *indent,
 		fmt_dur(u->end - u->start, d, sizeof(d));
 		printf("%s%s .. %s%s  %-10s %s (%zu checks)", indent, st, e,
 		       u->ongoing ? " (ongoing)" : "", d,
-		       u->reason ? u->reason : "-", u->checks);
+		       u->reason ? term_str(u->reason) : "-", u->checks);
 		if (u->where && *u->where)
 			printf(" %s %s", where, u->where);
 		printf("\n");
 		if (u->message)
-			printf("%s    %s\n", indent, u->message);
+			printf("%s    %s\n", indent, term_str(u->message));
 	}
 }
 
@@ -232,7 +233,8 @@ static void render_text(const vsp_report *r)
 	for (size_t i = 0; i < r->n_probes; i++) {
 		const vsp_report_probe *p = &r->probes[i];
 
-		printf("\n%s (interval %g s)\n", p->name, p->interval_s);
+		printf("\n%s (interval %g s)\n", term_str(p->name),
+		       p->interval_s);
 		print_slo(p);
 		if (p->n_vantages > 1) {
 			char d[32];

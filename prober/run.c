@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 
 #include "cli.h"
+#include "term.h"
 #include "clock.h"
 #include "config.h"
 #include "limits.h"
@@ -130,7 +131,8 @@ static void print_item(const char *name, const vsp_run_item *it, double now)
 		printf("%-24s %-4s %-18s %8.0f ms  %s\n", name,
 		       vsp_status_name(it->status),
 		       it->reason ? vsp_reason_name(it->reason) : "-",
-		       it->duration_ms, it->message ? it->message : "");
+		       it->duration_ms,
+		       it->message ? term_str(it->message) : "");
 		break;
 	case VSP_RUN_BUSY:
 		printf("%-24s busy: another prober run is checking it; "
@@ -144,7 +146,7 @@ static void print_item(const char *name, const vsp_run_item *it, double now)
 	case VSP_RUN_NOT_STARTED:
 	case VSP_RUN_FAILED:
 		printf("%-24s %s: %s\n", name, vsp_run_state_name(it->state),
-		       it->message ? it->message : "");
+		       it->message ? term_str(it->message) : "");
 		break;
 	}
 }

@@ -4,9 +4,11 @@
  * line below it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "term.h"
 
 static const char *upper_status(vsp_status s)
 {
@@ -196,7 +198,7 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose,
 	}
 }
 
-void render_table(FILE *out, const vsp_stream_result *s, int verbose)
+static void render_table_raw(FILE *out, const vsp_stream_result *s, int verbose)
 {
 	char t[32];
 	const char *said = NULL;
@@ -215,4 +217,20 @@ void render_table(FILE *out, const vsp_stream_result *s, int verbose)
 	if (verbose)
 		fprintf(out,
 			"\n* encrypted renditions are demuxed, not decoded\n");
+}
+
+/* Names, URIs and messages come from origins: the whole table passes
+ * through term_write() on its way to the terminal. */
+void render_table(FILE *out, const vsp_stream_result *s, int verbose)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	render_table_raw(m, s, verbose);
+	if (fclose(m) == 0)
+		term_write(out, buf, len);
+	free(buf);
 }

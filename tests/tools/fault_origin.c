@@ -60,6 +60,9 @@
  *                 EXP a Unix time not yet past, SIG the lowercase hex
  *                 HMAC-SHA256 of EXP's digits under the key of -k KEY
  *                 (expired, missing or forged: 403)
+ *   needtoken     answer 403 unless the request has an X-Token header
+ *   notoken       answer 403 when the request has an X-Token header (a
+ *                 host that must never see the origin's token)
  * and two that end the chain (no file):
  *   loop/N        302 to /loop/N+1, forever
  *   redirect/URL  302 to URL (percent-encoded in the path; MHD decodes it)
@@ -125,6 +128,8 @@ enum op_kind {
 	OP_DAMAGE,
 	OP_HALF,
 	OP_TOKEN,
+	OP_NEEDTOKEN,
+	OP_NOTOKEN,
 };
 
 enum scope {
@@ -153,6 +158,7 @@ static const struct {
 	{ "dropold", OP_DROPOLD, 0 },
 	{ "redirect", OP_REDIRECT, 0 }, { "damage", OP_DAMAGE, 1 },
 	{ "half", OP_HALF, 0 },	        { "token", OP_TOKEN, 0 },
+	{ "needtoken", OP_NEEDTOKEN, 0 }, { "notoken", OP_NOTOKEN, 0 },
 };
 
 static const struct {
@@ -759,6 +765,18 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 	if (plan_parse(url, &pl) != 0)
 		return queue_text(c, MHD_HTTP_BAD_REQUEST, "text/plain",
 				  "fault_origin: malformed behaviour\n");
+	klass = pl.path ? classify(pl.path) : SC_ALL;
+	{
+		const char *tok = MHD_lookup_connection_value(
+			c, MHD_HEADER_KIND, "X-Token");
+
+		if (find_op(&pl, OP_NEEDTOKEN, klass) && !tok)
+			return queue_text(c, MHD_HTTP_FORBIDDEN, "text/plain",
+					  "fault_origin: no token\n");
+		if (find_op(&pl, OP_NOTOKEN, klass) && tok)
+			return queue_text(c, MHD_HTTP_FORBIDDEN, "text/plain",
+					  "fault_origin: a token leaked here\n");
+	}
 	if (pl.n > 0 && pl.ops[pl.n - 1].kind == OP_LOOP) {
 		struct MHD_Response *r;
 		enum MHD_Result rc;

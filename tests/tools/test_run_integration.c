@@ -457,6 +457,116 @@ static void test_results_not_writable(void **state)
 	child_free(&c);
 }
 
+/* Names planted in the results folder as symlinks must not turn prober's
+ * writes elsewhere (issue 14): the state's temporary, today's record file
+ * and a probe's lock file point at files outside; after the run they are
+ * as they were. */
+static void test_results_symlinks(void **state)
+{
+	static const char *const victims[] = { "state", "records", "lock" };
+	char probes[512], results[512], victim[512], path[512], link[512];
+	char name[32], buf[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	child c;
+	int rc;
+
+	(void)state;
+	pathf(probes, sizeof(probes), "%s/f-probes", work);
+	pathf(results, sizeof(results), "%s/f-results", work);
+	pathf(victim, sizeof(victim), "%s/f-victim", work);
+	three_probes(probes);
+	mkdir(results, 0750);
+	mkdir(victim, 0750);
+	pathf(path, sizeof(path), "%s/.locks", results);
+	mkdir(path, 0750);
+	for (size_t i = 0; i < 3; i++) {
+		pathf(path, sizeof(path), "%s/%s", victim, victims[i]);
+		write_text(path, "victim\n");
+	}
+	gmtime_r(&now, &tm);
+	strftime(name, sizeof(name), "%Y-%m-%d.jsonl", &tm);
+	pathf(path, sizeof(path), "%s/state", victim);
+	pathf(link, sizeof(link), "%s/.state.json.tmp", results);
+	assert_int_equal(symlink(path, link), 0);
+	pathf(path, sizeof(path), "%s/records", victim);
+	pathf(link, sizeof(link), "%s/%s", results, name);
+	assert_int_equal(symlink(path, link), 0);
+	pathf(path, sizeof(path), "%s/lock", victim);
+	pathf(link, sizeof(link), "%s/.locks/probe-movies.lock", results);
+	assert_int_equal(symlink(path, link), 0);
+	{
+		const char *args[] = { "run", "--probes", probes, "--results",
+				       results, NULL };
+
+		rc = run_sync(&c, args);
+	}
+	/* Refused, said, and nothing outside touched. */
+	assert_int_equal(rc, 3);
+	assert_non_null(strstr(c.err, "prober run: "));
+	child_free(&c);
+	for (size_t i = 0; i < 3; i++) {
+		FILE *f;
+		size_t n;
+
+		pathf(path, sizeof(path), "%s/%s", victim, victims[i]);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		if (strcmp(buf, "victim\n") != 0)
+			fail_msg("%s was written through a symlink: '%s'",
+				 path, buf);
+	}
+}
+
+/* A results folder others may write is refused (exit 3) unless sticky;
+ * what prober creates is 0640 (files) and 0750 (folders). */
+static void test_results_shared(void **state)
+{
+	char probes[512], results[512], path[512];
+	struct stat st;
+	child c;
+	int rc;
+
+	(void)state;
+	pathf(probes, sizeof(probes), "%s/g-probes", work);
+	pathf(results, sizeof(results), "%s/g-results", work);
+	three_probes(probes);
+	mkdir(results, 0700);
+	assert_int_equal(chmod(results, 0777), 0);
+	{
+		const char *args[] = { "run", "--probes", probes, "--results",
+				       results, NULL };
+
+		rc = run_sync(&c, args);
+	}
+	assert_int_equal(rc, 3);
+	assert_non_null(strstr(c.err, "without the sticky bit"));
+	child_free(&c);
+	pathf(path, sizeof(path), "%s/.state.json", results);
+	assert_int_not_equal(lstat(path, &st), 0);
+
+	assert_int_equal(rmdir(results), 0);
+	{
+		const char *args[] = { "run", "--probes", probes, "--results",
+				       results, NULL };
+
+		rc = run_sync(&c, args);
+	}
+	assert_int_equal(rc, 2);
+	child_free(&c);
+	assert_int_equal(stat(results, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0750);
+	pathf(path, sizeof(path), "%s/.locks", results);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0750);
+	pathf(path, sizeof(path), "%s/.state.json", results);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+}
+
 static void test_bad_probe_file(void **state)
 {
 	char probes[512], results[512], path[512], want[1024];
@@ -568,6 +678,8 @@ int main(void)
 		cmocka_unit_test(test_two_runs_at_once),
 		cmocka_unit_test(test_sigterm),
 		cmocka_unit_test(test_results_not_writable),
+		cmocka_unit_test(test_results_symlinks),
+		cmocka_unit_test(test_results_shared),
 		cmocka_unit_test(test_bad_probe_file),
 		cmocka_unit_test(test_report_of_run),
 	};

@@ -332,6 +332,15 @@ static const struct scase cases[] = {
 	  "decode", "duration_mismatch", 0 },
 	{ "dash_half", "{A}/half@seg/dasha/manifest.mpd", FAIL_T, "fail",
 	  "decode", "duration_mismatch", 0 },
+	/* tokens (-H) stay with their origin: "needtoken" answers 403 without
+	 * X-Token, "notoken" 403 with it (issue 14) */
+	{ "token_sent_to_origin", "{A}/needtoken/hls/master.m3u8", PASS_T, "pass",
+	  NULL, NULL, 0, "-H", "X-Token: s3cret" },
+	{ "token_not_sent_after_redirect",
+	  "{A}/needtoken/redirect/{Benc}%2Fnotoken%2Fhls%2Fmaster.m3u8", PASS_T,
+	  "pass", NULL, NULL, F_FROM_B, "-H", "X-Token: s3cret" },
+	{ "token_not_sent_to_playlist_host", "{A}/needtoken@master/h/master-b.m3u8",
+	  PASS_T, "pass", NULL, NULL, 0, "-H", "X-Token: s3cret" },
 	{ "muxed_audio_stripped", "{A}/h/master-noaudio.m3u8", FAIL_T, "fail",
 	  "validation", "track_missing", 0 },
 	{ "muxed_audio_in_group", "{A}/h/master-audio-group.m3u8", PASS_T,
@@ -718,6 +727,9 @@ static void write_hostile(void)
 		   "#EXT-X-STREAM-INF:BANDWIDTH=440000,RESOLUTION=320x180,"
 		   "CODECS=\"avc1.42c014,mp4a.40.2\",AUDIO=\"a\"\n"
 		   "../hls/v0/index.m3u8\n");
+	/* A variant on the second origin, which must never see a token. */
+	snprintf(url, sizeof(url), "%s/notoken/hls/v0/index.m3u8", origin_b);
+	master_one("h/master-b.m3u8", url);
 	write_hostile_mpds();
 }
 

@@ -36,7 +36,8 @@ static void test_defaults_and_fields(void **state)
 		" \"headers\": {\"X-Token\": \"abc\", \"Referer\": \"https://x/\"},"
 		" \"resolve\": [\"b.example.net:8080:192.0.2.7\","
 		" \"b.example.net:443:[2001:db8::1],192.0.2.8\"],"
-		" \"insecure\": true}],"
+		" \"insecure\": true, \"header_hosts\": [\"keys.example\", "
+		"\"[::1]:8443\"]}],"
 		"\"renditions\": \"lowest\", \"frames\": 3, \"timeout_s\": 7.5,"
 		"\"interval_s\": 300, \"min_healthy\": 2, \"user_agent\": \"ua/1\"}";
 	static const char dflt[] = "{\"origins\": [{\"name\": \"a\", \"url\": "
@@ -54,6 +55,9 @@ static void test_defaults_and_fields(void **state)
 	assert_string_equal(cfg.origins[1].headers[0], "X-Token: abc");
 	assert_string_equal(cfg.origins[1].headers[1], "Referer: https://x/");
 	assert_int_equal(cfg.origins[1].n_resolve, 2);
+	assert_int_equal(cfg.origins[1].n_header_hosts, 2);
+	assert_string_equal(cfg.origins[1].header_hosts[0], "keys.example");
+	assert_string_equal(cfg.origins[1].header_hosts[1], "[::1]:8443");
 	assert_true(cfg.origins[1].insecure);
 	assert_false(cfg.origins[0].insecure);
 	assert_int_equal(cfg.pick, VSP_PICK_LOWEST);
@@ -157,13 +161,22 @@ static void test_unknown_keys(void **state)
 		  "\"header\": {}}]}",
 		  "probes/t.json: origins[0].header: unknown key (expected one "
 		  "of name, url, headers, resolve, cacert, insecure, "
-		  "secret_headers, secret_query, headers_command, url_command)" },
+		  "secret_headers, secret_query, headers_command, url_command, header_hosts)" },
+		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
+		  "\"header_hosts\": [\"keys.example\", \"a/b\"]}]}",
+		  "probes/t.json: origins[0].header_hosts[1]: expected a host "
+		  "name or \"host:port\" (letters, digits, . - _ : [ ]), got "
+		  "'a/b'" },
+		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\", "
+		  "\"header_hosts\": \"keys.example\"}]}",
+		  "probes/t.json: origins[0].header_hosts: expected an array of "
+		  "host names, got 'keys.example'" },
 		{ "{\"origins\": [{\"name\": \"a\", \"url\": \"http://h/m\"}, "
 		  "{\"name\": \"b\", \"url\": \"http://h/m\", \"secret\": "
 		  "[\"X\"]}]}",
 		  "probes/t.json: origins[1].secret: unknown key (expected one "
 		  "of name, url, headers, resolve, cacert, insecure, "
-		  "secret_headers, secret_query, headers_command, url_command)" },
+		  "secret_headers, secret_query, headers_command, url_command, header_hosts)" },
 	};
 
 	(void)state;
@@ -699,6 +712,19 @@ static void test_files(void **state)
 		 "%s/c.json: frames: expected a whole number from 1 to 600, "
 		 "got -1",
 		 tmpdir);
+	assert_string_equal(err, want);
+	vsp_probe_set_clear(&set);
+
+	/* A FIFO named like a probe file: open() used to block for a writer
+	 * forever (the alarm ends a hung test). */
+	snprintf(path, sizeof(path), "%s/c.json", tmpdir);
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(vsp_config_load_dir(tmpdir, &set, err, sizeof(err)),
+			 -1);
+	alarm(0);
+	snprintf(want, sizeof(want), "%s/c.json: not a regular file", tmpdir);
 	assert_string_equal(err, want);
 	vsp_probe_set_clear(&set);
 

@@ -476,6 +476,40 @@ static void expect_live(const vsp_dash_mpd *m, size_t a, double now,
 	vsp_dash_segment_clear(&s);
 }
 
+/* DASH-IF's reference live source uses the epoch as
+ * @availabilityStartTime: a date, not "absent" (it used to read as a live
+ * MPD without one, so no segment could be picked). */
+static void test_live_epoch(void **state)
+{
+	static const char xml[] =
+		"<MPD xmlns=\"urn:mpeg:dash:schema:mpd:2011\" type=\"dynamic\" "
+		"availabilityStartTime=\"1970-01-01T00:00:00Z\" "
+		"publishTime=\"1970-01-01T00:00:00Z\" "
+		"timeShiftBufferDepth=\"PT30S\">\n"
+		"<Period id=\"p0\" start=\"PT0S\">\n"
+		"<AdaptationSet mimeType=\"video/mp4\">\n"
+		"<SegmentTemplate timescale=\"1000\" duration=\"2000\" "
+		"startNumber=\"0\" media=\"v_$Number$.m4s\"/>\n"
+		"<Representation id=\"v\" bandwidth=\"1\"/>\n"
+		"</AdaptationSet>\n</Period>\n</MPD>\n";
+	vsp_dash_mpd *m = parse_ok(xml, "http://live.example/ch1/manifest.mpd");
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(m->has_availability_start, 1);
+	assert_int_equal(m->has_publish_time, 1);
+	assert_true(m->availability_start == 0);
+	/* 1000.5 s after the epoch, 2 s back: the segment ending at 998 s. */
+	expect_live(m, 0, 1000.5, "http://live.example/ch1/v_498.m4s", 498);
+	j = vsp_dash_to_json(m);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(
+				    j, "availability_start_time")),
+			    "1970-01-01T00:00:00.000Z");
+	json_decref(j);
+	vsp_dash_free(m);
+}
+
 static void test_live_edge(void **state)
 {
 	vsp_dash_mpd *m = live_mpd("", "");
@@ -1049,6 +1083,7 @@ int main(void)
 		cmocka_unit_test(test_segment_base),
 		cmocka_unit_test(test_inheritance_and_baseurl),
 		cmocka_unit_test(test_live_edge),
+		cmocka_unit_test(test_live_epoch),
 		cmocka_unit_test(test_newest_listed),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_datetimes),

@@ -86,7 +86,7 @@ static const struct corpus_expect {
 	{ "malformed-missing-extinf.m3u8", -1,
 	  "line 8: URI 'hls_450k_video.ts' has no EXTINF before it" },
 	{ "malformed-missing-extm3u.m3u8", -1,
-	  "line 1: expected #EXTM3U, found '#EXT-X-TARGETDURATION:10'" },
+	  "line 1: expected #EXTM3U, found '#EXT-X-TARGETDUR'" },
 	{ "malformed-missing-segment-durations.m3u8", -1,
 	  "line 8: URI '/test/ts-files/tvy7/"
 	  "56be1cef869a1c0cc8e38864ad1add17d187f051' has no EXTINF before it" },
@@ -104,6 +104,12 @@ static const struct corpus_expect {
 	  "number" },
 	{ "malformed-targetduration-negative.m3u8", -1,
 	  "line 2: EXT-X-TARGETDURATION: target duration '-10' is negative" },
+	/* video.js's fixture: segment 3 (another file) leaves the offset
+	 * out after a segment of hls_450k_video.ts; RFC 8216 4.3.2.2 says
+	 * the client MUST fail to parse (video.js reads it as 0). */
+	{ "media-vod-byterange-implicit-offsets.m3u8", -1,
+	  "line 12: EXT-X-BYTERANGE: no offset, and the previous segment is "
+	  "not a sub-range of the same resource (RFC 8216 4.3.2.2)" },
 };
 
 static const char *corpus_dir(void)
@@ -169,12 +175,11 @@ static void test_corpus(void **state)
 			fail_msg("cannot read %s", path);
 		rc = vsp_hls_parse(buf, len, BASE, &pl, err, sizeof(err));
 		ex = expectation(de->d_name);
-		if (strncmp(de->d_name, "malformed-", 10) == 0) {
-			if (!ex)
-				fail_msg("%s: add it to the malformed table",
-					 de->d_name);
+		if (strncmp(de->d_name, "malformed-", 10) == 0 && !ex)
+			fail_msg("%s: add it to the malformed table",
+				 de->d_name);
+		if (ex)
 			seen_malformed++;
-		}
 		if (ex && rc != ex->rc)
 			fail_msg("%s: rc %d, want %d (%s)", de->d_name, rc,
 				 ex->rc, rc ? err : "");
@@ -490,29 +495,86 @@ static void test_byteranges(void **state)
 	vsp_hls_playlist *pl = parse_ok(
 		"#EXTM3U\n"
 		"#EXT-X-TARGETDURATION:10\n"
+		/* the first segment of all may leave the offset out: 0 */
+		"#EXTINF:10,\n#EXT-X-BYTERANGE:400\nmain.ts\n"
 		"#EXTINF:10,\n#EXT-X-BYTERANGE:1000@500\nmain.ts\n"
 		/* implicit: right after the previous range of main.ts */
 		"#EXTINF:10,\n#EXT-X-BYTERANGE:2000\nmain.ts\n"
-		/* BYTERANGE before EXTINF works too */
-		"#EXT-X-BYTERANGE:300\n#EXTINF:10,\nother.ts\n"
-		/* back to main.ts: continues main.ts, not other.ts */
-		"#EXTINF:10,\n#EXT-X-BYTERANGE:10\nmain.ts\n"
+		/* BYTERANGE before EXTINF works too; another resource needs
+		 * its offset */
+		"#EXT-X-BYTERANGE:300@0\n#EXTINF:10,\nother.ts\n"
+		"#EXTINF:10,\n#EXT-X-BYTERANGE:10@3500\nmain.ts\n"
 		"#EXTINF:10,\n#EXT-X-BYTERANGE:5@0\nother.ts\n"
 		"#EXTINF:10,\n#EXT-X-BYTERANGE:7\nother.ts\n"
 		"#EXTINF:10,\nwhole.ts\n"
 		"#EXT-X-ENDLIST\n");
 	static const struct {
 		int64_t len, off;
-	} want[] = { { 1000, 500 }, { 2000, 1500 }, { 300, 0 }, { 10, 3500 },
-		     { 5, 0 },      { 7, 5 },       { -1, 0 } };
+	} want[] = { { 400, 0 }, { 1000, 500 }, { 2000, 1500 }, { 300, 0 },
+		     { 10, 3500 }, { 5, 0 },      { 7, 5 },       { -1, 0 } };
 	const vsp_hls_segment *s = pl->segments;
 
 	(void)state;
-	assert_int_equal(pl->n_segments, 7);
-	for (size_t i = 0; i < 7; i++) {
+	assert_int_equal(pl->n_segments, 8);
+	for (size_t i = 0; i < 8; i++) {
 		assert_int_equal(s[i].br_length, want[i].len);
 		assert_int_equal(s[i].br_offset, want[i].off);
 	}
+	vsp_hls_free(pl);
+}
+
+/* RFC 8216 4.3.2.2: an EXT-X-BYTERANGE without an offset continues the
+ * previous segment, which must be a sub-range of the same resource; after
+ * any other segment the client MUST fail to parse (it used to start at 0,
+ * or after the last range of that resource further back). */
+static void test_byterange_implicit_after_other(void **state)
+{
+	static const char *const bad[] = {
+		"#EXTM3U\n#EXT-X-TARGETDURATION:10\n"
+		"#EXTINF:10,\n#EXT-X-BYTERANGE:300@0\nother.ts\n"
+		"#EXTINF:10,\n#EXT-X-BYTERANGE:100\nmain.ts\n",
+		"#EXTM3U\n#EXT-X-TARGETDURATION:10\n"
+		"#EXTINF:10,\n#EXT-X-BYTERANGE:100@0\nmain.ts\n"
+		"#EXTINF:10,\n#EXT-X-BYTERANGE:300@0\nother.ts\n"
+		"#EXTINF:10,\n#EXT-X-BYTERANGE:100\nmain.ts\n",
+		"#EXTM3U\n#EXT-X-TARGETDURATION:10\n"
+		"#EXTINF:10,\nmain.ts\n"
+		"#EXTINF:10,\n#EXT-X-BYTERANGE:100\nmain.ts\n",
+	};
+	static const int line[] = { 7, 10, 6 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		vsp_hls_playlist *pl = NULL;
+		char err[512], want[64];
+
+		assert_int_equal(vsp_hls_parse(bad[i], strlen(bad[i]), NULL,
+					       &pl, err, sizeof(err)),
+				 -1);
+		assert_null(pl);
+		snprintf(want, sizeof(want), "line %d: EXT-X-BYTERANGE: no offset",
+			 line[i]);
+		if (strncmp(err, want, strlen(want)) != 0)
+			fail_msg("case %zu: '%s', want '%s...'", i, err, want);
+		assert_non_null(strstr(err, "RFC 8216 4.3.2.2"));
+	}
+}
+
+/* 1970-01-01T00:00:00Z is a date like any other, not "absent". */
+static void test_pdt_epoch(void **state)
+{
+	vsp_hls_playlist *pl = parse_ok(
+		"#EXTM3U\n#EXT-X-TARGETDURATION:2\n"
+		"#EXTINF:2,\nnone.ts\n"
+		"#EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:00:00Z\n"
+		"#EXTINF:2,\na.ts\n#EXTINF:2,\nb.ts\n");
+
+	(void)state;
+	assert_int_equal(pl->segments[0].has_pdt, 0);
+	assert_int_equal(pl->segments[1].has_pdt, 1);
+	assert_true(pl->segments[1].pdt == 0);
+	assert_int_equal(pl->segments[2].has_pdt, 1);
+	assert_true(pl->segments[2].pdt == 2);
 	vsp_hls_free(pl);
 }
 
@@ -876,6 +938,12 @@ static void test_errors(void **state)
 	} cases[] = {
 		{ "", "line 1: expected #EXTM3U, found the end of input" },
 		{ "EXTM3U\n", "line 1: expected #EXTM3U, found 'EXTM3U'" },
+		/* a document where a playlist should be: 16 printable bytes
+		 * of it, never more (it may come from an internal URL) */
+		{ "{\"secret\":\"hunter2-and-more\x1b]0;t\x07\"}\n",
+		  "line 1: expected #EXTM3U, found '{\"secret\":\"hunte'" },
+		{ "<html>\x1b[2J\x9b\xc2\x9bpage</html>\n",
+		  "line 1: expected #EXTM3U, found '<html>.[2J...pag'" },
 		{ MEDIA_HEAD "#EXTINF:abc,\na.ts\n",
 		  "line 3: EXTINF: duration 'abc' is not a number" },
 		{ MEDIA_HEAD "#EXTINF:-1,\na.ts\n",
@@ -1185,6 +1253,8 @@ int main(void)
 		cmocka_unit_test(test_no_base_keeps_uris),
 		cmocka_unit_test(test_segments_basic),
 		cmocka_unit_test(test_byteranges),
+		cmocka_unit_test(test_byterange_implicit_after_other),
+		cmocka_unit_test(test_pdt_epoch),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_maps),
 		cmocka_unit_test(test_discontinuities),
