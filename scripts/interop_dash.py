@@ -14,7 +14,7 @@ every ISO BMFF reader skips.
 prepare(src, www, base_url, stem) returns the MPD URL to check, or raises Skip
 with the reason the stream cannot be made healthy here.
 """
-import math, os, re, shutil, struct, subprocess, tempfile, urllib.parse
+import math, os, re, shutil, struct, subprocess, tempfile, time, urllib.parse
 import xml.etree.ElementTree as ET
 
 
@@ -133,7 +133,13 @@ def parse(text):
     return ET.fromstring(re.sub(r"<MPD\b", "<MPD" + decl, t, count=1).encode())
 
 
-def expand(text, mpd_url):
+# A live MPD is made honest by moving availabilityStartTime: the media of
+# its newest listed segment ends now; @duration templates get LIVE_PAST_S of
+# media before now and LIVE_AHEAD_S after (the check takes seconds).
+LIVE_PAST_S, LIVE_AHEAD_S = 60, 60
+
+
+def expand(text, mpd_url, live=False):
     root = parse(text)
     if _tag(root) != "MPD":
         raise Skip("not an MPD")
@@ -149,6 +155,8 @@ def expand(text, mpd_url):
                 pdur = dur(nxt) - start
             elif mpd_dur is not None:
                 pdur = mpd_dur - start
+            elif live:
+                pdur = None
         base = mpd_url
         for lv in (root, p):
             b = _kid(lv, "BaseURL")
@@ -238,15 +246,16 @@ def _segments(rep, p, a, r, base, pdur):
         ini = kids.get("Initialization")
         if init is None and ini is not None:
             init = (urllib.parse.urljoin(base, ini.get("sourceURL", "")), ini.get("range"))
+        if "media" not in at:
+            raise Skip("SegmentTemplate without @media")
         num0 = int(at.get("startNumber", "1"))
         tl = kids.get("SegmentTimeline")
         if tl is not None:
             times = _timeline(tl, ts, end_media)
         elif "duration" in at:
             d = int(at["duration"])
-            if pdur is None:
-                raise Skip("@duration template with no Period duration")
-            n = math.ceil(round(pdur * ts) / d - 1e-9)
+            n = math.ceil(round((pdur or LIVE_PAST_S + LIVE_AHEAD_S) * ts) / d - 1e-9)
+            rep["live_duration"] = pdur is None
             times = [(pto + i * d, d) for i in range(n)]
         else:
             raise Skip("SegmentTemplate with neither SegmentTimeline nor @duration")
@@ -535,12 +544,37 @@ class TooBig(Exception):
 def prepare(src, www, base_url):
     text = open(src, "rb").read()
     root = parse(text)
-    if root.get("type", "static") != "static":
-        raise Skip("dynamic (live) MPD")
-    root, reps = expand(text, base_url)
+    live = root.get("type", "static") == "dynamic"
+    host = urllib.parse.urlsplit(base_url).netloc
+    if live:
+        # The clock: a time server off the origin would reach the network
+        # and a direct one is a fixed date; without UTCTiming a player
+        # uses its own clock, the true one here.
+        text = re.sub(rb"<(\w+:)?UTCTiming\b[^>]*?(/>|>.*?</(\w+:)?UTCTiming>)", b"",
+                      text, flags=re.S)
+        root = parse(text)
+    root, reps = expand(text, base_url, live)
+    if live:
+        if any(r.get("kind") in (None, "SegmentBase", "SegmentList") for r in reps):
+            raise Skip("live SegmentBase/SegmentList not made here")
+        if any(not r.get("live_duration") for r in reps):
+            # The MPD served never changes: its timeline would not grow,
+            # and players (and prober) rightly call that stalled.
+            raise Skip("live SegmentTimeline: needs an MPD that grows")
+        if root.get("availabilityStartTime") is None:
+            raise Skip("dynamic MPD without availabilityStartTime")
+        ends = [r["pstart"] + (r["segments"][-1][2] + r["segments"][-1][3] - r["pto"])
+                / r["timescale"] for r in reps if r["segments"] and not r.get("live_duration")]
+        ago = max(ends) if ends else LIVE_PAST_S
+        ast = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - ago))
+        text = re.sub(rb'availabilityStartTime="[^"]*"',
+                      ('availabilityStartTime="%s"' % ast).encode(), text, count=1)
+        # Just published, as a live packager's MPD is.
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        text = re.sub(rb'publishTime="[^"]*"', ('publishTime="%s"' % now).encode(),
+                      text, count=1)
     if not reps:
         raise Skip("no Representation")
-    host = urllib.parse.urlsplit(base_url).netloc
     av = []
     for r in reps:
         urls = [r["base"]] + ([r["init"][0]] if r.get("init") else [])
