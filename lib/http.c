@@ -32,7 +32,7 @@
  * 64 KB made 444 reads and 591 polls, 256 KB makes 144 and 241 (512 KB,
  * 105 and 206: not worth twice the memory per client in a fleet; see
  * bench/README.md). The buffer comes from the heap (the mmap threshold is
- * 4 MB, prober/main.c), one per client. Not a cap: bodies are capped by
+ * 8 MB, prober/main.c), one per client. Not a cap: bodies are capped by
  * max_bytes. */
 #define RECV_BUFFER_BYTES (256L * 1024)
 
