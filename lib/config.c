@@ -742,6 +742,20 @@ int vsp_config_check_value(vsp_config_value what, const char *s, char *err,
 			return fail(&c, NULL,
 				    "expected " NAME_EXPECTED ", got '%s'", q);
 		return 0;
+	case VSP_VALUE_MAX_MEMORY: {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno || end == s || *end || v < 1 ||
+		    v > VSP_MAX_MEMORY_MB_MAX)
+			return fail(&c, NULL,
+				    "expected megabytes, a whole number from 1 "
+				    "to %d, got '%s'",
+				    VSP_MAX_MEMORY_MB_MAX, q);
+		return 0;
+	}
 	}
 	return fail(&c, NULL, "unknown kind of value");
 }
@@ -858,6 +872,7 @@ static const char *const top_keys[] = { "name",
 					"slo",
 					"content",
 					"thumbnails",
+					"max_memory_mb",
 					NULL };
 
 /* A plain number in [min, max]. */
@@ -981,6 +996,10 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 		return -1;
 	if ((v = json_object_get(root, "frames")) &&
 	    get_int(c, "frames", v, 1, VSP_MAX_FRAMES, &cfg->frames))
+		return -1;
+	if ((v = json_object_get(root, "max_memory_mb")) &&
+	    get_int(c, "max_memory_mb", v, 1, VSP_MAX_MEMORY_MB_MAX,
+		    &cfg->max_memory_mb))
 		return -1;
 	if ((v = json_object_get(root, "segments")) && get_segments(c, v, cfg))
 		return -1;

@@ -70,6 +70,7 @@ typedef enum vsp_config_value {
 	VSP_VALUE_CACERT,     /* origins[].cacert: a readable file */
 	VSP_VALUE_USER_AGENT, /* user_agent */
 	VSP_VALUE_NAME,	      /* name, origins[].name */
+	VSP_VALUE_MAX_MEMORY, /* max_memory_mb: megabytes, a whole number */
 } vsp_config_value;
 
 /*

@@ -25,6 +25,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "clock.h"
 #include "jsontext.h"
 #include "limits.h"
 #include "record.h"
@@ -650,11 +651,45 @@ char *vsp_dash_expand(const char *tmpl, const char *rep_id, int64_t number,
 
 struct xguard {
 	int depth, too_deep, doctype;
+	/* The tree's memory reserved as elements arrive, and the deadline
+	 * looked at, every VSP_PARSE_CHECK_EVERY elements (bound NULL:
+	 * neither). over: -2 the budget refused, -3 the deadline came. */
+	const vsp_parse_bound *bound;
+	size_t elements, reserved;
+	int over;
+	char over_msg[256];
 	int first_line, first_code; /* the first XML error, the one to show */
 	char first[256];
 	startElementNsSAX2Func start;
 	endElementNsSAX2Func end;
 };
+
+/* The deadline, then the tree of the next VSP_PARSE_CHECK_EVERY elements
+ * reserved. Returns 0, or -1 with g->over set. */
+static int tree_step(struct xguard *g)
+{
+	const vsp_parse_bound *b = g->bound;
+	size_t n = (size_t)VSP_PARSE_CHECK_EVERY * VSP_XML_ELEMENT_BYTES;
+	int rc;
+
+	if (b->deadline_us && vsp_now_us() >= b->deadline_us) {
+		snprintf(g->over_msg, sizeof(g->over_msg),
+			 "the deadline came while parsing (%zu elements)",
+			 g->elements);
+		g->over = -3;
+		return -1;
+	}
+	if (!b->hold)
+		return 0;
+	rc = vsp_budget_take(b->hold, n, b->deadline_us, g->over_msg,
+			     sizeof(g->over_msg));
+	if (rc) {
+		g->over = rc == -1 ? -3 : -2;
+		return -1;
+	}
+	g->reserved += n;
+	return 0;
+}
 
 static void g_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		    const xmlChar *uri, int nb_ns, const xmlChar **ns,
@@ -665,6 +700,11 @@ static void g_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 
 	if (++g->depth > VSP_XML_MAX_DEPTH) {
 		g->too_deep = 1;
+		xmlStopParser(c);
+		return;
+	}
+	if (g->bound && ++g->elements % VSP_PARSE_CHECK_EVERY == 0 &&
+	    tree_step(g) != 0) {
 		xmlStopParser(c);
 		return;
 	}
@@ -741,12 +781,13 @@ static void xml_init(void)
 	xmlInitParser();
 }
 
-static xmlDocPtr read_xml(const char *buf, size_t len, char *err, size_t errlen,
-			  int *rc)
+static xmlDocPtr read_xml(const char *buf, size_t len,
+			  const vsp_parse_bound *bound, size_t *reserved,
+			  char *err, size_t errlen, int *rc)
 {
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc = NULL;
-	struct xguard g = { 0 };
+	struct xguard g = { .bound = bound };
 	/* No NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR, no HUGE
 	 * (libxml2's own length limits stay on), no network. */
 	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
@@ -785,7 +826,12 @@ static xmlDocPtr read_xml(const char *buf, size_t len, char *err, size_t errlen,
 	ctxt->sax->warning = NULL;
 	ctxt->sax->fatalError = NULL;
 	xmlParseDocument(ctxt);
-	if (g.doctype) {
+	*reserved = g.reserved;
+	if (g.over) {
+		set_err(err, errlen, "line %d: %s", xmlSAX2GetLineNumber(ctxt),
+			g.over_msg);
+		*rc = g.over;
+	} else if (g.doctype) {
 		set_err(err, errlen,
 			"MPD has a DOCTYPE or entity declaration: refused (an "
 			"MPD needs none, and entities are how XML bombs and "
@@ -1481,20 +1527,31 @@ void vsp_dash_free(vsp_dash_mpd *m)
 int vsp_dash_parse(const char *buf, size_t len, const char *base_url,
 		   vsp_dash_mpd **out, char *err, size_t errlen)
 {
+	return vsp_dash_parse_until(buf, len, base_url, NULL, out, err, errlen);
+}
+
+int vsp_dash_parse_until(const char *buf, size_t len, const char *base_url,
+			 const vsp_parse_bound *bound, vsp_dash_mpd **out,
+			 char *err, size_t errlen)
+{
 	struct pctx c = { base_url, err, errlen, 0 };
 	vsp_dash_mpd *m = NULL;
 	xmlDocPtr doc;
+	size_t reserved = 0;
 	int rc;
 
 	*out = NULL;
 	if (errlen)
 		err[0] = '\0';
-	doc = read_xml(buf, len, err, errlen, &rc);
-	if (!doc)
+	doc = read_xml(buf, len, bound, &reserved, err, errlen, &rc);
+	if (!doc) {
+		vsp_budget_give(bound ? bound->hold : NULL, reserved);
 		return rc ? rc : -1;
+	}
 	m = calloc(1, sizeof(*m));
 	if (!m) {
 		xmlFreeDoc(doc);
+		vsp_budget_give(bound ? bound->hold : NULL, reserved);
 		set_err(err, errlen, "out of memory");
 		return -2;
 	}
@@ -1503,9 +1560,12 @@ int vsp_dash_parse(const char *buf, size_t len, const char *base_url,
 	if (parse_mpd(&c, xmlDocGetRootElement(doc), m) != 0 || c.rc) {
 		vsp_dash_free(m);
 		xmlFreeDoc(doc);
+		vsp_budget_give(bound ? bound->hold : NULL, reserved);
 		return c.rc ? c.rc : -1;
 	}
+	/* The tree was the parse's: only the MPD stays. */
 	xmlFreeDoc(doc);
+	vsp_budget_give(bound ? bound->hold : NULL, reserved);
 	*out = m;
 	return 0;
 }

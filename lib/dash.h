@@ -28,6 +28,8 @@
 
 #include <jansson.h>
 
+#include "budget.h"
+
 /* With no suggestedPresentationDelay, a live probe stays this far behind the
  * clock: a segment whose end is this close to "now" may still be being
  * written or pushed to the edge. */
@@ -146,6 +148,12 @@ int vsp_dash_detect(const uint8_t *buf, size_t len);
  */
 int vsp_dash_parse(const char *buf, size_t len, const char *base_url,
 		   vsp_dash_mpd **out, char *err, size_t errlen);
+/* The same within bound (NULL: none): -3 when the deadline came first, -2
+ * when the document's tree does not fit the budget (reserved while it is
+ * built, given back when it is freed, before this returns). */
+int vsp_dash_parse_until(const char *buf, size_t len, const char *base_url,
+			 const vsp_parse_bound *bound, vsp_dash_mpd **out,
+			 char *err, size_t errlen);
 void vsp_dash_free(vsp_dash_mpd *m);
 
 /* Strict ISO 8601 duration ("PT1M30.5S", "P1DT2H") to seconds. Returns 0,

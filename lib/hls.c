@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "jsontext.h"
 #include "limits.h"
 #include "termsafe.h"
@@ -96,6 +97,8 @@ struct parser {
 
 	struct br_slot *br_tab;
 	size_t br_cap, br_n;
+
+	const vsp_parse_bound *bound; /* NULL: none */
 };
 
 __attribute__((format(printf, 3, 4))) static int fail(struct parser *p, int rc,
@@ -695,6 +698,7 @@ void vsp_hls_free(vsp_hls_playlist *pl)
 		free(pl->maps[i].uri);
 	free(pl->maps);
 	free(pl->preload_hint_uri);
+	vsp_budget_give(pl->hold, pl->reserved);
 	free(pl);
 }
 
@@ -1453,8 +1457,37 @@ static int next_line(struct parser *p, const char **cur, const char *end,
 	return 1;
 }
 
+/* Every VSP_PARSE_CHECK_EVERY lines: the deadline, and the parsed form of
+ * the text read so far (done bytes) reserved. Returns 0 or p's error. */
+static int bound_step(struct parser *p, size_t done)
+{
+	const vsp_parse_bound *b = p->bound;
+	size_t want = done * VSP_HLS_PARSED_PER_BYTE;
+	char msg[256];
+	int rc;
+
+	if (b->deadline_us && vsp_now_us() >= b->deadline_us)
+		return fail(p, -3, "the deadline came while parsing");
+	if (!b->hold || want <= p->pl->reserved)
+		return 0;
+	rc = vsp_budget_take(b->hold, want - p->pl->reserved, b->deadline_us,
+			     msg, sizeof(msg));
+	if (rc)
+		return fail(p, rc == -1 ? -3 : -2, "parsing: %s", msg);
+	p->pl->hold = b->hold;
+	p->pl->reserved = want;
+	return 0;
+}
+
 int vsp_hls_parse(const char *buf, size_t len, const char *base_url,
 		  vsp_hls_playlist **out, char *err, size_t errlen)
+{
+	return vsp_hls_parse_until(buf, len, base_url, NULL, out, err, errlen);
+}
+
+int vsp_hls_parse_until(const char *buf, size_t len, const char *base_url,
+			const vsp_parse_bound *bound, vsp_hls_playlist **out,
+			char *err, size_t errlen)
 {
 	struct parser p = { 0 };
 	const char *cur, *end;
@@ -1468,6 +1501,7 @@ int vsp_hls_parse(const char *buf, size_t len, const char *base_url,
 	p.err = err;
 	p.errlen = err ? errlen : 0;
 	p.cur_key = p.cur_map = -1;
+	p.bound = bound;
 	p.pl = calloc(1, sizeof(*p.pl));
 	lb = malloc(VSP_HLS_MAX_LINE + 1);
 	if (!p.pl || !lb) {
@@ -1514,6 +1548,9 @@ int vsp_hls_parse(const char *buf, size_t len, const char *base_url,
 		}
 	}
 	while ((r = next_line(&p, &cur, end, lb)) > 0) {
+		if (bound && p.line % VSP_PARSE_CHECK_EVERY == 0 &&
+		    bound_step(&p, (size_t)(cur - buf)) != 0)
+			goto fail;
 		if (!lb[0])
 			continue;
 		r = lb[0] == '#' ? tag_line(&p, lb) : uri_line(&p, lb);

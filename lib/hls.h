@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include "budget.h"
+
 typedef enum vsp_hls_key_method {
 	VSP_HLS_KEY_NONE = 0,
 	VSP_HLS_KEY_AES128,
@@ -120,6 +122,10 @@ typedef struct vsp_hls_playlist {
 	int can_block_reload;	/* EXT-X-SERVER-CONTROL */
 	double can_skip_until, hold_back, part_hold_back;
 	int64_t skipped_segments; /* EXT-X-SKIP SKIPPED-SEGMENTS */
+	/* What vsp_hls_parse_until() reserved for it, given back by
+	 * vsp_hls_free() (hold borrowed). */
+	vsp_budget_hold *hold;
+	size_t reserved;
 } vsp_hls_playlist;
 
 /*
@@ -131,6 +137,13 @@ typedef struct vsp_hls_playlist {
  */
 int vsp_hls_parse(const char *buf, size_t len, const char *base_url,
 		  vsp_hls_playlist **out, char *err, size_t errlen);
+/* The same within bound (NULL: none): returns -3 when the deadline came
+ * first, -2 when the parsed playlist does not fit the budget. What it
+ * reserved stays with the playlist until vsp_hls_free(), so the hold must
+ * outlive it. */
+int vsp_hls_parse_until(const char *buf, size_t len, const char *base_url,
+			const vsp_parse_bound *bound, vsp_hls_playlist **out,
+			char *err, size_t errlen);
 void vsp_hls_free(vsp_hls_playlist *pl);
 
 /* 1 when the playlist is live: a media playlist without EXT-X-ENDLIST whose

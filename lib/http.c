@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 
+#include "budget.h"
 #include "clock.h"
 #include "limits.h"
 #include "url.h"
@@ -31,7 +32,7 @@
  * 64 KB made 444 reads and 591 polls, 256 KB makes 144 and 241 (512 KB,
  * 105 and 206: not worth twice the memory per client in a fleet; see
  * bench/README.md). The buffer comes from the heap (the mmap threshold is
- * 4 MB, prober/main.c), one per client. Not a cap: bodies are capped by
+ * 8 MB, prober/main.c), one per client. Not a cap: bodies are capped by
  * max_bytes. */
 #define RECV_BUFFER_BYTES (256L * 1024)
 
@@ -40,6 +41,7 @@ struct vsp_http_client {
 	struct curl_slist *headers;
 	struct curl_slist *resolve;
 	const vsp_http_opts *opts;
+	vsp_budget_hold hold; /* the bodies it returned and not yet freed */
 };
 
 /* Body being received: grows up to cap, then the transfer is stopped. */
@@ -50,7 +52,34 @@ struct sink {
 	int over_cap;
 	int prefix; /* 1: keep the first cap bytes, then stop: not an error */
 	int64_t age_s;
+	/* Every byte of buf is reserved from the check's budget before it is
+	 * allocated: a chunked or compressed body cannot overshoot it. */
+	vsp_budget_hold *hold;
+	size_t reserved; /* of buf: alloc, once allocated */
+	int64_t deadline_us;
+	int budget_rc; /* vsp_budget_take()'s when it stopped the body */
+	char budget_err[200];
 };
+
+/* Makes buf's reservation want bytes (more or fewer). Returns 0, or -1
+ * when the budget refused (the reason in s). */
+static int reserve(struct sink *s, size_t want)
+{
+	if (want > s->reserved) {
+		int rc = vsp_budget_take(s->hold, want - s->reserved,
+					 s->deadline_us, s->budget_err,
+					 sizeof(s->budget_err));
+
+		if (rc) {
+			s->budget_rc = rc;
+			return -1;
+		}
+	} else {
+		vsp_budget_give(s->hold, s->reserved - want);
+	}
+	s->reserved = want;
+	return 0;
+}
 
 static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
@@ -63,7 +92,11 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 			/* Keep what fits; the stop is the point. */
 			n = s->cap - s->len;
 			if (s->alloc < s->cap + 1) {
-				uint8_t *p = realloc(s->buf, s->cap + 1);
+				uint8_t *p;
+
+				if (reserve(s, s->cap + 1))
+					return 0;
+				p = realloc(s->buf, s->cap + 1);
 
 				if (!p)
 					return 0;
@@ -83,6 +116,8 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 		curl_easy_getinfo(s->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
 				  &cl);
 		if (cl > 0 && (size_t)cl <= s->cap && (size_t)cl >= n) {
+			if (reserve(s, (size_t)cl + 1))
+				return 0;
 			s->buf = malloc((size_t)cl + 1);
 			if (!s->buf)
 				return 0;
@@ -97,6 +132,8 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 			want *= 2;
 		if (want > s->cap + 1)
 			want = s->cap + 1;
+		if (reserve(s, want))
+			return 0;
 		p = realloc(s->buf, want);
 		if (!p)
 			return 0;
@@ -247,6 +284,7 @@ vsp_http_client *vsp_http_client_new(const vsp_http_opts *opts)
 	if (!c)
 		return NULL;
 	c->opts = opts ? opts : &none;
+	c->hold.b = c->opts->budget;
 	c->curl = curl_easy_init();
 	if (!c->curl)
 		goto fail;
@@ -270,6 +308,9 @@ void vsp_http_client_free(vsp_http_client *c)
 {
 	if (!c)
 		return;
+	/* Bodies outlive their client only by a caller's slip: give back
+	 * what is left so the budget's other holders are not starved. */
+	vsp_budget_give(&c->hold, c->hold.held);
 	if (c->curl)
 		curl_easy_cleanup(c->curl);
 	curl_slist_free_all(c->headers);
@@ -301,6 +342,29 @@ vsp_reason vsp_http_get_prefix(vsp_http_client *c, const char *url,
 		length = (int64_t)max_bytes;
 	return get(c, url, offset, length, max_bytes, 1, deadline_us, step,
 		   body, body_len, err, errlen);
+}
+
+void vsp_http_body_free(vsp_http_client *c, uint8_t *body, size_t len)
+{
+	if (!body)
+		return;
+	free(body);
+	if (c)
+		vsp_budget_give(&c->hold, len ? len + 1 : 0);
+}
+
+vsp_budget_hold *vsp_http_hold(vsp_http_client *c)
+{
+	return c ? &c->hold : NULL;
+}
+
+/* Drops the body of s and its reservation. */
+static void sink_drop(struct sink *s)
+{
+	free(s->buf);
+	s->buf = NULL;
+	s->len = s->alloc = 0;
+	reserve(s, 0);
 }
 
 void vsp_http_step_clear(vsp_http_step *step)
@@ -407,9 +471,12 @@ static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
 		      int64_t deadline_us, vsp_http_step *step, uint8_t **body,
 		      size_t *body_len, char *err, size_t errlen)
 {
-	struct sink s = {
-		.curl = c->curl, .cap = max_bytes, .prefix = prefix, .age_s = -1
-	};
+	struct sink s = { .curl = c->curl,
+			  .cap = max_bytes,
+			  .prefix = prefix,
+			  .age_s = -1,
+			  .hold = &c->hold,
+			  .deadline_us = deadline_us };
 	char errbuf[CURL_ERROR_SIZE] = "";
 	char range[64];
 	CURL *curl = c->curl;
@@ -536,9 +603,7 @@ static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
 		curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &hop_us);
 		before_us += hop_us;
 		/* The redirect's own body is not the answer. */
-		free(s.buf);
-		s.buf = NULL;
-		s.len = s.alloc = 0;
+		sink_drop(&s);
 		s.over_cap = 0;
 		free(step->content_type);
 		step->content_type = NULL;
@@ -558,7 +623,7 @@ static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
 	hop_fail:
 		fill_timings(curl, step);
 		free(hop_url);
-		free(s.buf);
+		sink_drop(&s);
 		return r;
 	}
 	free(hop_url);
@@ -568,12 +633,18 @@ static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
 	step->bytes = (int64_t)s.len;
 	step->age_s = s.age_s;
 
-	if (prefix && s.over_cap && rc == CURLE_WRITE_ERROR) {
+	if (prefix && s.over_cap && !s.budget_rc && rc == CURLE_WRITE_ERROR) {
 		/* Stopped at the cap on purpose: a 2xx with what we wanted. */
 		rc = CURLE_OK;
 	}
 	if (rc != CURLE_OK) {
-		if (s.over_cap || rc == CURLE_FILESIZE_EXCEEDED)
+		if (s.budget_rc)
+			r = failf(err, errlen,
+				  s.budget_rc == -1 ? VSP_R_TIMEOUT
+						    : VSP_R_TOO_LARGE,
+				  "GET %.300s: %s (%zu bytes received)", url,
+				  s.budget_err, s.len);
+		else if (s.over_cap || rc == CURLE_FILESIZE_EXCEEDED)
 			r = failf(err, errlen, VSP_R_TOO_LARGE,
 				  "GET %.300s: body over the %zu-byte limit",
 				  url, max_bytes);
@@ -620,12 +691,21 @@ static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
 		if (!s.buf)
 			return failf(err, errlen, VSP_R_INTERNAL,
 				     "out of memory");
+	} else if (s.alloc > s.len + 1) {
+		/* A grown or cut body holds only its bytes, and its
+		 * reservation only those (vsp_http_body_free() gives back
+		 * len + 1). */
+		uint8_t *p = realloc(s.buf, s.len + 1);
+
+		if (p)
+			s.buf = p;
 	}
+	reserve(&s, s.len ? s.len + 1 : 0);
 	s.buf[s.len] = '\0';
 	*body = s.buf;
 	*body_len = s.len;
 	return VSP_R_NONE;
 done:
-	free(s.buf);
+	sink_drop(&s);
 	return r;
 }

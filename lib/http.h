@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "budget.h"
 #include "reason.h"
 
 /* Connection settings of one origin. Borrowed by the client. */
@@ -31,6 +32,12 @@ typedef struct vsp_http_opts {
 	const char *header_origin;
 	const char *const *header_hosts;
 	size_t n_header_hosts;
+	/* The check's memory budget (NULL: none): every body reserves its
+	 * bytes here as they arrive and keeps them until
+	 * vsp_http_body_free(); a body that does not fit waits for others
+	 * until the deadline, then fails (timeout), or fails at once
+	 * (too_large) when it never can. */
+	vsp_budget *budget;
 } vsp_http_opts;
 
 /* Timings and facts of one transfer, as the record shows them. */
@@ -60,7 +67,8 @@ void vsp_http_client_free(vsp_http_client *c);
  * GETs url (bytes [offset, offset+length) when length >= 0) into a body of at
  * most max_bytes, ending by deadline_us (absolute, vsp_now_us() clock).
  * Fills *step (free with vsp_http_step_clear()) and, on success, *body
- * (caller frees with free(); NUL-terminated, *body_len excludes the NUL).
+ * (caller frees with vsp_http_body_free(c, body, len), which gives its
+ * bytes back to the budget; NUL-terminated, *body_len excludes the NUL).
  * Returns VSP_R_NONE for a whole 2xx body; otherwise the reason
  * (http_status, timeout, dns, connect, tls, too_large, redirect, protocol,
  * network) and a message naming the URL in err.
@@ -85,6 +93,14 @@ vsp_reason vsp_http_get_prefix(vsp_http_client *c, const char *url,
 			       size_t errlen);
 
 void vsp_http_step_clear(vsp_http_step *step);
+
+/* Frees a body c returned (NULL: nothing) and gives its reservation back
+ * to the budget. With a budget, free() alone would keep it reserved. */
+void vsp_http_body_free(vsp_http_client *c, uint8_t *body, size_t len);
+
+/* What c holds of the budget: a parse of c's body reserves through it
+ * (vsp_budget_take()), so the worker counts as one holder. */
+vsp_budget_hold *vsp_http_hold(vsp_http_client *c);
 
 /* 1 when the headers of opts may be sent to url (see header_origin). */
 int vsp_http_headers_allowed(const vsp_http_opts *opts, const char *url);

@@ -154,4 +154,22 @@
  * to carry a document from an internal URL into records. */
 #define VSP_BODY_QUOTE_BYTES 16
 
+/* Issue 14: what one check may cost. Bytes a check holds at once (bodies
+ * and parses, budget.h) unless --max-memory or max_memory_mb says
+ * otherwise, and the most that may be asked. */
+#define VSP_DEFAULT_MAX_MEMORY_MB 256
+#define VSP_MAX_MEMORY_MB_MAX	  (64 * 1024)
+/* A parser looks at the clock and reserves memory every this many lines
+ * (HLS) or elements (MPD): a 16 MB playlist is ~500 000 lines, and a look
+ * costs far less than parsing 1 000 lines. */
+#define VSP_PARSE_CHECK_EVERY 1024
+/* Bytes of parsed playlist per byte of playlist text, at most: a segment
+ * entry (88 bytes) plus its URI for a 35-byte EXTINF/URI pair is 3.4x
+ * (measured); 4 covers it. */
+#define VSP_HLS_PARSED_PER_BYTE 4
+/* Bytes of libxml2 tree per MPD element, at most: <S d="2000"/> costs an
+ * element, an attribute, its text and the white space between (measured:
+ * 560 bytes per 14-byte element, 40x the text). */
+#define VSP_XML_ELEMENT_BYTES 640
+
 #endif

@@ -164,13 +164,15 @@ static void *origin_main(void *arg)
 					? res->manifest.content_type
 					: "none",
 				ex);
-		free(body);
+		vsp_http_body_free(http, body, len);
 		vsp_http_client_free(http);
 		return NULL;
 	}
 	res->protocol = o->proto->name;
+	o->plan_hold = vsp_http_hold(http);
 	o->proto->plan(o, body, len);
-	free(body);
+	o->plan_hold = NULL;
+	vsp_http_body_free(http, body, len);
 	if (res->v.status != VSP_FAIL) {
 		/* The manifest's connection is reused for the renditions
 		 * rather than a new one opened beside it. */
@@ -208,6 +210,7 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 {
 	vsp_stream_result *s = NULL;
 	struct origin_ctx *ctx = NULL;
+	vsp_budget *budget = NULL;
 	pthread_t *tids = NULL;
 	int *started = NULL;
 	int64_t t0 = vsp_now_us();
@@ -232,6 +235,15 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		goto fail;
 	}
 	s->n_origins = cfg->n_origins;
+	/* One budget for the whole check, every origin's bodies in it. */
+	budget = vsp_budget_new((size_t)(cfg->max_memory_mb > 0
+						 ? cfg->max_memory_mb
+						 : VSP_DEFAULT_MAX_MEMORY_MB) *
+				1024 * 1024);
+	if (!budget) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	for (size_t i = 0; i < cfg->n_origins; i++) {
 		struct origin_ctx *o = &ctx[i];
 		const vsp_origin_cfg *oc = &cfg->origins[i];
@@ -253,6 +265,7 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		o->http_opts.header_hosts =
 			(const char *const *)oc->header_hosts;
 		o->http_opts.n_header_hosts = oc->n_header_hosts;
+		o->http_opts.budget = budget;
 		pthread_mutex_init(&o->lock, NULL);
 	}
 	/* Origins in parallel: a dead origin must not eat the time of a live
@@ -295,6 +308,7 @@ fail:
 	free(ctx);
 	free(tids);
 	free(started);
+	vsp_budget_free(budget);
 	vsp_stream_result_free(s);
 	return rv;
 }

@@ -79,6 +79,9 @@ typedef struct vsp_probe_cfg {
 	/* Folder the first picture of each rendition is saved in (probe
 	 * file "thumbnails", --thumbnails); NULL: none saved. */
 	char *thumbnails;
+	/* Megabytes the check may hold at once, bodies and parses (issue
+	 * 14, budget.h; probe file "max_memory_mb", --max-memory). */
+	int max_memory_mb;
 } vsp_probe_cfg;
 
 /* Defaults of DESIGN.md; no origins. */

@@ -40,6 +40,7 @@ void vsp_probe_cfg_init(vsp_probe_cfg *cfg)
 	cfg->segments = VSP_DEFAULT_SEGMENTS;
 	cfg->decode_all = 0;
 	vsp_content_opts_init(&cfg->content);
+	cfg->max_memory_mb = VSP_DEFAULT_MAX_MEMORY_MB;
 }
 
 int vsp_segments_parse(const char *s, int *segments)

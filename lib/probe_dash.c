@@ -151,7 +151,7 @@ static int utc_fetch(struct origin_ctx *o, vsp_http_client *http,
 			rc = 0;
 		}
 	}
-	free(body);
+	vsp_http_body_free(http, body, len);
 	free(url);
 	vsp_http_step_clear(&st);
 	return rc;
@@ -256,18 +256,26 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 	char err[768];
 	double now;
 	int rc;
+	vsp_parse_bound bound;
 
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		goto oom;
 	o->state = st;
-	rc = vsp_dash_parse((const char *)body, len, base_of(&res->manifest),
-			    &st->mpd, err, sizeof(err));
+	/* The tree is reserved while it is built (the MPD's own client
+	 * holds it, and gives it back before this returns). */
+	bound.deadline_us = o->deadline_us;
+	bound.hold = o->plan_hold;
+	rc = vsp_dash_parse_until((const char *)body, len,
+				  base_of(&res->manifest), &bound, &st->mpd,
+				  err, sizeof(err));
 	if (rc != 0) {
-		vsp_verdict_set(
-			&res->v, VSP_FAIL,
-			rc == -2 ? VSP_R_TOO_LARGE : VSP_R_MANIFEST_SYNTAX,
-			VSP_STAGE_MANIFEST, "manifest %s: %s", res->url, err);
+		vsp_verdict_set(&res->v, VSP_FAIL,
+				rc == -2   ? VSP_R_TOO_LARGE
+				: rc == -3 ? VSP_R_TIMEOUT
+					   : VSP_R_MANIFEST_SYNTAX,
+				VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
+				err);
 		return;
 	}
 	res->live = st->mpd->dynamic;
@@ -395,10 +403,10 @@ static int fetch_index(struct worker *w, vsp_rendition_result *r,
 				VSP_STAGE_PLAYLIST,
 				"index (sidx) of %s at %s: %s", r->name,
 				seg->url, err);
-		free(body);
+		vsp_http_body_free(w->http, body, len);
 		return -1;
 	}
-	free(body);
+	vsp_http_body_free(w->http, body, len);
 	return 0;
 }
 
@@ -473,6 +481,8 @@ struct dash_reload {
 	const struct dash_state *st;
 	const vsp_dash_representation *rep;
 	double newest_end; /* server clock */
+	vsp_budget_hold *hold;
+	int64_t deadline_us;
 };
 
 static const vsp_dash_representation *find_rep(
@@ -498,7 +508,10 @@ static int reload_dash(void *ctx, const uint8_t *body, size_t len,
 	int64_t num;
 	int moved = -1;
 
-	if (vsp_dash_parse((const char *)body, len, base, &m, err, errlen))
+	vsp_parse_bound bound = { d->deadline_us, d->hold };
+
+	if (vsp_dash_parse_until((const char *)body, len, base, &bound, &m, err,
+				 errlen))
 		return -1;
 	if (!m->dynamic) {
 		/* type="static" now: the event is over, the MPD final. */
@@ -542,7 +555,10 @@ static void after_dash(struct worker *w, struct rend_job *j, void *scratch)
 {
 	const struct dash_state *st = w->o->state;
 	vsp_rendition_result *r = j->r;
-	struct dash_reload d = { .st = st, .rep = j->data };
+	struct dash_reload d = { .st = st,
+				 .rep = j->data,
+				 .hold = vsp_http_hold(w->http),
+				 .deadline_us = w->o->deadline_us };
 	const struct live_source src = { reload_dash, &d, "MPD",
 					 "publishTime and segment times" };
 	double end, segd;

@@ -193,14 +193,21 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 	size_t *idx = NULL, nv, n = 0, k = 0;
 	char err[512];
 	int rc, picked;
+	vsp_parse_bound bound = { 0 };
 
-	rc = vsp_hls_parse((const char *)body, len, base_of(&res->manifest),
-			   &pl, err, sizeof(err));
+	/* No hold: the master lives as long as the check, longer than the
+	 * client that fetched it. */
+	bound.deadline_us = o->deadline_us;
+	rc = vsp_hls_parse_until((const char *)body, len,
+				 base_of(&res->manifest), &bound, &pl, err,
+				 sizeof(err));
 	if (rc != 0) {
-		vsp_verdict_set(
-			&res->v, VSP_FAIL,
-			rc == -2 ? VSP_R_TOO_LARGE : VSP_R_MANIFEST_SYNTAX,
-			VSP_STAGE_MANIFEST, "manifest %s: %s", res->url, err);
+		vsp_verdict_set(&res->v, VSP_FAIL,
+				rc == -2   ? VSP_R_TOO_LARGE
+				: rc == -3 ? VSP_R_TIMEOUT
+					   : VSP_R_MANIFEST_SYNTAX,
+				VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
+				err);
 		return;
 	}
 	o->state = pl;
@@ -334,6 +341,7 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 	char err[768];
 	vsp_reason rc;
 	int prc;
+	vsp_parse_bound bound;
 
 	p->manifest_ms = o->res->manifest.total_ms;
 	p->tracks = j->tracks;
@@ -346,14 +354,18 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 					"playlist %s: %s", r->name, err);
 			return -1;
 		}
-		prc = vsp_hls_parse((const char *)body, len,
-				    base_of(&r->playlist), &own, err,
-				    sizeof(err));
-		free(body);
+		/* The playlist's reservation goes with it (release). */
+		bound.deadline_us = o->deadline_us;
+		bound.hold = vsp_http_hold(w->http);
+		prc = vsp_hls_parse_until((const char *)body, len,
+					  base_of(&r->playlist), &bound, &own,
+					  err, sizeof(err));
+		vsp_http_body_free(w->http, body, len);
 		if (prc != 0) {
 			vsp_verdict_set(&r->v, VSP_FAIL,
-					prc == -2 ? VSP_R_TOO_LARGE
-						  : VSP_R_MANIFEST_SYNTAX,
+					prc == -2   ? VSP_R_TOO_LARGE
+					: prc == -3 ? VSP_R_TIMEOUT
+						    : VSP_R_MANIFEST_SYNTAX,
 					VSP_STAGE_PLAYLIST, "playlist %s: %s",
 					r->uri, err);
 			return -1;
@@ -430,6 +442,7 @@ struct hls_reload {
 	const vsp_hls_playlist *first;
 	vsp_rendition_result *r; /* conformance across reloads */
 	vsp_hls_playlist *cur;	 /* the latest reload, owned */
+	int64_t deadline_us;
 	/* The newest segment that left the window at the last reload. */
 	struct seg_plan gone;
 	char *gone_uri; /* owned */
@@ -476,7 +489,10 @@ static int reload_hls(void *ctx, const uint8_t *body, size_t len,
 	vsp_hls_playlist *next = NULL;
 	int moved;
 
-	if (vsp_hls_parse((const char *)body, len, base, &next, err, errlen))
+	vsp_parse_bound bound = { h->deadline_us, NULL };
+
+	if (vsp_hls_parse_until((const char *)body, len, base, &bound, &next,
+				err, errlen))
 		return -1;
 	{
 		vsp_conform_list cl;
@@ -500,7 +516,9 @@ static void after_hls(struct worker *w, struct rend_job *j, void *scratch)
 {
 	const vsp_hls_playlist *first = scratch ? scratch : j->data;
 	vsp_rendition_result *r = j->r;
-	struct hls_reload h = { .first = first, .r = r };
+	struct hls_reload h = { .first = first,
+				.r = r,
+				.deadline_us = w->o->deadline_us };
 	const struct live_source src = { reload_hls, &h, "playlist",
 					 "PROGRAM-DATE-TIME", removed_hls };
 

@@ -111,6 +111,9 @@ struct origin_ctx {
 	/* The origin as its commands made it for this check (command.h);
 	 * ocfg points here when it has headers_command or url_command. */
 	vsp_origin_cfg run;
+	/* The manifest's client's share of the check's memory budget, for
+	 * plan()'s parse (budget.h); NULL: none. */
+	vsp_budget_hold *plan_hold;
 };
 
 /* Sets r's live note (what a live check could not do, or saw). */

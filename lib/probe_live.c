@@ -102,7 +102,7 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 		moved = src->reload(src->ctx, body, len,
 				    st.final_url ? st.final_url : st.url,
 				    &ended, err, sizeof(err));
-		free(body);
+		vsp_http_body_free(w->http, body, len);
 		if (moved < 0) {
 			rendition_note(r, "reload: %s", err);
 			break;

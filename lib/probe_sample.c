@@ -81,11 +81,11 @@ static int key_get(struct worker *w, vsp_rendition_result *r,
 		vsp_verdict_set(&r->v, VSP_FAIL, rc ? rc : VSP_R_KEY_INVALID,
 				VSP_STAGE_KEY, "key of segment %lld: %s",
 				(long long)seq, err);
-		free(body);
+		vsp_http_body_free(w->http, body, len);
 		return -1;
 	}
 	memcpy(kc->key, body, 16);
-	free(body);
+	vsp_http_body_free(w->http, body, len);
 	kc->uri = strdup(uri);
 	return kc->uri ? 0 : -1;
 }
@@ -136,7 +136,7 @@ static void sniff_one(struct worker *w, vsp_rendition_result *r,
 	vsp_segment_check *c = vsp_segment_check_add(r);
 	const char *rname = vsp_seg_role_name(role);
 	uint8_t *body = NULL;
-	size_t blen = 0;
+	size_t blen = 0, got = 0; /* got: the body's length, to free it */
 	char err[768], ex[32];
 	vsp_reason rc;
 
@@ -147,6 +147,7 @@ static void sniff_one(struct worker *w, vsp_rendition_result *r,
 	c->action = VSP_SEG_STATUS;
 	rc = fetch_prefix(w, c, sp, VSP_SNIFF_MAX_BYTES, &body, &blen, err,
 			  sizeof(err));
+	got = blen;
 	if (rc) {
 		c->status = VSP_FAIL;
 		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_SEGMENT,
@@ -186,7 +187,7 @@ static void sniff_one(struct worker *w, vsp_rendition_result *r,
 			sp->aes128 ? " once decrypted" : "", ex);
 	}
 out:
-	free(body);
+	vsp_http_body_free(w->http, body, got);
 }
 
 static void sample_vod(struct worker *w, struct rend_job *j,
@@ -358,7 +359,7 @@ void probe_removed(struct worker *w, vsp_rendition_result *r,
 	c->action = VSP_SEG_STATUS;
 	rc = fetch_prefix(w, c, p, VSP_REMOVED_PROBE_BYTES, &body, &blen, err,
 			  sizeof(err));
-	free(body);
+	vsp_http_body_free(w->http, body, blen);
 	if (rc == VSP_R_NONE)
 		return;
 	c->status = VSP_WARN;

@@ -83,6 +83,7 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 	char err[768], thumb[VSP_THUMB_PATH_MAX];
 	vsp_reason rc;
 	vsp_decode_opts dopts = { 0 };
+	int seg_is_clear = 0; /* seg is the decrypted copy, not a body */
 
 	r->segment_seq = p->seq;
 	r->segment_duration = p->duration;
@@ -148,8 +149,9 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 					(long long)p->seq, p->uri, err);
 			goto done;
 		}
-		free(seg);
+		vsp_http_body_free(w->http, seg, seg_len);
 		seg = clear;
+		seg_is_clear = 1;
 		seg_len = clear_len;
 	}
 
@@ -233,7 +235,10 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 			(long long)p->seq, p->uri,
 			r->key_method ? r->key_method : "DRM");
 done:
-	free(key);
-	free(init);
-	free(seg);
+	vsp_http_body_free(w->http, key, key_len);
+	vsp_http_body_free(w->http, init, init_len);
+	if (seg_is_clear)
+		free(seg);
+	else
+		vsp_http_body_free(w->http, seg, seg_len);
 }

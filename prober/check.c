@@ -45,6 +45,8 @@ static void check_usage(FILE *out)
 		"(default)\n" CONTENT_USAGE
 		"  --timeout S           deadline of the whole check, seconds "
 		"(default %g)\n"
+		"  --max-memory MB       bytes the check may hold at once "
+		"(default %d)\n"
 		"  --min-healthy N       origins that must play (default 1)\n"
 		"  --name NAME           stream name in the record\n"
 		"  -H, --header 'K: V'   extra request header (repeatable)\n"
@@ -61,7 +63,8 @@ static void check_usage(FILE *out)
 		"  -v, --verbose         more detail in the table\n"
 		"  -h, --help            this help\n\n"
 		"exit status: 0 pass, 1 warn, 2 fail, 3 could not run\n",
-		VSP_DEFAULT_FRAMES, VSP_DEFAULT_TIMEOUT_S, VSP_VERSION);
+		VSP_DEFAULT_FRAMES, VSP_DEFAULT_TIMEOUT_S,
+		VSP_DEFAULT_MAX_MEMORY_MB, VSP_VERSION);
 }
 
 enum {
@@ -78,6 +81,7 @@ enum {
 	OPT_SEGMENTS,
 	OPT_DECODE,
 	OPT_VANTAGE,
+	OPT_MAX_MEMORY,
 };
 
 static const struct option check_opts[] = {
@@ -98,6 +102,7 @@ static const struct option check_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "vantage", required_argument, NULL, OPT_VANTAGE },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	CONTENT_LONG_OPTS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -227,7 +232,8 @@ int cmd_check(int argc, char **argv)
 	int set_decode = -1; /* -1: not given; else the --decode value */
 	const char *probe_file = NULL;
 	char err[512];
-	int segments = 0; /* 0: not given */
+	int segments = 0;   /* 0: not given */
+	int max_memory = 0; /* 0: not given */
 	const char *vantage_opt = NULL;
 	char vantage[VSP_MAX_NAME + 1];
 	struct content_cli ccli;
@@ -335,6 +341,11 @@ int cmd_check(int argc, char **argv)
 		case OPT_VANTAGE:
 			vantage_opt = optarg;
 			break;
+		case OPT_MAX_MEMORY:
+			if (max_memory_arg("--max-memory", optarg, &max_memory,
+					   err, sizeof(err)))
+				goto usage;
+			break;
 		case OPT_THUMBNAILS:
 		case OPT_BLACK_MIN:
 		case OPT_FROZEN_MIN:
@@ -398,6 +409,8 @@ int cmd_check(int argc, char **argv)
 loaded:
 	if (net_opts_apply(&conn, &cfg) || content_cli_apply(&ccli, &cfg))
 		goto oom;
+	if (max_memory) /* over a probe file's max_memory_mb */
+		cfg.max_memory_mb = max_memory;
 
 	progress_start(&prog, &cfg);
 	if (vsp_probe_check(&cfg, &res, err, sizeof(err)) != 0) {

@@ -46,6 +46,11 @@ int strv_push(char ***v, size_t *n, const char *s);
 
 /* ---- opts.c: the network options of every face ---- */
 
+/* --max-memory MB, validated as the probe file's max_memory_mb: 0 with *mb
+ * set, or -1 with "OPT: expected ..." in err (a usage error). */
+int max_memory_arg(const char *opt, const char *val, int *mb, char *err,
+		   size_t errlen);
+
 /* Strings in headers and resolve are owned; cacert and user_agent borrow
  * argv. */
 typedef struct net_opts {

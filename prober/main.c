@@ -137,7 +137,11 @@ static int run_command(int (*fn)(int, char **), int argc, char **argv)
 /* Freed blocks up to this size stay in the heap instead of being unmapped,
  * and this much free memory at the top of a heap is kept instead of being
  * given back: see limit_arenas(). */
-#define MALLOC_MMAP_THRESHOLD (4 * 1024 * 1024)
+/* 8 MB, over a 1080p 6 s segment body (4.9 MB): in a fleet run the next
+ * check reuses its heap pages instead of mmap()ing and faulting fresh
+ * ones (issue 18: 20 probes at --jobs 2, 47 000 -> 32 000 minor faults;
+ * bench/README.md). */
+#define MALLOC_MMAP_THRESHOLD (8 * 1024 * 1024)
 #define MALLOC_TRIM_THRESHOLD (32 * 1024 * 1024)
 
 /* glibc gives threads up to 8 malloc arenas per CPU; a fleet run has

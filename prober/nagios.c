@@ -126,6 +126,8 @@ static void plugin_help(void)
 	       " --segments N|all\n"
 	       "    VOD segments checked per rendition (default 3: first, "
 	       "middle, last)\n"
+	       " --max-memory MB\n"
+	       "    Megabytes the check may hold at once (default 256)\n"
 	       " -k, --header 'Name: value'\n"
 	       "    Extra request header for every origin (repeatable)\n"
 	       " -A, --useragent UA\n"
@@ -240,6 +242,7 @@ enum {
 	OPT_CACERT,
 	OPT_NAME,
 	OPT_SEGMENTS,
+	OPT_MAX_MEMORY,
 	OPT_DECODE,
 	OPT_ORIGIN_NAME,
 	OPT_INSECURE,
@@ -286,6 +289,7 @@ static const struct option plugin_opts[] = {
 	{ "ca-cert", required_argument, NULL, OPT_CACERT },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "segments", required_argument, NULL, OPT_SEGMENTS },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -314,8 +318,9 @@ struct plugin_args {
 	int min_healthy; /* 0: not given */
 	double timeout_s;
 	vsp_nagios_state timeout_state;
-	int frames;   /* 0: not given */
-	int segments; /* 0: not given */
+	int frames;	/* 0: not given */
+	int segments;	/* 0: not given */
+	int max_memory; /* 0: not given */
 	int pick_set;
 	vsp_pick pick;
 	int pick_count;
@@ -559,6 +564,14 @@ static int parse_args(int argc, char **argv, struct plugin_args *a)
 				    &a->frames))
 				return EXIT_UNKNOWN;
 			break;
+		case OPT_MAX_MEMORY: {
+			char merr[600];
+
+			if (max_memory_arg("--max-memory", optarg,
+					   &a->max_memory, merr, sizeof(merr)))
+				return usage_error("%s", merr);
+			break;
+		}
 		case OPT_SEGMENTS:
 			if (vsp_segments_parse(optarg, &a->segments))
 				return usage_error("--segments: '%s' is not "
@@ -804,6 +817,8 @@ static int build_cfg(const struct plugin_args *a, vsp_probe_cfg *cfg)
 		cfg->frames = a->frames;
 	if (a->segments)
 		cfg->segments = a->segments;
+	if (a->max_memory)
+		cfg->max_memory_mb = a->max_memory;
 	if (a->decode_all >= 0)
 		cfg->decode_all = a->decode_all;
 	if (content_cli_apply(&a->content, cfg))

@@ -2,6 +2,9 @@
  * opts.c - the network options every face takes (check, manifest, the
  * plugin): headers, User-Agent, --resolve pins, CA file, insecure.
  *
+ * --max-memory (the check's memory budget, issue 14) is validated here
+ * too, as the probe file's max_memory_mb.
+ *
  * One path: each value is validated by lib/config.c exactly as the same
  * key of a probe file, so a typo on the command line is a usage error
  * (exit 3) naming the option and what was expected, found before any
@@ -110,6 +113,20 @@ void net_opts_free(net_opts *n)
 		free(n->resolve[i]);
 	free(n->resolve);
 	memset(n, 0, sizeof(*n));
+}
+
+int max_memory_arg(const char *opt, const char *val, int *mb, char *err,
+		   size_t errlen)
+{
+	char msg[512];
+
+	if (vsp_config_check_value(VSP_VALUE_MAX_MEMORY, val, msg,
+				   sizeof(msg))) {
+		snprintf(err, errlen, "%s: %s", opt, msg);
+		return -1;
+	}
+	*mb = (int)strtol(val, NULL, 10); /* checked just above */
+	return 0;
 }
 
 int url_arg_ok(const char *opt, const char *url, char *err, size_t errlen)

@@ -40,6 +40,12 @@
  *                 (built once at start; -g 0 turns it off)
  *   big[BYTES]    a playlist of BYTES bytes (comment lines), Content-Length
  *   bigchunk[N]   the same, chunked, with no Content-Length
+ *   bigmaster[N]  an HLS master of N variants, vI.m3u8 (I from 0)
+ *   biglive[BYTES] a live media playlist of about BYTES bytes of real
+ *                 EXTINF/URI pairs (2 s segments, no ENDLIST), for the
+ *                 parser's time and memory (Content-Length)
+ *   bigmpd[BYTES] a static MPD of about BYTES bytes: one Representation
+ *                 whose SegmentTimeline is BYTES of <S d="2000"/>
  *   stale         a media playlist made live whose window froze 10 minutes
  *                 before the origin started (Last-Modified says so too)
  *   live          a media playlist made live, advancing with the clock
@@ -119,6 +125,9 @@ enum op_kind {
 	OP_GZIPBOMB,
 	OP_BIG,
 	OP_BIGCHUNK,
+	OP_BIGMASTER,
+	OP_BIGLIVE,
+	OP_BIGMPD,
 	OP_STALE,
 	OP_LIVE,
 	OP_NOSTART,
@@ -159,6 +168,8 @@ static const struct {
 	{ "redirect", OP_REDIRECT, 0 }, { "damage", OP_DAMAGE, 1 },
 	{ "half", OP_HALF, 0 },	        { "token", OP_TOKEN, 0 },
 	{ "needtoken", OP_NEEDTOKEN, 0 }, { "notoken", OP_NOTOKEN, 0 },
+	{ "bigmaster", OP_BIGMASTER, 1 }, { "biglive", OP_BIGLIVE, 1 },
+	{ "bigmpd", OP_BIGMPD, 1 },
 };
 
 static const struct {
@@ -182,6 +193,28 @@ struct plan {
 	const char *redirect; /* OP_REDIRECT target */
 };
 
+/* Generated bodies: a head, records of one fixed size, a tail. */
+enum { SYN_NONE, SYN_COMMENTS, SYN_LIVE, SYN_MPD };
+/* One EXTINF/URI pair of biglive: 15 + 20 bytes. */
+#define LIVE_HEAD                                                            \
+	"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n"                \
+	"#EXT-X-MEDIA-SEQUENCE:0\n"
+#define LIVE_REC 35
+#define MPD_HEAD                                                             \
+	"<?xml version=\"1.0\"?>\n<MPD "                                       \
+	"xmlns=\"urn:mpeg:dash:schema:mpd:2011\" type=\"static\" "             \
+	"mediaPresentationDuration=\"PT100000S\" minBufferTime=\"PT2S\" "      \
+	"profiles=\"urn:mpeg:dash:profile:isoff-live:2011\"><Period>"          \
+	"<AdaptationSet mimeType=\"video/mp4\"><Representation id=\"v\" "     \
+	"bandwidth=\"100000\" codecs=\"avc1.64001f\" width=\"320\" "          \
+	"height=\"180\"><SegmentTemplate timescale=\"1000\" "                 \
+	"initialization=\"init.m4s\" media=\"seg-$Time$.m4s\">"               \
+	"<SegmentTimeline>\n"
+#define MPD_REC	 "<S d=\"2000\"/>\n"
+#define MPD_TAIL                                                             \
+	"</SegmentTimeline></SegmentTemplate></Representation>"                \
+	"</AdaptationSet></Period></MPD>\n"
+
 /* A body sent through the reader callback: cut short, padded or slowed. */
 struct body {
 	uint8_t *buf;
@@ -189,7 +222,7 @@ struct body {
 	uint64_t cut;    /* stop after this many, with an error when < declared */
 	uint64_t declared;
 	long rate;       /* bytes a second; 0: as fast as the socket takes */
-	int synthetic;   /* 1: generate a playlist of comment lines, no buf */
+	int synthetic;   /* generated, no buf: a SYN_* */
 };
 
 static const char *root;
@@ -596,6 +629,9 @@ static void synth(uint64_t pos, char *buf, size_t n)
 	}
 }
 
+static void synth_records(int kind, uint64_t total, uint64_t pos, char *buf,
+			  size_t n);
+
 static ssize_t body_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct body *b = cls;
@@ -619,11 +655,83 @@ static ssize_t body_read(void *cls, uint64_t pos, char *buf, size_t max)
 		if (nap(STEP_MS))
 			return MHD_CONTENT_READER_END_WITH_ERROR;
 	}
-	if (b->synthetic)
+	if (b->synthetic == SYN_COMMENTS)
 		synth(pos, buf, n);
+	else if (b->synthetic)
+		synth_records(b->synthetic, b->cut, pos, buf, n);
 	else
 		memcpy(buf, b->buf + pos, n);
 	return (ssize_t)n;
+}
+
+/* Bytes [pos, pos+n) of a SYN_LIVE or SYN_MPD body of total bytes. */
+static void synth_records(int kind, uint64_t total, uint64_t pos, char *buf,
+			  size_t n)
+{
+	static const char lhead[] = LIVE_HEAD, mhead[] = MPD_HEAD,
+			  mrec[] = MPD_REC, mtail[] = MPD_TAIL;
+	const char *head = kind == SYN_LIVE ? lhead : mhead;
+	size_t hl = kind == SYN_LIVE ? sizeof(lhead) - 1 : sizeof(mhead) - 1;
+	size_t tl = kind == SYN_LIVE ? 0 : sizeof(mtail) - 1;
+	size_t rl = kind == SYN_LIVE ? LIVE_REC : sizeof(mrec) - 1;
+	uint64_t k = (uint64_t)-1;
+	char rec[64];
+
+	for (size_t i = 0; i < n; i++, pos++) {
+		uint64_t rk;
+
+		if (pos < hl) {
+			buf[i] = head[pos];
+			continue;
+		}
+		if (pos >= total - tl) {
+			buf[i] = mtail[pos - (total - tl)];
+			continue;
+		}
+		rk = (pos - hl) / rl;
+		if (kind == SYN_MPD) {
+			buf[i] = mrec[(pos - hl) % rl];
+			continue;
+		}
+		if (rk != k) {
+			k = rk;
+			snprintf(rec, sizeof(rec), "#EXTINF:2.000,\ns%015llu.ts\n",
+				 (unsigned long long)(k % 1000000000000000ULL));
+		}
+		buf[i] = rec[(pos - hl) % rl];
+	}
+}
+
+/* The size of a SYN_LIVE or SYN_MPD body of about want bytes: a whole
+ * number of records, so the last line is whole. */
+static uint64_t record_total(int kind, uint64_t want)
+{
+	size_t hl = kind == SYN_LIVE ? sizeof(LIVE_HEAD) - 1
+				     : sizeof(MPD_HEAD) - 1;
+	size_t tl = kind == SYN_LIVE ? 0 : sizeof(MPD_TAIL) - 1;
+	size_t rl = kind == SYN_LIVE ? LIVE_REC : sizeof(MPD_REC) - 1;
+	uint64_t k = want > hl + tl ? (want - hl - tl) / rl : 1;
+
+	return hl + tl + (k ? k : 1) * rl;
+}
+
+/* An HLS master of n variants v0.m3u8 ... (caller frees). */
+static char *make_master(long long n, size_t *len)
+{
+	size_t cap = 16 + (size_t)n * 128, l;
+	char *m = n <= 100000 ? malloc(cap) : NULL;
+
+	if (!m)
+		return NULL;
+	l = (size_t)snprintf(m, cap, "#EXTM3U\n");
+	for (long long i = 0; i < n; i++)
+		l += (size_t)snprintf(m + l, cap - l,
+				      "#EXT-X-STREAM-INF:BANDWIDTH=%lld,"
+				      "RESOLUTION=320x180,CODECS=\"avc1.64001f\""
+				      "\nv%lld.m3u8\n",
+				      100000 + i * 1000, i);
+	*len = l;
+	return m;
 }
 
 /* The gzip bomb: built once, before the port is announced, so no
@@ -877,10 +985,22 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 		return MHD_NO;
 	if ((o = find_op(&pl, OP_BIG, klass)) ||
 	    (o = find_op(&pl, OP_BIGCHUNK, klass))) {
-		b->synthetic = 1;
+		b->synthetic = SYN_COMMENTS;
 		b->cut = (uint64_t)o->arg;
 		b->declared = o->kind == OP_BIG ? (uint64_t)o->arg
 						: MHD_SIZE_UNKNOWN;
+	} else if ((o = find_op(&pl, OP_BIGLIVE, klass)) ||
+		   (o = find_op(&pl, OP_BIGMPD, klass))) {
+		b->synthetic = o->kind == OP_BIGLIVE ? SYN_LIVE : SYN_MPD;
+		b->cut = record_total(b->synthetic, (uint64_t)o->arg);
+		b->declared = b->cut;
+	} else if ((o = find_op(&pl, OP_BIGMASTER, klass))) {
+		b->buf = (uint8_t *)make_master(o->arg, &b->len);
+		if (!b->buf) {
+			free(b);
+			return MHD_NO;
+		}
+		b->cut = b->declared = b->len;
 	} else {
 		if (load_file(pl.path, &b->buf, &b->len) != 0) {
 			free(b);

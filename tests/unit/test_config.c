@@ -815,6 +815,17 @@ static void test_check_value(void **state)
 	assert_int_equal(vsp_config_check_value(VSP_VALUE_NAME, "a b", err,
 						sizeof(err)),
 			 -1);
+	/* --max-memory as max_memory_mb: whole megabytes, 1 to 65536. */
+	assert_int_equal(vsp_config_check_value(VSP_VALUE_MAX_MEMORY, "64", err,
+						sizeof(err)),
+			 0);
+	assert_int_equal(vsp_config_check_value(VSP_VALUE_MAX_MEMORY, "0", err,
+						sizeof(err)),
+			 -1);
+	assert_int_equal(vsp_config_check_value(VSP_VALUE_MAX_MEMORY, "1.5",
+						err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "megabytes"));
 }
 
 int main(void)
