@@ -107,57 +107,13 @@ static const char *upper(vsp_status s)
 	return vsp_nagios_state_name(vsp_nagios_from_status(s));
 }
 
-/* The playable rendition that showed a first frame soonest: its numbers are
- * the origin's, as a player starts on the fastest rendition it can. */
+/* The rendition whose numbers are the origin's: the one with its time to
+ * first frame (vsp_origin_figures), NULL when it has none. */
 static const vsp_rendition_result *best_rendition(const vsp_origin_result *o)
 {
-	const vsp_rendition_result *best = NULL;
-
-	for (size_t i = 0; i < o->n_renditions; i++) {
-		const vsp_rendition_result *r = &o->renditions[i];
-
-		if (r->v.status == VSP_FAIL || !(r->ttff_ms > 0))
-			continue;
-		if (!best || r->ttff_ms < best->ttff_ms)
-			best = r;
-	}
-	return best;
-}
-
-/* Live figures of an origin, each from the renditions that have it: the
- * largest live-edge lag and playlist age (the stalest rendition is what a
- * player on it sees; a stale rendition fails, so the fastest playable one
- * would hide it), and the smallest real-time factor (the rendition that
- * would rebuffer first). has_* 0 when no rendition has the value. */
-typedef struct live_figures {
-	int has_lag, has_age, has_rtf;
-	double lag, age, rtf;
-} live_figures;
-
-static live_figures origin_live(const vsp_origin_result *o)
-{
-	live_figures f = { 0, 0, 0, 0, 0, 0 };
-
-	for (size_t i = 0; i < o->n_renditions; i++) {
-		const vsp_rendition_result *r = &o->renditions[i];
-
-		if (r->has_live_edge_lag && isfinite(r->live_edge_lag_s) &&
-		    (!f.has_lag || r->live_edge_lag_s > f.lag)) {
-			f.lag = r->live_edge_lag_s;
-			f.has_lag = 1;
-		}
-		if (r->has_playlist_age && isfinite(r->playlist_age_s) &&
-		    (!f.has_age || r->playlist_age_s > f.age)) {
-			f.age = r->playlist_age_s;
-			f.has_age = 1;
-		}
-		if (r->rtf > 0 && isfinite(r->rtf) &&
-		    (!f.has_rtf || r->rtf < f.rtf)) {
-			f.rtf = r->rtf;
-			f.has_rtf = 1;
-		}
-	}
-	return f;
+	if (!o->fig.has_ttff || o->fig.best >= o->n_renditions)
+		return NULL;
+	return &o->renditions[o->fig.best];
 }
 
 /* The rendition whose verdict the origin reports. */
@@ -244,10 +200,8 @@ static vsp_nagios_state origin_threshold(const vsp_origin_result *o,
 					 const vsp_nagios_opts *opts,
 					 double *ttff_s)
 {
-	const vsp_rendition_result *best = best_rendition(o);
-
-	*ttff_s = best ? best->ttff_ms / 1000.0 : NAN;
-	if (!best || !opts)
+	*ttff_s = o->fig.has_ttff ? o->fig.ttff_ms / 1000.0 : NAN;
+	if (!o->fig.has_ttff || !opts)
 		return VSP_NAGIOS_OK;
 	if (opts->crit && vsp_range_alert(opts->crit, *ttff_s))
 		return VSP_NAGIOS_CRITICAL;
@@ -271,7 +225,6 @@ static live_alert origin_live_threshold(const vsp_origin_result *o,
 					const vsp_nagios_opts *opts)
 {
 	live_alert a = { VSP_NAGIOS_OK, NULL, NULL, NULL, 0 };
-	live_figures f;
 	const struct {
 		const char *what, *cname, *wname;
 		const vsp_range *c, *w;
@@ -281,16 +234,12 @@ static live_alert origin_live_threshold(const vsp_origin_result *o,
 		{ "playlist age", "--age-critical", "--age-warning",
 		  opts ? opts->age_crit : NULL, opts ? opts->age_warn : NULL },
 	};
-	int has[2];
-	double v[2];
+	const vsp_origin_figures *f = &o->fig;
+	const int has[2] = { f->has_edge_lag, f->has_playlist_age };
+	const double v[2] = { f->edge_lag_s, f->playlist_age_s };
 
 	if (!opts)
 		return a;
-	f = origin_live(o);
-	has[0] = f.has_lag;
-	v[0] = f.lag;
-	has[1] = f.has_age;
-	v[1] = f.age;
 	for (int i = 0; i < 2; i++) {
 		if (!has[i])
 			continue;
@@ -428,16 +377,16 @@ static void put_metric_th(const struct metric_out *m, int metric, double value,
 static void origin_live_perfdata(const struct metric_out *m,
 				 const vsp_nagios_opts *o)
 {
-	live_figures f = origin_live(&m->s->origins[m->origin]);
+	const vsp_origin_figures *f = &m->s->origins[m->origin].fig;
 
-	if (f.has_lag)
-		put_metric_th(m, M_EDGE_LAG, f.lag, "s", 0,
+	if (f->has_edge_lag)
+		put_metric_th(m, M_EDGE_LAG, f->edge_lag_s, "s", 0,
 			      o ? o->lag_warn : NULL, o ? o->lag_crit : NULL);
-	if (f.has_age)
-		put_metric_th(m, M_PL_AGE, f.age, "s", 1,
+	if (f->has_playlist_age)
+		put_metric_th(m, M_PL_AGE, f->playlist_age_s, "s", 1,
 			      o ? o->age_warn : NULL, o ? o->age_crit : NULL);
-	if (f.has_rtf)
-		put_metric(m, M_RTF, f.rtf, "", 1, NULL);
+	if (f->has_rtf)
+		put_metric(m, M_RTF, f->rtf, "", 1, NULL);
 }
 
 static void origin_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
@@ -450,7 +399,7 @@ static void origin_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
 	vsp_perf p;
 
 	if (best)
-		put_metric(&m, M_TTFF, best->ttff_ms / 1000.0, "s", 1, opts);
+		put_metric(&m, M_TTFF, o->fig.ttff_ms / 1000.0, "s", 1, opts);
 	if (o->manifest.done && o->manifest.http_status)
 		put_metric(&m, M_MANIFEST, o->manifest.total_ms / 1000.0, "s",
 			   1, NULL);

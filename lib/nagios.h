@@ -37,6 +37,9 @@ typedef struct vsp_nagios_opts {
 } vsp_nagios_opts;
 
 /*
+ * Both below read s as vsp_stream_judge and vsp_origin_judge left it
+ * (the origins' figures, o->fig, are the judge's).
+ *
  * The plugin's state for s: the stream verdict (pass OK, warn WARNING,
  * fail CRITICAL), raised to CRITICAL when an origin's time to first frame
  * is outside crit (or its lag or age outside lag_crit, age_crit), else to

@@ -425,6 +425,22 @@ static json_t *mismatches_json(const vsp_stream_result *s)
 	return arr;
 }
 
+/* The origin's figures (result.h), under the names its renditions use for
+ * the same figure; null when no rendition has it. */
+static void origin_figures_json(json_t *o, const vsp_origin_figures *f)
+{
+	json_object_set_new(o, "ttff_ms",
+			    f->has_ttff ? ms_value(f->ttff_ms) : json_null());
+	json_object_set_new(o, "live_edge_lag_s",
+			    num_or_null(f->has_edge_lag, f->edge_lag_s));
+	json_object_set_new(
+		o, "playlist_age_s",
+		num_or_null(f->has_playlist_age, f->playlist_age_s));
+	json_object_set_new(o, "realtime_factor",
+			    f->has_rtf ? json_real(round(f->rtf * 100) / 100)
+				       : json_null());
+}
+
 static json_t *origin_json(const vsp_origin_result * or)
 {
 	json_t *o = json_object();
@@ -455,6 +471,7 @@ static json_t *origin_json(const vsp_origin_result * or)
 			    or->segment_count > 0
 				    ? json_integer(or->segment_count)
 				    : json_null());
+	origin_figures_json(o, & or->fig);
 	return o;
 }
 
