@@ -55,8 +55,13 @@ PROG_SRCS := $(wildcard prober/*.c)
 PROG_OBJS := $(PROG_SRCS:%.c=$(O)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
-TOOL_SRCS := $(wildcard tests/tools/*.c)
-TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(O)/tests/%)
+# Local origins for the integration suites (tests/server/), and the C
+# integration suites beside their shell drivers (tests/integration/), with
+# their shared setup in tests/integration/common/.
+SERVER_SRCS := $(wildcard tests/server/*.c)
+INTEG_SRCS := $(wildcard tests/integration/*.c)
+TOOL_BINS := $(SERVER_SRCS:tests/server/%.c=$(O)/tests/%) \
+	$(INTEG_SRCS:tests/integration/%.c=$(O)/tests/%)
 
 .PHONY: all check check-asan unit integration demo lint install uninstall clean deps fuzz fuzz-build bench
 
@@ -80,15 +85,20 @@ $(O)/tests/%: tests/unit/%.c $(LIBA) $(O)/tests/%.d
 
 # The fault-injecting origin is a plain HTTP server: libmicrohttpd and zlib
 # (its gzip bomb), libavutil (the token behaviour's HMAC), not libprober. Before the generic rule below.
-$(O)/tests/fault_origin: tests/tools/fault_origin.c $(O)/tests/fault_origin.d
+$(O)/tests/fault_origin: tests/server/fault_origin.c $(O)/tests/fault_origin.d
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(shell pkg-config --cflags --libs libmicrohttpd zlib libavutil) \
 		-lpthread
 
-$(O)/tests/%: tests/tools/%.c $(LIBA) $(O)/tests/%.d
+$(O)/tests/%: tests/server/%.c $(LIBA) $(O)/tests/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
+
+$(O)/tests/%: tests/integration/%.c $(LIBA) $(O)/tests/%.d
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -iquote tests/integration/common \
+		$(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
 
 deps:
 	@sh scripts/install-deps.sh
@@ -143,6 +153,10 @@ fuzz-build: $(FUZZ_BINS)
 # rule makes a missing .d count as changed.
 %.d: ;
 .PRECIOUS: %.d
+# The test servers and suites were in tests/tools/: .d files written before
+# the move still name their sources there. A name that is gone counts as
+# changed, and the target is built again from its new place.
+tests/tools/%: ;
 -include $(LIB_OBJS:=.d) $(PROG_OBJS:=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d) \
 	$(FUZZ_LIB_OBJS:=.d) $(FUZZ_BINS:=.d)
 

@@ -17,7 +17,7 @@
  * It is written apart from lib/plugin.c on purpose: a test that reused the
  * formatter's own idea of the grammar would prove nothing. Shared by
  * tests/unit/test_plugin.c, tests/unit/test_nagios.c and
- * tests/tools/test_nagios_integration.c.
+ * tests/integration/test_nagios_integration.c.
  */
 #ifndef PERFDATA_STRICT_H
 #define PERFDATA_STRICT_H
