@@ -37,6 +37,9 @@ WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DVSP_VERSION='"$(VERSION)"' \
 	$(WARNINGS) $(CFLAGS) $(SAN) -iquote lib $(PKG_CFLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(SAN)
+# Header dependencies as the compiler sees them: each object (or test
+# binary) gets a .d file beside it naming the headers it includes.
+DEPFLAGS = -MMD -MP -MF $@.d -MT $@
 LIBS := $(PKG_LIBS) -lpthread -lm
 
 ifeq ($(O),build)
@@ -52,16 +55,21 @@ PROG_SRCS := $(wildcard prober/*.c)
 PROG_OBJS := $(PROG_SRCS:%.c=$(O)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
-TOOL_SRCS := $(wildcard tests/tools/*.c)
-TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(O)/tests/%)
+# Local origins for the integration suites (tests/server/), and the C
+# integration suites beside their shell drivers (tests/integration/), with
+# their shared setup in tests/integration/common/.
+SERVER_SRCS := $(wildcard tests/server/*.c)
+INTEG_SRCS := $(wildcard tests/integration/*.c)
+TOOL_BINS := $(SERVER_SRCS:tests/server/%.c=$(O)/tests/%) \
+	$(INTEG_SRCS:tests/integration/%.c=$(O)/tests/%)
 
 .PHONY: all check check-asan unit integration demo lint install uninstall clean deps fuzz fuzz-build bench
 
 all: $(PROBER)
 
-$(O)/%.o: %.c $(wildcard lib/*.h prober/*.h)
+$(O)/%.o: %.c $(O)/%.o.d
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(LIBA): $(LIB_OBJS)
 	@rm -f $@
@@ -71,21 +79,26 @@ $(PROBER): $(PROG_OBJS) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(PROG_OBJS) $(LIBA) $(LIBS)
 
-$(O)/tests/%: tests/unit/%.c $(LIBA)
+$(O)/tests/%: tests/unit/%.c $(LIBA) $(O)/tests/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
 
 # The fault-injecting origin is a plain HTTP server: libmicrohttpd and zlib
 # (its gzip bomb), libavutil (the token behaviour's HMAC), not libprober. Before the generic rule below.
-$(O)/tests/fault_origin: tests/tools/fault_origin.c
+$(O)/tests/fault_origin: tests/server/fault_origin.c $(O)/tests/fault_origin.d
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(shell pkg-config --cflags --libs libmicrohttpd zlib libavutil) \
 		-lpthread
 
-$(O)/tests/%: tests/tools/%.c $(wildcard tests/tools/*.h) $(LIBA)
+$(O)/tests/%: tests/server/%.c $(LIBA) $(O)/tests/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
+
+$(O)/tests/%: tests/integration/%.c $(LIBA) $(O)/tests/%.d
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -iquote tests/integration/common \
+		$(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
 
 deps:
 	@sh scripts/install-deps.sh
@@ -125,15 +138,27 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_O)/%)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_O)/%.o)
 
-$(FUZZ_O)/lib/%.o: lib/%.c $(wildcard lib/*.h)
+$(FUZZ_O)/lib/%.o: lib/%.c $(FUZZ_O)/lib/%.o.d
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS) $(FUZZ_O)/fuzz_%.d
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(FUZZ_LIB_OBJS) $(LIBS)
 
 fuzz-build: $(FUZZ_BINS)
+
+# What the compiler wrote at the last build. A target whose .d is missing
+# (never built, or built before the .d files) is built again: the empty
+# rule makes a missing .d count as changed.
+%.d: ;
+.PRECIOUS: %.d
+# The test servers and suites were in tests/tools/: .d files written before
+# the move still name their sources there. A name that is gone counts as
+# changed, and the target is built again from its new place.
+tests/tools/%: ;
+-include $(LIB_OBJS:=.d) $(PROG_OBJS:=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d) \
+	$(FUZZ_LIB_OBJS:=.d) $(FUZZ_BINS:=.d)
 
 fuzz: $(FUZZ_BINS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) O=$(O) sh tests/fuzz/run.sh

@@ -1,6 +1,7 @@
-/* jsontext.c - any bytes as a valid JSON (UTF-8) string. */
+/* jsontext.c - any bytes as a valid JSON (UTF-8) string; rounded figures. */
 #include "jsontext.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,4 +68,14 @@ json_t *vsp_json_text(const char *s)
 	j = json_string(buf);
 	free(buf);
 	return j;
+}
+
+json_t *vsp_json_milli(double v)
+{
+	return json_real(round(v * 1000) / 1000);
+}
+
+json_t *vsp_json_milli_or_null(int has, double v)
+{
+	return has ? vsp_json_milli(v) : json_null();
 }

@@ -1,5 +1,6 @@
 /*
- * jsontext.h - text from the network as JSON strings.
+ * jsontext.h - values as the records and reports write them in JSON: text
+ * from the network as JSON strings, figures rounded to the thousandth.
  *
  * jansson refuses strings that are not valid UTF-8 (json_string() returns
  * NULL and the key silently vanishes from its object); names, titles and
@@ -14,5 +15,12 @@
  * not part of a valid sequence replaced by U+FFFD. JSON null for NULL.
  * New reference; NULL only on out of memory. */
 json_t *vsp_json_text(const char *s);
+
+/* v as a JSON real rounded to three decimals (a millisecond of seconds, a
+ * microsecond of milliseconds): what every figure of a record or report is
+ * written with. vsp_json_milli_or_null: JSON null unless has. New
+ * reference. */
+json_t *vsp_json_milli(double v);
+json_t *vsp_json_milli_or_null(int has, double v);
 
 #endif

@@ -60,7 +60,16 @@
 	  "Verdict of the stream (origin=\"\") and of each origin, with "      \
 	  "reason and stage; value 1")                                         \
 	X(TIMESTAMP, "probe_video_check_timestamp_seconds",                    \
-	  "When the check started, Unix seconds")
+	  "When the check started, Unix seconds")                              \
+	X(ORIGIN_TTFF, "probe_video_origin_time_to_first_frame_seconds",       \
+	  "The origin's time to first frame: its fastest rendition that "      \
+	  "plays")                                                             \
+	X(ORIGIN_EDGE_LAG, "probe_video_origin_live_edge_lag_seconds",         \
+	  "Live: the origin's largest live-edge lag of its renditions")        \
+	X(ORIGIN_PLAYLIST_AGE, "probe_video_origin_playlist_age_seconds",      \
+	  "Live: the origin's largest playlist age of its renditions")         \
+	X(ORIGIN_RTF, "probe_video_origin_realtime_factor",                    \
+	  "The origin's smallest real-time factor of its renditions")
 
 enum family {
 #define X(e, n, h) F_##e,
@@ -368,6 +377,23 @@ static void rendition(vsp_metrics *m, const char *probe, const char *origin,
 		       origin, "rendition", rend);
 }
 
+/* The origin's figures as the judge computed them (result.h). */
+static void origin_figures(vsp_metrics *m, const char *probe,
+			   const char *origin, const vsp_origin_figures *f)
+{
+	if (f->has_ttff)
+		SAMPLE(m, F_ORIGIN_TTFF, probe, ms_s(f->ttff_ms), "origin",
+		       origin);
+	if (f->has_edge_lag)
+		SAMPLE(m, F_ORIGIN_EDGE_LAG, probe, f->edge_lag_s, "origin",
+		       origin);
+	if (f->has_playlist_age)
+		SAMPLE(m, F_ORIGIN_PLAYLIST_AGE, probe, f->playlist_age_s,
+		       "origin", origin);
+	if (f->has_rtf)
+		SAMPLE(m, F_ORIGIN_RTF, probe, f->rtf, "origin", origin);
+}
+
 /* Length of every family, to roll back a check that did not fit. */
 static void mark(const vsp_metrics *m, size_t *lens)
 {
@@ -418,6 +444,7 @@ int vsp_metrics_add(vsp_metrics *m, const vsp_stream_result *s)
 			http_phases(m, p, on, &o->manifest);
 		}
 		info(m, p, on, &o->v);
+		origin_figures(m, p, on, &o->fig);
 		for (size_t j = 0; j < o->n_renditions; j++) {
 			char rl[VSP_METRICS_MAX_LABEL + 8];
 

@@ -1,6 +1,8 @@
 /*
- * nagios.c - ranges, perfdata and the plugin output of a result tree, by the
- * Monitoring Plugins Development Guidelines.
+ * nagios.c - the plugin output of one result tree (status line, long
+ * output, perfdata) and the plugin's state for it, by the Monitoring
+ * Plugins Development Guidelines; the rules themselves (states, ranges,
+ * perfdata syntax) are plugin.c's.
  *
  * Builds strings only: it never prints, never exits and never looks at the
  * clock. What the consumers accept decides the details: Icinga 2 (2.13)
@@ -11,404 +13,12 @@
  */
 #include "nagios.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-/* ---- states ---- */
-
-const char *vsp_nagios_state_name(vsp_nagios_state s)
-{
-	switch (s) {
-	case VSP_NAGIOS_OK:
-		return "OK";
-	case VSP_NAGIOS_WARNING:
-		return "WARNING";
-	case VSP_NAGIOS_CRITICAL:
-		return "CRITICAL";
-	default:
-		return "UNKNOWN";
-	}
-}
-
-/* Severity rank: the numeric exit status puts UNKNOWN (3) above CRITICAL
- * (2), which is not what an operator means by "worse". */
-static int severity(vsp_nagios_state s)
-{
-	switch (s) {
-	case VSP_NAGIOS_OK:
-		return 0;
-	case VSP_NAGIOS_WARNING:
-		return 2;
-	case VSP_NAGIOS_CRITICAL:
-		return 3;
-	default:
-		return 1;
-	}
-}
-
-vsp_nagios_state vsp_nagios_worst(vsp_nagios_state a, vsp_nagios_state b)
-{
-	return severity(a) >= severity(b) ? a : b;
-}
-
-int vsp_nagios_state_parse(const char *s, vsp_nagios_state *out)
-{
-	static const struct {
-		const char *name;
-		vsp_nagios_state state;
-	} names[] = {
-		{ "ok", VSP_NAGIOS_OK },
-		{ "0", VSP_NAGIOS_OK },
-		{ "warning", VSP_NAGIOS_WARNING },
-		{ "1", VSP_NAGIOS_WARNING },
-		{ "critical", VSP_NAGIOS_CRITICAL },
-		{ "2", VSP_NAGIOS_CRITICAL },
-		{ "unknown", VSP_NAGIOS_UNKNOWN },
-		{ "3", VSP_NAGIOS_UNKNOWN },
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcasecmp(s, names[i].name) == 0) {
-			*out = names[i].state;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-vsp_nagios_state vsp_nagios_from_status(vsp_status s)
-{
-	switch (s) {
-	case VSP_PASS:
-		return VSP_NAGIOS_OK;
-	case VSP_WARN:
-		return VSP_NAGIOS_WARNING;
-	default:
-		return VSP_NAGIOS_CRITICAL;
-	}
-}
-
-/* ---- numbers ---- */
-
-/*
- * A finite number in the guidelines' class [-0-9.]: fixed point, at most
- * `decimals` digits after the point, trailing zeros dropped. Whatever
- * LC_NUMERIC says, the separator written is a point.
- */
-static int fmt_num(double v, int decimals, char *buf, size_t len)
-{
-	char tmp[400];
-	char *dot = NULL;
-	int n;
-
-	if (v == 0)
-		v = 0; /* no "-0" */
-	n = snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return snprintf(buf, len, "0");
-	for (char *p = tmp; *p; p++) {
-		if ((*p < '0' || *p > '9') && *p != '-') {
-			*p = '.';
-			dot = p;
-		}
-	}
-	if (dot) {
-		char *e = tmp + strlen(tmp) - 1;
-
-		while (e > dot && *e == '0')
-			*e-- = '\0';
-		if (e == dot)
-			*e = '\0';
-	}
-	if (strcmp(tmp, "-0") == 0)
-		return snprintf(buf, len, "0");
-	return snprintf(buf, len, "%s", tmp);
-}
-
-/* ---- ranges ---- */
-
-/* One endpoint: an optional sign, digits, at most one point, nothing else.
- * strtod alone would also take "inf", "nan", hex and exponents, none of
- * which the guidelines allow. */
-static int parse_endpoint(const char *whole, const char *what, const char *s,
-			  size_t n, double *out, char *err, size_t errlen)
-{
-	char num[64];
-	size_t digits = 0, points = 0;
-	char *end;
-	double v;
-
-	if (n == 0) {
-		snprintf(err, errlen, "range '%s': %s is empty", whole, what);
-		return -1;
-	}
-	if (n >= sizeof(num)) {
-		snprintf(err, errlen, "range '%s': %s is too long", whole,
-			 what);
-		return -1;
-	}
-	memcpy(num, s, n);
-	num[n] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		char c = num[i];
-
-		if (c >= '0' && c <= '9') {
-			digits++;
-		} else if (c == '.') {
-			points++;
-		} else if ((c == '-' || c == '+') && i == 0) {
-			continue;
-		} else if (c == ',') {
-			snprintf(err, errlen,
-				 "range '%s': %s '%s' has a decimal comma; "
-				 "write a point, as in 1.5",
-				 whole, what, num);
-			return -1;
-		} else {
-			snprintf(err, errlen,
-				 "range '%s': %s '%s' is not a number", whole,
-				 what, num);
-			return -1;
-		}
-	}
-	if (digits == 0 || points > 1) {
-		snprintf(err, errlen, "range '%s': %s '%s' is not a number",
-			 whole, what, num);
-		return -1;
-	}
-	errno = 0;
-	v = strtod(num, &end);
-	if (errno || *end || !(fabs(v) <= VSP_RANGE_MAX)) {
-		snprintf(err, errlen,
-			 "range '%s': %s '%s' is out of range (at most %g)",
-			 whole, what, num, VSP_RANGE_MAX);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-int vsp_range_parse(const char *s, vsp_range *r, char *err, size_t errlen)
-{
-	const char *p = s, *colon;
-	vsp_range out = { 0, 0, 0 };
-
-	if (!s || !*s) {
-		snprintf(
-			err, errlen,
-			"empty range: expected 10, 10:, ~:10, 10:20 or @10:20");
-		return -1;
-	}
-	if (*p == '@') {
-		out.inside = 1;
-		p++;
-		if (!*p) {
-			snprintf(err, errlen,
-				 "range '%s': nothing after '@', as in @10:20",
-				 s);
-			return -1;
-		}
-	}
-	colon = strchr(p, ':');
-	if (colon && strchr(colon + 1, ':')) {
-		snprintf(err, errlen, "range '%s': more than one ':'", s);
-		return -1;
-	}
-	if (!colon) {
-		/* "END": start 0 and the colon are implied. */
-		if (strcmp(p, "~") == 0) {
-			snprintf(err, errlen,
-				 "range '%s': '~' (negative infinity) is a "
-				 "start and needs a ':' after it, as in ~:10",
-				 s);
-			return -1;
-		}
-		if (parse_endpoint(s, "end", p, strlen(p), &out.end, err,
-				   errlen))
-			return -1;
-		out.start = 0;
-	} else {
-		size_t sn = (size_t)(colon - p);
-
-		if (sn == 0) {
-			snprintf(err, errlen,
-				 "range '%s': no start before ':'; write 0:%s "
-				 "or ~:%s",
-				 s, colon + 1, colon + 1);
-			return -1;
-		}
-		if (sn == 1 && *p == '~')
-			out.start = -INFINITY;
-		else if (parse_endpoint(s, "start", p, sn, &out.start, err,
-					errlen))
-			return -1;
-		if (colon[1] == '\0')
-			out.end = INFINITY;
-		else if (strcmp(colon + 1, "~") == 0) {
-			snprintf(err, errlen,
-				 "range '%s': '~' is only a start; leave the "
-				 "end out for infinity, as in 10:",
-				 s);
-			return -1;
-		} else if (parse_endpoint(s, "end", colon + 1,
-					  strlen(colon + 1), &out.end, err,
-					  errlen))
-			return -1;
-	}
-	if (out.start > out.end) {
-		char a[64], b[64];
-
-		fmt_num(out.start, 6, a, sizeof(a));
-		fmt_num(out.end, 6, b, sizeof(b));
-		snprintf(err, errlen,
-			 "range '%s': start %s is greater than end %s", s, a,
-			 b);
-		return -1;
-	}
-	*r = out;
-	return 0;
-}
-
-int vsp_range_alert(const vsp_range *r, double value)
-{
-	int inside = value >= r->start && value <= r->end;
-
-	if (isnan(value))
-		return 1; /* a value we cannot compare is never "fine" */
-	return r->inside ? inside : !inside;
-}
-
-int vsp_range_format(const vsp_range *r, char *buf, size_t len)
-{
-	char a[64], b[64];
-	const char *at = r->inside ? "@" : "";
-
-	if (isinf(r->start))
-		snprintf(a, sizeof(a), "~");
-	else
-		fmt_num(r->start, 6, a, sizeof(a));
-	if (isinf(r->end))
-		return snprintf(buf, len, "%s%s:", at, a);
-	fmt_num(r->end, 6, b, sizeof(b));
-	if (r->start == 0)
-		return snprintf(buf, len, "%s%s", at, b);
-	return snprintf(buf, len, "%s%s:%s", at, a, b);
-}
-
-/* ---- perfdata ---- */
-
-static int valid_uom(const char *u)
-{
-	static const char *const uoms[] = { "",	  "s",	"ms", "us", "%", "B",
-					    "KB", "MB", "GB", "TB", "c" };
-
-	for (size_t i = 0; i < sizeof(uoms) / sizeof(uoms[0]); i++)
-		if (strcmp(u, uoms[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int label_plain(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' ||
-	       c == '/' || c == '-';
-}
-
-/* Characters no quoting makes safe in a label: '=' ends it for every
- * parser, '|' would end perfdata, a control character the line. */
-static int label_replaced(unsigned char c)
-{
-	return c == '=' || c == '|' || c < 0x20 || c == 0x7f;
-}
-
-/* Appends to buf[*n..] within len, counting what would be needed. */
-static void put(char *buf, size_t len, size_t *n, const char *s, size_t k)
-{
-	if (*n < len) {
-		size_t room = len - *n - 1;
-		size_t c = k < room ? k : room;
-
-		memcpy(buf + *n, s, c);
-		buf[*n + c] = '\0';
-	}
-	*n += k;
-}
-
-int vsp_perf_format(const vsp_perf *p, char *buf, size_t len)
-{
-	const char *uom = p->uom ? p->uom : "";
-	const unsigned char *l =
-		(const unsigned char *)(p->label ? p->label : "");
-	char field[4][400];
-	int have[4] = { 0 };
-	int quote = 0, last = -1;
-	size_t n = 0;
-
-	if (!valid_uom(uom))
-		return -1;
-	if (len > 0)
-		buf[0] = '\0';
-	if (!*l)
-		quote = 1; /* '' rather than a bare '=' */
-	for (const unsigned char *c = l; *c; c++)
-		if (!label_plain(*c) && !label_replaced(*c))
-			quote = 1;
-	if (quote)
-		put(buf, len, &n, "'", 1);
-	for (const unsigned char *c = l; *c; c++) {
-		if (*c == '\'')
-			put(buf, len, &n, "''", 2);
-		else if (label_replaced(*c))
-			put(buf, len, &n, "_", 1);
-		else
-			put(buf, len, &n, (const char *)c, 1);
-	}
-	if (quote)
-		put(buf, len, &n, "'", 1);
-	put(buf, len, &n, "=", 1);
-	if (p->known && isfinite(p->value)) {
-		char v[400];
-		int k = fmt_num(p->value, 6, v, sizeof(v));
-
-		put(buf, len, &n, v, (size_t)k);
-		put(buf, len, &n, uom, strlen(uom));
-	} else {
-		put(buf, len, &n, "U", 1);
-	}
-	if (p->warn) {
-		vsp_range_format(p->warn, field[0], sizeof(field[0]));
-		have[0] = 1;
-	}
-	if (p->crit) {
-		vsp_range_format(p->crit, field[1], sizeof(field[1]));
-		have[1] = 1;
-	}
-	if (p->has_min && isfinite(p->min)) {
-		fmt_num(p->min, 6, field[2], sizeof(field[2]));
-		have[2] = 1;
-	}
-	if (p->has_max && isfinite(p->max)) {
-		fmt_num(p->max, 6, field[3], sizeof(field[3]));
-		have[3] = 1;
-	}
-	for (int i = 0; i < 4; i++)
-		if (have[i])
-			last = i;
-	/* Trailing empty fields are dropped, as the guidelines allow. */
-	for (int i = 0; i <= last; i++) {
-		put(buf, len, &n, ";", 1);
-		if (have[i])
-			put(buf, len, &n, field[i], strlen(field[i]));
-	}
-	return (int)n;
-}
 
 /* ---- a capped growing buffer ---- */
 
@@ -497,57 +107,13 @@ static const char *upper(vsp_status s)
 	return vsp_nagios_state_name(vsp_nagios_from_status(s));
 }
 
-/* The playable rendition that showed a first frame soonest: its numbers are
- * the origin's, as a player starts on the fastest rendition it can. */
+/* The rendition whose numbers are the origin's: the one with its time to
+ * first frame (vsp_origin_figures), NULL when it has none. */
 static const vsp_rendition_result *best_rendition(const vsp_origin_result *o)
 {
-	const vsp_rendition_result *best = NULL;
-
-	for (size_t i = 0; i < o->n_renditions; i++) {
-		const vsp_rendition_result *r = &o->renditions[i];
-
-		if (r->v.status == VSP_FAIL || !(r->ttff_ms > 0))
-			continue;
-		if (!best || r->ttff_ms < best->ttff_ms)
-			best = r;
-	}
-	return best;
-}
-
-/* Live figures of an origin, each from the renditions that have it: the
- * largest live-edge lag and playlist age (the stalest rendition is what a
- * player on it sees; a stale rendition fails, so the fastest playable one
- * would hide it), and the smallest real-time factor (the rendition that
- * would rebuffer first). has_* 0 when no rendition has the value. */
-typedef struct live_figures {
-	int has_lag, has_age, has_rtf;
-	double lag, age, rtf;
-} live_figures;
-
-static live_figures origin_live(const vsp_origin_result *o)
-{
-	live_figures f = { 0, 0, 0, 0, 0, 0 };
-
-	for (size_t i = 0; i < o->n_renditions; i++) {
-		const vsp_rendition_result *r = &o->renditions[i];
-
-		if (r->has_live_edge_lag && isfinite(r->live_edge_lag_s) &&
-		    (!f.has_lag || r->live_edge_lag_s > f.lag)) {
-			f.lag = r->live_edge_lag_s;
-			f.has_lag = 1;
-		}
-		if (r->has_playlist_age && isfinite(r->playlist_age_s) &&
-		    (!f.has_age || r->playlist_age_s > f.age)) {
-			f.age = r->playlist_age_s;
-			f.has_age = 1;
-		}
-		if (r->rtf > 0 && isfinite(r->rtf) &&
-		    (!f.has_rtf || r->rtf < f.rtf)) {
-			f.rtf = r->rtf;
-			f.has_rtf = 1;
-		}
-	}
-	return f;
+	if (!o->fig.has_ttff || o->fig.best >= o->n_renditions)
+		return NULL;
+	return &o->renditions[o->fig.best];
 }
 
 /* The rendition whose verdict the origin reports. */
@@ -634,10 +200,8 @@ static vsp_nagios_state origin_threshold(const vsp_origin_result *o,
 					 const vsp_nagios_opts *opts,
 					 double *ttff_s)
 {
-	const vsp_rendition_result *best = best_rendition(o);
-
-	*ttff_s = best ? best->ttff_ms / 1000.0 : NAN;
-	if (!best || !opts)
+	*ttff_s = o->fig.has_ttff ? o->fig.ttff_ms / 1000.0 : NAN;
+	if (!o->fig.has_ttff || !opts)
 		return VSP_NAGIOS_OK;
 	if (opts->crit && vsp_range_alert(opts->crit, *ttff_s))
 		return VSP_NAGIOS_CRITICAL;
@@ -661,7 +225,6 @@ static live_alert origin_live_threshold(const vsp_origin_result *o,
 					const vsp_nagios_opts *opts)
 {
 	live_alert a = { VSP_NAGIOS_OK, NULL, NULL, NULL, 0 };
-	live_figures f;
 	const struct {
 		const char *what, *cname, *wname;
 		const vsp_range *c, *w;
@@ -671,16 +234,12 @@ static live_alert origin_live_threshold(const vsp_origin_result *o,
 		{ "playlist age", "--age-critical", "--age-warning",
 		  opts ? opts->age_crit : NULL, opts ? opts->age_warn : NULL },
 	};
-	int has[2];
-	double v[2];
+	const vsp_origin_figures *f = &o->fig;
+	const int has[2] = { f->has_edge_lag, f->has_playlist_age };
+	const double v[2] = { f->edge_lag_s, f->playlist_age_s };
 
 	if (!opts)
 		return a;
-	f = origin_live(o);
-	has[0] = f.has_lag;
-	v[0] = f.lag;
-	has[1] = f.has_age;
-	v[1] = f.age;
 	for (int i = 0; i < 2; i++) {
 		if (!has[i])
 			continue;
@@ -818,16 +377,16 @@ static void put_metric_th(const struct metric_out *m, int metric, double value,
 static void origin_live_perfdata(const struct metric_out *m,
 				 const vsp_nagios_opts *o)
 {
-	live_figures f = origin_live(&m->s->origins[m->origin]);
+	const vsp_origin_figures *f = &m->s->origins[m->origin].fig;
 
-	if (f.has_lag)
-		put_metric_th(m, M_EDGE_LAG, f.lag, "s", 0,
+	if (f->has_edge_lag)
+		put_metric_th(m, M_EDGE_LAG, f->edge_lag_s, "s", 0,
 			      o ? o->lag_warn : NULL, o ? o->lag_crit : NULL);
-	if (f.has_age)
-		put_metric_th(m, M_PL_AGE, f.age, "s", 1,
+	if (f->has_playlist_age)
+		put_metric_th(m, M_PL_AGE, f->playlist_age_s, "s", 1,
 			      o ? o->age_warn : NULL, o ? o->age_crit : NULL);
-	if (f.has_rtf)
-		put_metric(m, M_RTF, f.rtf, "", 1, NULL);
+	if (f->has_rtf)
+		put_metric(m, M_RTF, f->rtf, "", 1, NULL);
 }
 
 static void origin_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
@@ -840,7 +399,7 @@ static void origin_perfdata(dbuf *b, const vsp_stream_result *s, size_t i,
 	vsp_perf p;
 
 	if (best)
-		put_metric(&m, M_TTFF, best->ttff_ms / 1000.0, "s", 1, opts);
+		put_metric(&m, M_TTFF, o->fig.ttff_ms / 1000.0, "s", 1, opts);
 	if (o->manifest.done && o->manifest.http_status)
 		put_metric(&m, M_MANIFEST, o->manifest.total_ms / 1000.0, "s",
 			   1, NULL);
@@ -900,7 +459,7 @@ static void fmt_s(double ms, char *buf, size_t len)
 {
 	char n[64];
 
-	fmt_num(ms / 1000.0, 3, n, sizeof(n));
+	vsp_plugin_number(ms / 1000.0, 3, n, sizeof(n));
 	snprintf(buf, len, "%s s", n);
 }
 
@@ -939,7 +498,7 @@ static void summary(dbuf *b, const vsp_stream_result *s,
 		vsp_range_format(st == VSP_NAGIOS_CRITICAL ? opts->crit
 							   : opts->warn,
 				 rng, sizeof(rng));
-		fmt_num(t, 3, num, sizeof(num));
+		vsp_plugin_number(t, 3, num, sizeof(num));
 		said = 1;
 		db_add(b, "; ", 2);
 		if (s->n_origins > 1) {
@@ -956,7 +515,7 @@ static void summary(dbuf *b, const vsp_stream_result *s,
 		if (a.state == VSP_NAGIOS_OK)
 			continue;
 		vsp_range_format(a.range, rng, sizeof(rng));
-		fmt_num(a.value, 1, num, sizeof(num));
+		vsp_plugin_number(a.value, 1, num, sizeof(num));
 		said = 1;
 		db_add(b, "; ", 2);
 		if (s->n_origins > 1) {
@@ -969,7 +528,7 @@ static void summary(dbuf *b, const vsp_stream_result *s,
 	/* The best first frame says "all is well": only when nothing else
 	 * was said. */
 	if (!said && isfinite(best)) {
-		fmt_num(best, 3, num, sizeof(num));
+		vsp_plugin_number(best, 3, num, sizeof(num));
 		db_printf(b, ", first frame %s s", num);
 	}
 }
@@ -1005,11 +564,11 @@ static void step_detail(dbuf *b, const char *name, const vsp_http_step *st)
 
 	if (!st->done)
 		return;
-	fmt_num(st->dns_ms, 3, t[0], sizeof(t[0]));
-	fmt_num(st->connect_ms, 3, t[1], sizeof(t[1]));
-	fmt_num(st->tls_ms, 3, t[2], sizeof(t[2]));
-	fmt_num(st->ttfb_ms, 3, t[3], sizeof(t[3]));
-	fmt_num(st->total_ms, 3, t[4], sizeof(t[4]));
+	vsp_plugin_number(st->dns_ms, 3, t[0], sizeof(t[0]));
+	vsp_plugin_number(st->connect_ms, 3, t[1], sizeof(t[1]));
+	vsp_plugin_number(st->tls_ms, 3, t[2], sizeof(t[2]));
+	vsp_plugin_number(st->ttfb_ms, 3, t[3], sizeof(t[3]));
+	vsp_plugin_number(st->total_ms, 3, t[4], sizeof(t[4]));
 	db_printf(b,
 		  "      %s: HTTP %ld, %lld B, dns %s ms, connect %s ms, "
 		  "tls %s ms, ttfb %s ms, total %s ms, from ",
@@ -1026,7 +585,7 @@ static void fmt_s1(double s, char *buf, size_t len)
 {
 	char n[64];
 
-	fmt_num(s, 1, n, sizeof(n));
+	vsp_plugin_number(s, 1, n, sizeof(n));
 	snprintf(buf, len, "%s s", n);
 }
 
@@ -1067,7 +626,7 @@ static void live_detail(dbuf *b, const vsp_rendition_result *r, int verbose)
 	}
 	if (r->rtf > 0 && isfinite(r->rtf) &&
 	    (verbose >= 1 || r->v.reason == VSP_R_SLOW_DOWNLOAD)) {
-		fmt_num(r->rtf, 2, t, sizeof(t));
+		vsp_plugin_number(r->rtf, 2, t, sizeof(t));
 		db_printf(b, "; segment at %sx real time", t);
 		if (r->measured_bps > 0)
 			db_printf(b, ", %.0f kb/s", r->measured_bps / 1000);

@@ -1,7 +1,8 @@
 /*
- * nagios.h - the Nagios face: threshold ranges, performance data, and the
- * plugin output (status line, long output, perfdata) of one result tree,
- * by the Monitoring Plugins Development Guidelines.
+ * nagios.h - the Nagios face: the plugin output (status line, long output,
+ * perfdata) of one result tree and the plugin's state for it, by the
+ * Monitoring Plugins Development Guidelines. States, ranges and the
+ * perfdata syntax are plugin.h's (included here).
  *
  * Everything here builds strings; printing them, the exit status and the
  * plugin's timeout are the program's (prober/nagios.c). Numbers are always
@@ -13,75 +14,8 @@
 
 #include <stddef.h>
 
+#include "plugin.h"
 #include "result.h"
-
-/* Plugin states; the values are the plugin's exit status. */
-typedef enum vsp_nagios_state {
-	VSP_NAGIOS_OK = 0,
-	VSP_NAGIOS_WARNING = 1,
-	VSP_NAGIOS_CRITICAL = 2,
-	VSP_NAGIOS_UNKNOWN = 3,
-} vsp_nagios_state;
-
-/* "OK", "WARNING", "CRITICAL", "UNKNOWN"; borrowed static strings. */
-const char *vsp_nagios_state_name(vsp_nagios_state s);
-/* Worst of two states by severity, CRITICAL > WARNING > UNKNOWN > OK
- * (monitoring-plugins' max_state_alt), not by the numeric exit status. */
-vsp_nagios_state vsp_nagios_worst(vsp_nagios_state a, vsp_nagios_state b);
-/* Parses ok|warning|critical|unknown (any case) or 0..3. Returns 0 or -1. */
-int vsp_nagios_state_parse(const char *s, vsp_nagios_state *out);
-/* The state of a verdict: pass OK, warn WARNING, fail CRITICAL. */
-vsp_nagios_state vsp_nagios_from_status(vsp_status s);
-
-/*
- * A threshold range, [@]start:end of the guidelines: an alert is raised
- * when the value is outside [start, end] (endpoints inclusive), or inside
- * it when the range starts with '@'. start is -INFINITY for '~', end is
- * INFINITY when left out after the colon.
- */
-typedef struct vsp_range {
-	double start, end;
-	int inside; /* '@' */
-} vsp_range;
-
-/* Largest magnitude accepted in a range: beyond it a number is a typo, and
- * printing it would make a perfdata field hundreds of digits long. */
-#define VSP_RANGE_MAX 1e15
-
-/*
- * Parses the forms "10", "10:", "~:10", "10:20", "@10:20" (numbers may be
- * negative or have a fraction, written with a point). Returns 0, or -1
- * with a message naming the text and what is wrong in err.
- */
-int vsp_range_parse(const char *s, vsp_range *r, char *err, size_t errlen);
-/* 1 when value raises an alert for r, else 0. */
-int vsp_range_alert(const vsp_range *r, double value);
-/* Writes r in the guidelines' syntax, shortest form ("10", "10:",
- * "~:10", "@10:20"). snprintf semantics; returns the length needed. */
-int vsp_range_format(const vsp_range *r, char *buf, size_t len);
-
-/* One performance data metric. Strings are borrowed. */
-typedef struct vsp_perf {
-	const char *label;
-	int known; /* 0: the value could not be determined: printed as U */
-	double value;
-	const char *uom; /* NULL or "" (a count), "s", "ms", "us", "%", "B",
-			    "KB", "MB", "GB", "TB" or "c" */
-	const vsp_range *warn, *crit; /* NULL: not set */
-	int has_min, has_max;
-	double min, max;
-} vsp_perf;
-
-/*
- * Writes 'label'=value[UOM];[warn];[crit];[min];[max], dropping trailing
- * empty fields. The label is quoted when it holds anything but letters,
- * digits and _ . : / - (a ' inside is doubled); '=', '|' and control
- * characters, which no quoting makes safe, become '_'. A value that is not
- * known, or not finite, is written U with no unit.
- * snprintf semantics: returns the length needed (excluding the NUL), or
- * -1 when the UOM is not one of the guidelines' (nothing written).
- */
-int vsp_perf_format(const vsp_perf *p, char *buf, size_t len);
 
 /* Characters of a label that graphers (RRD) keep apart. An origin's
  * metrics are labelled METRIC_NAME ("ttff_cdn-a") when that fits in them
@@ -103,6 +37,9 @@ typedef struct vsp_nagios_opts {
 } vsp_nagios_opts;
 
 /*
+ * Both below read s as vsp_stream_judge and vsp_origin_judge left it
+ * (the origins' figures, o->fig, are the judge's).
+ *
  * The plugin's state for s: the stream verdict (pass OK, warn WARNING,
  * fail CRITICAL), raised to CRITICAL when an origin's time to first frame
  * is outside crit (or its lag or age outside lag_crit, age_crit), else to

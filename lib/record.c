@@ -36,11 +36,6 @@ static json_t *str_or_null(const char *s)
 }
 
 /* Times to the microsecond: more digits would be noise. */
-static json_t *ms_value(double ms)
-{
-	return json_real(round(ms * 1000.0) / 1000.0);
-}
-
 static void put_verdict(json_t *o, const vsp_verdict *v, int with_stage)
 {
 	json_object_set_new(o, "status",
@@ -75,11 +70,11 @@ static json_t *step_json(const vsp_http_step *st)
 					    : json_null());
 	json_object_set_new(o, "bytes", json_integer(st->bytes));
 	json_object_set_new(o, "content_type", str_or_null(st->content_type));
-	json_object_set_new(o, "dns_ms", ms_value(st->dns_ms));
-	json_object_set_new(o, "connect_ms", ms_value(st->connect_ms));
-	json_object_set_new(o, "tls_ms", ms_value(st->tls_ms));
-	json_object_set_new(o, "ttfb_ms", ms_value(st->ttfb_ms));
-	json_object_set_new(o, "total_ms", ms_value(st->total_ms));
+	json_object_set_new(o, "dns_ms", vsp_json_milli(st->dns_ms));
+	json_object_set_new(o, "connect_ms", vsp_json_milli(st->connect_ms));
+	json_object_set_new(o, "tls_ms", vsp_json_milli(st->tls_ms));
+	json_object_set_new(o, "ttfb_ms", vsp_json_milli(st->ttfb_ms));
+	json_object_set_new(o, "total_ms", vsp_json_milli(st->total_ms));
 	json_object_set_new(o, "remote_ip",
 			    st->remote_ip[0] ? vsp_json_text(st->remote_ip)
 					     : json_null());
@@ -112,9 +107,8 @@ static json_t *integrity_json(const vsp_decode_info *d)
 	if (d->bad_packet >= 0) {
 		json_object_set_new(o, "bad_packet",
 				    json_integer(d->bad_packet));
-		json_object_set_new(
-			o, "bad_time_s",
-			json_real(round(d->bad_time_s * 1000) / 1000));
+		json_object_set_new(o, "bad_time_s",
+				    vsp_json_milli(d->bad_time_s));
 		json_object_set_new(o, "bad_offset",
 				    d->bad_offset >= 0
 					    ? json_integer(d->bad_offset)
@@ -156,11 +150,11 @@ static json_t *decode_json(const vsp_rendition_result *r)
 		json_object_set_new(o, "channels", json_integer(d->channels));
 	}
 	json_object_set_new(o, "frames", json_integer(d->frames));
-	json_object_set_new(o, "ms", ms_value(d->ms));
-	json_object_set_new(o, "first_frame_ms", ms_value(d->first_frame_ms));
-	json_object_set_new(
-		o, "media_duration_s",
-		json_real(round(d->media_duration_s * 1000) / 1000));
+	json_object_set_new(o, "ms", vsp_json_milli(d->ms));
+	json_object_set_new(o, "first_frame_ms",
+			    vsp_json_milli(d->first_frame_ms));
+	json_object_set_new(o, "media_duration_s",
+			    vsp_json_milli(d->media_duration_s));
 	json_object_set_new(o, "streams",
 			    d->streams[0] ? vsp_json_text(d->streams)
 					  : json_null());
@@ -184,10 +178,9 @@ static json_t *seg_decode_json(const vsp_decode_info *d)
 	json_object_set_new(o, "packets", json_integer(d->packets));
 	json_object_set_new(o, "frames", json_integer(d->frames));
 	json_object_set_new(o, "decode_errors", json_integer(d->decode_errors));
-	json_object_set_new(
-		o, "media_duration_s",
-		json_real(round(d->media_duration_s * 1000) / 1000));
-	json_object_set_new(o, "ms", ms_value(d->ms));
+	json_object_set_new(o, "media_duration_s",
+			    vsp_json_milli(d->media_duration_s));
+	json_object_set_new(o, "ms", vsp_json_milli(d->ms));
 	json_object_set_new(o, "integrity", integrity_json(d));
 	return o;
 }
@@ -222,11 +215,6 @@ static json_t *segments_json(const vsp_rendition_result *r)
 	return arr;
 }
 
-static json_t *num_or_null(int has, double v)
-{
-	return has ? json_real(round(v * 1000) / 1000) : json_null();
-}
-
 /* What one run saw of a live playlist's freshness. */
 static json_t *live_json(const vsp_rendition_result *r)
 {
@@ -235,28 +223,24 @@ static json_t *live_json(const vsp_rendition_result *r)
 	json_object_set_new(o, "target_duration_s",
 			    json_real(r->target_duration));
 	json_object_set_new(o, "newest_seq", json_integer(r->newest_seq));
-	json_object_set_new(
-		o, "live_edge_lag_s",
-		num_or_null(r->has_live_edge_lag, r->live_edge_lag_s));
+	json_object_set_new(o, "live_edge_lag_s",
+			    vsp_json_milli_or_null(r->has_live_edge_lag,
+						   r->live_edge_lag_s));
 	json_object_set_new(
 		o, "playlist_age_s",
-		num_or_null(r->has_playlist_age, r->playlist_age_s));
+		vsp_json_milli_or_null(r->has_playlist_age, r->playlist_age_s));
 	json_object_set_new(o, "reloads", json_integer(r->reloads));
 	json_object_set_new(o, "advanced",
 			    r->advanced < 0 ? json_null()
 					    : json_boolean(r->advanced));
-	json_object_set_new(o, "origin_lag_s",
-			    num_or_null(r->has_origin_lag, r->origin_lag_s));
+	json_object_set_new(
+		o, "origin_lag_s",
+		vsp_json_milli_or_null(r->has_origin_lag, r->origin_lag_s));
 	json_object_set_new(o, "note", str_or_null(r->live_note));
 	return o;
 }
 
 /* Seconds to the millisecond. */
-static json_t *secs(double s)
-{
-	return json_real(round(s * 1000) / 1000);
-}
-
 /* Conformance findings (issue 13): [{clause, message}], [] none. */
 static json_t *conformance_json(const vsp_rendition_result *r)
 {
@@ -287,15 +271,17 @@ static json_t *content_json(const vsp_rendition_result *r)
 	o = json_object();
 	json_object_set_new(o, "pictures", json_integer(c->pictures));
 	json_object_set_new(o, "audio_frames", json_integer(c->audio_frames));
-	json_object_set_new(o, "black_s", secs(c->black_s));
-	json_object_set_new(o, "frozen_s", secs(c->frozen_s));
-	json_object_set_new(o, "silent_s", secs(c->silent_s));
+	json_object_set_new(o, "black_s", vsp_json_milli(c->black_s));
+	json_object_set_new(o, "frozen_s", vsp_json_milli(c->frozen_s));
+	json_object_set_new(o, "silent_s", vsp_json_milli(c->silent_s));
 	json_object_set_new(
 		o, "luma",
-		num_or_null(c->luma >= 0, round(c->luma * 1000) / 1000));
+		vsp_json_milli_or_null(c->luma >= 0,
+				       round(c->luma * 1000) / 1000));
 	json_object_set_new(
 		o, "peak_dbfs",
-		num_or_null(c->audio_frames > 0, round(c->peak_db * 10) / 10));
+		vsp_json_milli_or_null(c->audio_frames > 0,
+				       round(c->peak_db * 10) / 10));
 	return o;
 }
 
@@ -342,7 +328,7 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	json_object_set_new(o, "segment", step_json(&r->segment));
 	json_object_set_new(o, "decode", decode_json(r));
 	json_object_set_new(o, "ttff_ms",
-			    r->ttff_ms > 0 ? ms_value(r->ttff_ms)
+			    r->ttff_ms > 0 ? vsp_json_milli(r->ttff_ms)
 					   : json_null());
 	json_object_set_new(o, "realtime_factor",
 			    r->rtf > 0 ? json_real(round(r->rtf * 100) / 100)
@@ -356,7 +342,8 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	if (r->has_vod) {
 		json_object_set_new(
 			o, "vod_duration_s",
-			num_or_null(r->vod_duration_s > 0, r->vod_duration_s));
+			vsp_json_milli_or_null(r->vod_duration_s > 0,
+					       r->vod_duration_s));
 		json_object_set_new(o, "segment_count",
 				    r->segment_count > 0
 					    ? json_integer(r->segment_count)
@@ -425,6 +412,24 @@ static json_t *mismatches_json(const vsp_stream_result *s)
 	return arr;
 }
 
+/* The origin's figures (result.h), under the names its renditions use for
+ * the same figure; null when no rendition has it. */
+static void origin_figures_json(json_t *o, const vsp_origin_figures *f)
+{
+	json_object_set_new(o, "ttff_ms",
+			    f->has_ttff ? vsp_json_milli(f->ttff_ms)
+					: json_null());
+	json_object_set_new(
+		o, "live_edge_lag_s",
+		vsp_json_milli_or_null(f->has_edge_lag, f->edge_lag_s));
+	json_object_set_new(
+		o, "playlist_age_s",
+		vsp_json_milli_or_null(f->has_playlist_age, f->playlist_age_s));
+	json_object_set_new(o, "realtime_factor",
+			    f->has_rtf ? json_real(round(f->rtf * 100) / 100)
+				       : json_null());
+}
+
 static json_t *origin_json(const vsp_origin_result * or)
 {
 	json_t *o = json_object();
@@ -436,9 +441,8 @@ static json_t *origin_json(const vsp_origin_result * or)
 	json_object_set_new(o, "protocol", str_or_null(or->protocol));
 	json_object_set_new(o, "live", json_boolean(or->live));
 	if (or->has_clock_offset)
-		json_object_set_new(
-			o, "clock_offset_s",
-			json_real(round(or->clock_offset_s * 1000) / 1000));
+		json_object_set_new(o, "clock_offset_s",
+				    vsp_json_milli(or->clock_offset_s));
 	json_object_set_new(o, "manifest", step_json(& or->manifest));
 	for (size_t i = 0; i < or->n_renditions; i++)
 		json_array_append_new(arr, rendition_json(& or->renditions[i]));
@@ -448,13 +452,14 @@ static json_t *origin_json(const vsp_origin_result * or)
 	json_object_set_new(o, "ladder", ladder_json(or));
 	if (or->ladder_truncated)
 		json_object_set_new(o, "ladder_truncated", json_true());
-	json_object_set_new(
-		o, "vod_duration_s",
-		num_or_null(or->vod_duration_s > 0, or->vod_duration_s));
+	json_object_set_new(o, "vod_duration_s",
+			    vsp_json_milli_or_null(or->vod_duration_s > 0,
+						   or->vod_duration_s));
 	json_object_set_new(o, "segment_count",
 			    or->segment_count > 0
 				    ? json_integer(or->segment_count)
 				    : json_null());
+	origin_figures_json(o, & or->fig);
 	return o;
 }
 
@@ -492,7 +497,7 @@ json_t *vsp_record_json(const vsp_stream_result *s)
 	json_object_set_new(o, "time", vsp_json_text(when));
 	json_object_set_new(o, "probe", str_or_null(s->probe));
 	put_verdict(o, &s->v, 0);
-	json_object_set_new(o, "duration_ms", ms_value(s->duration_ms));
+	json_object_set_new(o, "duration_ms", vsp_json_milli(s->duration_ms));
 	json_object_set_new(o, "min_healthy", json_integer(s->min_healthy));
 	json_object_set_new(o, "origins_playable",
 			    json_integer((json_int_t)s->n_healthy));

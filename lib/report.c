@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "jsontext.h"
 #include "limits.h"
 #include "store.h"
 
@@ -1248,22 +1249,6 @@ static json_t *time_json(double t)
 	return json_string(buf);
 }
 
-static json_t *num_or_null(double v)
-{
-	return v >= 0 ? json_real(round(v * 1000) / 1000) : json_null();
-}
-
-/* A figure that may be negative: null when no check had it. */
-static json_t *fig_or_null(size_t n, double v)
-{
-	return n ? json_real(round(v * 1000) / 1000) : json_null();
-}
-
-static json_t *secs(double v)
-{
-	return json_real(round(v * 1000) / 1000);
-}
-
 static json_t *outages_json(const vsp_outage *v, size_t n, const char *where)
 {
 	json_t *arr = json_array();
@@ -1274,7 +1259,8 @@ static json_t *outages_json(const vsp_outage *v, size_t n, const char *where)
 
 		json_object_set_new(w, "start", time_json(u->start));
 		json_object_set_new(w, "end", time_json(u->end));
-		json_object_set_new(w, "duration_s", secs(u->end - u->start));
+		json_object_set_new(w, "duration_s",
+				    vsp_json_milli(u->end - u->start));
 		json_object_set_new(w, "ongoing", json_boolean(u->ongoing));
 		json_object_set_new(w, "checks",
 				    json_integer((json_int_t)u->checks));
@@ -1304,29 +1290,33 @@ static json_t *avail_json(const vsp_avail *a, const char *key,
 	json_object_set_new(o, "warn", json_integer((json_int_t)a->warn));
 	json_object_set_new(
 		o, "availability_pct",
-		a->availability >= 0
-			? json_real(round(a->availability * 1000) / 1000)
-			: json_null());
-	json_object_set_new(o, "up_s", secs(a->up_s));
-	json_object_set_new(o, "degraded_s", secs(a->degraded_s));
-	json_object_set_new(o, "down_s", secs(a->down_s));
-	json_object_set_new(o, "partial_s", secs(a->partial_s));
-	json_object_set_new(o, "no_data_s", secs(a->nodata_s));
-	json_object_set_new(o, "ttff_p50_ms", num_or_null(a->ttff_p50));
-	json_object_set_new(o, "ttff_p95_ms", num_or_null(a->ttff_p95));
+		vsp_json_milli_or_null(a->availability >= 0, a->availability));
+	json_object_set_new(o, "up_s", vsp_json_milli(a->up_s));
+	json_object_set_new(o, "degraded_s", vsp_json_milli(a->degraded_s));
+	json_object_set_new(o, "down_s", vsp_json_milli(a->down_s));
+	json_object_set_new(o, "partial_s", vsp_json_milli(a->partial_s));
+	json_object_set_new(o, "no_data_s", vsp_json_milli(a->nodata_s));
+	json_object_set_new(
+		o, "ttff_p50_ms",
+		vsp_json_milli_or_null(a->ttff_p50 >= 0, a->ttff_p50));
+	json_object_set_new(
+		o, "ttff_p95_ms",
+		vsp_json_milli_or_null(a->ttff_p95 >= 0, a->ttff_p95));
 	json_object_set_new(o, "live_checks",
 			    json_integer((json_int_t)a->live_checks));
-	json_object_set_new(o, "edge_lag_p50_s",
-			    fig_or_null(a->n_edge_lag, a->edge_lag_p50));
-	json_object_set_new(o, "edge_lag_p95_s",
-			    fig_or_null(a->n_edge_lag, a->edge_lag_p95));
 	json_object_set_new(
-		o, "playlist_age_max_s",
-		fig_or_null(a->n_playlist_age, a->playlist_age_max));
+		o, "edge_lag_p50_s",
+		vsp_json_milli_or_null(a->n_edge_lag > 0, a->edge_lag_p50));
+	json_object_set_new(
+		o, "edge_lag_p95_s",
+		vsp_json_milli_or_null(a->n_edge_lag > 0, a->edge_lag_p95));
+	json_object_set_new(o, "playlist_age_max_s",
+			    vsp_json_milli_or_null(a->n_playlist_age > 0,
+						   a->playlist_age_max));
 	json_object_set_new(o, "realtime_factor_p50",
-			    fig_or_null(a->n_rtf, a->rtf_p50));
+			    vsp_json_milli_or_null(a->n_rtf > 0, a->rtf_p50));
 	json_object_set_new(o, "realtime_factor_min",
-			    fig_or_null(a->n_rtf, a->rtf_min));
+			    vsp_json_milli_or_null(a->n_rtf > 0, a->rtf_min));
 	json_object_set_new(o, "stale_playlist_checks",
 			    json_integer((json_int_t)a->stale_checks));
 	json_object_set_new(o, "origin_lagging_checks",
@@ -1381,14 +1371,17 @@ json_t *vsp_report_json(const vsp_report *r)
 
 		json_object_set_new(po, "first", time_json(p->first));
 		json_object_set_new(po, "last", time_json(p->last));
-		json_object_set_new(po, "interval_s", secs(p->interval_s));
+		json_object_set_new(po, "interval_s",
+				    vsp_json_milli(p->interval_s));
 		if (p->slo > 0) {
 			double budget = with * (100 - p->slo) / 100;
 
 			json_object_set_new(po, "slo_pct", json_real(p->slo));
-			json_object_set_new(po, "error_budget_s", secs(budget));
-			json_object_set_new(po, "error_budget_left_s",
-					    secs(budget - p->stream.down_s));
+			json_object_set_new(po, "error_budget_s",
+					    vsp_json_milli(budget));
+			json_object_set_new(
+				po, "error_budget_left_s",
+				vsp_json_milli(budget - p->stream.down_s));
 			json_object_set_new(
 				po, "error_budget_left_pct",
 				budget > 0

@@ -13,8 +13,9 @@
  *   in percent; with an SLO target (the probe's `slo`), the error budget
  *   is (100 - slo)% of the time with data, and what is left of it;
  * - `checks`, `up`, `warn` count the checks in the window;
- * - an origin's time to first frame in one check is the best ttff_ms of
- *   its renditions; the stream's is the best of its origins; p50 and p95
+ * - an origin's time to first frame in one check is its record's ttff_ms
+ *   (result.h's vsp_origin_figures: the best of its renditions that play);
+ *   the stream's is the best of its origins; p50 and p95
  *   use the nearest-rank method over the checks that have one;
  * - an outage is a run of time down with no gap: it starts at the first
  *   failing check (or `since`) and ends where the result stops holding
@@ -29,8 +30,8 @@
  *   time counts as up in the combined availability, and is shown;
  * - live figures, from the checks that have them: an origin's live-edge
  *   lag and playlist age in one check are the largest of its renditions',
- *   its real-time factor the smallest; the stream's are the best of its
- *   origins. Over the window: lag p50/p95 (nearest rank), the largest
+ *   its real-time factor the smallest (its record's figures); the
+ *   stream's are the best of its origins. Over the window: lag p50/p95 (nearest rank), the largest
  *   age, factor p50 and minimum, and the checks where stale_playlist,
  *   origin_lagging or slow_download was the reason of the origin or of one
  *   of its renditions (for the stream: of the stream or any origin).

@@ -6,6 +6,7 @@
  */
 #include "result.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,11 +38,46 @@ static void verdict_clear(vsp_verdict *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/* The definitions are result.h's (vsp_origin_figures). */
+static void origin_figures(vsp_origin_result *o)
+{
+	vsp_origin_figures *f = &o->fig;
+
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < o->n_renditions; i++) {
+		const vsp_rendition_result *r = &o->renditions[i];
+
+		if (r->v.status != VSP_FAIL && r->ttff_ms > 0 &&
+		    (!f->has_ttff || r->ttff_ms < f->ttff_ms)) {
+			f->ttff_ms = r->ttff_ms;
+			f->best = i;
+			f->has_ttff = 1;
+		}
+		if (r->has_live_edge_lag && isfinite(r->live_edge_lag_s) &&
+		    (!f->has_edge_lag || r->live_edge_lag_s > f->edge_lag_s)) {
+			f->edge_lag_s = r->live_edge_lag_s;
+			f->has_edge_lag = 1;
+		}
+		if (r->has_playlist_age && isfinite(r->playlist_age_s) &&
+		    (!f->has_playlist_age ||
+		     r->playlist_age_s > f->playlist_age_s)) {
+			f->playlist_age_s = r->playlist_age_s;
+			f->has_playlist_age = 1;
+		}
+		if (r->rtf > 0 && isfinite(r->rtf) &&
+		    (!f->has_rtf || r->rtf < f->rtf)) {
+			f->rtf = r->rtf;
+			f->has_rtf = 1;
+		}
+	}
+}
+
 void vsp_origin_judge(vsp_origin_result *o)
 {
 	size_t failed = 0, warned = 0;
 	const vsp_rendition_result *first_bad = NULL;
 
+	origin_figures(o);
 	o->n_playable = 0;
 	if (o->v.status == VSP_FAIL)
 		return; /* the manifest already failed */

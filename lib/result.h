@@ -117,6 +117,28 @@ typedef struct vsp_ladder_entry {
 	int64_t bandwidth; /* 0 unknown */
 } vsp_ladder_entry;
 
+/*
+ * An origin's figures in one check, computed once from its renditions by
+ * vsp_origin_judge: the plugin, the record (and through it the report and
+ * the history), the metrics and `prober watch` read these, none computes
+ * its own. has_* 0 when no rendition has the figure.
+ */
+typedef struct vsp_origin_figures {
+	/* Time to first frame: the smallest ttff_ms of the renditions that
+	 * play (status not fail; a failed rendition has no time to first
+	 * frame), as a player starts on the fastest one it can; best is that
+	 * rendition's index (the first of equals). */
+	int has_ttff;
+	double ttff_ms;
+	size_t best;
+	/* Live: the largest live-edge lag and playlist age of any rendition
+	 * (the stalest is what a player on it sees; a stale rendition fails,
+	 * so the fastest playable one would hide it), and the smallest
+	 * real-time factor (the rendition that would rebuffer first). */
+	int has_edge_lag, has_playlist_age, has_rtf;
+	double edge_lag_s, playlist_age_s, rtf;
+} vsp_origin_figures;
+
 typedef struct vsp_origin_result {
 	vsp_verdict v;
 	char *name, *url;
@@ -140,6 +162,8 @@ typedef struct vsp_origin_result {
 	 * vod_duration_s 0 and segment_count 0 when unknown. */
 	double vod_duration_s;
 	int64_t segment_count;
+	/* Set by vsp_origin_judge (whatever the verdict). */
+	vsp_origin_figures fig;
 } vsp_origin_result;
 
 /* One way an origin does not serve the same stream as the reference origin
@@ -174,7 +198,8 @@ void vsp_verdict_set(vsp_verdict *v, vsp_status status, vsp_reason reason,
 
 /* Origin verdict from its renditions, stream verdict from its origins (the
  * rules of DESIGN.md "Verdicts"). Origin mismatches (s->mismatches) warn
- * below a fail and redundancy_lost, above an origin's own warning. */
+ * below a fail and redundancy_lost, above an origin's own warning.
+ * vsp_origin_judge also sets o->fig from the renditions as they are. */
 void vsp_origin_judge(vsp_origin_result *o);
 void vsp_stream_judge(vsp_stream_result *s);
 

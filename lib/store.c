@@ -466,6 +466,27 @@ static void pack_origin(struct packed *pk, int64_t origin, int st, int flags,
 	pk->n += PACKED_ORIGIN;
 }
 
+/* One of the origin's figures as its record states it (result.h's
+ * vsp_origin_figures); a record made before origins carried them keeps
+ * what insert_origin computed from its renditions by the same rules. */
+static void origin_figure(const json_t *o, const char *key, double *v)
+{
+	if (json_object_get(o, key))
+		*v = num_of(o, key);
+}
+
+static void origin_figures(const json_t *o, struct facts *f)
+{
+	origin_figure(o, "ttff_ms", &f->ttff);
+	origin_figure(o, "live_edge_lag_s", &f->lag);
+	origin_figure(o, "playlist_age_s", &f->age);
+	origin_figure(o, "realtime_factor", &f->rtf);
+	if (!(f->ttff > 0))
+		f->ttff = NAN;
+	if (!(f->rtf > 0))
+		f->rtf = NAN;
+}
+
 /* Rows of one origin: its renditions, then itself; adds its figures to
  * the stream's. */
 static int insert_origin(vsp_store *s, const json_t *o, int64_t probe,
@@ -495,7 +516,8 @@ static int insert_origin(vsp_store *s, const json_t *o, int64_t probe,
 		double ttff = num_of(r, "ttff_ms"), rtf, lag = NAN;
 
 		f.flags |= reason_flags(str_of(r, "reason"));
-		if (ttff > 0)
+		/* A failed rendition has no time to first frame. */
+		if (ttff > 0 && status_code(str_of(r, "status")) != VSP_ST_FAIL)
 			f.ttff = fmin_na(f.ttff, ttff);
 		rtf = num_of(r, "realtime_factor");
 		if (rtf > 0)
@@ -527,6 +549,7 @@ static int insert_origin(vsp_store *s, const json_t *o, int64_t probe,
 	}
 	if (thumb)
 		f.flags |= VSP_FL_THUMB;
+	origin_figures(o, &f);
 	reason = name_id(s, str_of(o, "reason"));
 	q = s->q[Q_ORIGIN];
 	sqlite3_bind_int64(q, 1, probe);

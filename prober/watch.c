@@ -105,8 +105,10 @@ static void update(struct watch *w, const char *probe, const json_t *o,
 		   const char *origin, double when)
 {
 	struct row *r = row_of(w, probe, origin);
-	const json_t *rd;
-	size_t i;
+	/* The origin's own figures (the record's, result.h); the stream
+	 * object has none: its row takes the best of its origins'. */
+	const json_t *t = json_object_get(o, "ttff_ms");
+	const json_t *lag = json_object_get(o, "live_edge_lag_s");
 	int before,
 		st = status_of(json_string_value(json_object_get(o, "status")));
 
@@ -117,20 +119,11 @@ static void update(struct watch *w, const char *probe, const json_t *o,
 	r->when = when;
 	r->ttff = -1;
 	r->has_lag = 0;
-	json_array_foreach(json_object_get(o, "renditions"), i, rd)
-	{
-		const json_t *t = json_object_get(rd, "ttff_ms");
-		const json_t *lag = json_object_get(
-			json_object_get(rd, "live_check"), "live_edge_lag_s");
-
-		if (json_is_number(t) && json_number_value(t) > 0 &&
-		    (r->ttff < 0 || json_number_value(t) < r->ttff))
-			r->ttff = json_number_value(t);
-		if (json_is_number(lag) &&
-		    (!r->has_lag || json_number_value(lag) > r->lag)) {
-			r->lag = json_number_value(lag);
-			r->has_lag = 1;
-		}
+	if (json_is_number(t) && json_number_value(t) > 0)
+		r->ttff = json_number_value(t);
+	if (json_is_number(lag)) {
+		r->lag = json_number_value(lag);
+		r->has_lag = 1;
 	}
 	if (st) {
 		const char *rs =

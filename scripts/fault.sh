@@ -9,7 +9,7 @@
 #                          sets here, bdir, fo, suite and tmp (a temp folder
 #                          removed at exit, kept with KEEP=1); on any exit
 #                          stops every origin fault_start started
-#   fault_start NAME ARGS...  starts tests/tools/fault_origin (with ARGS)
+#   fault_start NAME ARGS...  starts tests/server/fault_origin (with ARGS)
 #                          serving $tmp/www on a port of its choice; sets
 #                          PORT once it has said it listens
 #

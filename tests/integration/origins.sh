@@ -12,7 +12,7 @@
 #
 # Called by `make integration` with PROBER (absolute path of the binary) and
 # O (build folder holding tests/fault_origin and tests/test_origins). The
-# cmocka table in tests/tools/test_origins.c starts PROBER once per row.
+# cmocka table in tests/integration/test_origins.c starts PROBER once per row.
 # Everything lives in one temp folder removed at exit; the origins are
 # stopped on any exit. CASE=name runs one row; KEEP=1 keeps the folder.
 set -eu

@@ -14,9 +14,10 @@
  *               number ":" number), start <= end
  *   min, max := number
  *
- * It is written apart from lib/nagios.c on purpose: a test that reused the
+ * It is written apart from lib/plugin.c on purpose: a test that reused the
  * formatter's own idea of the grammar would prove nothing. Shared by
- * tests/unit/test_nagios.c and tests/tools/test_nagios_integration.c.
+ * tests/unit/test_plugin.c, tests/unit/test_nagios.c and
+ * tests/integration/test_nagios_integration.c.
  */
 #ifndef PERFDATA_STRICT_H
 #define PERFDATA_STRICT_H
@@ -267,7 +268,8 @@ static int ps_parse(const char *text, ps_metric *out, size_t max, size_t *n,
 }
 
 /* Labels unique in their first 19 characters (RRD). Returns 0 or -1. */
-static int ps_unique(const ps_metric *m, size_t n, char *err, size_t errlen)
+static __attribute__((unused)) int
+ps_unique(const ps_metric *m, size_t n, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)

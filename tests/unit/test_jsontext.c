@@ -44,10 +44,31 @@ static void test_text(void **state)
 	}
 }
 
+/* Figures are written rounded to the thousandth; null when not had. */
+static void test_milli(void **state)
+{
+	json_t *v;
+
+	(void)state;
+	v = vsp_json_milli(12.34567);
+	assert_true(json_real_value(v) == 12.346);
+	json_decref(v);
+	v = vsp_json_milli(-0.0004);
+	assert_true(json_real_value(v) == 0);
+	json_decref(v);
+	v = vsp_json_milli_or_null(0, 5);
+	assert_true(json_is_null(v));
+	json_decref(v);
+	v = vsp_json_milli_or_null(1, 4.5);
+	assert_true(json_real_value(v) == 4.5);
+	json_decref(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_milli),
 	};
 
 	return cmocka_run_group_tests_name("jsontext", tests, NULL, NULL);

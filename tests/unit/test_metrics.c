@@ -109,6 +109,9 @@ static vsp_stream_result *tree(const char *probe)
 	o->renditions[1].name = strdup("640x360");
 	o->renditions[1].has_live_edge_lag = 1;
 	o->renditions[1].live_edge_lag_s = 4.5;
+	/* The origins' figures are the judge's. */
+	vsp_origin_judge(&s->origins[0]);
+	vsp_origin_judge(&s->origins[1]);
 	return s;
 }
 
@@ -154,6 +157,19 @@ static void test_tree(void **state)
 		count(text, "probe_video_time_to_first_frame_seconds{"), 2);
 	assert_int_equal(count(text, "probe_video_live_edge_lag_seconds{"), 2);
 	assert_int_equal(count(text, "probe_video_playlist_age_seconds{"), 0);
+	/* The origin's figures, as the judge computed them: only "up" has
+	 * them. */
+	assert_non_null(strstr(
+		text, "probe_video_origin_time_to_first_frame_seconds{probe="
+		      "\"news\",vantage=\"eu-1\",origin=\"up\"} 0.25\n"));
+	assert_non_null(strstr(
+		text, "probe_video_origin_live_edge_lag_seconds{probe="
+		      "\"news\",vantage=\"eu-1\",origin=\"up\"} 4.5\n"));
+	assert_int_equal(
+		count(text, "probe_video_origin_time_to_first_frame_seconds{"),
+		2);
+	assert_int_equal(count(text, "probe_video_origin_realtime_factor{"),
+			 0);
 	assert_non_null(strstr(text, "origin=\"\",status=\"warn\",reason="
 				     "\"http_status\",stage=\"manifest\"} 1"));
 	/* Never a URL, nor its token. */

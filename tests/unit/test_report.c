@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -343,6 +344,58 @@ static void test_json(void **state)
 	vsp_report_free(r);
 }
 
+/* An origin's time to first frame is its record's ttff_ms (result.h's
+ * vsp_origin_figures); a record written before origins carried it is read
+ * by the same rule: a failed rendition has no time to first frame. */
+static void test_origin_figures(void **state)
+{
+	static const char *const lines[] = {
+		/* old: the failed rendition's 10 ms is not the origin's */
+		"{\"schema\":1,\"time\":\"2026-02-01T10:00:00.000Z\","
+		"\"probe\":\"p\",\"status\":\"warn\",\"origins\":[{\"name\":"
+		"\"o\",\"status\":\"warn\",\"renditions\":[{\"status\":"
+		"\"fail\",\"ttff_ms\":10},{\"status\":\"pass\",\"ttff_ms\":"
+		"200}]}]}",
+		/* old: every rendition failed: no time to first frame */
+		"{\"schema\":1,\"time\":\"2026-02-01T10:01:00.000Z\","
+		"\"probe\":\"p\",\"status\":\"fail\",\"origins\":[{\"name\":"
+		"\"o\",\"status\":\"fail\",\"renditions\":[{\"status\":"
+		"\"fail\",\"ttff_ms\":20}]}]}",
+		/* new: the origin's own figure wins over its renditions' */
+		"{\"schema\":1,\"time\":\"2026-02-01T10:02:00.000Z\","
+		"\"probe\":\"p\",\"status\":\"pass\",\"origins\":[{\"name\":"
+		"\"o\",\"status\":\"pass\",\"ttff_ms\":300,\"renditions\":[{"
+		"\"status\":\"pass\",\"ttff_ms\":30}]}]}",
+	};
+	char dir[] = "/tmp/test_report.XXXXXX", path[64], err[512];
+	vsp_report *r = NULL;
+	const vsp_avail *a;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/2026-02-01.jsonl", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		fprintf(f, "%s\n", lines[i]);
+	fclose(f);
+	assert_int_equal(vsp_report_build(dir, T("2026-02-01T00:00:00Z"),
+					  T("2026-02-02T00:00:00Z"), NULL, &r,
+					  err, sizeof(err)),
+			 0);
+	assert_int_equal(r->records, 3);
+	assert_int_equal(r->probes[0].n_origins, 1);
+	a = &r->probes[0].origins[0];
+	/* 200 and 300 ms: ranks 1 and 2. */
+	assert_int_equal(a->n_ttff, 2);
+	assert_true(a->ttff_p50 == 200);
+	assert_true(a->ttff_p95 == 300);
+	vsp_report_free(r);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_window_and_filter),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_origin_figures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

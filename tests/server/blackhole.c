@@ -9,7 +9,7 @@
  * kills it by its pid; it also ends by itself after BLACKHOLE_LIFE_S so a
  * failed test run cannot leave it behind for long.
  *
- * Built by the Makefile's tests/tools rule (it links libraries it does not
+ * Built by the Makefile's tests/server rule (it links libraries it does not
  * use, which is harmless). No python on the CI machine: hence C.
  */
 #include <arpa/inet.h>

@@ -1,6 +1,6 @@
 /*
  * child.h - running the prober program as a child process, for the
- * integration suites in tests/tools/.
+ * integration suites in tests/integration/.
  *
  * Every suite checks the program the way a user's script, cron or a
  * monitoring system runs it: an argv (never a shell string), stdin from
@@ -8,7 +8,7 @@
  * took and how much memory it used. This is that machinery, once.
  *
  * Header-only, every function static inline: the Makefile builds each
- * tests/tools/NAME.c into its own program, and a suite that leaves a function
+ * tests/integration/NAME.c into its own program, and a suite that leaves a function
  * unused must not warn about it. It needs only libc and jansson, not
  * cmocka: errors are returned, and each suite fails its test its own way.
  *
