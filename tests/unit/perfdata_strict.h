@@ -140,7 +140,7 @@ static int ps_parse(const char *text, ps_metric *out, size_t max, size_t *n,
 			for (;;) {
 				if (*p == '\0') {
 					snprintf(err, errlen,
-						 "unterminated quote at '%s'",
+						 "unterminated quote at '%.80s'",
 						 start);
 					return -1;
 				}
@@ -154,7 +154,7 @@ static int ps_parse(const char *text, ps_metric *out, size_t max, size_t *n,
 					break;
 				if (*p == '=') {
 					snprintf(err, errlen,
-						 "'=' inside a label at '%s'",
+						 "'=' inside a label at '%.80s'",
 						 start);
 					return -1;
 				}
@@ -164,7 +164,7 @@ static int ps_parse(const char *text, ps_metric *out, size_t max, size_t *n,
 			}
 			p++;
 			if (k == 0) {
-				snprintf(err, errlen, "empty label at '%s'",
+				snprintf(err, errlen, "empty label at '%.80s'",
 					 start);
 				return -1;
 			}
@@ -176,13 +176,13 @@ static int ps_parse(const char *text, ps_metric *out, size_t max, size_t *n,
 			}
 			if (k == 0 || *p == '\'' || *p == ' ') {
 				snprintf(err, errlen,
-					 "bad unquoted label at '%s'", start);
+					 "bad unquoted label at '%.80s'", start);
 				return -1;
 			}
 		}
 		m->label[k] = '\0';
 		if (*p++ != '=') {
-			snprintf(err, errlen, "no '=' after label at '%s'",
+			snprintf(err, errlen, "no '=' after label at '%.80s'",
 				 start);
 			return -1;
 		}
@@ -192,7 +192,7 @@ static int ps_parse(const char *text, ps_metric *out, size_t max, size_t *n,
 		} else {
 			k = ps_number(p, &m->value);
 			if (k == 0) {
-				snprintf(err, errlen, "bad value at '%s'",
+				snprintf(err, errlen, "bad value at '%.80s'",
 					 start);
 				return -1;
 			}
@@ -209,7 +209,7 @@ static int ps_parse(const char *text, ps_metric *out, size_t max, size_t *n,
 						ok = 1;
 				if (!ok) {
 					snprintf(err, errlen,
-						 "bad unit '%.*s' at '%s'",
+						 "bad unit '%.*s' at '%.80s'",
 						 (int)k, p, start);
 					return -1;
 				}
@@ -225,7 +225,7 @@ static int ps_parse(const char *text, ps_metric *out, size_t max, size_t *n,
 			if (f < 2) {
 				if (!ps_range(p, k)) {
 					snprintf(err, errlen,
-						 "bad range '%.*s' at '%s'",
+						 "bad range '%.*s' at '%.80s'",
 						 (int)k, p, start);
 					return -1;
 				}
@@ -236,7 +236,7 @@ static int ps_parse(const char *text, ps_metric *out, size_t max, size_t *n,
 
 				if (ps_number(p, &v) != k) {
 					snprintf(err, errlen,
-						 "bad min/max '%.*s' at '%s'",
+						 "bad min/max '%.*s' at '%.80s'",
 						 (int)k, p, start);
 					return -1;
 				}
@@ -248,7 +248,7 @@ static int ps_parse(const char *text, ps_metric *out, size_t max, size_t *n,
 			p += k;
 		}
 		if (*p == ';') {
-			snprintf(err, errlen, "more than 5 fields at '%s'",
+			snprintf(err, errlen, "more than 5 fields at '%.80s'",
 				 start);
 			return -1;
 		}
@@ -256,11 +256,11 @@ static int ps_parse(const char *text, ps_metric *out, size_t max, size_t *n,
 			p++;
 			if (*p == ' ' || !*p) {
 				snprintf(err, errlen,
-					 "stray space after '%s'", start);
+					 "stray space after '%.80s'", start);
 				return -1;
 			}
 		} else if (*p) {
-			snprintf(err, errlen, "junk '%s' after a metric", p);
+			snprintf(err, errlen, "junk '%.80s' after a metric", p);
 			return -1;
 		}
 	}
