@@ -1,6 +1,6 @@
 /*
  * test_scenarios.c - prober against a hostile origin: every misbehaviour of
- * tests/tools/fault_origin.c, and hostile playlists, one table row each.
+ * tests/server/fault_origin.c, and hostile playlists, one table row each.
  *
  * Started by tests/integration/scenarios.sh with PROBER (the binary), ORIGIN
  * and ORIGIN2 (two fault origins, http://127.0.0.1:PORT, serving the same
