@@ -270,10 +270,7 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 				  base_of(&res->manifest), &bound, &st->mpd,
 				  err, sizeof(err));
 	if (rc != 0) {
-		vsp_verdict_set(&res->v, VSP_FAIL,
-				rc == -2   ? VSP_R_TOO_LARGE
-				: rc == -3 ? VSP_R_TIMEOUT
-					   : VSP_R_MANIFEST_SYNTAX,
+		vsp_verdict_set(&res->v, VSP_FAIL, vsp_parse_reason(rc),
 				VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
 				err);
 		return;

@@ -202,10 +202,7 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 				 base_of(&res->manifest), &bound, &pl, err,
 				 sizeof(err));
 	if (rc != 0) {
-		vsp_verdict_set(&res->v, VSP_FAIL,
-				rc == -2   ? VSP_R_TOO_LARGE
-				: rc == -3 ? VSP_R_TIMEOUT
-					   : VSP_R_MANIFEST_SYNTAX,
+		vsp_verdict_set(&res->v, VSP_FAIL, vsp_parse_reason(rc),
 				VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
 				err);
 		return;
@@ -362,10 +359,7 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 					  err, sizeof(err));
 		vsp_http_body_free(w->http, body, len);
 		if (prc != 0) {
-			vsp_verdict_set(&r->v, VSP_FAIL,
-					prc == -2   ? VSP_R_TOO_LARGE
-					: prc == -3 ? VSP_R_TIMEOUT
-						    : VSP_R_MANIFEST_SYNTAX,
+			vsp_verdict_set(&r->v, VSP_FAIL, vsp_parse_reason(prc),
 					VSP_STAGE_PLAYLIST, "playlist %s: %s",
 					r->uri, err);
 			return -1;

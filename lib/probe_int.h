@@ -169,6 +169,12 @@ unsigned vsp_codecs_tracks(const char *codecs);
 /* strdup that accepts NULL. */
 char *dup_or_null(const char *s);
 
+/* The reason of a manifest or playlist the parser refused (its VSP_E_*
+ * return, error.h): a limit is too_large, the deadline timeout, out of
+ * memory internal (the probe's, not the target's), the rest
+ * manifest_syntax. */
+vsp_reason vsp_parse_reason(int rc);
+
 /* segment.c: fetches key, init and segment of p, decrypts, decodes (audio
  * frames when audio) and judges them into r. */
 void probe_segment(struct worker *w, vsp_rendition_result *r,
