@@ -122,6 +122,7 @@ static void *origin_main(void *arg)
 	size_t len = 0;
 	char err[768], ex[48];
 	vsp_http_client *http;
+	vsp_http_request req = { 0 };
 	vsp_reason rc;
 
 	/* Fresh tokens for this check: a failure is this origin's. */
@@ -142,8 +143,11 @@ static void *origin_main(void *arg)
 				VSP_STAGE_MANIFEST, "out of memory");
 		return NULL;
 	}
-	rc = vsp_http_get(http, o->ocfg->url, 0, -1, VSP_MANIFEST_MAX_BYTES,
-			  o->deadline_us, &res->manifest, &body, &len, err,
+	req.url = o->ocfg->url;
+	req.length = VSP_HTTP_WHOLE;
+	req.limit = VSP_MANIFEST_MAX_BYTES;
+	req.deadline_us = o->deadline_us;
+	rc = vsp_http_get(http, &req, &res->manifest, &body, &len, err,
 			  sizeof(err));
 	if (rc) {
 		vsp_http_client_free(http);

@@ -120,6 +120,7 @@ static int utc_fetch(struct origin_ctx *o, vsp_http_client *http,
 	uint8_t *body = NULL;
 	size_t len = 0, n;
 	vsp_http_step st = { 0 };
+	vsp_http_request req = { 0 };
 	double t0, t1, server;
 	int rc = -1;
 
@@ -133,9 +134,12 @@ static int utc_fetch(struct origin_ctx *o, vsp_http_client *http,
 	if (!url)
 		return -1;
 	t0 = vsp_wall_s();
-	if (vsp_http_get(http, url, 0, -1, VSP_DASH_UTC_MAX_BYTES,
-			 o->deadline_us, &st, &body, &len, err,
-			 sizeof(err)) == VSP_R_NONE) {
+	req.url = url;
+	req.length = VSP_HTTP_WHOLE;
+	req.limit = VSP_DASH_UTC_MAX_BYTES;
+	req.deadline_us = o->deadline_us;
+	if (vsp_http_get(http, &req, &st, &body, &len, err, sizeof(err)) ==
+	    VSP_R_NONE) {
 		t1 = vsp_wall_s();
 		p = (char *)body;
 		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
@@ -374,6 +378,7 @@ static int fetch_index(struct worker *w, vsp_rendition_result *r,
 	size_t len = 0;
 	char err[768];
 	vsp_reason rc;
+	vsp_http_request req = { 0 };
 
 	if (seg->index_length > VSP_DASH_SIDX_MAX_BYTES) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TOO_LARGE,
@@ -384,9 +389,12 @@ static int fetch_index(struct worker *w, vsp_rendition_result *r,
 				(long)VSP_DASH_SIDX_MAX_BYTES);
 		return -1;
 	}
-	rc = vsp_http_get(w->http, seg->url, seg->index_offset,
-			  seg->index_length, VSP_DASH_SIDX_MAX_BYTES,
-			  w->o->deadline_us, &r->playlist, &body, &len, err,
+	req.url = seg->url;
+	req.offset = seg->index_offset;
+	req.length = seg->index_length;
+	req.limit = VSP_DASH_SIDX_MAX_BYTES;
+	req.deadline_us = w->o->deadline_us;
+	rc = vsp_http_get(w->http, &req, &r->playlist, &body, &len, err,
 			  sizeof(err));
 	if (rc) {
 		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_PLAYLIST,

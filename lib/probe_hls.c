@@ -343,9 +343,13 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 	p->manifest_ms = o->res->manifest.total_ms;
 	p->tracks = j->tracks;
 	if (!pl) {
-		rc = vsp_http_get(w->http, r->uri, 0, -1,
-				  VSP_MANIFEST_MAX_BYTES, o->deadline_us,
-				  &r->playlist, &body, &len, err, sizeof(err));
+		vsp_http_request req = { .url = r->uri,
+					 .length = VSP_HTTP_WHOLE,
+					 .limit = VSP_MANIFEST_MAX_BYTES,
+					 .deadline_us = o->deadline_us };
+
+		rc = vsp_http_get(w->http, &req, &r->playlist, &body, &len, err,
+				  sizeof(err));
 		if (rc) {
 			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_PLAYLIST,
 					"playlist %s: %s", r->name, err);

@@ -78,6 +78,10 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 		uint8_t *body = NULL;
 		size_t len = 0;
 		int moved, ended = 0;
+		vsp_http_request req = { .url = fst->url,
+					 .length = VSP_HTTP_WHOLE,
+					 .limit = VSP_MANIFEST_MAX_BYTES,
+					 .deadline_us = o->deadline_us };
 
 		if (need > left) {
 			if (k == 0)
@@ -93,9 +97,8 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 			break;
 		}
 		sleep_until_wall(at);
-		if (vsp_http_get(w->http, fst->url, 0, -1,
-				 VSP_MANIFEST_MAX_BYTES, o->deadline_us, &st,
-				 &body, &len, err, sizeof(err)) != VSP_R_NONE) {
+		if (vsp_http_get(w->http, &req, &st, &body, &len, err,
+				 sizeof(err)) != VSP_R_NONE) {
 			rendition_note(r, "reload failed: %s", err);
 			break;
 		}

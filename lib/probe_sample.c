@@ -65,13 +65,17 @@ static int key_get(struct worker *w, vsp_rendition_result *r,
 	size_t len = 0;
 	char err[768];
 	vsp_reason rc;
+	vsp_http_request req = { 0 };
 
 	if (kc->uri && strcmp(kc->uri, uri) == 0)
 		return 0;
 	free(kc->uri);
 	kc->uri = NULL;
-	rc = vsp_http_get(w->http, uri, 0, -1, VSP_KEY_MAX_BYTES,
-			  w->o->deadline_us, &kc->step, &body, &len, err,
+	req.url = uri;
+	req.length = VSP_HTTP_WHOLE;
+	req.limit = VSP_KEY_MAX_BYTES;
+	req.deadline_us = w->o->deadline_us;
+	rc = vsp_http_get(w->http, &req, &kc->step, &body, &len, err,
 			  sizeof(err));
 	if (rc || len != 16) {
 		if (!rc)
@@ -123,9 +127,14 @@ static vsp_reason fetch_prefix(struct worker *w, vsp_segment_check *c,
 	int64_t want =
 		sp->length >= 0 && sp->length < limit ? sp->length : limit;
 
-	return vsp_http_get_prefix(w->http, sp->uri, sp->offset, want, limit,
-				   w->o->deadline_us, &c->http, body, blen, err,
-				   errlen);
+	vsp_http_request req = { .url = sp->uri,
+				 .offset = sp->offset,
+				 .length = want,
+				 .limit = limit,
+				 .deadline_us = w->o->deadline_us,
+				 .prefix = 1 };
+
+	return vsp_http_get(w->http, &req, &c->http, body, blen, err, errlen);
 }
 
 /* A ranged GET of the first bytes of sp, the container sniffed. */

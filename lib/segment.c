@@ -83,14 +83,19 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 	char err[768], thumb[VSP_THUMB_PATH_MAX];
 	vsp_reason rc;
 	vsp_decode_opts dopts = { 0 };
+	vsp_http_request seg_req = { 0 };
 	int seg_is_clear = 0; /* seg is the decrypted copy, not a body */
 
 	r->segment_seq = p->seq;
 	r->segment_duration = p->duration;
 	r->encrypted = p->encrypted;
 	if (p->aes128) {
-		rc = vsp_http_get(w->http, p->key_uri, 0, -1, VSP_KEY_MAX_BYTES,
-				  o->deadline_us, &r->key, &key, &key_len, err,
+		vsp_http_request req = { .url = p->key_uri,
+					 .length = VSP_HTTP_WHOLE,
+					 .limit = VSP_KEY_MAX_BYTES,
+					 .deadline_us = o->deadline_us };
+
+		rc = vsp_http_get(w->http, &req, &r->key, &key, &key_len, err,
 				  sizeof(err));
 		if (rc) {
 			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_KEY,
@@ -107,9 +112,13 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 		}
 	}
 	if (p->init_uri) {
-		rc = vsp_http_get(w->http, p->init_uri, p->init_offset,
-				  p->init_length, VSP_SEGMENT_MAX_BYTES,
-				  o->deadline_us, &r->init, &init, &init_len,
+		vsp_http_request req = { .url = p->init_uri,
+					 .offset = p->init_offset,
+					 .length = p->init_length,
+					 .limit = VSP_SEGMENT_MAX_BYTES,
+					 .deadline_us = o->deadline_us };
+
+		rc = vsp_http_get(w->http, &req, &r->init, &init, &init_len,
 				  err, sizeof(err));
 		if (rc) {
 			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_INIT,
@@ -117,9 +126,13 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 			goto done;
 		}
 	}
-	rc = vsp_http_get(w->http, p->uri, p->offset, p->length,
-			  VSP_SEGMENT_MAX_BYTES, o->deadline_us, &r->segment,
-			  &seg, &seg_len, err, sizeof(err));
+	seg_req.url = p->uri;
+	seg_req.offset = p->offset;
+	seg_req.length = p->length;
+	seg_req.limit = VSP_SEGMENT_MAX_BYTES;
+	seg_req.deadline_us = o->deadline_us;
+	rc = vsp_http_get(w->http, &seg_req, &r->segment, &seg, &seg_len, err,
+			  sizeof(err));
 	if (rc) {
 		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_SEGMENT,
 				"segment %lld: %s", (long long)p->seq, err);

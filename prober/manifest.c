@@ -239,6 +239,7 @@ int cmd_manifest(int argc, char **argv)
 		vsp_http_opts ho;
 		vsp_http_client *http;
 		vsp_http_step st = { 0 };
+		vsp_http_request req = { 0 };
 		vsp_reason r;
 
 		if (url_arg_ok("URL", src, err, sizeof(err)))
@@ -249,9 +250,12 @@ int cmd_manifest(int argc, char **argv)
 			fprintf(stderr, "prober manifest: out of memory\n");
 			goto out;
 		}
-		r = vsp_http_get(http, src, 0, -1, VSP_MANIFEST_MAX_BYTES,
-				 vsp_now_us() + (int64_t)(timeout * 1e6), &st,
-				 (uint8_t **)&body, &len, err, sizeof(err));
+		req.url = src;
+		req.length = VSP_HTTP_WHOLE;
+		req.limit = VSP_MANIFEST_MAX_BYTES;
+		req.deadline_us = vsp_now_us() + (int64_t)(timeout * 1e6);
+		r = vsp_http_get(http, &req, &st, (uint8_t **)&body, &len, err,
+				 sizeof(err));
 		vsp_http_client_free(http);
 		if (r) {
 			fprintf(stderr, "prober manifest: %s (%s)\n", err,
