@@ -205,7 +205,7 @@ static int bw_close(int64_t a, int64_t b)
 /* The same place in a ladder: kind, resolution and language. */
 static int same_slot(const vsp_ladder_entry *a, const vsp_ladder_entry *b)
 {
-	if (!a->kind || !b->kind || strcmp(a->kind, b->kind) != 0)
+	if (!a->kind || a->kind != b->kind)
 		return 0;
 	if (a->width != b->width || a->height != b->height)
 		return 0;
@@ -217,14 +217,14 @@ static int same_slot(const vsp_ladder_entry *a, const vsp_ladder_entry *b)
 static void entry_desc(const vsp_ladder_entry *e, char *out, size_t len)
 {
 	struct text t = { .n = 0 };
-	const char *kind = e->kind ? e->kind : "?";
+	const char *kind = e->kind ? vsp_kind_name(e->kind) : "?";
 
-	if (strcmp(kind, "media") == 0) {
+	if (e->kind == VSP_KIND_MEDIA) {
 		snprintf(out, len, "a media playlist without a master");
 		return;
 	}
-	if (strcmp(kind, "variant") != 0 &&
-	    !(strcmp(kind, "video") == 0 && e->width > 0))
+	if (e->kind != VSP_KIND_VARIANT &&
+	    !(e->kind == VSP_KIND_VIDEO && e->width > 0))
 		text_add(&t, "%s ", kind);
 	if (e->width > 0 && e->height > 0)
 		text_add(&t, "%dx%d ", e->width, e->height);
@@ -577,9 +577,9 @@ void judge_origin_mismatch(vsp_stream_result *s)
 			compare_origin(s, i, ref);
 }
 
-int origin_ladder_add(vsp_origin_result *o, const char *kind,
-		      const char *codecs, const char *lang, int width,
-		      int height, int64_t bandwidth)
+int origin_ladder_add(vsp_origin_result *o, vsp_kind kind, const char *codecs,
+		      const char *lang, int width, int height,
+		      int64_t bandwidth)
 {
 	vsp_ladder_entry *e;
 
@@ -594,14 +594,14 @@ int origin_ladder_add(vsp_origin_result *o, const char *kind,
 		return 0;
 	}
 	e = &o->ladder[o->n_ladder];
-	e->kind = strdup(kind);
+	e->kind = kind;
 	e->codecs = dup_or_null(codecs);
 	e->lang = dup_or_null(lang);
 	e->width = width;
 	e->height = height;
 	e->bandwidth = bandwidth;
 	o->n_ladder++;
-	if (!e->kind || (codecs && !e->codecs) || (lang && !e->lang))
+	if ((codecs && !e->codecs) || (lang && !e->lang))
 		return -1;
 	return 0;
 }

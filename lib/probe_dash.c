@@ -205,7 +205,7 @@ static int fill_rep(vsp_rendition_result *r, const struct cand *c,
 
 	if (!rep->id)
 		snprintf(name, sizeof(name), "representation%zu", i + 1);
-	r->kind = strdup(c->kind == KIND_AUDIO ? "audio" : "video");
+	r->kind = c->kind == KIND_AUDIO ? VSP_KIND_AUDIO : VSP_KIND_VIDEO;
 	r->name = strdup(rep->id ? rep->id : name);
 	r->uri = strdup(mpd_url);
 	r->codecs = dup_or_null(rep->codecs);
@@ -315,8 +315,9 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 	/* The whole declared ladder, for comparing origins (compare.c). */
 	for (size_t i = 0; i < n; i++)
 		if (origin_ladder_add(res,
-				      cands[i].kind == KIND_AUDIO ? "audio"
-								  : "video",
+				      cands[i].kind == KIND_AUDIO
+					      ? VSP_KIND_AUDIO
+					      : VSP_KIND_VIDEO,
 				      cands[i].rep->codecs, cands[i].set->lang,
 				      cands[i].rep->width, cands[i].rep->height,
 				      cands[i].rep->bandwidth) != 0)

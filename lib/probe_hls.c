@@ -134,7 +134,7 @@ static int fill_variant(vsp_rendition_result *r, const vsp_hls_variant *v,
 	else
 		snprintf(name, sizeof(name), "variant%zu@%lld", i + 1,
 			 (long long)v->bandwidth);
-	r->kind = strdup("variant");
+	r->kind = VSP_KIND_VARIANT;
 	r->name = strdup(name);
 	r->uri = strdup(v->uri);
 	r->codecs = dup_or_null(v->codecs);
@@ -144,18 +144,17 @@ static int fill_variant(vsp_rendition_result *r, const vsp_hls_variant *v,
 	r->width = v->width;
 	r->height = v->height;
 	r->frame_rate = v->frame_rate;
-	return r->kind && r->name && r->uri ? 0 : -1;
+	return r->name && r->uri ? 0 : -1;
 }
 
 static int fill_media(vsp_rendition_result *r, const vsp_hls_media *m)
 {
-	const char *kind = m->type == VSP_HLS_MEDIA_AUDIO ? "audio" : "video";
-
-	r->kind = strdup(kind);
-	r->name = media_label(kind, m);
+	r->kind = m->type == VSP_HLS_MEDIA_AUDIO ? VSP_KIND_AUDIO
+						 : VSP_KIND_VIDEO;
+	r->name = media_label(vsp_kind_name(r->kind), m);
 	r->uri = strdup(m->uri);
 	r->group = strdup(m->group_id);
-	return r->kind && r->name && r->uri && r->group ? 0 : -1;
+	return r->name && r->uri && r->group ? 0 : -1;
 }
 
 /* The whole declared ladder, for comparing origins (compare.c): variants
@@ -163,12 +162,13 @@ static int fill_media(vsp_rendition_result *r, const vsp_hls_media *m)
 static int hls_ladder(vsp_origin_result *res, const vsp_hls_playlist *pl)
 {
 	if (!pl->is_master)
-		return origin_ladder_add(res, "media", NULL, NULL, 0, 0, 0);
+		return origin_ladder_add(res, VSP_KIND_MEDIA, NULL, NULL, 0, 0,
+					 0);
 	for (size_t i = 0; i < pl->n_variants; i++) {
 		const vsp_hls_variant *v = &pl->variants[i];
 
-		if (origin_ladder_add(res, "variant", v->codecs, NULL, v->width,
-				      v->height, v->bandwidth) != 0)
+		if (origin_ladder_add(res, VSP_KIND_VARIANT, v->codecs, NULL,
+				      v->width, v->height, v->bandwidth) != 0)
 			return -1;
 	}
 	for (size_t i = 0; i < pl->n_media; i++) {
@@ -178,8 +178,9 @@ static int hls_ladder(vsp_origin_result *res, const vsp_hls_playlist *pl)
 		    m->type != VSP_HLS_MEDIA_VIDEO)
 			continue;
 		if (origin_ladder_add(res,
-				      m->type == VSP_HLS_MEDIA_AUDIO ? "audio"
-								     : "video",
+				      m->type == VSP_HLS_MEDIA_AUDIO
+					      ? VSP_KIND_AUDIO
+					      : VSP_KIND_VIDEO,
 				      NULL, m->language, 0, 0, 0) != 0)
 			return -1;
 	}
@@ -216,7 +217,7 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 		if (origin_alloc_renditions(o, 1) != 0)
 			goto oom;
 		o->jobs[0].data = pl;
-		res->renditions[0].kind = strdup("media");
+		res->renditions[0].kind = VSP_KIND_MEDIA;
 		res->renditions[0].name = strdup("media");
 		res->renditions[0].uri = strdup(base_of(&res->manifest));
 		return;
@@ -605,11 +606,11 @@ static void finish_hls(struct origin_ctx *o)
 
 		if (v->live)
 			res->live = 1;
-		if (!v->kind || strcmp(v->kind, "variant") != 0)
+		if (v->kind != VSP_KIND_VARIANT)
 			continue;
 		for (int pass = 0; pass < 2; pass++) {
 			const char *g = pass ? v->video_group : v->audio_group;
-			const char *kind = pass ? "video" : "audio";
+			vsp_kind kind = pass ? VSP_KIND_VIDEO : VSP_KIND_AUDIO;
 			const vsp_rendition_result *bad = NULL;
 			size_t members = 0, ok = 0;
 
@@ -619,7 +620,7 @@ static void finish_hls(struct origin_ctx *o)
 				const vsp_rendition_result *m =
 					&res->renditions[j];
 
-				if (!m->group || strcmp(m->kind, kind) != 0 ||
+				if (!m->group || m->kind != kind ||
 				    strcmp(m->group, g) != 0)
 					continue;
 				members++;
@@ -629,12 +630,13 @@ static void finish_hls(struct origin_ctx *o)
 					bad = m;
 			}
 			if (members > 0 && ok == 0)
-				vsp_verdict_set(
-					&v->v, VSP_FAIL, VSP_R_GROUP_UNPLAYABLE,
-					bad->v.stage,
-					"%s group '%s': no rendition "
-					"plays (%s: %s)",
-					kind, g, bad->name, bad->v.message);
+				vsp_verdict_set(&v->v, VSP_FAIL,
+						VSP_R_GROUP_UNPLAYABLE,
+						bad->v.stage,
+						"%s group '%s': no rendition "
+						"plays (%s: %s)",
+						vsp_kind_name(kind), g,
+						bad->name, bad->v.message);
 		}
 	}
 }

@@ -236,8 +236,8 @@ void judge_origin_mismatch(vsp_stream_result *s);
 /* compare.c: appends one entry of the manifest's declared ladder to o (at
  * plan time, every rendition, picked or not); past VSP_LADDER_MAX_ENTRIES
  * sets o->ladder_truncated instead. Returns 0, or -1 out of memory. */
-int origin_ladder_add(vsp_origin_result *o, const char *kind,
-		      const char *codecs, const char *lang, int width,
-		      int height, int64_t bandwidth);
+int origin_ladder_add(vsp_origin_result *o, vsp_kind kind, const char *codecs,
+		      const char *lang, int width, int height,
+		      int64_t bandwidth);
 
 #endif

@@ -308,7 +308,7 @@ static void decode_start(struct worker *w, struct rend_job *j,
 				(long long)sp.seq, l->start_behind_s,
 				tmp.v.message ? tmp.v.message : "");
 	/* Borrowed: not tmp's to free. */
-	tmp.kind = tmp.name = tmp.uri = tmp.codecs = tmp.key_method = NULL;
+	tmp.name = tmp.uri = tmp.codecs = tmp.key_method = NULL;
 	vsp_rendition_result_clear(&tmp);
 out:
 	if (l->release)

@@ -232,6 +232,16 @@ static const struct ccase cases[] = {
 	  VSP_WARN, VSP_R_ORIGIN_MISMATCH, "ladder", "ladder has 2", NULL },
 };
 
+/* A ladder spec's kind word as the enum. */
+static vsp_kind kind_of(const char *word)
+{
+	for (int k = 1; k < VSP_KIND_COUNT; k++)
+		if (strcmp(vsp_kind_name((vsp_kind)k), word) == 0)
+			return (vsp_kind)k;
+	fail_msg("bad kind '%s'", word);
+	return VSP_KIND_NONE;
+}
+
 /* "KIND RES CODECS BW [LANG]" entries separated by '|' into o's ladder. */
 static void build_ladder(vsp_origin_result *o, const char *spec)
 {
@@ -251,7 +261,7 @@ static void build_ladder(vsp_origin_result *o, const char *spec)
 		if (strcmp(res, "-") != 0 && sscanf(res, "%dx%d", &w, &h) != 2)
 			fail_msg("bad resolution '%s'", res);
 		assert_int_equal(
-			origin_ladder_add(o, kind,
+			origin_ladder_add(o, kind_of(kind),
 					  strcmp(codecs, "-") ? codecs : NULL,
 					  strcmp(lang, "-") ? lang : NULL, w,
 					  h, bw),
@@ -415,7 +425,7 @@ static void test_truncated(void **state)
 		s->origins[i].protocol = "hls";
 		for (int k = 0; k < VSP_LADDER_MAX_ENTRIES + 10; k++)
 			assert_int_equal(
-				origin_ladder_add(&s->origins[i], "variant",
+				origin_ladder_add(&s->origins[i], VSP_KIND_VARIANT,
 						  "avc1.4d401e", NULL, 640,
 						  360 + (int)i, 1000 + k),
 				0);
