@@ -33,7 +33,7 @@ static double lag_behind(const vsp_rendition_result *a,
 /* Cross-CDN consistency: each live rendition against the same rendition
  * (same name) on the most advanced origin, from the first load of each,
  * which the origins made at about the same moment. */
-void judge_origin_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg)
+void vsp_origin_judge_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg)
 {
 	for (size_t i = 0; i < s->n_origins; i++) {
 		vsp_origin_result *oi = &s->origins[i];
@@ -551,7 +551,7 @@ static void compare_origin(vsp_stream_result *s, size_t oi, size_t ri)
 /* Every origin whose manifest was read against the first such one (a dead
  * origin is redundancy_lost or origins_down already). Live windows are not
  * compared: a live origin behind another is origin_lagging. */
-void judge_origin_mismatch(vsp_stream_result *s)
+void vsp_origin_judge_mismatch(vsp_stream_result *s)
 {
 	size_t ref = SIZE_MAX, n = 0;
 
@@ -577,9 +577,9 @@ void judge_origin_mismatch(vsp_stream_result *s)
 			compare_origin(s, i, ref);
 }
 
-int origin_ladder_add(vsp_origin_result *o, vsp_kind kind, const char *codecs,
-		      const char *lang, int width, int height,
-		      int64_t bandwidth)
+int vsp_origin_ladder_add(vsp_origin_result *o, vsp_kind kind,
+			  const char *codecs, const char *lang, int width,
+			  int height, int64_t bandwidth)
 {
 	vsp_ladder_entry *e;
 
@@ -595,8 +595,8 @@ int origin_ladder_add(vsp_origin_result *o, vsp_kind kind, const char *codecs,
 	}
 	e = &o->ladder[o->n_ladder];
 	e->kind = kind;
-	e->codecs = dup_or_null(codecs);
-	e->lang = dup_or_null(lang);
+	e->codecs = vsp_strdup_or_null(codecs);
+	e->lang = vsp_strdup_or_null(lang);
 	e->width = width;
 	e->height = height;
 	e->bandwidth = bandwidth;

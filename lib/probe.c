@@ -55,11 +55,11 @@ static void *worker_main(void *arg)
 		plan.length = -1;
 		plan.init_length = -1;
 		if (o->proto->prepare(w, j, &plan, &scratch) == 0) {
-			probe_segment(w, j->r, &plan, j->audio);
-			probe_sample(w, j, &plan, scratch);
+			vsp_probe_segment(w, j->r, &plan, j->audio);
+			vsp_probe_sample(w, j, &plan, scratch);
 			if (o->proto->after)
 				o->proto->after(w, j, scratch);
-			probe_content(w, j);
+			vsp_probe_content(w, j);
 		}
 		if (o->proto->release)
 			o->proto->release(scratch);
@@ -231,7 +231,7 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 	}
 	s->time = vsp_wall_s();
 	s->min_healthy = cfg->min_healthy;
-	s->probe = dup_or_null(cfg->name);
+	s->probe = vsp_strdup_or_null(cfg->name);
 	s->origins = calloc(cfg->n_origins ? cfg->n_origins : 1,
 			    sizeof(*s->origins));
 	if (!s->origins) {
@@ -255,8 +255,8 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		o->cfg = cfg;
 		o->ocfg = oc;
 		o->res = &s->origins[i];
-		o->res->name = dup_or_null(oc->name);
-		o->res->url = dup_or_null(oc->url);
+		o->res->name = vsp_strdup_or_null(oc->name);
+		o->res->url = vsp_strdup_or_null(oc->url);
 		o->deadline_us = t0 + (int64_t)(cfg->timeout_s * 1e6);
 		o->http_opts.user_agent = cfg->user_agent;
 		o->http_opts.headers = (const char *const *)oc->headers;
@@ -284,10 +284,10 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		if (started[i])
 			pthread_join(tids[i], NULL);
 	if (cfg->n_origins > 1)
-		judge_origin_lag(s, cfg);
+		vsp_origin_judge_lag(s, cfg);
 	for (size_t i = 0; i < cfg->n_origins; i++)
 		vsp_origin_judge(&s->origins[i]);
-	judge_origin_mismatch(s);
+	vsp_origin_judge_mismatch(s);
 	vsp_stream_judge(s);
 	s->duration_ms = (double)(vsp_now_us() - t0) / 1000.0;
 	/* With the secrets the origins' commands gave. */

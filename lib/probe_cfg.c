@@ -21,7 +21,7 @@
 #include "probe_int.h"
 #include "sample.h"
 
-char *dup_or_null(const char *s)
+char *vsp_strdup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
 }

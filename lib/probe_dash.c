@@ -91,7 +91,7 @@ static int pick_kind(const struct cand *c, size_t n, int kind, vsp_pick pick,
 				map[m] = i;
 				bw[m++] = c[i].rep->bandwidth;
 			}
-		k = pick_ladder(bw, m, pick, count, out);
+		k = vsp_pick_ladder(bw, m, pick, count, out);
 		for (int i = 0; i < k; i++)
 			chosen[map[out[i]]] = 1;
 	}
@@ -208,7 +208,7 @@ static int fill_rep(vsp_rendition_result *r, const struct cand *c,
 	r->kind = c->kind == KIND_AUDIO ? VSP_KIND_AUDIO : VSP_KIND_VIDEO;
 	r->name = strdup(rep->id ? rep->id : name);
 	r->uri = strdup(mpd_url);
-	r->codecs = dup_or_null(rep->codecs);
+	r->codecs = vsp_strdup_or_null(rep->codecs);
 	r->bandwidth = rep->bandwidth;
 	r->width = rep->width;
 	r->height = rep->height;
@@ -314,13 +314,13 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 	}
 	/* The whole declared ladder, for comparing origins (compare.c). */
 	for (size_t i = 0; i < n; i++)
-		if (origin_ladder_add(res,
-				      cands[i].kind == KIND_AUDIO
-					      ? VSP_KIND_AUDIO
-					      : VSP_KIND_VIDEO,
-				      cands[i].rep->codecs, cands[i].set->lang,
-				      cands[i].rep->width, cands[i].rep->height,
-				      cands[i].rep->bandwidth) != 0)
+		if (vsp_origin_ladder_add(
+			    res,
+			    cands[i].kind == KIND_AUDIO ? VSP_KIND_AUDIO
+							: VSP_KIND_VIDEO,
+			    cands[i].rep->codecs, cands[i].set->lang,
+			    cands[i].rep->width, cands[i].rep->height,
+			    cands[i].rep->bandwidth) != 0)
 			goto oom;
 	if (n == 0) {
 		vsp_verdict_set(
@@ -341,7 +341,7 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 	total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += chosen[i];
-	if (origin_alloc_renditions(o, total) != 0)
+	if (vsp_origin_alloc_renditions(o, total) != 0)
 		goto oom;
 	/* Video first, then audio, each in MPD order. */
 	for (int kind = KIND_VIDEO; kind <= KIND_AUDIO; kind++)
@@ -463,7 +463,7 @@ static int prepare_dash(struct worker *w, struct rend_job *j,
 			&cl);
 		snprintf(what, sizeof(what), "MPD Representation %s",
 			 rep->id ? rep->id : "?");
-		rendition_conform(r, &cl, VSP_STAGE_MANIFEST, what);
+		vsp_rendition_conform(r, &cl, VSP_STAGE_MANIFEST, what);
 	}
 	if (vsp_dash_pick_segment(st->mpd, st->period, rep,
 				  vsp_wall_s() + st->clock_offset, seg, err,
@@ -575,20 +575,21 @@ static void after_dash(struct worker *w, struct rend_job *j, void *scratch)
 		return;
 	if (vsp_dash_newest_listed(st->mpd, st->period, d.rep, &end, &segd,
 				   &num) != 0) {
-		rendition_note(r, "segments computed from the clock: a stopped "
-				  "packager shows as a missing live-edge "
-				  "segment, not in the MPD");
+		vsp_rendition_note(
+			r, "segments computed from the clock: a stopped "
+			   "packager shows as a missing live-edge "
+			   "segment, not in the MPD");
 		return;
 	}
 	r->target_duration = segd;
 	r->newest_seq = num;
 	r->newest_end = end - st->clock_offset;
 	d.newest_end = end;
-	live_check(w, r, &w->o->res->manifest, segd,
-		   st->mpd->has_publish_time
-			   ? st->mpd->publish_time - st->clock_offset
-			   : 0,
-		   &src);
+	vsp_live_check(w, r, &w->o->res->manifest, segd,
+		       st->mpd->has_publish_time
+			       ? st->mpd->publish_time - st->clock_offset
+			       : 0,
+		       &src);
 }
 
 static void release_dash(void *scratch)

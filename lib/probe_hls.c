@@ -46,7 +46,7 @@ static int pick_variants(const vsp_hls_playlist *pl, vsp_pick pick, int count,
 		return -1;
 	for (size_t i = 0; i < pl->n_variants; i++)
 		bw[i] = pl->variants[i].bandwidth;
-	k = pick_ladder(bw, pl->n_variants, pick, count, idx);
+	k = vsp_pick_ladder(bw, pl->n_variants, pick, count, idx);
 	free(bw);
 	return k;
 }
@@ -137,9 +137,9 @@ static int fill_variant(vsp_rendition_result *r, const vsp_hls_variant *v,
 	r->kind = VSP_KIND_VARIANT;
 	r->name = strdup(name);
 	r->uri = strdup(v->uri);
-	r->codecs = dup_or_null(v->codecs);
-	r->audio_group = dup_or_null(v->audio);
-	r->video_group = dup_or_null(v->video);
+	r->codecs = vsp_strdup_or_null(v->codecs);
+	r->audio_group = vsp_strdup_or_null(v->audio);
+	r->video_group = vsp_strdup_or_null(v->video);
 	r->bandwidth = v->bandwidth;
 	r->width = v->width;
 	r->height = v->height;
@@ -162,13 +162,14 @@ static int fill_media(vsp_rendition_result *r, const vsp_hls_media *m)
 static int hls_ladder(vsp_origin_result *res, const vsp_hls_playlist *pl)
 {
 	if (!pl->is_master)
-		return origin_ladder_add(res, VSP_KIND_MEDIA, NULL, NULL, 0, 0,
-					 0);
+		return vsp_origin_ladder_add(res, VSP_KIND_MEDIA, NULL, NULL, 0,
+					     0, 0);
 	for (size_t i = 0; i < pl->n_variants; i++) {
 		const vsp_hls_variant *v = &pl->variants[i];
 
-		if (origin_ladder_add(res, VSP_KIND_VARIANT, v->codecs, NULL,
-				      v->width, v->height, v->bandwidth) != 0)
+		if (vsp_origin_ladder_add(res, VSP_KIND_VARIANT, v->codecs,
+					  NULL, v->width, v->height,
+					  v->bandwidth) != 0)
 			return -1;
 	}
 	for (size_t i = 0; i < pl->n_media; i++) {
@@ -177,11 +178,11 @@ static int hls_ladder(vsp_origin_result *res, const vsp_hls_playlist *pl)
 		if (m->type != VSP_HLS_MEDIA_AUDIO &&
 		    m->type != VSP_HLS_MEDIA_VIDEO)
 			continue;
-		if (origin_ladder_add(res,
-				      m->type == VSP_HLS_MEDIA_AUDIO
-					      ? VSP_KIND_AUDIO
-					      : VSP_KIND_VIDEO,
-				      NULL, m->language, 0, 0, 0) != 0)
+		if (vsp_origin_ladder_add(res,
+					  m->type == VSP_HLS_MEDIA_AUDIO
+						  ? VSP_KIND_AUDIO
+						  : VSP_KIND_VIDEO,
+					  NULL, m->language, 0, 0, 0) != 0)
 			return -1;
 	}
 	return 0;
@@ -214,7 +215,7 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 	if (!pl->is_master) {
 		/* A media playlist given directly is one rendition. */
 		res->live = vsp_hls_is_live(pl);
-		if (origin_alloc_renditions(o, 1) != 0)
+		if (vsp_origin_alloc_renditions(o, 1) != 0)
 			goto oom;
 		o->jobs[0].data = pl;
 		res->renditions[0].kind = VSP_KIND_MEDIA;
@@ -239,7 +240,7 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 	n = nv;
 	for (size_t i = 0; i < pl->n_media; i++)
 		n += alternate_probed(pl, idx, nv, i);
-	if (origin_alloc_renditions(o, n) != 0)
+	if (vsp_origin_alloc_renditions(o, n) != 0)
 		goto oom;
 	for (size_t i = 0; i < nv; i++, k++) {
 		const vsp_hls_variant *v = &pl->variants[idx[i]];
@@ -387,7 +388,7 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 
 		memset(&cl, 0, sizeof(cl));
 		vsp_conform_hls(pl, &cl);
-		rendition_conform(r, &cl, VSP_STAGE_PLAYLIST, r->uri);
+		vsp_rendition_conform(r, &cl, VSP_STAGE_PLAYLIST, r->uri);
 	}
 	if (!r->live) {
 		/* The asset's extent, for comparing origins (compare.c). */
@@ -498,7 +499,7 @@ static int reload_hls(void *ctx, const uint8_t *body, size_t len,
 
 		memset(&cl, 0, sizeof(cl));
 		vsp_conform_hls_reload(h->cur ? h->cur : h->first, next, &cl);
-		rendition_conform(h->r, &cl, VSP_STAGE_LIVE, h->r->uri);
+		vsp_rendition_conform(h->r, &cl, VSP_STAGE_LIVE, h->r->uri);
 	}
 	moved = moved_on(h->cur ? h->cur : h->first, next);
 	if (moved)
@@ -523,8 +524,9 @@ static void after_hls(struct worker *w, struct rend_job *j, void *scratch)
 
 	if (!vsp_hls_is_live(first) || first->n_segments == 0)
 		return;
-	live_check(w, r, r->playlist.done ? &r->playlist : &w->o->res->manifest,
-		   first->target_duration, 0, &src);
+	vsp_live_check(w, r,
+		       r->playlist.done ? &r->playlist : &w->o->res->manifest,
+		       first->target_duration, 0, &src);
 	vsp_hls_free(h.cur);
 	free(h.gone_uri);
 }

@@ -31,10 +31,10 @@
 static void step_copy(vsp_http_step *d, const vsp_http_step *s)
 {
 	*d = *s;
-	d->url = dup_or_null(s->url);
-	d->final_url = dup_or_null(s->final_url);
-	d->content_type = dup_or_null(s->content_type);
-	d->range = dup_or_null(s->range);
+	d->url = vsp_strdup_or_null(s->url);
+	d->final_url = vsp_strdup_or_null(s->final_url);
+	d->content_type = vsp_strdup_or_null(s->content_type);
+	d->range = vsp_strdup_or_null(s->range);
 }
 
 static vsp_decode_info *decode_copy(const vsp_decode_info *d)
@@ -224,10 +224,10 @@ static void sample_vod(struct worker *w, struct rend_job *j,
 		if (roles[i] == VSP_SEG_FIRST)
 			continue;
 		if (left_s(o) < VSP_SAMPLE_MARGIN_S) {
-			rendition_note(r,
-				       "segment sample cut short by the "
-				       "deadline: %zu of %zu checked",
-				       done + 1, k);
+			vsp_rendition_note(r,
+					   "segment sample cut short by the "
+					   "deadline: %zu of %zu checked",
+					   done + 1, k);
 			break;
 		}
 		memset(&sp, 0, sizeof(sp));
@@ -238,7 +238,7 @@ static void sample_vod(struct worker *w, struct rend_job *j,
 			sniff_one(w, r, &sp, roles[i], pos[i], l->n, &kc);
 			done++;
 		} else if (rc < 0) {
-			rendition_note(r, "segment sample: %s", err);
+			vsp_rendition_note(r, "segment sample: %s", err);
 		}
 		if (l->release)
 			l->release(owned);
@@ -271,10 +271,10 @@ static void decode_start(struct worker *w, struct rend_job *j,
 	    sp.seq == r->segment_seq)
 		goto out;
 	if (left_s(w->o) < VSP_SAMPLE_MARGIN_S) {
-		rendition_note(r,
-			       "start segment %lld not checked: no time "
-			       "left before the deadline",
-			       (long long)sp.seq);
+		vsp_rendition_note(r,
+				   "start segment %lld not checked: no time "
+				   "left before the deadline",
+				   (long long)sp.seq);
 		goto out;
 	}
 	c = vsp_segment_check_add(r);
@@ -295,7 +295,7 @@ static void decode_start(struct worker *w, struct rend_job *j,
 	tmp.frame_rate = r->frame_rate;
 	tmp.live = r->live;
 	sp.manifest_ms = 0;
-	probe_segment(w, &tmp, &sp, j->audio);
+	vsp_probe_segment(w, &tmp, &sp, j->audio);
 	c->http = tmp.segment;
 	memset(&tmp.segment, 0, sizeof(tmp.segment));
 	if (tmp.decoded)
@@ -315,8 +315,8 @@ out:
 		l->release(owned);
 }
 
-void probe_sample(struct worker *w, struct rend_job *j,
-		  const struct seg_plan *p, void *scratch)
+void vsp_probe_sample(struct worker *w, struct rend_job *j,
+		      const struct seg_plan *p, void *scratch)
 {
 	struct origin_ctx *o = w->o;
 	vsp_rendition_result *r = j->r;
@@ -352,8 +352,8 @@ void probe_sample(struct worker *w, struct rend_job *j,
 		l.free_ctx(l.ctx);
 }
 
-void probe_removed(struct worker *w, vsp_rendition_result *r,
-		   const struct seg_plan *p)
+void vsp_probe_removed(struct worker *w, vsp_rendition_result *r,
+		       const struct seg_plan *p)
 {
 	vsp_segment_check *c = vsp_segment_check_add(r);
 	uint8_t *body = NULL;
@@ -382,7 +382,7 @@ void probe_removed(struct worker *w, vsp_rendition_result *r,
 			"behind the live edge",
 			(long long)p->seq, c->http.http_status, p->uri);
 	else
-		rendition_note(r,
-			       "segment %lld that just left the playlist: %s",
-			       (long long)p->seq, err);
+		vsp_rendition_note(
+			r, "segment %lld that just left the playlist: %s",
+			(long long)p->seq, err);
 }

@@ -74,8 +74,8 @@ static void gate_leave(void)
 }
 
 /* Fetches key, init and segment, decrypts, decodes, validates. */
-void probe_segment(struct worker *w, vsp_rendition_result *r,
-		   const struct seg_plan *p, int audio)
+void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
+		       const struct seg_plan *p, int audio)
 {
 	struct origin_ctx *o = w->o;
 	uint8_t *key = NULL, *init = NULL, *seg = NULL, *clear = NULL;
@@ -174,7 +174,7 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 	dopts.deadline_us = o->deadline_us;
 	dopts.decode_all = o->cfg->decode_all;
 	dopts.content = &o->cfg->content;
-	probe_thumb_path(w, r, thumb, sizeof(thumb));
+	vsp_probe_thumb_path(w, r, thumb, sizeof(thumb));
 	dopts.thumb_path = thumb[0] ? thumb : NULL;
 	if (gate_enter(o->deadline_us) != 0) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TIMEOUT,
@@ -200,14 +200,14 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 	if (r->decode.thumb == 1 && !r->thumbnail)
 		r->thumbnail = strdup(thumb);
 	else if (r->decode.thumb < 0)
-		rendition_note(r, "%s", r->decode.thumb_err);
+		vsp_rendition_note(r, "%s", r->decode.thumb_err);
 	/* A segment cut short is told as such, even when its last packet
 	 * also came out damaged (it was cut in the middle). */
 	if ((rc == VSP_R_NONE || rc == VSP_R_CORRUPT_SEGMENT) &&
-	    validate_duration(r, p, p->uri, rc ? err : NULL))
+	    vsp_validate_duration(r, p, p->uri, rc ? err : NULL))
 		goto done;
 	if (rc == VSP_R_NO_VIDEO &&
-	    validate_tracks(r, p, p->uri, o->cfg->frames))
+	    vsp_validate_tracks(r, p, p->uri, o->cfg->frames))
 		goto done;
 	if (rc) {
 		/* With an init segment, the fault may be in either. */
@@ -222,8 +222,8 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 		r->ttff_ms = p->manifest_ms + r->playlist.total_ms +
 			     r->key.total_ms + r->init.total_ms +
 			     r->segment.total_ms + r->decode.first_frame_ms;
-	validate_tracks(r, p, p->uri, o->cfg->frames);
-	validate_media(r, p, p->uri);
+	vsp_validate_tracks(r, p, p->uri, o->cfg->frames);
+	vsp_validate_media(r, p, p->uri);
 	if (r->rtf > 0 && r->rtf < o->cfg->slow_rtf) {
 		char decl[48] = "";
 
