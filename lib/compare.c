@@ -33,7 +33,7 @@ static double lag_behind(const vsp_rendition_result *a,
 /* Cross-CDN consistency: each live rendition against the same rendition
  * (same name) on the most advanced origin, from the first load of each,
  * which the origins made at about the same moment. */
-void judge_origin_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg)
+void vsp_origin_judge_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg)
 {
 	for (size_t i = 0; i < s->n_origins; i++) {
 		vsp_origin_result *oi = &s->origins[i];
@@ -205,7 +205,7 @@ static int bw_close(int64_t a, int64_t b)
 /* The same place in a ladder: kind, resolution and language. */
 static int same_slot(const vsp_ladder_entry *a, const vsp_ladder_entry *b)
 {
-	if (!a->kind || !b->kind || strcmp(a->kind, b->kind) != 0)
+	if (!a->kind || a->kind != b->kind)
 		return 0;
 	if (a->width != b->width || a->height != b->height)
 		return 0;
@@ -217,14 +217,14 @@ static int same_slot(const vsp_ladder_entry *a, const vsp_ladder_entry *b)
 static void entry_desc(const vsp_ladder_entry *e, char *out, size_t len)
 {
 	struct text t = { .n = 0 };
-	const char *kind = e->kind ? e->kind : "?";
+	const char *kind = e->kind ? vsp_kind_name(e->kind) : "?";
 
-	if (strcmp(kind, "media") == 0) {
+	if (e->kind == VSP_KIND_MEDIA) {
 		snprintf(out, len, "a media playlist without a master");
 		return;
 	}
-	if (strcmp(kind, "variant") != 0 &&
-	    !(strcmp(kind, "video") == 0 && e->width > 0))
+	if (e->kind != VSP_KIND_VARIANT &&
+	    !(e->kind == VSP_KIND_VIDEO && e->width > 0))
 		text_add(&t, "%s ", kind);
 	if (e->width > 0 && e->height > 0)
 		text_add(&t, "%dx%d ", e->width, e->height);
@@ -551,7 +551,7 @@ static void compare_origin(vsp_stream_result *s, size_t oi, size_t ri)
 /* Every origin whose manifest was read against the first such one (a dead
  * origin is redundancy_lost or origins_down already). Live windows are not
  * compared: a live origin behind another is origin_lagging. */
-void judge_origin_mismatch(vsp_stream_result *s)
+void vsp_origin_judge_mismatch(vsp_stream_result *s)
 {
 	size_t ref = SIZE_MAX, n = 0;
 
@@ -577,9 +577,9 @@ void judge_origin_mismatch(vsp_stream_result *s)
 			compare_origin(s, i, ref);
 }
 
-int origin_ladder_add(vsp_origin_result *o, const char *kind,
-		      const char *codecs, const char *lang, int width,
-		      int height, int64_t bandwidth)
+int vsp_origin_ladder_add(vsp_origin_result *o, vsp_kind kind,
+			  const char *codecs, const char *lang, int width,
+			  int height, int64_t bandwidth)
 {
 	vsp_ladder_entry *e;
 
@@ -594,14 +594,14 @@ int origin_ladder_add(vsp_origin_result *o, const char *kind,
 		return 0;
 	}
 	e = &o->ladder[o->n_ladder];
-	e->kind = strdup(kind);
-	e->codecs = dup_or_null(codecs);
-	e->lang = dup_or_null(lang);
+	e->kind = kind;
+	e->codecs = vsp_strdup_or_null(codecs);
+	e->lang = vsp_strdup_or_null(lang);
 	e->width = width;
 	e->height = height;
 	e->bandwidth = bandwidth;
 	o->n_ladder++;
-	if (!e->kind || (codecs && !e->codecs) || (lang && !e->lang))
+	if ((codecs && !e->codecs) || (lang && !e->lang))
 		return -1;
 	return 0;
 }

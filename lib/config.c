@@ -25,6 +25,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "file.h"
 #include "limits.h"
 #include "sample.h"
 
@@ -1107,54 +1108,18 @@ int vsp_config_load_file(const char *path, vsp_probe_cfg *cfg, char *err,
 			 size_t errlen)
 {
 	struct ctx c = { path, err, errlen };
-	struct stat st;
+	char msg[512];
 	char *buf = NULL;
 	size_t len = 0;
-	ssize_t n;
-	int fd, rv = -1;
+	int rv;
 
 	vsp_probe_cfg_init(cfg);
-	/* O_NONBLOCK: opening a FIFO (or a device) for reading blocks until
-	 * a writer comes; the file type is only known after open(). A
-	 * regular file ignores the flag. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return fail(&c, NULL, "cannot open: %s", strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fail(&c, NULL, "not a regular file");
-		goto out;
-	}
-	if (st.st_size > VSP_PROBE_FILE_MAX_BYTES) {
-		fail(&c, NULL,
-		     "%lld bytes, more than the %ld a probe file may "
-		     "have",
-		     (long long)st.st_size, VSP_PROBE_FILE_MAX_BYTES);
-		goto out;
-	}
-	/* One byte more than the cap: a file that grew since fstat() is
-	 * still caught. */
-	buf = malloc((size_t)VSP_PROBE_FILE_MAX_BYTES + 1);
-	if (!buf) {
-		fail(&c, NULL, "out of memory");
-		goto out;
-	}
-	while (len <= (size_t)VSP_PROBE_FILE_MAX_BYTES) {
-		n = read(fd, buf + len,
-			 (size_t)VSP_PROBE_FILE_MAX_BYTES + 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			fail(&c, NULL, "cannot read: %s", strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	if (vsp_file_read(path, (size_t)VSP_PROBE_FILE_MAX_BYTES,
+			  "a probe file", VSP_FILE_REGULAR, &buf, &len, msg,
+			  sizeof(msg)))
+		return fail(&c, NULL, "%s", msg);
 	rv = vsp_config_load_json(buf, len, path, cfg, err, errlen);
-out:
 	free(buf);
-	close(fd);
 	return rv;
 }
 

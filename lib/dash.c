@@ -26,6 +26,7 @@
 #include <libxml/xmlerror.h>
 
 #include "clock.h"
+#include "error.h"
 #include "jsontext.h"
 #include "limits.h"
 #include "record.h"
@@ -41,7 +42,7 @@ struct pctx {
 	const char *mpd_url;
 	char *err;
 	size_t errlen;
-	int rc; /* 0, -1 syntax, -2 limit: the first error wins */
+	int rc; /* 0 or a VSP_E_* (error.h): the first error wins */
 };
 
 static void fail_at(struct pctx *c, const xmlNode *n, int rc, const char *fmt,
@@ -806,6 +807,8 @@ static xmlDocPtr read_xml(const char *buf, size_t len,
 	if (!ctxt) {
 		set_err(err, errlen, "%s",
 			len == 0 ? "empty document" : "out of memory");
+		if (len)
+			*rc = VSP_E_NOMEM;
 		return NULL;
 	}
 	xmlCtxtUseOptions(ctxt, opts);
@@ -861,10 +864,11 @@ static xmlDocPtr read_xml(const char *buf, size_t len,
 				g.first);
 		else
 			set_err(err, errlen, "XML: %s", g.first);
-		/* libxml2's own limits (name length, amplification) and
-		 * memory are limits, not syntax. */
-		if (g.first_code == XML_ERR_NO_MEMORY ||
-		    g.first_code == XML_ERR_ENTITY_LOOP)
+		/* libxml2's own limits (amplification) are limits, not
+		 * syntax; its memory is an error, not the document's. */
+		if (g.first_code == XML_ERR_NO_MEMORY)
+			*rc = VSP_E_NOMEM;
+		else if (g.first_code == XML_ERR_ENTITY_LOOP)
 			*rc = -2;
 	} else {
 		doc = ctxt->myDoc;
@@ -967,7 +971,7 @@ static char *apply_base(struct pctx *c, const xmlNode *el, const char *base,
 	if (!at)
 		return base ? strdup(base) : NULL;
 	if (!t) {
-		fail_at(c, at, -2, "out of memory");
+		fail_at(c, at, VSP_E_NOMEM, "out of memory");
 		return NULL;
 	}
 	*declared = 1;
@@ -1027,7 +1031,7 @@ static int parse_timeline(struct pctx *c, const xmlNode *tl,
 	}
 	r->timeline = calloc(n, sizeof(*r->timeline));
 	if (!r->timeline) {
-		fail_at(c, tl, -2, "out of memory");
+		fail_at(c, tl, VSP_E_NOMEM, "out of memory");
 		return -1;
 	}
 	r->n_timeline = n;
@@ -1090,7 +1094,7 @@ static int parse_list_urls(struct pctx *c, const xmlNode *sl,
 	}
 	r->segments = calloc(n, sizeof(*r->segments));
 	if (!r->segments) {
-		fail_at(c, sl, -2, "out of memory");
+		fail_at(c, sl, VSP_E_NOMEM, "out of memory");
 		return -1;
 	}
 	r->n_segments = n;
@@ -1331,7 +1335,7 @@ static int parse_set(struct pctx *c, const xmlNode *per, const xmlNode *sn,
 		a->reps = calloc(n, sizeof(*a->reps));
 		if (!a->reps) {
 			free(base);
-			fail_at(c, sn, -2, "out of memory");
+			fail_at(c, sn, VSP_E_NOMEM, "out of memory");
 			return -1;
 		}
 		a->n_reps = n;
@@ -1362,7 +1366,7 @@ static int parse_period(struct pctx *c, const xmlNode *pn, const char *mpd_base,
 		p->sets = calloc(n, sizeof(*p->sets));
 		if (!p->sets) {
 			free(base);
-			fail_at(c, pn, -2, "out of memory");
+			fail_at(c, pn, VSP_E_NOMEM, "out of memory");
 			return -1;
 		}
 		p->n_sets = n;
@@ -1419,7 +1423,7 @@ static int parse_mpd(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
 	if (nu) {
 		m->utc = calloc(nu, sizeof(*m->utc));
 		if (!m->utc) {
-			fail_at(c, root, -2, "out of memory");
+			fail_at(c, root, VSP_E_NOMEM, "out of memory");
 			return -1;
 		}
 		m->n_utc = nu;
@@ -1432,7 +1436,7 @@ static int parse_mpd(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
 	}
 	m->periods = calloc(np, sizeof(*m->periods));
 	if (!m->periods) {
-		fail_at(c, root, -2, "out of memory");
+		fail_at(c, root, VSP_E_NOMEM, "out of memory");
 		return -1;
 	}
 	m->n_periods = np;
@@ -1553,7 +1557,7 @@ int vsp_dash_parse_until(const char *buf, size_t len, const char *base_url,
 		xmlFreeDoc(doc);
 		vsp_budget_give(bound ? bound->hold : NULL, reserved);
 		set_err(err, errlen, "out of memory");
-		return -2;
+		return VSP_E_NOMEM;
 	}
 	m->media_duration = m->min_update_period = m->time_shift_buffer_depth =
 		m->suggested_presentation_delay = m->min_buffer_time = -1;

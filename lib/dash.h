@@ -143,8 +143,9 @@ int vsp_dash_detect(const uint8_t *buf, size_t len);
 /*
  * Parses len bytes (need not be NUL-terminated). base_url may be NULL.
  * Returns 0 and *out (caller frees with vsp_dash_free()); -1 on a malformed
- * document, -2 over a limit (size, depth, counts), with *out NULL and a
- * message naming the line, element and attribute in err.
+ * document, -2 over a limit (size, depth, counts), VSP_E_NOMEM on out of
+ * memory (error.h's VSP_E_*), with *out NULL and a message naming the
+ * line, element and attribute in err.
  */
 int vsp_dash_parse(const char *buf, size_t len, const char *base_url,
 		   vsp_dash_mpd **out, char *err, size_t errlen);

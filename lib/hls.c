@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "error.h"
 #include "jsontext.h"
 #include "limits.h"
 #include "termsafe.h"
@@ -129,7 +130,7 @@ __attribute__((format(printf, 3, 4))) static int fail(struct parser *p, int rc,
 
 static int oom(struct parser *p)
 {
-	return fail(p, -1, "out of memory");
+	return fail(p, VSP_E_NOMEM, "out of memory");
 }
 
 static int is_blank(char c)

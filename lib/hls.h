@@ -134,6 +134,8 @@ typedef struct vsp_hls_playlist {
  * On malformed input returns -1, *out NULL, and err holds a precise message:
  * "line 14: EXTINF: duration 'abc' is not a number". Limits from limits.h are
  * enforced; going over one returns -2 with a message naming the limit.
+ * Out of memory returns VSP_E_NOMEM (the codes are error.h's VSP_E_*:
+ * -1 VSP_E_SYNTAX, -2 VSP_E_LIMIT, -3 VSP_E_DEADLINE).
  */
 int vsp_hls_parse(const char *buf, size_t len, const char *base_url,
 		  vsp_hls_playlist **out, char *err, size_t errlen);

@@ -318,32 +318,6 @@ void vsp_http_client_free(vsp_http_client *c)
 	free(c);
 }
 
-static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
-		      int64_t length, size_t max_bytes, int prefix,
-		      int64_t deadline_us, vsp_http_step *step, uint8_t **body,
-		      size_t *body_len, char *err, size_t errlen);
-
-vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
-			int64_t length, size_t max_bytes, int64_t deadline_us,
-			vsp_http_step *step, uint8_t **body, size_t *body_len,
-			char *err, size_t errlen)
-{
-	return get(c, url, offset, length, max_bytes, 0, deadline_us, step,
-		   body, body_len, err, errlen);
-}
-
-vsp_reason vsp_http_get_prefix(vsp_http_client *c, const char *url,
-			       int64_t offset, int64_t length, size_t max_bytes,
-			       int64_t deadline_us, vsp_http_step *step,
-			       uint8_t **body, size_t *body_len, char *err,
-			       size_t errlen)
-{
-	if (length < 0 || (uint64_t)length > max_bytes)
-		length = (int64_t)max_bytes;
-	return get(c, url, offset, length, max_bytes, 1, deadline_us, step,
-		   body, body_len, err, errlen);
-}
-
 void vsp_http_body_free(vsp_http_client *c, uint8_t *body, size_t len)
 {
 	if (!body)
@@ -466,11 +440,15 @@ static vsp_reason failf(char *err, size_t errlen, vsp_reason r, const char *fmt,
 	return r;
 }
 
-static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
-		      int64_t length, size_t max_bytes, int prefix,
-		      int64_t deadline_us, vsp_http_step *step, uint8_t **body,
-		      size_t *body_len, char *err, size_t errlen)
+vsp_reason vsp_http_get(vsp_http_client *c, const vsp_http_request *req,
+			vsp_http_step *step, uint8_t **body, size_t *body_len,
+			char *err, size_t errlen)
 {
+	const char *url = req->url;
+	int64_t offset = req->offset, length = req->length;
+	size_t max_bytes = req->limit;
+	int prefix = req->prefix;
+	int64_t deadline_us = req->deadline_us;
 	struct sink s = { .curl = c->curl,
 			  .cap = max_bytes,
 			  .prefix = prefix,
@@ -487,6 +465,8 @@ static vsp_reason get(vsp_http_client *c, const char *url, int64_t offset,
 	char *hop_url;
 	curl_off_t before_us = 0; /* time of the redirects before */
 
+	if (prefix && (length < 0 || (uint64_t)length > max_bytes))
+		length = (int64_t)max_bytes;
 	*body = NULL;
 	*body_len = 0;
 	vsp_http_step_clear(step);

@@ -63,34 +63,40 @@ typedef struct vsp_http_client vsp_http_client;
 vsp_http_client *vsp_http_client_new(const vsp_http_opts *opts);
 void vsp_http_client_free(vsp_http_client *c);
 
-/*
- * GETs url (bytes [offset, offset+length) when length >= 0) into a body of at
- * most max_bytes, ending by deadline_us (absolute, vsp_now_us() clock).
- * Fills *step (free with vsp_http_step_clear()) and, on success, *body
- * (caller frees with vsp_http_body_free(c, body, len), which gives its
- * bytes back to the budget; NUL-terminated, *body_len excludes the NUL).
- * Returns VSP_R_NONE for a whole 2xx body; otherwise the reason
- * (http_status, timeout, dns, connect, tls, too_large, redirect, protocol,
- * network) and a message naming the URL in err.
- */
-vsp_reason vsp_http_get(vsp_http_client *c, const char *url, int64_t offset,
-			int64_t length, size_t max_bytes, int64_t deadline_us,
-			vsp_http_step *step, uint8_t **body, size_t *body_len,
-			char *err, size_t errlen);
+/* One GET. Borrowed by vsp_http_get() for the call only. */
+typedef struct vsp_http_request {
+	const char *url;
+	int64_t offset;	     /* first byte asked (with length >= 0) */
+	int64_t length;	     /* bytes from offset; VSP_HTTP_WHOLE: no Range */
+	size_t limit;	     /* the body's cap, bytes (a name of limits.h) */
+	int64_t deadline_us; /* absolute, vsp_now_us() clock; 0: none */
+	/* 1: only the first bytes are wanted (a sniff). The Range asked is
+	 * [offset, offset+length) (length VSP_HTTP_WHOLE or over limit:
+	 * limit bytes) and at most limit bytes of the answer are kept. A
+	 * shorter answer is not an error, nor is an origin that ignores the
+	 * Range and sends the whole body with 200 (reading stops at limit;
+	 * then the body begins at the resource's start, not at offset:
+	 * step->http_status says which). 0: the whole answer must fit in
+	 * limit, or the GET fails (too_large). */
+	int prefix;
+} vsp_http_request;
+
+/* vsp_http_request.length of a GET without a Range. */
+#define VSP_HTTP_WHOLE ((int64_t)-1)
 
 /*
- * The first bytes of a resource: GETs bytes [offset, offset+length) (length
- * -1 or over max_bytes: max_bytes) and keeps at most max_bytes of the answer.
- * A shorter answer is not an error, nor is an origin that ignores the Range
- * and sends the whole body with 200 (reading stops at max_bytes; then the
- * body begins at the resource's start, not at offset: step->http_status says
- * which). Otherwise as vsp_http_get().
+ * GETs req->url into a body of at most req->limit bytes, ending by
+ * req->deadline_us. Fills *step (free with vsp_http_step_clear()) and, on
+ * success, *body (caller frees with vsp_http_body_free(c, body, len), which
+ * gives its bytes back to the budget; NUL-terminated, *body_len excludes
+ * the NUL). Returns VSP_R_NONE for a whole 2xx body (with req->prefix: its
+ * first bytes); otherwise the reason (http_status, timeout, dns, connect,
+ * tls, too_large, redirect, protocol, network; internal on out of memory)
+ * and a message naming the URL in err.
  */
-vsp_reason vsp_http_get_prefix(vsp_http_client *c, const char *url,
-			       int64_t offset, int64_t length, size_t max_bytes,
-			       int64_t deadline_us, vsp_http_step *step,
-			       uint8_t **body, size_t *body_len, char *err,
-			       size_t errlen);
+vsp_reason vsp_http_get(vsp_http_client *c, const vsp_http_request *req,
+			vsp_http_step *step, uint8_t **body, size_t *body_len,
+			char *err, size_t errlen);
 
 void vsp_http_step_clear(vsp_http_step *step);
 

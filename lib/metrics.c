@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dynbuf.h"
+
 /* X(ENUM, name, help); every family is a gauge, as in blackbox_exporter. */
 #define FAMILY_MAP(X)                                                          \
 	X(SUCCESS, "probe_success",                                            \
@@ -86,14 +88,9 @@ static const struct {
 #undef X
 };
 
-struct fbuf {
-	char *p;
-	size_t len, cap;
-};
-
 struct vsp_metrics {
 	char *vantage; /* NULL: no label */
-	struct fbuf f[F_COUNT];
+	vsp_buf f[F_COUNT];
 	size_t total; /* bytes over every family, against the cap */
 	int oom;      /* a write failed since the last mark */
 };
@@ -104,6 +101,9 @@ vsp_metrics *vsp_metrics_new(const char *vantage)
 
 	if (!m)
 		return NULL;
+	/* Each family under the cap of them all (total, below). */
+	for (int i = 0; i < F_COUNT; i++)
+		vsp_buf_init(&m->f[i], (size_t)VSP_METRICS_MAX_BYTES + 1);
 	if (vantage && *vantage) {
 		m->vantage = strdup(vantage);
 		if (!m->vantage) {
@@ -119,38 +119,20 @@ void vsp_metrics_free(vsp_metrics *m)
 	if (!m)
 		return;
 	for (int i = 0; i < F_COUNT; i++)
-		free(m->f[i].p);
+		vsp_buf_free(&m->f[i]);
 	free(m->vantage);
 	free(m);
 }
 
 static void fappend(vsp_metrics *m, enum family fam, const char *s, size_t n)
 {
-	struct fbuf *b = &m->f[fam];
-
 	if (m->oom)
 		return;
-	if (m->total + n > (size_t)VSP_METRICS_MAX_BYTES) {
+	if (m->total + n > (size_t)VSP_METRICS_MAX_BYTES ||
+	    vsp_buf_add(&m->f[fam], s, n)) {
 		m->oom = 1;
 		return;
 	}
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			m->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
 	m->total += n;
 }
 
@@ -405,9 +387,7 @@ static void rollback(vsp_metrics *m, const size_t *lens)
 {
 	for (int i = 0; i < F_COUNT; i++) {
 		m->total -= m->f[i].len - lens[i];
-		m->f[i].len = lens[i];
-		if (m->f[i].p)
-			m->f[i].p[lens[i]] = '\0';
+		vsp_buf_setlen(&m->f[i], lens[i]);
 	}
 	m->oom = 0;
 }

@@ -641,7 +641,7 @@ static void rendition_line(dbuf *b, const vsp_origin_result *o,
 	db_add(b, "  ", 2);
 	db_clean(b, o->name);
 	db_add(b, " ", 1);
-	db_clean(b, r->name ? r->name : r->kind);
+	db_clean(b, r->name ? r->name : vsp_kind_name(r->kind));
 	if (r->bandwidth > 0)
 		db_printf(b, " (%lld kb/s)", (long long)(r->bandwidth / 1000));
 	db_printf(b, ": %s", upper(r->v.status));

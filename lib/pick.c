@@ -14,8 +14,8 @@
 
 #include "probe_int.h"
 
-int pick_ladder(const int64_t *bw, size_t n, vsp_pick pick, int count,
-		size_t *out)
+int vsp_pick_ladder(const int64_t *bw, size_t n, vsp_pick pick, int count,
+		    size_t *out)
 {
 	size_t *order, k = 0;
 
@@ -53,7 +53,7 @@ int pick_ladder(const int64_t *bw, size_t n, vsp_pick pick, int count,
 	return (int)k;
 }
 
-int origin_alloc_renditions(struct origin_ctx *o, size_t n)
+int vsp_origin_alloc_renditions(struct origin_ctx *o, size_t n)
 {
 	if (n == 0)
 		return 0;

@@ -55,11 +55,11 @@ static void *worker_main(void *arg)
 		plan.length = -1;
 		plan.init_length = -1;
 		if (o->proto->prepare(w, j, &plan, &scratch) == 0) {
-			probe_segment(w, j->r, &plan, j->audio);
-			probe_sample(w, j, &plan, scratch);
+			vsp_probe_segment(w, j->r, &plan, j->audio);
+			vsp_probe_sample(w, j, &plan, scratch);
 			if (o->proto->after)
 				o->proto->after(w, j, scratch);
-			probe_content(w, j);
+			vsp_probe_content(w, j);
 		}
 		if (o->proto->release)
 			o->proto->release(scratch);
@@ -122,6 +122,7 @@ static void *origin_main(void *arg)
 	size_t len = 0;
 	char err[768], ex[48];
 	vsp_http_client *http;
+	vsp_http_request req = { 0 };
 	vsp_reason rc;
 
 	/* Fresh tokens for this check: a failure is this origin's. */
@@ -142,8 +143,11 @@ static void *origin_main(void *arg)
 				VSP_STAGE_MANIFEST, "out of memory");
 		return NULL;
 	}
-	rc = vsp_http_get(http, o->ocfg->url, 0, -1, VSP_MANIFEST_MAX_BYTES,
-			  o->deadline_us, &res->manifest, &body, &len, err,
+	req.url = o->ocfg->url;
+	req.length = VSP_HTTP_WHOLE;
+	req.limit = VSP_MANIFEST_MAX_BYTES;
+	req.deadline_us = o->deadline_us;
+	rc = vsp_http_get(http, &req, &res->manifest, &body, &len, err,
 			  sizeof(err));
 	if (rc) {
 		vsp_http_client_free(http);
@@ -227,7 +231,7 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 	}
 	s->time = vsp_wall_s();
 	s->min_healthy = cfg->min_healthy;
-	s->probe = dup_or_null(cfg->name);
+	s->probe = vsp_strdup_or_null(cfg->name);
 	s->origins = calloc(cfg->n_origins ? cfg->n_origins : 1,
 			    sizeof(*s->origins));
 	if (!s->origins) {
@@ -251,8 +255,8 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		o->cfg = cfg;
 		o->ocfg = oc;
 		o->res = &s->origins[i];
-		o->res->name = dup_or_null(oc->name);
-		o->res->url = dup_or_null(oc->url);
+		o->res->name = vsp_strdup_or_null(oc->name);
+		o->res->url = vsp_strdup_or_null(oc->url);
 		o->deadline_us = t0 + (int64_t)(cfg->timeout_s * 1e6);
 		o->http_opts.user_agent = cfg->user_agent;
 		o->http_opts.headers = (const char *const *)oc->headers;
@@ -280,10 +284,10 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		if (started[i])
 			pthread_join(tids[i], NULL);
 	if (cfg->n_origins > 1)
-		judge_origin_lag(s, cfg);
+		vsp_origin_judge_lag(s, cfg);
 	for (size_t i = 0; i < cfg->n_origins; i++)
 		vsp_origin_judge(&s->origins[i]);
-	judge_origin_mismatch(s);
+	vsp_origin_judge_mismatch(s);
 	vsp_stream_judge(s);
 	s->duration_ms = (double)(vsp_now_us() - t0) / 1000.0;
 	/* With the secrets the origins' commands gave. */

@@ -16,13 +16,29 @@
 
 #include <curl/curl.h>
 
+#include "error.h"
 #include "limits.h"
 #include "probe_int.h"
 #include "sample.h"
 
-char *dup_or_null(const char *s)
+char *vsp_strdup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
+}
+
+vsp_reason vsp_parse_reason(int rc)
+{
+	switch (rc) {
+	case VSP_E_LIMIT:
+		return VSP_R_TOO_LARGE;
+	case VSP_E_DEADLINE:
+		return VSP_R_TIMEOUT;
+	case VSP_E_NOMEM:
+	case VSP_E_INTERNAL:
+		return VSP_R_INTERNAL;
+	default:
+		return VSP_R_MANIFEST_SYNTAX;
+	}
 }
 
 void vsp_probe_cfg_init(vsp_probe_cfg *cfg)

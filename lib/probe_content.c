@@ -17,8 +17,8 @@
 #include "probe_int.h"
 #include "thumb.h"
 
-void probe_thumb_path(const struct worker *w, const vsp_rendition_result *r,
-		      char *out, size_t len)
+void vsp_probe_thumb_path(const struct worker *w, const vsp_rendition_result *r,
+			  char *out, size_t len)
 {
 	const struct origin_ctx *o = w->o;
 	size_t n = o->res->n_renditions;
@@ -33,7 +33,7 @@ void probe_thumb_path(const struct worker *w, const vsp_rendition_result *r,
 		out[0] = '\0';
 }
 
-void probe_content(struct worker *w, struct rend_job *j)
+void vsp_probe_content(struct worker *w, struct rend_job *j)
 {
 	const vsp_content_opts *co = &w->o->cfg->content;
 	vsp_rendition_result *r = j->r;
@@ -79,8 +79,8 @@ void probe_content(struct worker *w, struct rend_job *j)
 				co->silence_min_s);
 }
 
-void rendition_conform(vsp_rendition_result *r, const vsp_conform_list *l,
-		       vsp_stage stage, const char *what)
+void vsp_rendition_conform(vsp_rendition_result *r, const vsp_conform_list *l,
+			   vsp_stage stage, const char *what)
 {
 	if (!l || l->n == 0)
 		return;

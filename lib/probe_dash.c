@@ -91,7 +91,7 @@ static int pick_kind(const struct cand *c, size_t n, int kind, vsp_pick pick,
 				map[m] = i;
 				bw[m++] = c[i].rep->bandwidth;
 			}
-		k = pick_ladder(bw, m, pick, count, out);
+		k = vsp_pick_ladder(bw, m, pick, count, out);
 		for (int i = 0; i < k; i++)
 			chosen[map[out[i]]] = 1;
 	}
@@ -120,6 +120,7 @@ static int utc_fetch(struct origin_ctx *o, vsp_http_client *http,
 	uint8_t *body = NULL;
 	size_t len = 0, n;
 	vsp_http_step st = { 0 };
+	vsp_http_request req = { 0 };
 	double t0, t1, server;
 	int rc = -1;
 
@@ -133,9 +134,12 @@ static int utc_fetch(struct origin_ctx *o, vsp_http_client *http,
 	if (!url)
 		return -1;
 	t0 = vsp_wall_s();
-	if (vsp_http_get(http, url, 0, -1, VSP_DASH_UTC_MAX_BYTES,
-			 o->deadline_us, &st, &body, &len, err,
-			 sizeof(err)) == VSP_R_NONE) {
+	req.url = url;
+	req.length = VSP_HTTP_WHOLE;
+	req.limit = VSP_DASH_UTC_MAX_BYTES;
+	req.deadline_us = o->deadline_us;
+	if (vsp_http_get(http, &req, &st, &body, &len, err, sizeof(err)) ==
+	    VSP_R_NONE) {
 		t1 = vsp_wall_s();
 		p = (char *)body;
 		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
@@ -201,10 +205,10 @@ static int fill_rep(vsp_rendition_result *r, const struct cand *c,
 
 	if (!rep->id)
 		snprintf(name, sizeof(name), "representation%zu", i + 1);
-	r->kind = strdup(c->kind == KIND_AUDIO ? "audio" : "video");
+	r->kind = c->kind == KIND_AUDIO ? VSP_KIND_AUDIO : VSP_KIND_VIDEO;
 	r->name = strdup(rep->id ? rep->id : name);
 	r->uri = strdup(mpd_url);
-	r->codecs = dup_or_null(rep->codecs);
+	r->codecs = vsp_strdup_or_null(rep->codecs);
 	r->bandwidth = rep->bandwidth;
 	r->width = rep->width;
 	r->height = rep->height;
@@ -270,10 +274,7 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 				  base_of(&res->manifest), &bound, &st->mpd,
 				  err, sizeof(err));
 	if (rc != 0) {
-		vsp_verdict_set(&res->v, VSP_FAIL,
-				rc == -2   ? VSP_R_TOO_LARGE
-				: rc == -3 ? VSP_R_TIMEOUT
-					   : VSP_R_MANIFEST_SYNTAX,
+		vsp_verdict_set(&res->v, VSP_FAIL, vsp_parse_reason(rc),
 				VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
 				err);
 		return;
@@ -313,12 +314,13 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 	}
 	/* The whole declared ladder, for comparing origins (compare.c). */
 	for (size_t i = 0; i < n; i++)
-		if (origin_ladder_add(res,
-				      cands[i].kind == KIND_AUDIO ? "audio"
-								  : "video",
-				      cands[i].rep->codecs, cands[i].set->lang,
-				      cands[i].rep->width, cands[i].rep->height,
-				      cands[i].rep->bandwidth) != 0)
+		if (vsp_origin_ladder_add(
+			    res,
+			    cands[i].kind == KIND_AUDIO ? VSP_KIND_AUDIO
+							: VSP_KIND_VIDEO,
+			    cands[i].rep->codecs, cands[i].set->lang,
+			    cands[i].rep->width, cands[i].rep->height,
+			    cands[i].rep->bandwidth) != 0)
 			goto oom;
 	if (n == 0) {
 		vsp_verdict_set(
@@ -339,7 +341,7 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 	total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += chosen[i];
-	if (origin_alloc_renditions(o, total) != 0)
+	if (vsp_origin_alloc_renditions(o, total) != 0)
 		goto oom;
 	/* Video first, then audio, each in MPD order. */
 	for (int kind = KIND_VIDEO; kind <= KIND_AUDIO; kind++)
@@ -377,6 +379,7 @@ static int fetch_index(struct worker *w, vsp_rendition_result *r,
 	size_t len = 0;
 	char err[768];
 	vsp_reason rc;
+	vsp_http_request req = { 0 };
 
 	if (seg->index_length > VSP_DASH_SIDX_MAX_BYTES) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TOO_LARGE,
@@ -387,9 +390,12 @@ static int fetch_index(struct worker *w, vsp_rendition_result *r,
 				(long)VSP_DASH_SIDX_MAX_BYTES);
 		return -1;
 	}
-	rc = vsp_http_get(w->http, seg->url, seg->index_offset,
-			  seg->index_length, VSP_DASH_SIDX_MAX_BYTES,
-			  w->o->deadline_us, &r->playlist, &body, &len, err,
+	req.url = seg->url;
+	req.offset = seg->index_offset;
+	req.length = seg->index_length;
+	req.limit = VSP_DASH_SIDX_MAX_BYTES;
+	req.deadline_us = w->o->deadline_us;
+	rc = vsp_http_get(w->http, &req, &r->playlist, &body, &len, err,
 			  sizeof(err));
 	if (rc) {
 		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_PLAYLIST,
@@ -457,7 +463,7 @@ static int prepare_dash(struct worker *w, struct rend_job *j,
 			&cl);
 		snprintf(what, sizeof(what), "MPD Representation %s",
 			 rep->id ? rep->id : "?");
-		rendition_conform(r, &cl, VSP_STAGE_MANIFEST, what);
+		vsp_rendition_conform(r, &cl, VSP_STAGE_MANIFEST, what);
 	}
 	if (vsp_dash_pick_segment(st->mpd, st->period, rep,
 				  vsp_wall_s() + st->clock_offset, seg, err,
@@ -569,20 +575,21 @@ static void after_dash(struct worker *w, struct rend_job *j, void *scratch)
 		return;
 	if (vsp_dash_newest_listed(st->mpd, st->period, d.rep, &end, &segd,
 				   &num) != 0) {
-		rendition_note(r, "segments computed from the clock: a stopped "
-				  "packager shows as a missing live-edge "
-				  "segment, not in the MPD");
+		vsp_rendition_note(
+			r, "segments computed from the clock: a stopped "
+			   "packager shows as a missing live-edge "
+			   "segment, not in the MPD");
 		return;
 	}
 	r->target_duration = segd;
 	r->newest_seq = num;
 	r->newest_end = end - st->clock_offset;
 	d.newest_end = end;
-	live_check(w, r, &w->o->res->manifest, segd,
-		   st->mpd->has_publish_time
-			   ? st->mpd->publish_time - st->clock_offset
-			   : 0,
-		   &src);
+	vsp_live_check(w, r, &w->o->res->manifest, segd,
+		       st->mpd->has_publish_time
+			       ? st->mpd->publish_time - st->clock_offset
+			       : 0,
+		       &src);
 }
 
 static void release_dash(void *scratch)

@@ -46,7 +46,7 @@ static int pick_variants(const vsp_hls_playlist *pl, vsp_pick pick, int count,
 		return -1;
 	for (size_t i = 0; i < pl->n_variants; i++)
 		bw[i] = pl->variants[i].bandwidth;
-	k = pick_ladder(bw, pl->n_variants, pick, count, idx);
+	k = vsp_pick_ladder(bw, pl->n_variants, pick, count, idx);
 	free(bw);
 	return k;
 }
@@ -134,28 +134,27 @@ static int fill_variant(vsp_rendition_result *r, const vsp_hls_variant *v,
 	else
 		snprintf(name, sizeof(name), "variant%zu@%lld", i + 1,
 			 (long long)v->bandwidth);
-	r->kind = strdup("variant");
+	r->kind = VSP_KIND_VARIANT;
 	r->name = strdup(name);
 	r->uri = strdup(v->uri);
-	r->codecs = dup_or_null(v->codecs);
-	r->audio_group = dup_or_null(v->audio);
-	r->video_group = dup_or_null(v->video);
+	r->codecs = vsp_strdup_or_null(v->codecs);
+	r->audio_group = vsp_strdup_or_null(v->audio);
+	r->video_group = vsp_strdup_or_null(v->video);
 	r->bandwidth = v->bandwidth;
 	r->width = v->width;
 	r->height = v->height;
 	r->frame_rate = v->frame_rate;
-	return r->kind && r->name && r->uri ? 0 : -1;
+	return r->name && r->uri ? 0 : -1;
 }
 
 static int fill_media(vsp_rendition_result *r, const vsp_hls_media *m)
 {
-	const char *kind = m->type == VSP_HLS_MEDIA_AUDIO ? "audio" : "video";
-
-	r->kind = strdup(kind);
-	r->name = media_label(kind, m);
+	r->kind = m->type == VSP_HLS_MEDIA_AUDIO ? VSP_KIND_AUDIO
+						 : VSP_KIND_VIDEO;
+	r->name = media_label(vsp_kind_name(r->kind), m);
 	r->uri = strdup(m->uri);
 	r->group = strdup(m->group_id);
-	return r->kind && r->name && r->uri && r->group ? 0 : -1;
+	return r->name && r->uri && r->group ? 0 : -1;
 }
 
 /* The whole declared ladder, for comparing origins (compare.c): variants
@@ -163,12 +162,14 @@ static int fill_media(vsp_rendition_result *r, const vsp_hls_media *m)
 static int hls_ladder(vsp_origin_result *res, const vsp_hls_playlist *pl)
 {
 	if (!pl->is_master)
-		return origin_ladder_add(res, "media", NULL, NULL, 0, 0, 0);
+		return vsp_origin_ladder_add(res, VSP_KIND_MEDIA, NULL, NULL, 0,
+					     0, 0);
 	for (size_t i = 0; i < pl->n_variants; i++) {
 		const vsp_hls_variant *v = &pl->variants[i];
 
-		if (origin_ladder_add(res, "variant", v->codecs, NULL, v->width,
-				      v->height, v->bandwidth) != 0)
+		if (vsp_origin_ladder_add(res, VSP_KIND_VARIANT, v->codecs,
+					  NULL, v->width, v->height,
+					  v->bandwidth) != 0)
 			return -1;
 	}
 	for (size_t i = 0; i < pl->n_media; i++) {
@@ -177,10 +178,11 @@ static int hls_ladder(vsp_origin_result *res, const vsp_hls_playlist *pl)
 		if (m->type != VSP_HLS_MEDIA_AUDIO &&
 		    m->type != VSP_HLS_MEDIA_VIDEO)
 			continue;
-		if (origin_ladder_add(res,
-				      m->type == VSP_HLS_MEDIA_AUDIO ? "audio"
-								     : "video",
-				      NULL, m->language, 0, 0, 0) != 0)
+		if (vsp_origin_ladder_add(res,
+					  m->type == VSP_HLS_MEDIA_AUDIO
+						  ? VSP_KIND_AUDIO
+						  : VSP_KIND_VIDEO,
+					  NULL, m->language, 0, 0, 0) != 0)
 			return -1;
 	}
 	return 0;
@@ -202,10 +204,7 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 				 base_of(&res->manifest), &bound, &pl, err,
 				 sizeof(err));
 	if (rc != 0) {
-		vsp_verdict_set(&res->v, VSP_FAIL,
-				rc == -2   ? VSP_R_TOO_LARGE
-				: rc == -3 ? VSP_R_TIMEOUT
-					   : VSP_R_MANIFEST_SYNTAX,
+		vsp_verdict_set(&res->v, VSP_FAIL, vsp_parse_reason(rc),
 				VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
 				err);
 		return;
@@ -216,10 +215,10 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 	if (!pl->is_master) {
 		/* A media playlist given directly is one rendition. */
 		res->live = vsp_hls_is_live(pl);
-		if (origin_alloc_renditions(o, 1) != 0)
+		if (vsp_origin_alloc_renditions(o, 1) != 0)
 			goto oom;
 		o->jobs[0].data = pl;
-		res->renditions[0].kind = strdup("media");
+		res->renditions[0].kind = VSP_KIND_MEDIA;
 		res->renditions[0].name = strdup("media");
 		res->renditions[0].uri = strdup(base_of(&res->manifest));
 		return;
@@ -241,7 +240,7 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 	n = nv;
 	for (size_t i = 0; i < pl->n_media; i++)
 		n += alternate_probed(pl, idx, nv, i);
-	if (origin_alloc_renditions(o, n) != 0)
+	if (vsp_origin_alloc_renditions(o, n) != 0)
 		goto oom;
 	for (size_t i = 0; i < nv; i++, k++) {
 		const vsp_hls_variant *v = &pl->variants[idx[i]];
@@ -346,9 +345,13 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 	p->manifest_ms = o->res->manifest.total_ms;
 	p->tracks = j->tracks;
 	if (!pl) {
-		rc = vsp_http_get(w->http, r->uri, 0, -1,
-				  VSP_MANIFEST_MAX_BYTES, o->deadline_us,
-				  &r->playlist, &body, &len, err, sizeof(err));
+		vsp_http_request req = { .url = r->uri,
+					 .length = VSP_HTTP_WHOLE,
+					 .limit = VSP_MANIFEST_MAX_BYTES,
+					 .deadline_us = o->deadline_us };
+
+		rc = vsp_http_get(w->http, &req, &r->playlist, &body, &len, err,
+				  sizeof(err));
 		if (rc) {
 			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_PLAYLIST,
 					"playlist %s: %s", r->name, err);
@@ -362,10 +365,7 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 					  err, sizeof(err));
 		vsp_http_body_free(w->http, body, len);
 		if (prc != 0) {
-			vsp_verdict_set(&r->v, VSP_FAIL,
-					prc == -2   ? VSP_R_TOO_LARGE
-					: prc == -3 ? VSP_R_TIMEOUT
-						    : VSP_R_MANIFEST_SYNTAX,
+			vsp_verdict_set(&r->v, VSP_FAIL, vsp_parse_reason(prc),
 					VSP_STAGE_PLAYLIST, "playlist %s: %s",
 					r->uri, err);
 			return -1;
@@ -388,7 +388,7 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 
 		memset(&cl, 0, sizeof(cl));
 		vsp_conform_hls(pl, &cl);
-		rendition_conform(r, &cl, VSP_STAGE_PLAYLIST, r->uri);
+		vsp_rendition_conform(r, &cl, VSP_STAGE_PLAYLIST, r->uri);
 	}
 	if (!r->live) {
 		/* The asset's extent, for comparing origins (compare.c). */
@@ -499,7 +499,7 @@ static int reload_hls(void *ctx, const uint8_t *body, size_t len,
 
 		memset(&cl, 0, sizeof(cl));
 		vsp_conform_hls_reload(h->cur ? h->cur : h->first, next, &cl);
-		rendition_conform(h->r, &cl, VSP_STAGE_LIVE, h->r->uri);
+		vsp_rendition_conform(h->r, &cl, VSP_STAGE_LIVE, h->r->uri);
 	}
 	moved = moved_on(h->cur ? h->cur : h->first, next);
 	if (moved)
@@ -524,8 +524,9 @@ static void after_hls(struct worker *w, struct rend_job *j, void *scratch)
 
 	if (!vsp_hls_is_live(first) || first->n_segments == 0)
 		return;
-	live_check(w, r, r->playlist.done ? &r->playlist : &w->o->res->manifest,
-		   first->target_duration, 0, &src);
+	vsp_live_check(w, r,
+		       r->playlist.done ? &r->playlist : &w->o->res->manifest,
+		       first->target_duration, 0, &src);
 	vsp_hls_free(h.cur);
 	free(h.gone_uri);
 }
@@ -607,11 +608,11 @@ static void finish_hls(struct origin_ctx *o)
 
 		if (v->live)
 			res->live = 1;
-		if (!v->kind || strcmp(v->kind, "variant") != 0)
+		if (v->kind != VSP_KIND_VARIANT)
 			continue;
 		for (int pass = 0; pass < 2; pass++) {
 			const char *g = pass ? v->video_group : v->audio_group;
-			const char *kind = pass ? "video" : "audio";
+			vsp_kind kind = pass ? VSP_KIND_VIDEO : VSP_KIND_AUDIO;
 			const vsp_rendition_result *bad = NULL;
 			size_t members = 0, ok = 0;
 
@@ -621,7 +622,7 @@ static void finish_hls(struct origin_ctx *o)
 				const vsp_rendition_result *m =
 					&res->renditions[j];
 
-				if (!m->group || strcmp(m->kind, kind) != 0 ||
+				if (!m->group || m->kind != kind ||
 				    strcmp(m->group, g) != 0)
 					continue;
 				members++;
@@ -631,12 +632,13 @@ static void finish_hls(struct origin_ctx *o)
 					bad = m;
 			}
 			if (members > 0 && ok == 0)
-				vsp_verdict_set(
-					&v->v, VSP_FAIL, VSP_R_GROUP_UNPLAYABLE,
-					bad->v.stage,
-					"%s group '%s': no rendition "
-					"plays (%s: %s)",
-					kind, g, bad->name, bad->v.message);
+				vsp_verdict_set(&v->v, VSP_FAIL,
+						VSP_R_GROUP_UNPLAYABLE,
+						bad->v.stage,
+						"%s group '%s': no rendition "
+						"plays (%s: %s)",
+						vsp_kind_name(kind), g,
+						bad->name, bad->v.message);
 		}
 	}
 }

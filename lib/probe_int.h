@@ -117,7 +117,7 @@ struct origin_ctx {
 };
 
 /* Sets r's live note (what a live check could not do, or saw). */
-void rendition_note(vsp_rendition_result *r, const char *fmt, ...)
+void vsp_rendition_note(vsp_rendition_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* A live manifest's reload, as its protocol reads it. */
@@ -144,9 +144,9 @@ struct live_source {
  * r->newest_end and published (exact, 0 none) as further evidence. Sets r's
  * live fields, and its verdict to stale_playlist at the probe's factors.
  */
-void live_check(struct worker *w, vsp_rendition_result *r,
-		const vsp_http_step *first, double td, double published,
-		const struct live_source *src);
+void vsp_live_check(struct worker *w, vsp_rendition_result *r,
+		    const vsp_http_step *first, double td, double published,
+		    const struct live_source *src);
 
 extern const struct protocol vsp_protocol_hls;
 extern const struct protocol vsp_protocol_dash;
@@ -157,81 +157,87 @@ extern const struct protocol vsp_protocol_dash;
  * many, -1 on out of memory. "all" keeps the manifest's order; the others
  * choose from the ladder sorted by bandwidth.
  */
-int pick_ladder(const int64_t *bw, size_t n, vsp_pick pick, int count,
-		size_t *out);
+int vsp_pick_ladder(const int64_t *bw, size_t n, vsp_pick pick, int count,
+		    size_t *out);
 
 /* Allocates n renditions and jobs on o (zeroed). Returns 0 or -1. */
-int origin_alloc_renditions(struct origin_ctx *o, size_t n);
+int vsp_origin_alloc_renditions(struct origin_ctx *o, size_t n);
 /* 1 when a CODECS list names only audio codecs: an audio-only variant. */
 int vsp_codecs_audio_only(const char *codecs);
 /* VSP_TRACK_VIDEO and/or VSP_TRACK_AUDIO: what a CODECS list declares. */
 unsigned vsp_codecs_tracks(const char *codecs);
 /* strdup that accepts NULL. */
-char *dup_or_null(const char *s);
+char *vsp_strdup_or_null(const char *s);
+
+/* The reason of a manifest or playlist the parser refused (its VSP_E_*
+ * return, error.h): a limit is too_large, the deadline timeout, out of
+ * memory internal (the probe's, not the target's), the rest
+ * manifest_syntax. */
+vsp_reason vsp_parse_reason(int rc);
 
 /* segment.c: fetches key, init and segment of p, decrypts, decodes (audio
  * frames when audio) and judges them into r. */
-void probe_segment(struct worker *w, vsp_rendition_result *r,
-		   const struct seg_plan *p, int audio);
+void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
+		       const struct seg_plan *p, int audio);
 
-/* probe_sample.c: records the segment probe_segment() fetched (role
+/* probe_sample.c: records the segment vsp_probe_segment() fetched (role
  * first, or newest when live), then, while the rendition has not failed
  * and the deadline allows: live, decodes the segment a player joins at;
  * VOD, sniffs the sample of cfg->segments spread over the asset (shifted by
  * cfg->segment_rotation). */
-void probe_sample(struct worker *w, struct rend_job *j,
-		  const struct seg_plan *p, void *scratch);
+void vsp_probe_sample(struct worker *w, struct rend_job *j,
+		      const struct seg_plan *p, void *scratch);
 /* probe_sample.c: a small ranged GET of a segment that just left a live
  * playlist; 404/410 warns removed_segment_gone. Recorded as role removed. */
-void probe_removed(struct worker *w, vsp_rendition_result *r,
-		   const struct seg_plan *p);
+void vsp_probe_removed(struct worker *w, vsp_rendition_result *r,
+		       const struct seg_plan *p);
 
 /* validate.c: the player's checks of what decoded in r against what was
  * declared (codec family, profile, resolution, duration); seg_url names the
  * segment in messages. */
-void validate_media(vsp_rendition_result *r, const struct seg_plan *p,
-		    const char *seg_url);
+void vsp_validate_media(vsp_rendition_result *r, const struct seg_plan *p,
+			const char *seg_url);
 /* validate.c: duration_mismatch (stage decode) when the media in r->decode
  * is short of p's declared duration by more than VSP_DURATION_SHORT_S and
  * VSP_DURATION_SHORT_RATIO; also (may be NULL) is what else was wrong with
  * the segment, for the message. Returns 1 when it failed r. */
-int validate_duration(vsp_rendition_result *r, const struct seg_plan *p,
-		      const char *seg_url, const char *also);
+int vsp_validate_duration(vsp_rendition_result *r, const struct seg_plan *p,
+			  const char *seg_url, const char *also);
 /* validate.c: track_missing when p->tracks asks for a track the decode in
  * r did not find, or (audio) that did not decode `frames` frames (fewer
  * when the segment has fewer packets). Returns 1 when it failed r. */
-int validate_tracks(vsp_rendition_result *r, const struct seg_plan *p,
-		    const char *seg_url, int frames);
+int vsp_validate_tracks(vsp_rendition_result *r, const struct seg_plan *p,
+			const char *seg_url, int frames);
 
 /* probe_content.c: black_video, frozen_video, silent_audio (warn, stage
  * validation) from every segment of j the check decoded (r->segs). */
-void probe_content(struct worker *w, struct rend_job *j);
+void vsp_probe_content(struct worker *w, struct rend_job *j);
 /* probe_content.c: the thumbnail path of rendition r of w's origin, or ""
  * when thumbnails are off or r is not one of the origin's (a live start
  * segment's scratch rendition). */
-void probe_thumb_path(const struct worker *w, const vsp_rendition_result *r,
-		      char *out, size_t len);
+void vsp_probe_thumb_path(const struct worker *w, const vsp_rendition_result *r,
+			  char *out, size_t len);
 
 /* probe_content.c: adds conformance findings l to r (r->conformance) and
  * warns spec_violation at stage with the first; what names the document
  * ("playlist URL", "MPD Representation ID"). */
 struct vsp_conform_list;
-void rendition_conform(vsp_rendition_result *r,
-		       const struct vsp_conform_list *l, vsp_stage stage,
-		       const char *what);
+void vsp_rendition_conform(vsp_rendition_result *r,
+			   const struct vsp_conform_list *l, vsp_stage stage,
+			   const char *what);
 
 /* compare.c: origin_lagging across the origins of s. */
-void judge_origin_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg);
+void vsp_origin_judge_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg);
 /* compare.c: each origin's VOD extent, then s->mismatches: how the origins
  * whose manifest was read differ from the first such one (protocol, live or
  * VOD, ladder, VOD duration, segment count). Before vsp_stream_judge(),
  * which turns them into a warn (origin_mismatch). */
-void judge_origin_mismatch(vsp_stream_result *s);
+void vsp_origin_judge_mismatch(vsp_stream_result *s);
 /* compare.c: appends one entry of the manifest's declared ladder to o (at
  * plan time, every rendition, picked or not); past VSP_LADDER_MAX_ENTRIES
  * sets o->ladder_truncated instead. Returns 0, or -1 out of memory. */
-int origin_ladder_add(vsp_origin_result *o, const char *kind,
-		      const char *codecs, const char *lang, int width,
-		      int height, int64_t bandwidth);
+int vsp_origin_ladder_add(vsp_origin_result *o, vsp_kind kind,
+			  const char *codecs, const char *lang, int width,
+			  int height, int64_t bandwidth);
 
 #endif

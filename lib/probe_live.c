@@ -18,7 +18,7 @@
 #include "live.h"
 #include "probe_int.h"
 
-void rendition_note(vsp_rendition_result *r, const char *fmt, ...)
+void vsp_rendition_note(vsp_rendition_result *r, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -43,9 +43,9 @@ static void sleep_until_wall(double t)
 		;
 }
 
-void live_check(struct worker *w, vsp_rendition_result *r,
-		const vsp_http_step *fst, double td, double published,
-		const struct live_source *src)
+void vsp_live_check(struct worker *w, vsp_rendition_result *r,
+		    const vsp_http_step *fst, double td, double published,
+		    const struct live_source *src)
 {
 	struct origin_ctx *o = w->o;
 	const vsp_probe_cfg *cfg = o->cfg;
@@ -78,25 +78,29 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 		uint8_t *body = NULL;
 		size_t len = 0;
 		int moved, ended = 0;
+		vsp_http_request req = { .url = fst->url,
+					 .length = VSP_HTTP_WHOLE,
+					 .limit = VSP_MANIFEST_MAX_BYTES,
+					 .deadline_us = o->deadline_us };
 
 		if (need > left) {
 			if (k == 0)
-				rendition_note(r,
-					       "no reload: %.1f s left before "
-					       "the deadline, "
-					       "a reload needs one target "
-					       "duration (%.1f s); "
-					       "freshness judged only from "
-					       "HTTP Age and "
-					       "Last-Modified, and %s",
-					       left, td, src->dates);
+				vsp_rendition_note(
+					r,
+					"no reload: %.1f s left before "
+					"the deadline, "
+					"a reload needs one target "
+					"duration (%.1f s); "
+					"freshness judged only from "
+					"HTTP Age and "
+					"Last-Modified, and %s",
+					left, td, src->dates);
 			break;
 		}
 		sleep_until_wall(at);
-		if (vsp_http_get(w->http, fst->url, 0, -1,
-				 VSP_MANIFEST_MAX_BYTES, o->deadline_us, &st,
-				 &body, &len, err, sizeof(err)) != VSP_R_NONE) {
-			rendition_note(r, "reload failed: %s", err);
+		if (vsp_http_get(w->http, &req, &st, &body, &len, err,
+				 sizeof(err)) != VSP_R_NONE) {
+			vsp_rendition_note(r, "reload failed: %s", err);
 			break;
 		}
 		moved = src->reload(src->ctx, body, len,
@@ -104,7 +108,7 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 				    &ended, err, sizeof(err));
 		vsp_http_body_free(w->http, body, len);
 		if (moved < 0) {
-			rendition_note(r, "reload: %s", err);
+			vsp_rendition_note(r, "reload: %s", err);
 			break;
 		}
 		r->reloads++;
@@ -114,12 +118,12 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 
 			memset(&gone, 0, sizeof(gone));
 			if (src->removed(src->ctx, &gone) == 1)
-				probe_removed(w, r, &gone);
+				vsp_probe_removed(w, r, &gone);
 		}
 		if (moved) {
 			if (ended)
-				rendition_note(r,
-					       "stream ended during the check");
+				vsp_rendition_note(
+					r, "stream ended during the check");
 			break;
 		}
 		ev.reload_span_s = st.fetched_at - t0;
@@ -155,7 +159,7 @@ void live_check(struct worker *w, vsp_rendition_result *r,
 	} else if (!r->live_note && !ev.advanced) {
 		/* A manifest that moved on is fresh; only one seen once, with
 		 * no header or date to go by, leaves freshness unknown. */
-		rendition_note(
+		vsp_rendition_note(
 			r,
 			"freshness unknown: no reload possible and no Age, "
 			"Last-Modified or %s",

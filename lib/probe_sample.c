@@ -31,10 +31,10 @@
 static void step_copy(vsp_http_step *d, const vsp_http_step *s)
 {
 	*d = *s;
-	d->url = dup_or_null(s->url);
-	d->final_url = dup_or_null(s->final_url);
-	d->content_type = dup_or_null(s->content_type);
-	d->range = dup_or_null(s->range);
+	d->url = vsp_strdup_or_null(s->url);
+	d->final_url = vsp_strdup_or_null(s->final_url);
+	d->content_type = vsp_strdup_or_null(s->content_type);
+	d->range = vsp_strdup_or_null(s->range);
 }
 
 static vsp_decode_info *decode_copy(const vsp_decode_info *d)
@@ -65,13 +65,17 @@ static int key_get(struct worker *w, vsp_rendition_result *r,
 	size_t len = 0;
 	char err[768];
 	vsp_reason rc;
+	vsp_http_request req = { 0 };
 
 	if (kc->uri && strcmp(kc->uri, uri) == 0)
 		return 0;
 	free(kc->uri);
 	kc->uri = NULL;
-	rc = vsp_http_get(w->http, uri, 0, -1, VSP_KEY_MAX_BYTES,
-			  w->o->deadline_us, &kc->step, &body, &len, err,
+	req.url = uri;
+	req.length = VSP_HTTP_WHOLE;
+	req.limit = VSP_KEY_MAX_BYTES;
+	req.deadline_us = w->o->deadline_us;
+	rc = vsp_http_get(w->http, &req, &kc->step, &body, &len, err,
 			  sizeof(err));
 	if (rc || len != 16) {
 		if (!rc)
@@ -123,9 +127,14 @@ static vsp_reason fetch_prefix(struct worker *w, vsp_segment_check *c,
 	int64_t want =
 		sp->length >= 0 && sp->length < limit ? sp->length : limit;
 
-	return vsp_http_get_prefix(w->http, sp->uri, sp->offset, want, limit,
-				   w->o->deadline_us, &c->http, body, blen, err,
-				   errlen);
+	vsp_http_request req = { .url = sp->uri,
+				 .offset = sp->offset,
+				 .length = want,
+				 .limit = limit,
+				 .deadline_us = w->o->deadline_us,
+				 .prefix = 1 };
+
+	return vsp_http_get(w->http, &req, &c->http, body, blen, err, errlen);
 }
 
 /* A ranged GET of the first bytes of sp, the container sniffed. */
@@ -215,10 +224,10 @@ static void sample_vod(struct worker *w, struct rend_job *j,
 		if (roles[i] == VSP_SEG_FIRST)
 			continue;
 		if (left_s(o) < VSP_SAMPLE_MARGIN_S) {
-			rendition_note(r,
-				       "segment sample cut short by the "
-				       "deadline: %zu of %zu checked",
-				       done + 1, k);
+			vsp_rendition_note(r,
+					   "segment sample cut short by the "
+					   "deadline: %zu of %zu checked",
+					   done + 1, k);
 			break;
 		}
 		memset(&sp, 0, sizeof(sp));
@@ -229,7 +238,7 @@ static void sample_vod(struct worker *w, struct rend_job *j,
 			sniff_one(w, r, &sp, roles[i], pos[i], l->n, &kc);
 			done++;
 		} else if (rc < 0) {
-			rendition_note(r, "segment sample: %s", err);
+			vsp_rendition_note(r, "segment sample: %s", err);
 		}
 		if (l->release)
 			l->release(owned);
@@ -262,10 +271,10 @@ static void decode_start(struct worker *w, struct rend_job *j,
 	    sp.seq == r->segment_seq)
 		goto out;
 	if (left_s(w->o) < VSP_SAMPLE_MARGIN_S) {
-		rendition_note(r,
-			       "start segment %lld not checked: no time "
-			       "left before the deadline",
-			       (long long)sp.seq);
+		vsp_rendition_note(r,
+				   "start segment %lld not checked: no time "
+				   "left before the deadline",
+				   (long long)sp.seq);
 		goto out;
 	}
 	c = vsp_segment_check_add(r);
@@ -286,7 +295,7 @@ static void decode_start(struct worker *w, struct rend_job *j,
 	tmp.frame_rate = r->frame_rate;
 	tmp.live = r->live;
 	sp.manifest_ms = 0;
-	probe_segment(w, &tmp, &sp, j->audio);
+	vsp_probe_segment(w, &tmp, &sp, j->audio);
 	c->http = tmp.segment;
 	memset(&tmp.segment, 0, sizeof(tmp.segment));
 	if (tmp.decoded)
@@ -299,15 +308,15 @@ static void decode_start(struct worker *w, struct rend_job *j,
 				(long long)sp.seq, l->start_behind_s,
 				tmp.v.message ? tmp.v.message : "");
 	/* Borrowed: not tmp's to free. */
-	tmp.kind = tmp.name = tmp.uri = tmp.codecs = tmp.key_method = NULL;
+	tmp.name = tmp.uri = tmp.codecs = tmp.key_method = NULL;
 	vsp_rendition_result_clear(&tmp);
 out:
 	if (l->release)
 		l->release(owned);
 }
 
-void probe_sample(struct worker *w, struct rend_job *j,
-		  const struct seg_plan *p, void *scratch)
+void vsp_probe_sample(struct worker *w, struct rend_job *j,
+		      const struct seg_plan *p, void *scratch)
 {
 	struct origin_ctx *o = w->o;
 	vsp_rendition_result *r = j->r;
@@ -343,8 +352,8 @@ void probe_sample(struct worker *w, struct rend_job *j,
 		l.free_ctx(l.ctx);
 }
 
-void probe_removed(struct worker *w, vsp_rendition_result *r,
-		   const struct seg_plan *p)
+void vsp_probe_removed(struct worker *w, vsp_rendition_result *r,
+		       const struct seg_plan *p)
 {
 	vsp_segment_check *c = vsp_segment_check_add(r);
 	uint8_t *body = NULL;
@@ -373,7 +382,7 @@ void probe_removed(struct worker *w, vsp_rendition_result *r,
 			"behind the live edge",
 			(long long)p->seq, c->http.http_status, p->uri);
 	else
-		rendition_note(r,
-			       "segment %lld that just left the playlist: %s",
-			       (long long)p->seq, err);
+		vsp_rendition_note(
+			r, "segment %lld that just left the playlist: %s",
+			(long long)p->seq, err);
 }

@@ -98,9 +98,4 @@ const char *vsp_reason_text(vsp_reason r);
 /* Parses a reason's JSON name; VSP_REASON_COUNT when unknown. */
 vsp_reason vsp_reason_from_name(const char *name);
 
-static inline vsp_status vsp_status_worst(vsp_status a, vsp_status b)
-{
-	return a > b ? a : b;
-}
-
 #endif

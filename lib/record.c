@@ -291,7 +291,7 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	char res[32];
 
 	put_verdict(o, &r->v, 1);
-	json_object_set_new(o, "kind", str_or_null(r->kind));
+	json_object_set_new(o, "kind", str_or_null(vsp_kind_name(r->kind)));
 	json_object_set_new(o, "name", str_or_null(r->name));
 	json_object_set_new(o, "uri", str_or_null(r->uri));
 	if (r->group)
@@ -373,7 +373,8 @@ static json_t *ladder_json(const vsp_origin_result *og)
 		const vsp_ladder_entry *e = &og->ladder[i];
 		json_t *o = json_object();
 
-		json_object_set_new(o, "kind", str_or_null(e->kind));
+		json_object_set_new(o, "kind",
+				    str_or_null(vsp_kind_name(e->kind)));
 		if (e->width > 0 && e->height > 0) {
 			snprintf(res, sizeof(res), "%dx%d", e->width,
 				 e->height);

@@ -10,35 +10,12 @@
 #include <string.h>
 #include <strings.h>
 
-/* Growing output buffer; on allocation failure, ok turns 0. */
-struct out {
-	char *buf;
-	size_t len, cap;
-	int ok;
-};
+#include "dynbuf.h"
 
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (!o->ok)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 64;
-		char *b;
-
-		while (cap < o->len + n + 1)
-			cap *= 2;
-		b = realloc(o->buf, cap);
-		if (!b) {
-			o->ok = 0;
-			return;
-		}
-		o->buf = b;
-		o->cap = cap;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-	o->buf[o->len] = '\0';
-}
+/* Every step of vsp_redact_string() reads at least one byte and writes at
+ * most "://" REDACTED "@": the output's bound, so its cap is never the
+ * reason it fails. */
+#define OUT_PER_IN_BYTE (sizeof("://" VSP_REDACTED "@") - 1)
 
 /* 1 while p is still inside a URL quoted in a message: it ends at
  * white space, quotes, brackets, and at punctuation that ends a clause
@@ -88,26 +65,26 @@ static int word_end(char c)
 char *vsp_redact_string(const char *in, const char *const *secrets,
 			size_t n_secrets, int mask_query)
 {
-	struct out o = { .ok = 1 };
+	vsp_buf o;
 	const char *p = in;
 	int in_url = 0, pathy = 0;
 
 	if (!in)
 		return NULL;
-	put(&o, "", 0);
+	vsp_buf_init(&o, strlen(in) * OUT_PER_IN_BYTE + 1);
 	while (*p) {
 		size_t k = secret_at(p, secrets, n_secrets);
 
 		if (k) {
-			put(&o, VSP_REDACTED, strlen(VSP_REDACTED));
+			vsp_buf_add(&o, VSP_REDACTED, strlen(VSP_REDACTED));
 			p += k;
 			continue;
 		}
 		if (strncmp(p, "://", 3) == 0 && (k = userinfo_at(p + 3))) {
 			/* A password in a URL, or a token as its user, in
 			 * every URL of every scheme: always masked. */
-			put(&o, "://" VSP_REDACTED "@",
-			    strlen(VSP_REDACTED) + 4);
+			vsp_buf_add(&o, "://" VSP_REDACTED "@",
+				    strlen(VSP_REDACTED) + 4);
 			p += 3 + k;
 			in_url = 1;
 			continue;
@@ -126,21 +103,23 @@ char *vsp_redact_string(const char *in, const char *const *secrets,
 			pathy = 1;
 		if (mask_query && (in_url || pathy) && *p == '?' &&
 		    !word_end(p[1])) {
-			put(&o, "?" VSP_REDACTED, strlen(VSP_REDACTED) + 1);
+			vsp_buf_add(&o, "?" VSP_REDACTED,
+				    strlen(VSP_REDACTED) + 1);
 			/* The fragment is the player's, not the server's. */
 			while ((in_url ? in_url_at(p) : !word_end(*p)) &&
 			       *p != '#')
 				p++;
 			continue;
 		}
-		put(&o, p, 1);
+		vsp_buf_add(&o, p, 1);
 		p++;
 	}
-	if (!o.ok) {
-		free(o.buf);
+	/* NULL on out of memory (o's error): take() frees nothing then. */
+	if (o.err) {
+		vsp_buf_free(&o);
 		return NULL;
 	}
-	return o.buf;
+	return vsp_buf_take(&o, NULL);
 }
 
 struct secrets {

@@ -171,11 +171,19 @@ void vsp_stream_judge(vsp_stream_result *s)
 	}
 }
 
+const char *vsp_kind_name(vsp_kind k)
+{
+#define X_NAME(e, name) name,
+	static const char *const names[] = { NULL, VSP_KIND_MAP(X_NAME) };
+#undef X_NAME
+
+	return (unsigned)k < VSP_KIND_COUNT ? names[k] : NULL;
+}
+
 void vsp_ladder_entry_clear(vsp_ladder_entry *e)
 {
 	if (!e)
 		return;
-	free(e->kind);
 	free(e->codecs);
 	free(e->lang);
 	memset(e, 0, sizeof(*e));
@@ -186,7 +194,6 @@ void vsp_rendition_result_clear(vsp_rendition_result *r)
 	if (!r)
 		return;
 	verdict_clear(&r->v);
-	free(r->kind);
 	free(r->name);
 	free(r->uri);
 	free(r->group);

@@ -38,6 +38,24 @@ typedef struct vsp_segment_check {
 	vsp_decode_info *decode;
 } vsp_segment_check;
 
+/* What a rendition is; the record's "kind" strings, from one table.
+ * X(ENUM, name) */
+#define VSP_KIND_MAP(X)       \
+	X(VARIANT, "variant") \
+	X(AUDIO, "audio")     \
+	X(VIDEO, "video")     \
+	X(MEDIA, "media")
+
+#define VSP_X_KIND(e, name) VSP_KIND_##e,
+typedef enum vsp_kind {
+	VSP_KIND_NONE = 0, /* not known: the record says null */
+	VSP_KIND_MAP(VSP_X_KIND) VSP_KIND_COUNT
+} vsp_kind;
+#undef VSP_X_KIND
+
+/* "variant", ...; NULL for VSP_KIND_NONE. Borrowed static strings. */
+const char *vsp_kind_name(vsp_kind k);
+
 /* What was done with a checked segment. */
 enum {
 	VSP_SEG_DECODED = 0, /* fetched whole, demuxed and decoded */
@@ -48,10 +66,10 @@ enum {
 
 typedef struct vsp_rendition_result {
 	vsp_verdict v;
-	char *kind;  /* "variant", "audio", "video", "media" (playlist given) */
-	char *name;  /* human label, e.g. "640x360" or "audio/en" */
-	char *uri;   /* media playlist URL (resolved) */
-	char *group; /* EXT-X-MEDIA GROUP-ID for alternates, NULL otherwise */
+	vsp_kind kind; /* media: a playlist given, no master */
+	char *name;    /* human label, e.g. "640x360" or "audio/en" */
+	char *uri;     /* media playlist URL (resolved) */
+	char *group;   /* EXT-X-MEDIA GROUP-ID for alternates, NULL otherwise */
 	char *audio_group, *video_group; /* groups a variant depends on */
 	int64_t bandwidth;
 	int width, height; /* declared, 0 unknown */
@@ -110,9 +128,9 @@ typedef struct vsp_rendition_result {
  * renditions the probe's rule picked, so origins compare whatever is probed.
  * Strings owned by the origin. */
 typedef struct vsp_ladder_entry {
-	char *kind;   /* "variant", "audio", "video", "media" (no master) */
-	char *codecs; /* declared, NULL unknown */
-	char *lang;   /* alternates: LANGUAGE, @lang; NULL none */
+	vsp_kind kind;	   /* media: no master */
+	char *codecs;	   /* declared, NULL unknown */
+	char *lang;	   /* alternates: LANGUAGE, @lang; NULL none */
 	int width, height; /* 0 unknown */
 	int64_t bandwidth; /* 0 unknown */
 } vsp_ladder_entry;

@@ -98,7 +98,7 @@ int vsp_record_append(int fd, const char *label, const char *line, char *err,
 
 	if (!buf) {
 		snprintf(err, errlen, "%s: out of memory", label);
-		return VSP_RUN_E_RESULTS;
+		return VSP_RUN_E_INTERNAL;
 	}
 	memcpy(buf, line, len);
 	buf[len] = '\n';

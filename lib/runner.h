@@ -23,6 +23,7 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "error.h"
 #include "probe.h"
 
 /* Worker threads by default: each check already runs its origins and
@@ -72,11 +73,13 @@ typedef struct vsp_runner_opts {
 	int keep_results;    /* 1: items keep their result trees */
 } vsp_runner_opts;
 
-/* Errors: the run could not do its job (the program exits 3). */
+/* Errors: the run could not do its job (the program exits 3). Rows of
+ * error.h's table, named for the runner. */
 enum {
-	VSP_RUN_E_RESULTS = -1, /* results folder missing or not writable */
-	VSP_RUN_E_NOSPC = -2,	/* disk full or over quota */
-	VSP_RUN_E_INTERNAL = -3 /* out of memory, no thread */
+	VSP_RUN_E_RESULTS = VSP_E_IO,	    /* results folder missing or
+						not writable */
+	VSP_RUN_E_NOSPC = VSP_E_NOSPC,	    /* disk full or over quota */
+	VSP_RUN_E_INTERNAL = VSP_E_INTERNAL /* out of memory, no thread */
 };
 
 /*
@@ -99,7 +102,8 @@ const char *vsp_run_state_name(vsp_run_state s);
  * Appends line and a newline to the open (O_APPEND) file fd in one write()
  * under flock(LOCK_EX); on a short or failed write the file is cut back to
  * its size before, so no partial line stays. label names the file in err.
- * Returns 0, VSP_RUN_E_NOSPC or VSP_RUN_E_RESULTS.
+ * Returns 0, VSP_RUN_E_NOSPC, VSP_RUN_E_RESULTS or (out of memory)
+ * VSP_RUN_E_INTERNAL.
  */
 int vsp_record_append(int fd, const char *label, const char *line, char *err,
 		      size_t errlen);

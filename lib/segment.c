@@ -74,8 +74,8 @@ static void gate_leave(void)
 }
 
 /* Fetches key, init and segment, decrypts, decodes, validates. */
-void probe_segment(struct worker *w, vsp_rendition_result *r,
-		   const struct seg_plan *p, int audio)
+void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
+		       const struct seg_plan *p, int audio)
 {
 	struct origin_ctx *o = w->o;
 	uint8_t *key = NULL, *init = NULL, *seg = NULL, *clear = NULL;
@@ -83,14 +83,19 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 	char err[768], thumb[VSP_THUMB_PATH_MAX];
 	vsp_reason rc;
 	vsp_decode_opts dopts = { 0 };
+	vsp_http_request seg_req = { 0 };
 	int seg_is_clear = 0; /* seg is the decrypted copy, not a body */
 
 	r->segment_seq = p->seq;
 	r->segment_duration = p->duration;
 	r->encrypted = p->encrypted;
 	if (p->aes128) {
-		rc = vsp_http_get(w->http, p->key_uri, 0, -1, VSP_KEY_MAX_BYTES,
-				  o->deadline_us, &r->key, &key, &key_len, err,
+		vsp_http_request req = { .url = p->key_uri,
+					 .length = VSP_HTTP_WHOLE,
+					 .limit = VSP_KEY_MAX_BYTES,
+					 .deadline_us = o->deadline_us };
+
+		rc = vsp_http_get(w->http, &req, &r->key, &key, &key_len, err,
 				  sizeof(err));
 		if (rc) {
 			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_KEY,
@@ -107,9 +112,13 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 		}
 	}
 	if (p->init_uri) {
-		rc = vsp_http_get(w->http, p->init_uri, p->init_offset,
-				  p->init_length, VSP_SEGMENT_MAX_BYTES,
-				  o->deadline_us, &r->init, &init, &init_len,
+		vsp_http_request req = { .url = p->init_uri,
+					 .offset = p->init_offset,
+					 .length = p->init_length,
+					 .limit = VSP_SEGMENT_MAX_BYTES,
+					 .deadline_us = o->deadline_us };
+
+		rc = vsp_http_get(w->http, &req, &r->init, &init, &init_len,
 				  err, sizeof(err));
 		if (rc) {
 			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_INIT,
@@ -117,9 +126,13 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 			goto done;
 		}
 	}
-	rc = vsp_http_get(w->http, p->uri, p->offset, p->length,
-			  VSP_SEGMENT_MAX_BYTES, o->deadline_us, &r->segment,
-			  &seg, &seg_len, err, sizeof(err));
+	seg_req.url = p->uri;
+	seg_req.offset = p->offset;
+	seg_req.length = p->length;
+	seg_req.limit = VSP_SEGMENT_MAX_BYTES;
+	seg_req.deadline_us = o->deadline_us;
+	rc = vsp_http_get(w->http, &seg_req, &r->segment, &seg, &seg_len, err,
+			  sizeof(err));
 	if (rc) {
 		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_SEGMENT,
 				"segment %lld: %s", (long long)p->seq, err);
@@ -161,7 +174,7 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 	dopts.deadline_us = o->deadline_us;
 	dopts.decode_all = o->cfg->decode_all;
 	dopts.content = &o->cfg->content;
-	probe_thumb_path(w, r, thumb, sizeof(thumb));
+	vsp_probe_thumb_path(w, r, thumb, sizeof(thumb));
 	dopts.thumb_path = thumb[0] ? thumb : NULL;
 	if (gate_enter(o->deadline_us) != 0) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TIMEOUT,
@@ -187,14 +200,14 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 	if (r->decode.thumb == 1 && !r->thumbnail)
 		r->thumbnail = strdup(thumb);
 	else if (r->decode.thumb < 0)
-		rendition_note(r, "%s", r->decode.thumb_err);
+		vsp_rendition_note(r, "%s", r->decode.thumb_err);
 	/* A segment cut short is told as such, even when its last packet
 	 * also came out damaged (it was cut in the middle). */
 	if ((rc == VSP_R_NONE || rc == VSP_R_CORRUPT_SEGMENT) &&
-	    validate_duration(r, p, p->uri, rc ? err : NULL))
+	    vsp_validate_duration(r, p, p->uri, rc ? err : NULL))
 		goto done;
 	if (rc == VSP_R_NO_VIDEO &&
-	    validate_tracks(r, p, p->uri, o->cfg->frames))
+	    vsp_validate_tracks(r, p, p->uri, o->cfg->frames))
 		goto done;
 	if (rc) {
 		/* With an init segment, the fault may be in either. */
@@ -209,8 +222,8 @@ void probe_segment(struct worker *w, vsp_rendition_result *r,
 		r->ttff_ms = p->manifest_ms + r->playlist.total_ms +
 			     r->key.total_ms + r->init.total_ms +
 			     r->segment.total_ms + r->decode.first_frame_ms;
-	validate_tracks(r, p, p->uri, o->cfg->frames);
-	validate_media(r, p, p->uri);
+	vsp_validate_tracks(r, p, p->uri, o->cfg->frames);
+	vsp_validate_media(r, p, p->uri);
 	if (r->rtf > 0 && r->rtf < o->cfg->slow_rtf) {
 		char decl[48] = "";
 

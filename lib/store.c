@@ -27,6 +27,7 @@
 
 #include "clock.h"
 #include "limits.h"
+#include "reason.h"
 #include "report.h"
 
 #define SCHEMA_VERSION 1
@@ -351,15 +352,16 @@ static int status_code(const char *st)
 
 static int reason_flags(const char *r)
 {
-	if (!r)
-		return 0;
-	if (strcmp(r, "stale_playlist") == 0)
+	switch (r ? vsp_reason_from_name(r) : VSP_REASON_COUNT) {
+	case VSP_R_STALE_PLAYLIST:
 		return VSP_FL_STALE;
-	if (strcmp(r, "origin_lagging") == 0)
+	case VSP_R_ORIGIN_LAGGING:
 		return VSP_FL_LAGGING;
-	if (strcmp(r, "slow_download") == 0)
+	case VSP_R_SLOW_DOWNLOAD:
 		return VSP_FL_SLOW;
-	return 0;
+	default:
+		return 0;
+	}
 }
 
 static void bind_num(sqlite3_stmt *q, int i, double v)

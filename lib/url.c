@@ -86,24 +86,3 @@ int vsp_url_is_http(const char *url)
 	return url && (strncasecmp(url, "http://", 7) == 0 ||
 		       strncasecmp(url, "https://", 8) == 0);
 }
-
-char *vsp_url_redact_query(const char *url)
-{
-	static const char mark[] = "?REDACTED";
-	const char *q;
-	char *out;
-	size_t n;
-
-	if (!url)
-		return NULL;
-	q = strchr(url, '?');
-	if (!q)
-		return strdup(url);
-	n = (size_t)(q - url);
-	out = malloc(n + sizeof(mark));
-	if (!out)
-		return NULL;
-	memcpy(out, url, n);
-	memcpy(out + n, mark, sizeof(mark));
-	return out;
-}

@@ -17,8 +17,4 @@ char *vsp_url_resolve(const char *base, const char *ref, char *err,
 /* 1 when url is absolute http:// or https:// (case-insensitive), else 0. */
 int vsp_url_is_http(const char *url);
 
-/* Copy of url with its query string replaced by "?REDACTED" when it has one.
- * Caller frees. */
-char *vsp_url_redact_query(const char *url);
-
 #endif

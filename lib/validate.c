@@ -246,14 +246,14 @@ static void validate_resolution(vsp_rendition_result *r, const char *seg_url)
 
 /* The checks a player makes: codec family, profile/level, resolution,
  * duration. */
-void validate_media(vsp_rendition_result *r, const struct seg_plan *p,
-		    const char *seg_url)
+void vsp_validate_media(vsp_rendition_result *r, const struct seg_plan *p,
+			const char *seg_url)
 {
 	const vsp_decode_info *d = &r->decode;
 	char decl[64];
 	const char *fam;
 
-	(void)p; /* the duration is validate_duration()'s */
+	(void)p; /* the duration is vsp_validate_duration()'s */
 	if (r->encrypted)
 		return;
 	fam = r->codecs ? declared_codec(r->codecs, d->width > 0, decl,
@@ -274,8 +274,8 @@ void validate_media(vsp_rendition_result *r, const struct seg_plan *p,
 	validate_resolution(r, seg_url);
 }
 
-int validate_duration(vsp_rendition_result *r, const struct seg_plan *p,
-		      const char *seg_url, const char *also)
+int vsp_validate_duration(vsp_rendition_result *r, const struct seg_plan *p,
+			  const char *seg_url, const char *also)
 {
 	const vsp_decode_info *d = &r->decode;
 	double slack = p->duration * VSP_DURATION_SHORT_RATIO;
@@ -296,8 +296,8 @@ int validate_duration(vsp_rendition_result *r, const struct seg_plan *p,
 	return 1;
 }
 
-int validate_tracks(vsp_rendition_result *r, const struct seg_plan *p,
-		    const char *seg_url, int frames)
+int vsp_validate_tracks(vsp_rendition_result *r, const struct seg_plan *p,
+			const char *seg_url, int frames)
 {
 	const vsp_decode_info *d = &r->decode;
 	char decl[64];

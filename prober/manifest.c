@@ -17,70 +17,9 @@
 #include "dash.h"
 #include "hls.h"
 #include "http.h"
+#include "file.h"
 #include "limits.h"
 #include "url.h"
-
-/* Reads a local file of at most max bytes. Returns 0, or -1 with a message
- * printed. */
-static int read_file(const char *path, size_t max, char **out, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-
-	if (!f) {
-		fprintf(stderr, "prober manifest: %s: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			char *nb;
-
-			if (cap > max) {
-				fprintf(stderr,
-					"prober manifest: %s: over the "
-					"%zu-byte "
-					"limit\n",
-					path, max);
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 65536;
-			nb = realloc(buf, cap + 1);
-			if (!nb) {
-				fprintf(stderr,
-					"prober manifest: out of memory\n");
-				goto fail;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "prober manifest: %s: read error\n", path);
-		goto fail;
-	}
-	if (n > max) {
-		fprintf(stderr,
-			"prober manifest: %s: over the %zu-byte limit\n", path,
-			max);
-		goto fail;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-fail:
-	fclose(f);
-	free(buf);
-	return -1;
-}
 
 /* The findings, one a line ("SRC: CLAUSE: MESSAGE") or a JSON array. */
 static int print_findings(const char *src, const vsp_conform_list *l, int json)
@@ -239,6 +178,7 @@ int cmd_manifest(int argc, char **argv)
 		vsp_http_opts ho;
 		vsp_http_client *http;
 		vsp_http_step st = { 0 };
+		vsp_http_request req = { 0 };
 		vsp_reason r;
 
 		if (url_arg_ok("URL", src, err, sizeof(err)))
@@ -249,9 +189,12 @@ int cmd_manifest(int argc, char **argv)
 			fprintf(stderr, "prober manifest: out of memory\n");
 			goto out;
 		}
-		r = vsp_http_get(http, src, 0, -1, VSP_MANIFEST_MAX_BYTES,
-				 vsp_now_us() + (int64_t)(timeout * 1e6), &st,
-				 (uint8_t **)&body, &len, err, sizeof(err));
+		req.url = src;
+		req.length = VSP_HTTP_WHOLE;
+		req.limit = VSP_MANIFEST_MAX_BYTES;
+		req.deadline_us = vsp_now_us() + (int64_t)(timeout * 1e6);
+		r = vsp_http_get(http, &req, &st, (uint8_t **)&body, &len, err,
+				 sizeof(err));
 		vsp_http_client_free(http);
 		if (r) {
 			fprintf(stderr, "prober manifest: %s (%s)\n", err,
@@ -264,7 +207,11 @@ int cmd_manifest(int argc, char **argv)
 		vsp_http_step_clear(&st);
 		if (!base)
 			base = final;
-	} else if (read_file(src, VSP_MANIFEST_MAX_BYTES, &body, &len) != 0) {
+	} else if (vsp_file_read(src, (size_t)VSP_MANIFEST_MAX_BYTES,
+				 "a manifest", 0, &body, &len, err,
+				 sizeof(err)) != 0) {
+		fprintf(stderr, "prober manifest: %s: %s\n", term_str(src),
+			term_str(err));
 		goto out;
 	}
 	/* By content, as `prober check` does: URLs need no .mpd. */

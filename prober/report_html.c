@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
+#include "file.h"
 #include "report.h"
 
 #define STRIP_W	    1000
@@ -210,9 +210,8 @@ static void thumb(FILE *f, const vsp_avail *a)
 	const char *t = a->thumb;
 	const char *ext = t ? strrchr(t, '.') : NULL;
 	const char *mime = NULL;
-	struct stat sb;
-	unsigned char *buf = NULL;
-	FILE *in = NULL;
+	char *buf = NULL, msg[256];
+	size_t len = 0;
 
 	if (!t)
 		return;
@@ -221,20 +220,17 @@ static void thumb(FILE *f, const vsp_avail *a)
 	else if (ext && strcmp(ext, ".png") == 0)
 		mime = "image/png";
 	fputs("<figure class=\"thumb\">", f);
-	if (mime && stat(t, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    sb.st_size <= THUMB_MAX_B && (in = fopen(t, "rb")) &&
-	    (buf = malloc((size_t)sb.st_size + 1)) &&
-	    fread(buf, 1, (size_t)sb.st_size, in) == (size_t)sb.st_size) {
+	if (mime &&
+	    vsp_file_read(t, THUMB_MAX_B, "a thumbnail", VSP_FILE_REGULAR, &buf,
+			  &len, msg, sizeof(msg)) == 0) {
 		fprintf(f, "<img alt=\"\" src=\"data:%s;base64,", mime);
-		b64(f, buf, (size_t)sb.st_size);
+		b64(f, (const unsigned char *)buf, len);
 		fputs("\">", f);
 	}
 	fputs("<figcaption>", f);
 	esc(f, a->name);
 	fputs("</figcaption></figure>", f);
 	free(buf);
-	if (in)
-		fclose(in);
 }
 
 static void outage_rows(FILE *f, const char *scope, const vsp_outage *v,

@@ -232,6 +232,16 @@ static const struct ccase cases[] = {
 	  VSP_WARN, VSP_R_ORIGIN_MISMATCH, "ladder", "ladder has 2", NULL },
 };
 
+/* A ladder spec's kind word as the enum. */
+static vsp_kind kind_of(const char *word)
+{
+	for (int k = 1; k < VSP_KIND_COUNT; k++)
+		if (strcmp(vsp_kind_name((vsp_kind)k), word) == 0)
+			return (vsp_kind)k;
+	fail_msg("bad kind '%s'", word);
+	return VSP_KIND_NONE;
+}
+
 /* "KIND RES CODECS BW [LANG]" entries separated by '|' into o's ladder. */
 static void build_ladder(vsp_origin_result *o, const char *spec)
 {
@@ -251,7 +261,7 @@ static void build_ladder(vsp_origin_result *o, const char *spec)
 		if (strcmp(res, "-") != 0 && sscanf(res, "%dx%d", &w, &h) != 2)
 			fail_msg("bad resolution '%s'", res);
 		assert_int_equal(
-			origin_ladder_add(o, kind,
+			vsp_origin_ladder_add(o, kind_of(kind),
 					  strcmp(codecs, "-") ? codecs : NULL,
 					  strcmp(lang, "-") ? lang : NULL, w,
 					  h, bw),
@@ -332,7 +342,7 @@ static void test_table(void **state)
 		char fields[256] = "";
 		size_t k = 0;
 
-		judge_origin_mismatch(s);
+		vsp_origin_judge_mismatch(s);
 		vsp_stream_judge(s);
 		for (size_t m = 0; m < s->n_mismatches; m++)
 			k += (size_t)snprintf(fields + k, sizeof(fields) - k,
@@ -388,7 +398,7 @@ static void test_extent(void **state)
 	vsp_stream_result *s = build(&one);
 
 	(void)state;
-	judge_origin_mismatch(s);
+	vsp_origin_judge_mismatch(s);
 	assert_true(s->origins[0].vod_duration_s > 8.4 &&
 		    s->origins[0].vod_duration_s < 8.6);
 	assert_int_equal(s->origins[0].segment_count, 5);
@@ -415,14 +425,14 @@ static void test_truncated(void **state)
 		s->origins[i].protocol = "hls";
 		for (int k = 0; k < VSP_LADDER_MAX_ENTRIES + 10; k++)
 			assert_int_equal(
-				origin_ladder_add(&s->origins[i], "variant",
+				vsp_origin_ladder_add(&s->origins[i], VSP_KIND_VARIANT,
 						  "avc1.4d401e", NULL, 640,
 						  360 + (int)i, 1000 + k),
 				0);
 	}
 	assert_int_equal(s->origins[0].n_ladder, VSP_LADDER_MAX_ENTRIES);
 	assert_true(s->origins[0].ladder_truncated);
-	judge_origin_mismatch(s);
+	vsp_origin_judge_mismatch(s);
 	vsp_stream_judge(s);
 	assert_int_equal(s->n_mismatches, 0);
 	assert_int_equal(s->v.status, VSP_PASS);

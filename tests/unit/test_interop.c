@@ -1,5 +1,5 @@
 /*
- * test_interop.c - the player's checks (validate_media) on what real
+ * test_interop.c - the player's checks (vsp_validate_media) on what real
  * packagers and encoders declare: each valid convention passes, and what
  * a player would reject, or a real lie, still does not.
  *
@@ -158,7 +158,7 @@ static void test_conventions(void **state)
 		d->container_sar_num = m->container_num;
 		d->container_sar_den = m->container_den;
 		d->frames = 5;
-		validate_media(&r, &p, "http://127.0.0.1/seg.ts");
+		vsp_validate_media(&r, &p, "http://127.0.0.1/seg.ts");
 		if (r.v.status != cases[i].want ||
 		    r.v.reason != cases[i].reason)
 			fail_msg("%s: %s %dx%d: status %d reason %s (%s), "
@@ -190,7 +190,7 @@ static void test_message(void **state)
 	r.decode.height = 480;
 	r.decode.sar_num = 1280;
 	r.decode.sar_den = 1281;
-	validate_media(&r, &p, "http://127.0.0.1/seg.ts");
+	vsp_validate_media(&r, &p, "http://127.0.0.1/seg.ts");
 	assert_int_equal(r.v.reason, VSP_R_RESOLUTION_MISMATCH);
 	assert_non_null(r.v.message);
 	if (!strstr(r.v.message, "declared 1280x720 but decoded 854x480") ||

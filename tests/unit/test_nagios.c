@@ -49,7 +49,7 @@ static void step_ok(vsp_http_step *st, const char *url, double ms,
 static void rend_pass(vsp_rendition_result *r, const char *name, double ttff_ms)
 {
 	r->name = strdup(name);
-	r->kind = strdup("variant");
+	r->kind = VSP_KIND_VARIANT;
 	r->bandwidth = 600000;
 	step_ok(&r->playlist, "http://o/v/index.m3u8", 3, 400);
 	step_ok(&r->segment, "http://o/v/seg0.ts", 20, 200000);
@@ -66,7 +66,7 @@ static void rend_pass(vsp_rendition_result *r, const char *name, double ttff_ms)
 static void rend_seg_http(vsp_rendition_result *r, const char *name, long code)
 {
 	r->name = strdup(name);
-	r->kind = strdup("variant");
+	r->kind = VSP_KIND_VARIANT;
 	step_ok(&r->playlist, "http://o/v/index.m3u8", 3, 400);
 	step_ok(&r->segment, "http://o/v/seg0.ts", 2, 0);
 	r->segment.http_status = code;

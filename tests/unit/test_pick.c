@@ -36,7 +36,7 @@ static void test_ladder(void **state)
 
 		assert_int_equal(vsp_pick_parse(cases[i].rule, &pick, &count),
 				 0);
-		n = pick_ladder(bw, 5, pick, count, out);
+		n = vsp_pick_ladder(bw, 5, pick, count, out);
 		if (n != cases[i].n)
 			fail_msg("%s: %d picked, want %d", cases[i].rule, n,
 				 cases[i].n);
@@ -49,7 +49,7 @@ static void test_ladder(void **state)
 	{
 		size_t out[1];
 
-		assert_int_equal(pick_ladder(bw, 0, VSP_PICK_LOWEST, 0, out), 0);
+		assert_int_equal(vsp_pick_ladder(bw, 0, VSP_PICK_LOWEST, 0, out), 0);
 	}
 }
 
