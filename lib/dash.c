@@ -26,14 +26,12 @@
 #include <libxml/xmlerror.h>
 
 #include "clock.h"
+#include "datetime.h"
 #include "jsontext.h"
 #include "limits.h"
-#include "record.h"
 #include "url.h"
 
 #define DASH_NS_PREFIX "urn:mpeg:dash:schema:mpd:"
-/* Seconds in a day; durations beyond ~300 years are not media. */
-#define MAX_DURATION_S (1e10)
 
 /* ---- errors ---- */
 
@@ -216,6 +214,12 @@ static int attr_dbl(struct pctx *c, const xmlNode *n, const char *name,
 	return rc;
 }
 
+/* An xs:dateTime: RFC 3339 (datetime.h), XML whitespace around it. */
+static int xs_datetime(const char *s, double *out, char *err, size_t errlen)
+{
+	return vsp_time_parse_rfc3339(s, VSP_TIME_XML_SPACE, out, err, errlen);
+}
+
 /* An attribute read by one of the ISO 8601 parsers (durations, dates). */
 static int attr_iso(struct pctx *c, const xmlNode *n, const char *name,
 		    int (*parse)(const char *, double *, char *, size_t),
@@ -238,13 +242,13 @@ static int attr_iso(struct pctx *c, const xmlNode *n, const char *name,
 static int attr_duration(struct pctx *c, const xmlNode *n, const char *name,
 			 double *out)
 {
-	return attr_iso(c, n, name, vsp_dash_parse_duration, out);
+	return attr_iso(c, n, name, vsp_duration_parse_iso8601, out);
 }
 
 static int attr_date(struct pctx *c, const xmlNode *n, const char *name,
 		     double *out)
 {
-	return attr_iso(c, n, name, vsp_dash_parse_datetime, out);
+	return attr_iso(c, n, name, xs_datetime, out);
 }
 
 /* "FIRST-LAST" byte range (both inclusive). */
@@ -302,182 +306,6 @@ static int attr_frame_rate(struct pctx *c, const xmlNode *n, double *out)
 	}
 	free(v);
 	return rc;
-}
-
-/* ---- ISO 8601 ---- */
-
-int vsp_dash_parse_duration(const char *s, double *out, char *err,
-			    size_t errlen)
-{
-	/* Designators in the order ISO 8601 allows them; W is not xs:duration. */
-	static const struct {
-		char d;
-		int time;
-		double secs;
-	} units[] = {
-		{ 'Y', 0, -1 },	  { 'M', 0, -1 }, { 'D', 0, 86400 },
-		{ 'H', 1, 3600 }, { 'M', 1, 60 }, { 'S', 1, 1 },
-	};
-	const char *p = s;
-	double total = 0;
-	size_t next = 0;
-	int in_time = 0, any = 0, any_time = 0;
-
-	if (!s || *p != 'P') {
-		set_err(err, errlen,
-			"'%.64s' is not an ISO 8601 duration (PnDTnHnMnS)",
-			s ? s : "");
-		return -1;
-	}
-	p++;
-	while (*p) {
-		char num[40];
-		size_t k = 0;
-		int frac = 0;
-		double v;
-		size_t u;
-
-		if (*p == 'T') {
-			if (in_time)
-				goto bad;
-			in_time = 1;
-			p++;
-			continue;
-		}
-		while ((*p >= '0' && *p <= '9') || *p == '.') {
-			if (*p == '.')
-				frac++;
-			if (k + 1 >= sizeof(num))
-				goto bad;
-			num[k++] = *p++;
-		}
-		num[k] = '\0';
-		if (k == 0 || frac > 1 || num[0] == '.' || num[k - 1] == '.')
-			goto bad;
-		for (u = next; u < sizeof(units) / sizeof(units[0]); u++)
-			if (units[u].d == *p && units[u].time == in_time)
-				break;
-		if (u == sizeof(units) / sizeof(units[0]))
-			goto bad;
-		if (frac && units[u].d != 'S')
-			goto bad; /* xs:duration: a fraction on seconds only */
-		if (parse_dbl(num, 0, MAX_DURATION_S, &v) != 0)
-			goto bad;
-		if (units[u].secs < 0) {
-			if (v != 0) {
-				set_err(err, errlen,
-					"'%.64s': %s have no fixed length in "
-					"seconds; durations in years or months "
-					"are refused (did you mean PT%sM, "
-					"minutes?)",
-					s,
-					units[u].d == 'Y' ? "years" : "months",
-					num);
-				return -1;
-			}
-		} else {
-			total += v * units[u].secs;
-		}
-		any = 1;
-		any_time |= in_time;
-		next = u + 1;
-		p++;
-	}
-	if (!any || (in_time && !any_time) || total > MAX_DURATION_S)
-		goto bad;
-	*out = total;
-	return 0;
-bad:
-	set_err(err, errlen, "'%.64s' is not an ISO 8601 duration (PnDTnHnMnS)",
-		s);
-	return -1;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* n digits at *p into *v; advances. */
-static int digits(const char **p, int n, int64_t *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if ((*p)[i] < '0' || (*p)[i] > '9')
-			return -1;
-		*v = *v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	return 0;
-}
-
-int vsp_dash_parse_datetime(const char *s, double *out, char *err,
-			    size_t errlen)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30,
-				     31, 31, 30, 31, 30, 31 };
-	const char *p = s;
-	int64_t y, mo, d, h, mi, sec, zh = 0, zm = 0;
-	double frac = 0, t;
-	int sign = 1;
-
-	if (!s)
-		goto bad;
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
-	    *p++ != '-' || digits(&p, 2, &d) || (*p != 'T' && *p != 't'))
-		goto bad;
-	p++;
-	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) ||
-	    *p++ != ':' || digits(&p, 2, &sec))
-		goto bad;
-	if (*p == '.') {
-		double scale = 0.1;
-
-		p++;
-		if (*p < '0' || *p > '9')
-			goto bad;
-		while (*p >= '0' && *p <= '9') {
-			frac += (*p++ - '0') * scale;
-			scale /= 10;
-		}
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p++ == '-' ? -1 : 1;
-		if (digits(&p, 2, &zh) || *p++ != ':' || digits(&p, 2, &zm) ||
-		    zh > 14 || zm > 59)
-			goto bad;
-	}
-	/* No zone: DASH times are UTC in practice, and players read them so. */
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 &&
-	     !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) ||
-	    h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi || sec || frac)))
-		goto bad;
-	t = (double)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
-		     sec) +
-	    frac - sign * (double)(zh * 3600 + zm * 60);
-	*out = t;
-	return 0;
-bad:
-	set_err(err, errlen,
-		"'%.64s' is not an ISO 8601 date-time "
-		"(YYYY-MM-DDThh:mm:ss[.f][Z|+hh:mm])",
-		s ? s : "");
-	return -1;
 }
 
 /* ---- SegmentTemplate expansion ---- */
@@ -1948,10 +1776,10 @@ int vsp_dash_pick_segment(const vsp_dash_mpd *m, const vsp_dash_period *p,
 		rel = p->duration;
 	idx = live_index(r, p, rel);
 	if (idx < 0) {
-		char when[40];
+		char when[VSP_TIME_TEXT_MAX];
 
 		memset(out, 0, sizeof(*out));
-		vsp_format_time(pstart, when, sizeof(when));
+		vsp_time_format(pstart, when, sizeof(when));
 		set_err(err, errlen,
 			"Representation %s: no segment is complete yet: the "
 			"live edge (now - %.1f s) is %.3f s into the period "
@@ -2082,7 +1910,7 @@ static json_t *time_or_null(int has, double t)
 
 	if (!has)
 		return json_null();
-	vsp_format_time(t, buf, sizeof(buf));
+	vsp_time_format(t, buf, sizeof(buf));
 	return json_string(buf);
 }
 

@@ -16,9 +16,8 @@
  * base given to vsp_dash_parse() (the MPD's final, post-redirect URL).
  * Without a base, relative URLs are kept as written.
  *
- * ISO 8601 durations: PnDTnHnMnS with a fraction on seconds only. Years and
- * months have no fixed length in seconds; a non-zero Y or M before the T
- * ("P1M" is a month, "PT1M" a minute) is rejected with a message saying so.
+ * Dates and durations are read by datetime.h (RFC 3339 with XML whitespace,
+ * ISO 8601 durations without years or months).
  */
 #ifndef VSP_DASH_H
 #define VSP_DASH_H
@@ -155,15 +154,6 @@ int vsp_dash_parse_until(const char *buf, size_t len, const char *base_url,
 			 const vsp_parse_bound *bound, vsp_dash_mpd **out,
 			 char *err, size_t errlen);
 void vsp_dash_free(vsp_dash_mpd *m);
-
-/* Strict ISO 8601 duration ("PT1M30.5S", "P1DT2H") to seconds. Returns 0,
- * or -1 with a message (P1M and P1Y are rejected: see the top of the file). */
-int vsp_dash_parse_duration(const char *s, double *out, char *err,
-			    size_t errlen);
-/* ISO 8601 / xs:dateTime ("2024-01-01T00:01:00Z", "...T00:01:00.5+02:00";
- * no zone means UTC) to Unix seconds. Returns 0 or -1 with a message. */
-int vsp_dash_parse_datetime(const char *s, double *out, char *err,
-			    size_t errlen);
 
 /*
  * Expands a SegmentTemplate string: $RepresentationID$, $Number$, $Time$,

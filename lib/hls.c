@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "datetime.h"
 #include "jsontext.h"
 #include "limits.h"
 #include "termsafe.h"
@@ -476,104 +477,15 @@ static int parse_byterange(struct parser *p, const char *v, int64_t *len,
 
 /* ---- dates (EXT-X-PROGRAM-DATE-TIME) ---- */
 
-static int is_leap(int64_t y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int digits_at(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!is_digit(s[i]))
-			return 0;
-	return 1;
-}
-
-/*
- * YYYY-MM-DDThh:mm:ss[.frac](Z|+hh:mm|-hh:mm|+hhmm|+hh) to Unix seconds.
- * A missing zone is read as UTC: players do not reject it, and a few
- * encoders omit it.
- */
+/* RFC 3339 by datetime.h's rule; a missing zone is read as UTC: players
+ * do not reject it, and a few encoders omit it. */
 static int parse_date(struct parser *p, const char *s, double *out)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30,
-				     31, 31, 30, 31, 30, 31 };
-	int64_t y, mo, d, h, mi, tzh = 0, tzm = 0, maxd;
-	double sec, t;
-	size_t n;
-	const char *q;
-	int sign = 0;
+	char e[256];
 
-	if (strlen(s) < 19 || !digits_at(s, 4) || s[4] != '-' ||
-	    !digits_at(s + 5, 2) || s[7] != '-' || !digits_at(s + 8, 2) ||
-	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-	    !digits_at(s + 11, 2) || s[13] != ':' || !digits_at(s + 14, 2) ||
-	    s[16] != ':' || !digits_at(s + 17, 2))
-		goto bad;
-	q = s + 19;
-	if (*q == '.') {
-		q++;
-		if (!is_digit(*q))
-			goto bad;
-		while (is_digit(*q))
-			q++;
-	}
-	n = (size_t)(q - (s + 17));
-	if (parse_num(p, "year", s, 4, NUM_INT, 1, 9999, NULL, &y) ||
-	    parse_num(p, "month", s + 5, 2, NUM_INT, 1, 12, NULL, &mo))
-		return p->rc;
-	maxd = mdays[mo - 1] + (mo == 2 && is_leap(y));
-	if (parse_num(p, "day", s + 8, 2, NUM_INT, 1, (double)maxd, NULL, &d) ||
-	    parse_num(p, "hour", s + 11, 2, NUM_INT, 0, 23, NULL, &h) ||
-	    parse_num(p, "minute", s + 14, 2, NUM_INT, 0, 59, NULL, &mi) ||
-	    /* 60.x: a leap second */
-	    parse_num(p, "second", s + 17, n, NUM_FLOAT, 0, 60.999999999, &sec,
-		      NULL))
-		return p->rc;
-	if (*q == 'Z' || *q == 'z') {
-		q++;
-	} else if (*q == '+' || *q == '-') {
-		sign = *q == '-' ? -1 : 1;
-		q++;
-		if (!digits_at(q, 2))
-			goto bad;
-		if (parse_num(p, "zone hour", q, 2, NUM_INT, 0, 23, NULL, &tzh))
-			return p->rc;
-		q += 2;
-		if (*q == ':')
-			q++;
-		if (digits_at(q, 2)) {
-			if (parse_num(p, "zone minute", q, 2, NUM_INT, 0, 59,
-				      NULL, &tzm))
-				return p->rc;
-			q += 2;
-		}
-	}
-	if (*q)
-		goto bad;
-	t = (double)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60) +
-	    sec;
-	t -= sign * (double)(tzh * 3600 + tzm * 60);
-	*out = t;
+	if (vsp_time_parse_rfc3339(s, 0, out, e, sizeof(e)) != 0)
+		return fail(p, -1, "%s", e);
 	return 0;
-bad:
-	return fail(p, -1,
-		    "date-time '%.40s' is not YYYY-MM-DDThh:mm:ss[.f]Z "
-		    "or with a +hh:mm zone",
-		    s);
 }
 
 /* ---- byte-range ends per URI: open addressing on the resolved URI ---- */
@@ -1661,22 +1573,10 @@ static json_t *byterange_json(int64_t length, int64_t offset)
 /* RFC 3339, UTC, milliseconds: "2016-06-22T13:20:16.166Z". */
 static json_t *date_json(double t)
 {
-	long long ms = llround(t * 1000.0);
-	long long secs = ms / 1000, frac = ms % 1000;
-	time_t tt;
-	struct tm tm;
-	char buf[80]; /* 25 bytes in practice; room for any int */
+	char buf[VSP_TIME_TEXT_MAX];
 
-	if (frac < 0) {
-		frac += 1000;
-		secs--;
-	}
-	tt = (time_t)secs;
-	if (!gmtime_r(&tt, &tm))
+	if (vsp_time_format(t, buf, sizeof(buf)) != 0)
 		return json_null();
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, frac);
 	return json_string(buf);
 }
 

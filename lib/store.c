@@ -27,7 +27,7 @@
 
 #include "clock.h"
 #include "limits.h"
-#include "report.h"
+#include "datetime.h"
 
 #define SCHEMA_VERSION 1
 /* Lines per transaction while importing: large enough that commits (an
