@@ -16,6 +16,8 @@
 #include "clock.h"
 #include "conform.h"
 #include "dash.h"
+#include "dash_segment.h"
+#include "dash_sidx.h"
 #include "datetime.h"
 #include "limits.h"
 #include "probe_int.h"

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "dash.h"
+#include "dash_segment.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
