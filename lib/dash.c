@@ -1,12 +1,13 @@
 /*
- * dash.c - MPEG-DASH MPD parser and segment addressing (see dash.h).
+ * dash.c - MPEG-DASH MPD parser (see dash.h): the XML guard and the tree
+ * walk. Segment arithmetic is dash_segment.c, template expansion
+ * dash_template.c, the sidx reader dash_sidx.c, JSON manifest_json.c.
  *
  * Bytes in, struct out. Never fetches anything: not a DTD, not an entity,
  * not a BaseURL, not an XLink. The XML is untrusted: a DOCTYPE or entity
  * declaration stops the parse, nesting is capped while parsing (a SAX hook,
  * so a 100k-deep document never becomes a 100k-deep tree), and every number
- * goes through one checked helper. Template formats ($Number%05d$) are
- * applied here digit by digit, never passed to printf.
+ * goes through one checked helper.
  */
 #include "dash.h"
 
@@ -26,9 +27,7 @@
 #include <libxml/xmlerror.h>
 
 #include "clock.h"
-#include "dash_segment.h"
 #include "datetime.h"
-#include "jsontext.h"
 #include "limits.h"
 #include "url.h"
 
@@ -1243,174 +1242,4 @@ int vsp_dash_detect(const uint8_t *b, size_t n)
 		     b[i + 4] == '/'))
 			return 1;
 	return 0;
-}
-
-/* ---- JSON ---- */
-
-static json_t *str_or_null(const char *s)
-{
-	return vsp_json_text(s);
-}
-
-static json_t *secs_or_null(double v)
-{
-	return v >= 0 ? json_real(v) : json_null();
-}
-
-static json_t *time_or_null(int has, double t)
-{
-	char buf[40];
-
-	if (!has)
-		return json_null();
-	vsp_time_format(t, buf, sizeof(buf));
-	return json_string(buf);
-}
-
-static json_t *range_or_null(int64_t off, int64_t len)
-{
-	char buf[48];
-
-	if (len < 0)
-		return json_null();
-	snprintf(buf, sizeof(buf), "%lld-%lld", (long long)off,
-		 (long long)(off + len - 1));
-	return json_string(buf);
-}
-
-static const char *addr_name(vsp_dash_addressing a)
-{
-	switch (a) {
-	case VSP_DASH_ADDR_TEMPLATE:
-		return "SegmentTemplate";
-	case VSP_DASH_ADDR_LIST:
-		return "SegmentList";
-	case VSP_DASH_ADDR_BASE:
-		return "SegmentBase";
-	default:
-		return "BaseURL";
-	}
-}
-
-/* Segments listed per Representation in `prober manifest`. */
-#define JSON_FIRST_SEGMENTS 3
-
-static json_t *rep_json(const vsp_dash_mpd *m, const vsp_dash_period *p,
-			const vsp_dash_representation *r)
-{
-	json_t *o = json_object(), *segs = json_array();
-	vsp_dash_segment s;
-	char err[512];
-
-	json_object_set_new(o, "id", str_or_null(r->id));
-	json_object_set_new(o, "bandwidth", json_integer(r->bandwidth));
-	json_object_set_new(o, "width",
-			    r->width ? json_integer(r->width) : json_null());
-	json_object_set_new(o, "height",
-			    r->height ? json_integer(r->height) : json_null());
-	json_object_set_new(o, "codecs", str_or_null(r->codecs));
-	json_object_set_new(o, "mime_type", str_or_null(r->mime_type));
-	if (r->frame_rate > 0)
-		json_object_set_new(o, "frame_rate", json_real(r->frame_rate));
-	json_object_set_new(o, "encrypted", json_boolean(r->encrypted));
-	if (r->drm_scheme)
-		json_object_set_new(o, "drm", json_string(r->drm_scheme));
-	json_object_set_new(o, "base_url", str_or_null(r->base_url));
-	json_object_set_new(o, "addressing", json_string(addr_name(r->addr)));
-	for (int64_t i = 0; i < JSON_FIRST_SEGMENTS; i++) {
-		json_t *so;
-
-		if (vsp_dash_segment_at(m, p, r, i, &s, err, sizeof(err)) !=
-		    0) {
-			if (i == 0)
-				json_object_set_new(o, "error",
-						    vsp_json_text(err));
-			break;
-		}
-		if (i == 0) {
-			json_object_set_new(o, "init", str_or_null(s.init_url));
-			json_object_set_new(
-				o, "init_range",
-				range_or_null(s.init_offset, s.init_length));
-			if (s.needs_index)
-				json_object_set_new(
-					o, "index_range",
-					range_or_null(s.index_offset,
-						      s.index_length));
-		}
-		so = json_object();
-		json_object_set_new(so, "url", vsp_json_text(s.url));
-		json_object_set_new(so, "range",
-				    range_or_null(s.offset, s.length));
-		json_object_set_new(so, "number", json_integer(s.number));
-		json_object_set_new(so, "time", json_integer(s.time));
-		json_object_set_new(so, "duration", json_real(s.duration));
-		json_array_append_new(segs, so);
-		vsp_dash_segment_clear(&s);
-	}
-	json_object_set_new(o, "segments", segs);
-	return o;
-}
-
-json_t *vsp_dash_to_json(const vsp_dash_mpd *m)
-{
-	json_t *o = json_object(), *ps = json_array(), *utc = json_array();
-
-	if (!o || !ps || !utc) {
-		json_decref(o);
-		json_decref(ps);
-		json_decref(utc);
-		return NULL;
-	}
-	json_object_set_new(o, "type",
-			    json_string(m->dynamic ? "dynamic" : "static"));
-	json_object_set_new(
-		o, "availability_start_time",
-		time_or_null(m->has_availability_start, m->availability_start));
-	json_object_set_new(o, "publish_time",
-			    time_or_null(m->has_publish_time, m->publish_time));
-	json_object_set_new(o, "media_presentation_duration",
-			    secs_or_null(m->media_duration));
-	json_object_set_new(o, "minimum_update_period",
-			    secs_or_null(m->min_update_period));
-	json_object_set_new(o, "time_shift_buffer_depth",
-			    secs_or_null(m->time_shift_buffer_depth));
-	json_object_set_new(o, "suggested_presentation_delay",
-			    secs_or_null(m->suggested_presentation_delay));
-	for (size_t i = 0; i < m->n_utc; i++) {
-		json_t *u = json_object();
-
-		json_object_set_new(u, "scheme", str_or_null(m->utc[i].scheme));
-		json_object_set_new(u, "value", str_or_null(m->utc[i].value));
-		json_array_append_new(utc, u);
-	}
-	json_object_set_new(o, "utc_timing", utc);
-	for (size_t i = 0; i < m->n_periods; i++) {
-		const vsp_dash_period *p = &m->periods[i];
-		json_t *po = json_object(), *sets = json_array();
-
-		json_object_set_new(po, "id", str_or_null(p->id));
-		json_object_set_new(po, "start", json_real(p->start));
-		json_object_set_new(po, "duration", secs_or_null(p->duration));
-		for (size_t j = 0; j < p->n_sets; j++) {
-			const vsp_dash_adaptation *a = &p->sets[j];
-			json_t *ao = json_object(), *reps = json_array();
-
-			json_object_set_new(ao, "id", str_or_null(a->id));
-			json_object_set_new(ao, "content_type",
-					    str_or_null(a->content_type));
-			json_object_set_new(ao, "mime_type",
-					    str_or_null(a->mime_type));
-			json_object_set_new(ao, "lang", str_or_null(a->lang));
-			for (size_t k = 0; k < a->n_reps; k++)
-				json_array_append_new(
-					reps, rep_json(m, p, &a->reps[k]));
-			json_object_set_new(ao, "representations", reps);
-			json_array_append_new(sets, ao);
-		}
-		json_object_set_new(po, "adaptation_sets", sets);
-		json_array_append_new(ps, po);
-	}
-	json_object_set_new(o, "periods", ps);
-	return o;
 }

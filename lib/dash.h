@@ -26,8 +26,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "budget.h"
 
 /* Bytes of a UTCTiming http-iso / http-xsdate answer: one date. */
@@ -138,10 +136,5 @@ void vsp_dash_free(vsp_dash_mpd *m);
  * without --base). Returns a malloc'd string, or NULL with a message. */
 char *vsp_dash_resolve(const char *base, const char *ref, char *err,
 		       size_t errlen);
-
-/* What prober sees in the MPD, as JSON for `prober manifest`: periods,
- * adaptation sets, representations and the first segment URLs of each,
- * resolved. Caller owns the reference (json_decref()). */
-json_t *vsp_dash_to_json(const vsp_dash_mpd *m);
 
 #endif

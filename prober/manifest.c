@@ -18,6 +18,7 @@
 #include "hls.h"
 #include "http.h"
 #include "limits.h"
+#include "manifest_json.h"
 #include "url.h"
 
 /* Reads a local file of at most max bytes. Returns 0, or -1 with a message

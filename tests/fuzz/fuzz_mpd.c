@@ -17,6 +17,7 @@
 
 #include "dash.h"
 #include "dash_segment.h"
+#include "manifest_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

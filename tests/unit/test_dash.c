@@ -43,6 +43,7 @@
 #include "dash_fixture.h"
 #include "dash_segment.h"
 #include "limits.h"
+#include "manifest_json.h"
 
 static int parse_rc(const char *xml, size_t len, char *err, size_t errlen)
 {

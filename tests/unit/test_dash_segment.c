@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "dash_fixture.h"
+#include "manifest_json.h"
 
 /* ---- addressing ---- */
 
