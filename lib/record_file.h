@@ -1,0 +1,24 @@
+/*
+ * record_file.h - appending record lines to a file (RESULTS/YYYY-MM-DD.jsonl)
+ * so that readers never see half a line, whoever else writes.
+ */
+#ifndef VSP_RECORD_FILE_H
+#define VSP_RECORD_FILE_H
+
+#include <stddef.h>
+
+enum {
+	VSP_RECORD_E_FILE = -1,	 /* cannot lock or write, out of memory */
+	VSP_RECORD_E_NOSPC = -2, /* disk full, over quota or file size */
+};
+
+/*
+ * Appends line and a newline to the open (O_APPEND) file fd in one write()
+ * under flock(LOCK_EX); on a short or failed write the file is cut back to
+ * its size before, so no partial line stays. label names the file in err.
+ * Returns 0, VSP_RECORD_E_NOSPC or VSP_RECORD_E_FILE.
+ */
+int vsp_record_append(int fd, const char *label, const char *line, char *err,
+		      size_t errlen);
+
+#endif
