@@ -118,13 +118,146 @@ static const char *rep_name(const vsp_dash_representation *r)
 	return r->id ? r->id : "(no id)";
 }
 
+/* Time ($Time$) and duration of segment index, in timescale units: from
+ * the SegmentTimeline, or @duration; 0 and 0 for neither. */
+static int seg_time(const vsp_dash_representation *r, const vsp_dash_period *p,
+		    int64_t index, int64_t *t, int64_t *d, char *err,
+		    size_t errlen)
+{
+	*t = 0;
+	*d = 0;
+	if (r->has_timeline) {
+		int64_t left = index;
+		size_t i;
+
+		for (i = 0; i < r->n_timeline; i++) {
+			int64_t n = s_count(r, p, i);
+
+			if (left < n)
+				break;
+			left -= n;
+		}
+		if (i == r->n_timeline) {
+			set_err(err, errlen,
+				"Representation %s: the SegmentTimeline lists "
+				"no segment %lld",
+				rep_name(r), (long long)index);
+			return -1;
+		}
+		*d = r->timeline[i].d;
+		if (__builtin_mul_overflow(left, *d, t) ||
+		    __builtin_add_overflow(*t, r->timeline[i].t, t)) {
+			set_err(err, errlen,
+				"Representation %s: segment %lld: time "
+				"overflows",
+				rep_name(r), (long long)index);
+			return -1;
+		}
+	} else if (r->duration > 0) {
+		*d = r->duration;
+		if (__builtin_mul_overflow(index, *d, t) ||
+		    __builtin_add_overflow(*t, r->pto, t)) {
+			set_err(err, errlen,
+				"Representation %s: segment %lld: "
+				"time overflows",
+				rep_name(r), (long long)index);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* SegmentTemplate: the media and initialization URLs of out (whose number
+ * and time are set). On -1, out is cleared once it holds a string. */
+static int template_urls(const vsp_dash_representation *r, const char *base,
+			 vsp_dash_segment *out, char *err, size_t errlen)
+{
+	char *rel;
+
+	if (!r->media) {
+		set_err(err, errlen,
+			"Representation %s: SegmentTemplate has no @media",
+			rep_name(r));
+		return -1;
+	}
+	if (!r->has_timeline && r->duration <= 0) {
+		set_err(err, errlen,
+			"Representation %s: SegmentTemplate has "
+			"neither @duration nor a SegmentTimeline",
+			rep_name(r));
+		return -1;
+	}
+	rel = vsp_dash_expand(r->media, r->id, out->number, r->bandwidth,
+			      out->time, err, errlen);
+	if (!rel)
+		return -1;
+	out->url = vsp_dash_resolve(base, rel, err, errlen);
+	free(rel);
+	if (!out->url)
+		goto fail;
+	if (r->init_template) {
+		rel = vsp_dash_expand_init(r->init_template, r->id,
+					   r->bandwidth, err, errlen);
+		if (!rel)
+			goto fail;
+		out->init_url = vsp_dash_resolve(base, rel, err, errlen);
+		free(rel);
+		if (!out->init_url)
+			goto fail;
+	}
+	return 0;
+fail:
+	vsp_dash_segment_clear(out);
+	return -1;
+}
+
+/* SegmentBase, or a bare BaseURL: the one resource (and, for SegmentBase,
+ * its index and the init before it). out->url stays NULL on out of
+ * memory, for the caller to report. */
+static int single_resource(const vsp_dash_period *p,
+			   const vsp_dash_representation *r, const char *base,
+			   vsp_dash_segment *out, char *err, size_t errlen)
+{
+	if (!base) {
+		set_err(err, errlen,
+			"Representation %s: no segment information "
+			"(SegmentTemplate, SegmentList, SegmentBase) "
+			"and no BaseURL",
+			rep_name(r));
+		return -1;
+	}
+	out->url = strdup(base);
+	out->number = r->start_number;
+	out->time = 0;
+	out->start = 0;
+	out->duration = p->duration > 0 ? p->duration : 0;
+	if (r->index_length > 0) {
+		out->needs_index = 1;
+		out->index_offset = r->index_offset;
+		out->index_length = r->index_length;
+		out->duration = 0; /* the sidx says */
+	}
+	if (r->addr == VSP_DASH_ADDR_BASE && !r->init_url &&
+	    r->index_offset > 0) {
+		/* No Initialization: on-demand files put the moov before the
+		 * sidx. */
+		out->init_url = strdup(base);
+		out->init_offset = 0;
+		out->init_length = r->index_offset;
+		if (!out->init_url) {
+			set_err(err, errlen, "out of memory");
+			vsp_dash_segment_clear(out);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
 			const vsp_dash_representation *r, int64_t index,
 			vsp_dash_segment *out, char *err, size_t errlen)
 {
-	const char *base = r->base_url;
-	int64_t t = 0, d = 0;
-	char *rel = NULL;
+	int64_t t, d;
 
 	(void)m;
 	memset(out, 0, sizeof(*out));
@@ -146,44 +279,8 @@ int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
 			(long long)seg_total(r, p));
 		return -1;
 	}
-	if (r->has_timeline) {
-		int64_t left = index;
-		size_t i;
-
-		for (i = 0; i < r->n_timeline; i++) {
-			int64_t n = s_count(r, p, i);
-
-			if (left < n)
-				break;
-			left -= n;
-		}
-		if (i == r->n_timeline) {
-			set_err(err, errlen,
-				"Representation %s: the SegmentTimeline lists "
-				"no segment %lld",
-				rep_name(r), (long long)index);
-			return -1;
-		}
-		d = r->timeline[i].d;
-		if (__builtin_mul_overflow(left, d, &t) ||
-		    __builtin_add_overflow(t, r->timeline[i].t, &t)) {
-			set_err(err, errlen,
-				"Representation %s: segment %lld: time "
-				"overflows",
-				rep_name(r), (long long)index);
-			return -1;
-		}
-	} else if (r->duration > 0) {
-		d = r->duration;
-		if (__builtin_mul_overflow(index, d, &t) ||
-		    __builtin_add_overflow(t, r->pto, &t)) {
-			set_err(err, errlen,
-				"Representation %s: segment %lld: "
-				"time overflows",
-				rep_name(r), (long long)index);
-			return -1;
-		}
-	}
+	if (seg_time(r, p, index, &t, &d, err, errlen) != 0)
+		return -1;
 	out->number = r->start_number + index;
 	out->time = t;
 	out->duration = (double)d / (double)r->timescale;
@@ -191,40 +288,7 @@ int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
 
 	switch (r->addr) {
 	case VSP_DASH_ADDR_TEMPLATE:
-		if (!r->media) {
-			set_err(err, errlen,
-				"Representation %s: SegmentTemplate has no "
-				"@media",
-				rep_name(r));
-			return -1;
-		}
-		if (!r->has_timeline && r->duration <= 0) {
-			set_err(err, errlen,
-				"Representation %s: SegmentTemplate has "
-				"neither @duration nor a SegmentTimeline",
-				rep_name(r));
-			return -1;
-		}
-		rel = vsp_dash_expand(r->media, r->id, out->number,
-				      r->bandwidth, t, err, errlen);
-		if (!rel)
-			return -1;
-		out->url = vsp_dash_resolve(base, rel, err, errlen);
-		free(rel);
-		if (!out->url)
-			goto fail;
-		if (r->init_template) {
-			rel = vsp_dash_expand_init(r->init_template, r->id,
-						   r->bandwidth, err, errlen);
-			if (!rel)
-				goto fail;
-			out->init_url =
-				vsp_dash_resolve(base, rel, err, errlen);
-			free(rel);
-			if (!out->init_url)
-				goto fail;
-		}
-		return 0;
+		return template_urls(r, r->base_url, out, err, errlen);
 	case VSP_DASH_ADDR_LIST:
 		out->url = strdup(r->segments[index].media);
 		out->offset = r->segments[index].length >= 0
@@ -238,35 +302,8 @@ int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
 		break;
 	case VSP_DASH_ADDR_BASE:
 	case VSP_DASH_ADDR_NONE:
-		if (!base) {
-			set_err(err, errlen,
-				"Representation %s: no segment information "
-				"(SegmentTemplate, SegmentList, SegmentBase) "
-				"and no BaseURL",
-				rep_name(r));
+		if (single_resource(p, r, r->base_url, out, err, errlen) != 0)
 			return -1;
-		}
-		out->url = strdup(base);
-		out->number = r->start_number;
-		out->time = 0;
-		out->start = 0;
-		out->duration = p->duration > 0 ? p->duration : 0;
-		if (r->index_length > 0) {
-			out->needs_index = 1;
-			out->index_offset = r->index_offset;
-			out->index_length = r->index_length;
-			out->duration = 0; /* the sidx says */
-		}
-		if (r->addr == VSP_DASH_ADDR_BASE && !r->init_url &&
-		    r->index_offset > 0) {
-			/* No Initialization: on-demand files put the moov
-			 * before the sidx. */
-			out->init_url = strdup(base);
-			out->init_offset = 0;
-			out->init_length = r->index_offset;
-			if (!out->init_url)
-				goto oom;
-		}
 		break;
 	}
 	if (!out->url)
@@ -281,7 +318,6 @@ int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
 	return 0;
 oom:
 	set_err(err, errlen, "out of memory");
-fail:
 	vsp_dash_segment_clear(out);
 	return -1;
 }
