@@ -57,6 +57,63 @@ static void sb_num(struct sbuf *b, int64_t v, int width, int base, int upper)
 		sb_putc(b, tmp[--k]);
 }
 
+/* A number's format in a template identifier. */
+struct numfmt {
+	int width, base, upper;
+};
+
+/* The format of an identifier, from its '%' (fmt) to its closing '$'
+ * (end): %0<width>d (ISO/IEC 23009-1 5.3.9.4.4); x/X too, as players
+ * accept them. 0, or -1 with a message. */
+static int parse_format(const char *tmpl, const char *fmt, const char *end,
+			struct numfmt *nf, char *err, size_t errlen)
+{
+	const char *q = fmt + 1;
+	int64_t w = 0;
+	int nd = 0;
+
+	while (q < end - 1 && *q >= '0' && *q <= '9' && nd < 4) {
+		w = w * 10 + (*q++ - '0');
+		nd++;
+	}
+	if (q != end - 1 || w > 64 ||
+	    !(*q == 'd' || *q == 'i' || *q == 'u' || *q == 'x' || *q == 'X')) {
+		set_err(err, errlen,
+			"template '%.200s': format '%.*s' is not %%0<width>d",
+			tmpl, (int)(end - fmt), fmt);
+		return -1;
+	}
+	nf->width = w > 0 ? (int)w : 1;
+	if (*q == 'x' || *q == 'X') {
+		nf->base = 16;
+		nf->upper = *q == 'X';
+	}
+	return 0;
+}
+
+/* $RepresentationID$: the @id as written, with no format. 0, or -1 with
+ * a message. */
+static int put_rep_id(struct sbuf *b, const char *tmpl, const char *rep_id,
+		      int has_fmt, char *err, size_t errlen)
+{
+	if (has_fmt) {
+		set_err(err, errlen,
+			"template '%.200s': $RepresentationID$ takes no format",
+			tmpl);
+		return -1;
+	}
+	if (!rep_id) {
+		set_err(err, errlen,
+			"template '%.200s' uses $RepresentationID$ but the "
+			"Representation has no @id",
+			tmpl);
+		return -1;
+	}
+	for (const char *r = rep_id; *r; r++)
+		sb_putc(b, *r);
+	return 0;
+}
+
 /* allow: bit 1 Number, bit 2 Time (an initialization template has
  * neither). */
 static char *expand(const char *tmpl, const char *rep_id, int64_t number,
@@ -75,7 +132,7 @@ static char *expand(const char *tmpl, const char *rep_id, int64_t number,
 	while (*p) {
 		const char *end, *fmt;
 		size_t idlen;
-		int width = 1, base = 10, upper = 0;
+		struct numfmt nf = { 1, 10, 0 };
 		int64_t v;
 
 		if (*p != '$') {
@@ -97,64 +154,24 @@ static char *expand(const char *tmpl, const char *rep_id, int64_t number,
 		}
 		fmt = memchr(p + 1, '%', (size_t)(end - p - 1));
 		idlen = (size_t)((fmt ? fmt : end) - (p + 1));
-		if (fmt) {
-			/* %0<width>d (ISO/IEC 23009-1 5.3.9.4.4); x/X too,
-			 * as players accept them. */
-			const char *q = fmt + 1;
-			int64_t w = 0;
-			int nd = 0;
-
-			while (q < end - 1 && *q >= '0' && *q <= '9' &&
-			       nd < 4) {
-				w = w * 10 + (*q++ - '0');
-				nd++;
-			}
-			if (q != end - 1 || w > 64 ||
-			    !(*q == 'd' || *q == 'i' || *q == 'u' ||
-			      *q == 'x' || *q == 'X')) {
-				set_err(err, errlen,
-					"template '%.200s': format '%.*s' is "
-					"not "
-					"%%0<width>d",
-					tmpl, (int)(end - fmt), fmt);
-				goto fail;
-			}
-			width = w > 0 ? (int)w : 1;
-			if (*q == 'x' || *q == 'X') {
-				base = 16;
-				upper = *q == 'X';
-			}
-		}
+		if (fmt && parse_format(tmpl, fmt, end, &nf, err, errlen))
+			goto fail;
 		if (idlen == 16 &&
 		    strncmp(p + 1, "RepresentationID", 16) == 0) {
-			if (fmt) {
-				set_err(err, errlen,
-					"template '%.200s': $RepresentationID$ "
-					"takes no format",
-					tmpl);
+			if (put_rep_id(&b, tmpl, rep_id, fmt != NULL, err,
+				       errlen))
 				goto fail;
-			}
-			if (!rep_id) {
-				set_err(err, errlen,
-					"template '%.200s' uses "
-					"$RepresentationID$ but the "
-					"Representation has no @id",
-					tmpl);
-				goto fail;
-			}
-			for (const char *r = rep_id; *r; r++)
-				sb_putc(&b, *r);
 		} else if (idlen == 6 && strncmp(p + 1, "Number", 6) == 0) {
 			if (!(allow & 1))
 				goto not_here;
 			v = number;
-			sb_num(&b, v, width, base, upper);
+			sb_num(&b, v, nf.width, nf.base, nf.upper);
 		} else if (idlen == 4 && strncmp(p + 1, "Time", 4) == 0) {
 			if (!(allow & 2))
 				goto not_here;
-			sb_num(&b, time, width, base, upper);
+			sb_num(&b, time, nf.width, nf.base, nf.upper);
 		} else if (idlen == 9 && strncmp(p + 1, "Bandwidth", 9) == 0) {
-			sb_num(&b, bandwidth, width, base, upper);
+			sb_num(&b, bandwidth, nf.width, nf.base, nf.upper);
 		} else {
 			set_err(err, errlen,
 				"template '%.200s': unknown identifier "
