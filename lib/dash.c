@@ -442,6 +442,29 @@ static void xml_init(void)
 	xmlInitParser();
 }
 
+/* The guard's SAX hooks on ctxt: depth and budget on every element, a
+ * DOCTYPE or entity declaration stops the parse, no entity is resolved,
+ * errors are collected in g instead of printed. */
+static void install_guard(xmlParserCtxtPtr ctxt, struct xguard *g)
+{
+	g->start = ctxt->sax->startElementNs;
+	g->end = ctxt->sax->endElementNs;
+	ctxt->_private = g;
+	ctxt->sax->startElementNs = g_start;
+	ctxt->sax->endElementNs = g_end;
+	ctxt->sax->internalSubset = g_subset;
+	ctxt->sax->externalSubset = g_subset;
+	ctxt->sax->entityDecl = g_entity;
+	ctxt->sax->getEntity = g_get_entity;
+	ctxt->sax->getParameterEntity = g_get_entity;
+	ctxt->sax->resolveEntity = NULL;
+	ctxt->userData = ctxt;
+	ctxt->sax->serror = g_error;
+	ctxt->sax->error = NULL;
+	ctxt->sax->warning = NULL;
+	ctxt->sax->fatalError = NULL;
+}
+
 static xmlDocPtr read_xml(const char *buf, size_t len,
 			  const vsp_parse_bound *bound, size_t *reserved,
 			  char *err, size_t errlen, int *rc)
@@ -470,22 +493,7 @@ static xmlDocPtr read_xml(const char *buf, size_t len,
 		return NULL;
 	}
 	xmlCtxtUseOptions(ctxt, opts);
-	g.start = ctxt->sax->startElementNs;
-	g.end = ctxt->sax->endElementNs;
-	ctxt->_private = &g;
-	ctxt->sax->startElementNs = g_start;
-	ctxt->sax->endElementNs = g_end;
-	ctxt->sax->internalSubset = g_subset;
-	ctxt->sax->externalSubset = g_subset;
-	ctxt->sax->entityDecl = g_entity;
-	ctxt->sax->getEntity = g_get_entity;
-	ctxt->sax->getParameterEntity = g_get_entity;
-	ctxt->sax->resolveEntity = NULL;
-	ctxt->userData = ctxt;
-	ctxt->sax->serror = g_error;
-	ctxt->sax->error = NULL;
-	ctxt->sax->warning = NULL;
-	ctxt->sax->fatalError = NULL;
+	install_guard(ctxt, &g);
 	xmlParseDocument(ctxt);
 	*reserved = g.reserved;
 	if (g.over) {
@@ -1036,17 +1044,12 @@ static int parse_period(struct pctx *c, const xmlNode *pn, const char *mpd_base,
 	return rc;
 }
 
-static int parse_mpd(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
+/* The MPD element's own attributes: @type, its dates and durations.
+ * 0, or -1 with the error in c. */
+static int mpd_attrs(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
 {
-	size_t np = count_children(root, "Period"), nu = 0, k = 0;
-	char *type, *base;
-	int declared = 0, rc = 0;
-	double prev_end = 0;
+	char *type;
 
-	if (!is_el(root, "MPD")) {
-		fail_at(c, root, -1, "the root element is not MPD");
-		return -1;
-	}
 	type = get_attr(root, "type");
 	if (type && strcmp(type, "dynamic") == 0) {
 		m->dynamic = 1;
@@ -1071,6 +1074,41 @@ static int parse_mpd(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
 	    attr_duration(c, root, "suggestedPresentationDelay",
 			  &m->suggested_presentation_delay) < 0 ||
 	    attr_duration(c, root, "minBufferTime", &m->min_buffer_time) < 0)
+		return -1;
+	return 0;
+}
+
+/* A Period without @duration lasts until the next one starts, or the
+ * last until mediaPresentationDuration; else it stays open (-1). */
+static void open_durations(vsp_dash_mpd *m)
+{
+	size_t np = m->n_periods;
+
+	for (size_t i = 0; i < np; i++) {
+		vsp_dash_period *p = &m->periods[i];
+
+		if (p->duration >= 0)
+			continue;
+		if (i + 1 < np && m->periods[i + 1].start >= p->start)
+			p->duration = m->periods[i + 1].start - p->start;
+		else if (i + 1 == np && m->media_duration >= 0 &&
+			 m->media_duration >= p->start)
+			p->duration = m->media_duration - p->start;
+	}
+}
+
+static int parse_mpd(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
+{
+	size_t np = count_children(root, "Period"), nu = 0, k = 0;
+	char *base;
+	int declared = 0, rc = 0;
+	double prev_end = 0;
+
+	if (!is_el(root, "MPD")) {
+		fail_at(c, root, -1, "the root element is not MPD");
+		return -1;
+	}
+	if (mpd_attrs(c, root, m) != 0)
 		return -1;
 	if (np == 0) {
 		fail_at(c, root, -1, "has no Period");
@@ -1124,17 +1162,7 @@ static int parse_mpd(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
 	free(base);
 	if (rc)
 		return -1;
-	for (size_t i = 0; i < np; i++) {
-		vsp_dash_period *p = &m->periods[i];
-
-		if (p->duration >= 0)
-			continue;
-		if (i + 1 < np && m->periods[i + 1].start >= p->start)
-			p->duration = m->periods[i + 1].start - p->start;
-		else if (i + 1 == np && m->media_duration >= 0 &&
-			 m->media_duration >= p->start)
-			p->duration = m->media_duration - p->start;
-	}
+	open_durations(m);
 	return 0;
 }
 
