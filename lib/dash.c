@@ -1,12 +1,13 @@
 /*
- * dash.c - MPEG-DASH MPD parser and segment addressing (see dash.h).
+ * dash.c - MPEG-DASH MPD parser (see dash.h): the XML guard and the tree
+ * walk. Segment arithmetic is dash_segment.c, template expansion
+ * dash_template.c, the sidx reader dash_sidx.c, JSON manifest_json.c.
  *
  * Bytes in, struct out. Never fetches anything: not a DTD, not an entity,
  * not a BaseURL, not an XLink. The XML is untrusted: a DOCTYPE or entity
  * declaration stops the parse, nesting is capped while parsing (a SAX hook,
  * so a 100k-deep document never becomes a 100k-deep tree), and every number
- * goes through one checked helper. Template formats ($Number%05d$) are
- * applied here digit by digit, never passed to printf.
+ * goes through one checked helper.
  */
 #include "dash.h"
 
@@ -26,15 +27,13 @@
 #include <libxml/xmlerror.h>
 
 #include "clock.h"
+#include "datetime.h"
 #include "error.h"
 #include "jsontext.h"
 #include "limits.h"
-#include "record.h"
 #include "url.h"
 
 #define DASH_NS_PREFIX "urn:mpeg:dash:schema:mpd:"
-/* Seconds in a day; durations beyond ~300 years are not media. */
-#define MAX_DURATION_S (1e10)
 
 /* ---- errors ---- */
 
@@ -217,6 +216,12 @@ static int attr_dbl(struct pctx *c, const xmlNode *n, const char *name,
 	return rc;
 }
 
+/* An xs:dateTime: RFC 3339 (datetime.h), XML whitespace around it. */
+static int xs_datetime(const char *s, double *out, char *err, size_t errlen)
+{
+	return vsp_time_parse_rfc3339(s, VSP_TIME_XML_SPACE, out, err, errlen);
+}
+
 /* An attribute read by one of the ISO 8601 parsers (durations, dates). */
 static int attr_iso(struct pctx *c, const xmlNode *n, const char *name,
 		    int (*parse)(const char *, double *, char *, size_t),
@@ -239,13 +244,13 @@ static int attr_iso(struct pctx *c, const xmlNode *n, const char *name,
 static int attr_duration(struct pctx *c, const xmlNode *n, const char *name,
 			 double *out)
 {
-	return attr_iso(c, n, name, vsp_dash_parse_duration, out);
+	return attr_iso(c, n, name, vsp_duration_parse_iso8601, out);
 }
 
 static int attr_date(struct pctx *c, const xmlNode *n, const char *name,
 		     double *out)
 {
-	return attr_iso(c, n, name, vsp_dash_parse_datetime, out);
+	return attr_iso(c, n, name, xs_datetime, out);
 }
 
 /* "FIRST-LAST" byte range (both inclusive). */
@@ -303,349 +308,6 @@ static int attr_frame_rate(struct pctx *c, const xmlNode *n, double *out)
 	}
 	free(v);
 	return rc;
-}
-
-/* ---- ISO 8601 ---- */
-
-int vsp_dash_parse_duration(const char *s, double *out, char *err,
-			    size_t errlen)
-{
-	/* Designators in the order ISO 8601 allows them; W is not xs:duration. */
-	static const struct {
-		char d;
-		int time;
-		double secs;
-	} units[] = {
-		{ 'Y', 0, -1 },	  { 'M', 0, -1 }, { 'D', 0, 86400 },
-		{ 'H', 1, 3600 }, { 'M', 1, 60 }, { 'S', 1, 1 },
-	};
-	const char *p = s;
-	double total = 0;
-	size_t next = 0;
-	int in_time = 0, any = 0, any_time = 0;
-
-	if (!s || *p != 'P') {
-		set_err(err, errlen,
-			"'%.64s' is not an ISO 8601 duration (PnDTnHnMnS)",
-			s ? s : "");
-		return -1;
-	}
-	p++;
-	while (*p) {
-		char num[40];
-		size_t k = 0;
-		int frac = 0;
-		double v;
-		size_t u;
-
-		if (*p == 'T') {
-			if (in_time)
-				goto bad;
-			in_time = 1;
-			p++;
-			continue;
-		}
-		while ((*p >= '0' && *p <= '9') || *p == '.') {
-			if (*p == '.')
-				frac++;
-			if (k + 1 >= sizeof(num))
-				goto bad;
-			num[k++] = *p++;
-		}
-		num[k] = '\0';
-		if (k == 0 || frac > 1 || num[0] == '.' || num[k - 1] == '.')
-			goto bad;
-		for (u = next; u < sizeof(units) / sizeof(units[0]); u++)
-			if (units[u].d == *p && units[u].time == in_time)
-				break;
-		if (u == sizeof(units) / sizeof(units[0]))
-			goto bad;
-		if (frac && units[u].d != 'S')
-			goto bad; /* xs:duration: a fraction on seconds only */
-		if (parse_dbl(num, 0, MAX_DURATION_S, &v) != 0)
-			goto bad;
-		if (units[u].secs < 0) {
-			if (v != 0) {
-				set_err(err, errlen,
-					"'%.64s': %s have no fixed length in "
-					"seconds; durations in years or months "
-					"are refused (did you mean PT%sM, "
-					"minutes?)",
-					s,
-					units[u].d == 'Y' ? "years" : "months",
-					num);
-				return -1;
-			}
-		} else {
-			total += v * units[u].secs;
-		}
-		any = 1;
-		any_time |= in_time;
-		next = u + 1;
-		p++;
-	}
-	if (!any || (in_time && !any_time) || total > MAX_DURATION_S)
-		goto bad;
-	*out = total;
-	return 0;
-bad:
-	set_err(err, errlen, "'%.64s' is not an ISO 8601 duration (PnDTnHnMnS)",
-		s);
-	return -1;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* n digits at *p into *v; advances. */
-static int digits(const char **p, int n, int64_t *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if ((*p)[i] < '0' || (*p)[i] > '9')
-			return -1;
-		*v = *v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	return 0;
-}
-
-int vsp_dash_parse_datetime(const char *s, double *out, char *err,
-			    size_t errlen)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30,
-				     31, 31, 30, 31, 30, 31 };
-	const char *p = s;
-	int64_t y, mo, d, h, mi, sec, zh = 0, zm = 0;
-	double frac = 0, t;
-	int sign = 1;
-
-	if (!s)
-		goto bad;
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
-	    *p++ != '-' || digits(&p, 2, &d) || (*p != 'T' && *p != 't'))
-		goto bad;
-	p++;
-	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) ||
-	    *p++ != ':' || digits(&p, 2, &sec))
-		goto bad;
-	if (*p == '.') {
-		double scale = 0.1;
-
-		p++;
-		if (*p < '0' || *p > '9')
-			goto bad;
-		while (*p >= '0' && *p <= '9') {
-			frac += (*p++ - '0') * scale;
-			scale /= 10;
-		}
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p++ == '-' ? -1 : 1;
-		if (digits(&p, 2, &zh) || *p++ != ':' || digits(&p, 2, &zm) ||
-		    zh > 14 || zm > 59)
-			goto bad;
-	}
-	/* No zone: DASH times are UTC in practice, and players read them so. */
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 &&
-	     !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) ||
-	    h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi || sec || frac)))
-		goto bad;
-	t = (double)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
-		     sec) +
-	    frac - sign * (double)(zh * 3600 + zm * 60);
-	*out = t;
-	return 0;
-bad:
-	set_err(err, errlen,
-		"'%.64s' is not an ISO 8601 date-time "
-		"(YYYY-MM-DDThh:mm:ss[.f][Z|+hh:mm])",
-		s ? s : "");
-	return -1;
-}
-
-/* ---- SegmentTemplate expansion ---- */
-
-struct sbuf {
-	char *p;
-	size_t n, cap;
-	int over;
-};
-
-static void sb_putc(struct sbuf *b, char ch)
-{
-	if (b->n + 1 >= b->cap) {
-		b->over = 1;
-		return;
-	}
-	b->p[b->n++] = ch;
-	b->p[b->n] = '\0';
-}
-
-/* Formats v in base 10 or 16, zero-padded to width, by hand. */
-static void sb_num(struct sbuf *b, int64_t v, int width, int base, int upper)
-{
-	char tmp[80];
-	int k = 0, neg = v < 0;
-	uint64_t u = neg ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-
-	do {
-		tmp[k++] = dig[u % (uint64_t)base];
-		u /= (uint64_t)base;
-	} while (u && k < (int)sizeof(tmp));
-	if (neg)
-		sb_putc(b, '-');
-	for (int i = k + neg; i < width; i++)
-		sb_putc(b, '0');
-	while (k > 0)
-		sb_putc(b, tmp[--k]);
-}
-
-/* allow: bit 1 Number, bit 2 Time (an initialization template has
- * neither). */
-static char *expand(const char *tmpl, const char *rep_id, int64_t number,
-		    int64_t bandwidth, int64_t time, int allow, char *err,
-		    size_t errlen)
-{
-	struct sbuf b = { NULL, 0, VSP_DASH_MAX_URL, 0 };
-	const char *p = tmpl;
-
-	b.p = malloc(b.cap);
-	if (!b.p) {
-		set_err(err, errlen, "out of memory");
-		return NULL;
-	}
-	b.p[0] = '\0';
-	while (*p) {
-		const char *end, *fmt;
-		size_t idlen;
-		int width = 1, base = 10, upper = 0;
-		int64_t v;
-
-		if (*p != '$') {
-			sb_putc(&b, *p++);
-			continue;
-		}
-		end = strchr(p + 1, '$');
-		if (!end) {
-			set_err(err, errlen,
-				"template '%.200s': '$' without its closing "
-				"'$'",
-				tmpl);
-			goto fail;
-		}
-		if (end == p + 1) { /* $$ */
-			sb_putc(&b, '$');
-			p = end + 1;
-			continue;
-		}
-		fmt = memchr(p + 1, '%', (size_t)(end - p - 1));
-		idlen = (size_t)((fmt ? fmt : end) - (p + 1));
-		if (fmt) {
-			/* %0<width>d (ISO/IEC 23009-1 5.3.9.4.4); x/X too,
-			 * as players accept them. */
-			const char *q = fmt + 1;
-			int64_t w = 0;
-			int nd = 0;
-
-			while (q < end - 1 && *q >= '0' && *q <= '9' &&
-			       nd < 4) {
-				w = w * 10 + (*q++ - '0');
-				nd++;
-			}
-			if (q != end - 1 || w > 64 ||
-			    !(*q == 'd' || *q == 'i' || *q == 'u' ||
-			      *q == 'x' || *q == 'X')) {
-				set_err(err, errlen,
-					"template '%.200s': format '%.*s' is "
-					"not "
-					"%%0<width>d",
-					tmpl, (int)(end - fmt), fmt);
-				goto fail;
-			}
-			width = w > 0 ? (int)w : 1;
-			if (*q == 'x' || *q == 'X') {
-				base = 16;
-				upper = *q == 'X';
-			}
-		}
-		if (idlen == 16 &&
-		    strncmp(p + 1, "RepresentationID", 16) == 0) {
-			if (fmt) {
-				set_err(err, errlen,
-					"template '%.200s': $RepresentationID$ "
-					"takes no format",
-					tmpl);
-				goto fail;
-			}
-			if (!rep_id) {
-				set_err(err, errlen,
-					"template '%.200s' uses "
-					"$RepresentationID$ but the "
-					"Representation has no @id",
-					tmpl);
-				goto fail;
-			}
-			for (const char *r = rep_id; *r; r++)
-				sb_putc(&b, *r);
-		} else if (idlen == 6 && strncmp(p + 1, "Number", 6) == 0) {
-			if (!(allow & 1))
-				goto not_here;
-			v = number;
-			sb_num(&b, v, width, base, upper);
-		} else if (idlen == 4 && strncmp(p + 1, "Time", 4) == 0) {
-			if (!(allow & 2))
-				goto not_here;
-			sb_num(&b, time, width, base, upper);
-		} else if (idlen == 9 && strncmp(p + 1, "Bandwidth", 9) == 0) {
-			sb_num(&b, bandwidth, width, base, upper);
-		} else {
-			set_err(err, errlen,
-				"template '%.200s': unknown identifier "
-				"'$%.*s$'",
-				tmpl, (int)(end - p - 1), p + 1);
-			goto fail;
-		}
-		p = end + 1;
-	}
-	if (b.over) {
-		set_err(err, errlen, "template '%.200s' expands past %d bytes",
-			tmpl, VSP_DASH_MAX_URL);
-		goto fail;
-	}
-	return b.p;
-not_here:
-	set_err(err, errlen,
-		"initialization template '%.200s' uses $Number$ or $Time$, "
-		"which only a media template may",
-		tmpl);
-fail:
-	free(b.p);
-	return NULL;
-}
-
-char *vsp_dash_expand(const char *tmpl, const char *rep_id, int64_t number,
-		      int64_t bandwidth, int64_t time, char *err, size_t errlen)
-{
-	return expand(tmpl, rep_id, number, bandwidth, time, 3, err, errlen);
 }
 
 /* ---- XML reading with the hostile-input guards ---- */
@@ -782,6 +444,29 @@ static void xml_init(void)
 	xmlInitParser();
 }
 
+/* The guard's SAX hooks on ctxt: depth and budget on every element, a
+ * DOCTYPE or entity declaration stops the parse, no entity is resolved,
+ * errors are collected in g instead of printed. */
+static void install_guard(xmlParserCtxtPtr ctxt, struct xguard *g)
+{
+	g->start = ctxt->sax->startElementNs;
+	g->end = ctxt->sax->endElementNs;
+	ctxt->_private = g;
+	ctxt->sax->startElementNs = g_start;
+	ctxt->sax->endElementNs = g_end;
+	ctxt->sax->internalSubset = g_subset;
+	ctxt->sax->externalSubset = g_subset;
+	ctxt->sax->entityDecl = g_entity;
+	ctxt->sax->getEntity = g_get_entity;
+	ctxt->sax->getParameterEntity = g_get_entity;
+	ctxt->sax->resolveEntity = NULL;
+	ctxt->userData = ctxt;
+	ctxt->sax->serror = g_error;
+	ctxt->sax->error = NULL;
+	ctxt->sax->warning = NULL;
+	ctxt->sax->fatalError = NULL;
+}
+
 static xmlDocPtr read_xml(const char *buf, size_t len,
 			  const vsp_parse_bound *bound, size_t *reserved,
 			  char *err, size_t errlen, int *rc)
@@ -812,22 +497,7 @@ static xmlDocPtr read_xml(const char *buf, size_t len,
 		return NULL;
 	}
 	xmlCtxtUseOptions(ctxt, opts);
-	g.start = ctxt->sax->startElementNs;
-	g.end = ctxt->sax->endElementNs;
-	ctxt->_private = &g;
-	ctxt->sax->startElementNs = g_start;
-	ctxt->sax->endElementNs = g_end;
-	ctxt->sax->internalSubset = g_subset;
-	ctxt->sax->externalSubset = g_subset;
-	ctxt->sax->entityDecl = g_entity;
-	ctxt->sax->getEntity = g_get_entity;
-	ctxt->sax->getParameterEntity = g_get_entity;
-	ctxt->sax->resolveEntity = NULL;
-	ctxt->userData = ctxt;
-	ctxt->sax->serror = g_error;
-	ctxt->sax->error = NULL;
-	ctxt->sax->warning = NULL;
-	ctxt->sax->fatalError = NULL;
+	install_guard(ctxt, &g);
 	xmlParseDocument(ctxt);
 	*reserved = g.reserved;
 	if (g.over) {
@@ -907,8 +577,8 @@ static int is_absolute(const char *u)
 
 /* ref against base with libcurl. With no absolute base (a local file read
  * without --base), ref stays as written: nothing to resolve against. */
-static char *resolve_ref(const char *base, const char *ref, char *err,
-			 size_t errlen)
+char *vsp_dash_resolve(const char *base, const char *ref, char *err,
+		       size_t errlen)
 {
 	char *out;
 
@@ -927,7 +597,7 @@ static char *join(struct pctx *c, const xmlNode *at, const char *base,
 		  const char *ref)
 {
 	char e[512];
-	char *out = resolve_ref(base, ref, e, sizeof(e));
+	char *out = vsp_dash_resolve(base, ref, e, sizeof(e));
 
 	if (!out)
 		fail_at(c, at, -1, "%s", e);
@@ -1379,17 +1049,12 @@ static int parse_period(struct pctx *c, const xmlNode *pn, const char *mpd_base,
 	return rc;
 }
 
-static int parse_mpd(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
+/* The MPD element's own attributes: @type, its dates and durations.
+ * 0, or -1 with the error in c. */
+static int mpd_attrs(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
 {
-	size_t np = count_children(root, "Period"), nu = 0, k = 0;
-	char *type, *base;
-	int declared = 0, rc = 0;
-	double prev_end = 0;
+	char *type;
 
-	if (!is_el(root, "MPD")) {
-		fail_at(c, root, -1, "the root element is not MPD");
-		return -1;
-	}
 	type = get_attr(root, "type");
 	if (type && strcmp(type, "dynamic") == 0) {
 		m->dynamic = 1;
@@ -1414,6 +1079,41 @@ static int parse_mpd(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
 	    attr_duration(c, root, "suggestedPresentationDelay",
 			  &m->suggested_presentation_delay) < 0 ||
 	    attr_duration(c, root, "minBufferTime", &m->min_buffer_time) < 0)
+		return -1;
+	return 0;
+}
+
+/* A Period without @duration lasts until the next one starts, or the
+ * last until mediaPresentationDuration; else it stays open (-1). */
+static void open_durations(vsp_dash_mpd *m)
+{
+	size_t np = m->n_periods;
+
+	for (size_t i = 0; i < np; i++) {
+		vsp_dash_period *p = &m->periods[i];
+
+		if (p->duration >= 0)
+			continue;
+		if (i + 1 < np && m->periods[i + 1].start >= p->start)
+			p->duration = m->periods[i + 1].start - p->start;
+		else if (i + 1 == np && m->media_duration >= 0 &&
+			 m->media_duration >= p->start)
+			p->duration = m->media_duration - p->start;
+	}
+}
+
+static int parse_mpd(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
+{
+	size_t np = count_children(root, "Period"), nu = 0, k = 0;
+	char *base;
+	int declared = 0, rc = 0;
+	double prev_end = 0;
+
+	if (!is_el(root, "MPD")) {
+		fail_at(c, root, -1, "the root element is not MPD");
+		return -1;
+	}
+	if (mpd_attrs(c, root, m) != 0)
 		return -1;
 	if (np == 0) {
 		fail_at(c, root, -1, "has no Period");
@@ -1467,17 +1167,7 @@ static int parse_mpd(struct pctx *c, const xmlNode *root, vsp_dash_mpd *m)
 	free(base);
 	if (rc)
 		return -1;
-	for (size_t i = 0; i < np; i++) {
-		vsp_dash_period *p = &m->periods[i];
-
-		if (p->duration >= 0)
-			continue;
-		if (i + 1 < np && m->periods[i + 1].start >= p->start)
-			p->duration = m->periods[i + 1].start - p->start;
-		else if (i + 1 == np && m->media_duration >= 0 &&
-			 m->media_duration >= p->start)
-			p->duration = m->media_duration - p->start;
-	}
+	open_durations(m);
 	return 0;
 }
 
@@ -1585,655 +1275,4 @@ int vsp_dash_detect(const uint8_t *b, size_t n)
 		     b[i + 4] == '/'))
 			return 1;
 	return 0;
-}
-
-/* ---- segment addressing ---- */
-
-const vsp_dash_period *vsp_dash_current_period(const vsp_dash_mpd *m,
-					       double now)
-{
-	const vsp_dash_period *cur = NULL;
-
-	if (m->n_periods == 0)
-		return NULL;
-	if (!m->dynamic)
-		return &m->periods[0];
-	for (size_t i = 0; i < m->n_periods; i++)
-		if (m->availability_start + m->periods[i].start <= now)
-			cur = &m->periods[i];
-	return cur;
-}
-
-void vsp_dash_segment_clear(vsp_dash_segment *s)
-{
-	if (!s)
-		return;
-	free(s->url);
-	free(s->init_url);
-	memset(s, 0, sizeof(*s));
-}
-
-/* Segments of timeline entry i: r+1, or for r=-1 up to the next S@t or the
- * period end; INT64_MAX when open-ended (live, no end known). */
-static int64_t s_count(const vsp_dash_representation *r,
-		       const vsp_dash_period *p, size_t i)
-{
-	const vsp_dash_s *e = &r->timeline[i];
-	double end;
-
-	if (e->r >= 0)
-		return e->r + 1;
-	if (i + 1 < r->n_timeline) {
-		int64_t gap = r->timeline[i + 1].t - e->t;
-
-		return gap > 0 ? (gap + e->d - 1) / e->d : 0;
-	}
-	if (p->duration < 0)
-		return INT64_MAX;
-	end = (double)r->pto + p->duration * (double)r->timescale;
-	if (end <= (double)e->t)
-		return 0;
-	return (int64_t)ceil((end - (double)e->t) / (double)e->d);
-}
-
-/* Number of segments the period holds; INT64_MAX when unknown. */
-static int64_t seg_total(const vsp_dash_representation *r,
-			 const vsp_dash_period *p)
-{
-	if (r->has_timeline) {
-		int64_t tot = 0;
-
-		for (size_t i = 0; i < r->n_timeline; i++) {
-			int64_t n = s_count(r, p, i);
-
-			if (n == INT64_MAX || tot > INT64_MAX - n)
-				return INT64_MAX;
-			tot += n;
-		}
-		return r->addr == VSP_DASH_ADDR_LIST &&
-				       (size_t)tot > r->n_segments
-			       ? (int64_t)r->n_segments
-			       : tot;
-	}
-	if (r->addr == VSP_DASH_ADDR_LIST)
-		return (int64_t)r->n_segments;
-	if (r->addr == VSP_DASH_ADDR_TEMPLATE && r->duration > 0) {
-		double n;
-
-		if (p->duration < 0)
-			return INT64_MAX;
-		n = ceil(p->duration * (double)r->timescale /
-				 (double)r->duration -
-			 1e-9);
-		return n >= 9e18 ? INT64_MAX : (int64_t)n;
-	}
-	return 1;
-}
-
-int64_t vsp_dash_segment_count(const vsp_dash_period *p,
-			       const vsp_dash_representation *rep)
-{
-	return seg_total(rep, p);
-}
-
-static const char *rep_name(const vsp_dash_representation *r)
-{
-	return r->id ? r->id : "(no id)";
-}
-
-int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
-			const vsp_dash_representation *r, int64_t index,
-			vsp_dash_segment *out, char *err, size_t errlen)
-{
-	const char *base = r->base_url;
-	int64_t t = 0, d = 0;
-	char *rel = NULL;
-
-	(void)m;
-	memset(out, 0, sizeof(*out));
-	out->length = -1;
-	out->init_length = -1;
-	out->index_offset = -1;
-	out->index_length = -1;
-	if (r->has_timeline && r->n_timeline == 0) {
-		set_err(err, errlen,
-			"Representation %s: the SegmentTimeline is empty",
-			rep_name(r));
-		return -1;
-	}
-	if (index < 0 || index >= seg_total(r, p)) {
-		set_err(err, errlen,
-			"Representation %s: no segment %lld in the period "
-			"(it has %lld)",
-			rep_name(r), (long long)index,
-			(long long)seg_total(r, p));
-		return -1;
-	}
-	if (r->has_timeline) {
-		int64_t left = index;
-		size_t i;
-
-		for (i = 0; i < r->n_timeline; i++) {
-			int64_t n = s_count(r, p, i);
-
-			if (left < n)
-				break;
-			left -= n;
-		}
-		if (i == r->n_timeline) {
-			set_err(err, errlen,
-				"Representation %s: the SegmentTimeline lists "
-				"no segment %lld",
-				rep_name(r), (long long)index);
-			return -1;
-		}
-		d = r->timeline[i].d;
-		if (__builtin_mul_overflow(left, d, &t) ||
-		    __builtin_add_overflow(t, r->timeline[i].t, &t)) {
-			set_err(err, errlen,
-				"Representation %s: segment %lld: time "
-				"overflows",
-				rep_name(r), (long long)index);
-			return -1;
-		}
-	} else if (r->duration > 0) {
-		d = r->duration;
-		if (__builtin_mul_overflow(index, d, &t) ||
-		    __builtin_add_overflow(t, r->pto, &t)) {
-			set_err(err, errlen,
-				"Representation %s: segment %lld: "
-				"time overflows",
-				rep_name(r), (long long)index);
-			return -1;
-		}
-	}
-	out->number = r->start_number + index;
-	out->time = t;
-	out->duration = (double)d / (double)r->timescale;
-	out->start = (double)(t - r->pto) / (double)r->timescale;
-
-	switch (r->addr) {
-	case VSP_DASH_ADDR_TEMPLATE:
-		if (!r->media) {
-			set_err(err, errlen,
-				"Representation %s: SegmentTemplate has no "
-				"@media",
-				rep_name(r));
-			return -1;
-		}
-		if (!r->has_timeline && r->duration <= 0) {
-			set_err(err, errlen,
-				"Representation %s: SegmentTemplate has "
-				"neither @duration nor a SegmentTimeline",
-				rep_name(r));
-			return -1;
-		}
-		rel = expand(r->media, r->id, out->number, r->bandwidth, t, 3,
-			     err, errlen);
-		if (!rel)
-			return -1;
-		out->url = resolve_ref(base, rel, err, errlen);
-		free(rel);
-		if (!out->url)
-			goto fail;
-		if (r->init_template) {
-			rel = expand(r->init_template, r->id, 0, r->bandwidth,
-				     0, 0, err, errlen);
-			if (!rel)
-				goto fail;
-			out->init_url = resolve_ref(base, rel, err, errlen);
-			free(rel);
-			if (!out->init_url)
-				goto fail;
-		}
-		return 0;
-	case VSP_DASH_ADDR_LIST:
-		out->url = strdup(r->segments[index].media);
-		out->offset = r->segments[index].length >= 0
-				      ? r->segments[index].offset
-				      : 0;
-		out->length = r->segments[index].length;
-		if (!r->has_timeline && r->duration <= 0) {
-			out->duration = 0;
-			out->start = 0;
-		}
-		break;
-	case VSP_DASH_ADDR_BASE:
-	case VSP_DASH_ADDR_NONE:
-		if (!base) {
-			set_err(err, errlen,
-				"Representation %s: no segment information "
-				"(SegmentTemplate, SegmentList, SegmentBase) "
-				"and no BaseURL",
-				rep_name(r));
-			return -1;
-		}
-		out->url = strdup(base);
-		out->number = r->start_number;
-		out->time = 0;
-		out->start = 0;
-		out->duration = p->duration > 0 ? p->duration : 0;
-		if (r->index_length > 0) {
-			out->needs_index = 1;
-			out->index_offset = r->index_offset;
-			out->index_length = r->index_length;
-			out->duration = 0; /* the sidx says */
-		}
-		if (r->addr == VSP_DASH_ADDR_BASE && !r->init_url &&
-		    r->index_offset > 0) {
-			/* No Initialization: on-demand files put the moov
-			 * before the sidx. */
-			out->init_url = strdup(base);
-			out->init_offset = 0;
-			out->init_length = r->index_offset;
-			if (!out->init_url)
-				goto oom;
-		}
-		break;
-	}
-	if (!out->url)
-		goto oom;
-	if (r->init_url) {
-		out->init_url = strdup(r->init_url);
-		out->init_offset = r->init_length >= 0 ? r->init_offset : 0;
-		out->init_length = r->init_length;
-		if (!out->init_url)
-			goto oom;
-	}
-	return 0;
-oom:
-	set_err(err, errlen, "out of memory");
-fail:
-	vsp_dash_segment_clear(out);
-	return -1;
-}
-
-/* Index of the newest segment that is complete at the edge (seconds from
- * the period start), or -1. */
-static int64_t live_index(const vsp_dash_representation *r,
-			  const vsp_dash_period *p, double rel)
-{
-	int64_t best = -1, total = seg_total(r, p);
-
-	if (r->has_timeline) {
-		double edge = (double)r->pto + rel * (double)r->timescale;
-		int64_t first = 0;
-
-		for (size_t i = 0; i < r->n_timeline; i++) {
-			const vsp_dash_s *e = &r->timeline[i];
-			int64_t n = s_count(r, p, i);
-			double j;
-
-			if ((double)e->t + (double)e->d <= edge && n > 0) {
-				j = floor((edge - (double)e->t) /
-					  (double)e->d) -
-				    1;
-				if (j > (double)(n - 1))
-					j = (double)(n - 1);
-				best = first + (int64_t)j;
-			}
-			if (n == INT64_MAX)
-				break;
-			first += n;
-		}
-	} else if (r->duration > 0) {
-		double k = floor(rel * (double)r->timescale /
-				 (double)r->duration) -
-			   1;
-
-		if (k >= 0)
-			best = k >= 9e18 ? INT64_MAX - 1 : (int64_t)k;
-	} else if (r->addr == VSP_DASH_ADDR_BASE ||
-		   r->addr == VSP_DASH_ADDR_NONE ||
-		   r->addr == VSP_DASH_ADDR_LIST) {
-		best = 0;
-	}
-	if (best >= total)
-		best = total - 1;
-	return best;
-}
-
-int vsp_dash_newest_listed(const vsp_dash_mpd *m, const vsp_dash_period *p,
-			   const vsp_dash_representation *r, double *end,
-			   double *seg_duration, int64_t *number)
-{
-	int64_t total, end_t, d;
-	const vsp_dash_s *last;
-
-	if (!m->dynamic || !m->has_availability_start || !r->has_timeline ||
-	    r->n_timeline == 0 || r->timescale == 0)
-		return -1;
-	last = &r->timeline[r->n_timeline - 1];
-	/* r="-1" on the last S: segments until the period ends, computed
-	 * from the clock, not listed. */
-	if (last->r < 0 || last->d <= 0)
-		return -1;
-	total = seg_total(r, p);
-	if (total <= 0 || total == INT64_MAX ||
-	    last->r > (INT64_MAX - last->t) / last->d - 1)
-		return -1;
-	d = last->d;
-	end_t = last->t + d * (last->r + 1);
-	*end = m->availability_start + p->start +
-	       (double)(end_t - r->pto) / (double)r->timescale;
-	*seg_duration = (double)d / (double)r->timescale;
-	*number = r->start_number + total - 1;
-	return 0;
-}
-
-int vsp_dash_pick_segment(const vsp_dash_mpd *m, const vsp_dash_period *p,
-			  const vsp_dash_representation *r, double now,
-			  vsp_dash_segment *out, char *err, size_t errlen)
-{
-	double margin, edge, pstart, rel;
-	int64_t idx;
-
-	if (!m->dynamic)
-		return vsp_dash_segment_at(m, p, r, 0, out, err, errlen);
-	if (!m->has_availability_start) {
-		memset(out, 0, sizeof(*out));
-		set_err(err, errlen,
-			"live MPD (type=\"dynamic\") without "
-			"@availabilityStartTime: the live edge is unknown");
-		return -1;
-	}
-	/* A player plays suggestedPresentationDelay behind the clock; staying
-	 * inside the time-shift window matters more. */
-	margin = m->suggested_presentation_delay >= 0
-			 ? m->suggested_presentation_delay
-			 : VSP_DASH_LIVE_MARGIN_S;
-	if (m->time_shift_buffer_depth > 0 &&
-	    margin > m->time_shift_buffer_depth / 2)
-		margin = m->time_shift_buffer_depth / 2;
-	edge = now - margin + r->ato;
-	pstart = m->availability_start + p->start;
-	rel = edge - pstart;
-	if (p->duration >= 0 && rel > p->duration)
-		rel = p->duration;
-	idx = live_index(r, p, rel);
-	if (idx < 0) {
-		char when[40];
-
-		memset(out, 0, sizeof(*out));
-		vsp_format_time(pstart, when, sizeof(when));
-		set_err(err, errlen,
-			"Representation %s: no segment is complete yet: the "
-			"live edge (now - %.1f s) is %.3f s into the period "
-			"that starts at %s",
-			rep_name(r), margin, rel, when);
-		return -1;
-	}
-	return vsp_dash_segment_at(m, p, r, idx, out, err, errlen);
-}
-
-/* ---- sidx ---- */
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
-static uint64_t be64(const uint8_t *p)
-{
-	return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
-
-int vsp_dash_sidx_first(const uint8_t *buf, size_t len, int64_t index_offset,
-			int64_t *offset, int64_t *length, double *duration,
-			char *err, size_t errlen)
-{
-	size_t pos = 0;
-
-	while (pos + 8 <= len) {
-		uint64_t size = be32(buf + pos);
-		size_t hdr = 8, q;
-		uint32_t timescale, ref, dur;
-		uint64_t first_offset;
-		unsigned version;
-
-		if (size == 1) {
-			if (pos + 16 > len)
-				break;
-			size = be64(buf + pos + 8);
-			hdr = 16;
-		} else if (size == 0) {
-			size = len - pos;
-		}
-		if (size < hdr || size > len - pos) {
-			set_err(err, errlen,
-				"index box at byte %zu: size %llu does not fit "
-				"the %zu bytes of indexRange",
-				pos, (unsigned long long)size, len);
-			return -1;
-		}
-		if (memcmp(buf + pos + 4, "sidx", 4) != 0) {
-			pos += (size_t)size;
-			continue;
-		}
-		q = pos + hdr;
-		/* version+flags, reference_ID, timescale */
-		if (q + 12 > pos + size)
-			goto short_box;
-		version = buf[q];
-		timescale = be32(buf + q + 8);
-		q += 12;
-		if (version == 0) {
-			if (q + 8 > pos + size)
-				goto short_box;
-			first_offset = be32(buf + q + 4);
-			q += 8;
-		} else {
-			if (q + 16 > pos + size)
-				goto short_box;
-			first_offset = be64(buf + q + 8);
-			q += 16;
-		}
-		/* reserved(16) reference_count(16), then 12 bytes a
-		 * reference */
-		if (q + 4 > pos + size || be32(buf + q) == 0 ||
-		    q + 4 + 12 > pos + size)
-			goto short_box;
-		q += 4;
-		ref = be32(buf + q);
-		dur = be32(buf + q + 4);
-		if (ref & 0x80000000u) {
-			set_err(err, errlen,
-				"sidx references another sidx (hierarchical "
-				"index): not supported");
-			return -1;
-		}
-		if (first_offset > (uint64_t)INT64_MAX / 2 || timescale == 0) {
-			set_err(err, errlen,
-				"sidx: first_offset %llu or timescale %u out "
-				"of range",
-				(unsigned long long)first_offset, timescale);
-			return -1;
-		}
-		/* Offsets count from the first byte after the sidx box. */
-		*offset = index_offset + (int64_t)(pos + size) +
-			  (int64_t)first_offset;
-		*length = (int64_t)(ref & 0x7fffffffu);
-		*duration = (double)dur / (double)timescale;
-		if (*length == 0) {
-			set_err(err, errlen, "sidx: first subsegment is empty");
-			return -1;
-		}
-		return 0;
-	}
-	set_err(err, errlen, "no sidx box in the %zu bytes of indexRange", len);
-	return -1;
-short_box:
-	set_err(err, errlen, "sidx box at byte %zu is truncated", pos);
-	return -1;
-}
-
-/* ---- JSON ---- */
-
-static json_t *str_or_null(const char *s)
-{
-	return vsp_json_text(s);
-}
-
-static json_t *secs_or_null(double v)
-{
-	return v >= 0 ? json_real(v) : json_null();
-}
-
-static json_t *time_or_null(int has, double t)
-{
-	char buf[40];
-
-	if (!has)
-		return json_null();
-	vsp_format_time(t, buf, sizeof(buf));
-	return json_string(buf);
-}
-
-static json_t *range_or_null(int64_t off, int64_t len)
-{
-	char buf[48];
-
-	if (len < 0)
-		return json_null();
-	snprintf(buf, sizeof(buf), "%lld-%lld", (long long)off,
-		 (long long)(off + len - 1));
-	return json_string(buf);
-}
-
-static const char *addr_name(vsp_dash_addressing a)
-{
-	switch (a) {
-	case VSP_DASH_ADDR_TEMPLATE:
-		return "SegmentTemplate";
-	case VSP_DASH_ADDR_LIST:
-		return "SegmentList";
-	case VSP_DASH_ADDR_BASE:
-		return "SegmentBase";
-	default:
-		return "BaseURL";
-	}
-}
-
-/* Segments listed per Representation in `prober manifest`. */
-#define JSON_FIRST_SEGMENTS 3
-
-static json_t *rep_json(const vsp_dash_mpd *m, const vsp_dash_period *p,
-			const vsp_dash_representation *r)
-{
-	json_t *o = json_object(), *segs = json_array();
-	vsp_dash_segment s;
-	char err[512];
-
-	json_object_set_new(o, "id", str_or_null(r->id));
-	json_object_set_new(o, "bandwidth", json_integer(r->bandwidth));
-	json_object_set_new(o, "width",
-			    r->width ? json_integer(r->width) : json_null());
-	json_object_set_new(o, "height",
-			    r->height ? json_integer(r->height) : json_null());
-	json_object_set_new(o, "codecs", str_or_null(r->codecs));
-	json_object_set_new(o, "mime_type", str_or_null(r->mime_type));
-	if (r->frame_rate > 0)
-		json_object_set_new(o, "frame_rate", json_real(r->frame_rate));
-	json_object_set_new(o, "encrypted", json_boolean(r->encrypted));
-	if (r->drm_scheme)
-		json_object_set_new(o, "drm", json_string(r->drm_scheme));
-	json_object_set_new(o, "base_url", str_or_null(r->base_url));
-	json_object_set_new(o, "addressing", json_string(addr_name(r->addr)));
-	for (int64_t i = 0; i < JSON_FIRST_SEGMENTS; i++) {
-		json_t *so;
-
-		if (vsp_dash_segment_at(m, p, r, i, &s, err, sizeof(err)) !=
-		    0) {
-			if (i == 0)
-				json_object_set_new(o, "error",
-						    vsp_json_text(err));
-			break;
-		}
-		if (i == 0) {
-			json_object_set_new(o, "init", str_or_null(s.init_url));
-			json_object_set_new(
-				o, "init_range",
-				range_or_null(s.init_offset, s.init_length));
-			if (s.needs_index)
-				json_object_set_new(
-					o, "index_range",
-					range_or_null(s.index_offset,
-						      s.index_length));
-		}
-		so = json_object();
-		json_object_set_new(so, "url", vsp_json_text(s.url));
-		json_object_set_new(so, "range",
-				    range_or_null(s.offset, s.length));
-		json_object_set_new(so, "number", json_integer(s.number));
-		json_object_set_new(so, "time", json_integer(s.time));
-		json_object_set_new(so, "duration", json_real(s.duration));
-		json_array_append_new(segs, so);
-		vsp_dash_segment_clear(&s);
-	}
-	json_object_set_new(o, "segments", segs);
-	return o;
-}
-
-json_t *vsp_dash_to_json(const vsp_dash_mpd *m)
-{
-	json_t *o = json_object(), *ps = json_array(), *utc = json_array();
-
-	if (!o || !ps || !utc) {
-		json_decref(o);
-		json_decref(ps);
-		json_decref(utc);
-		return NULL;
-	}
-	json_object_set_new(o, "type",
-			    json_string(m->dynamic ? "dynamic" : "static"));
-	json_object_set_new(
-		o, "availability_start_time",
-		time_or_null(m->has_availability_start, m->availability_start));
-	json_object_set_new(o, "publish_time",
-			    time_or_null(m->has_publish_time, m->publish_time));
-	json_object_set_new(o, "media_presentation_duration",
-			    secs_or_null(m->media_duration));
-	json_object_set_new(o, "minimum_update_period",
-			    secs_or_null(m->min_update_period));
-	json_object_set_new(o, "time_shift_buffer_depth",
-			    secs_or_null(m->time_shift_buffer_depth));
-	json_object_set_new(o, "suggested_presentation_delay",
-			    secs_or_null(m->suggested_presentation_delay));
-	for (size_t i = 0; i < m->n_utc; i++) {
-		json_t *u = json_object();
-
-		json_object_set_new(u, "scheme", str_or_null(m->utc[i].scheme));
-		json_object_set_new(u, "value", str_or_null(m->utc[i].value));
-		json_array_append_new(utc, u);
-	}
-	json_object_set_new(o, "utc_timing", utc);
-	for (size_t i = 0; i < m->n_periods; i++) {
-		const vsp_dash_period *p = &m->periods[i];
-		json_t *po = json_object(), *sets = json_array();
-
-		json_object_set_new(po, "id", str_or_null(p->id));
-		json_object_set_new(po, "start", json_real(p->start));
-		json_object_set_new(po, "duration", secs_or_null(p->duration));
-		for (size_t j = 0; j < p->n_sets; j++) {
-			const vsp_dash_adaptation *a = &p->sets[j];
-			json_t *ao = json_object(), *reps = json_array();
-
-			json_object_set_new(ao, "id", str_or_null(a->id));
-			json_object_set_new(ao, "content_type",
-					    str_or_null(a->content_type));
-			json_object_set_new(ao, "mime_type",
-					    str_or_null(a->mime_type));
-			json_object_set_new(ao, "lang", str_or_null(a->lang));
-			for (size_t k = 0; k < a->n_reps; k++)
-				json_array_append_new(
-					reps, rep_json(m, p, &a->reps[k]));
-			json_object_set_new(ao, "representations", reps);
-			json_array_append_new(sets, ao);
-		}
-		json_object_set_new(po, "adaptation_sets", sets);
-		json_array_append_new(ps, po);
-	}
-	json_object_set_new(o, "periods", ps);
-	return o;
 }

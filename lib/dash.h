@@ -1,7 +1,8 @@
 /*
  * dash.h - MPEG-DASH MPD parser (ISO/IEC 23009-1): bytes in, struct out, no
- * I/O; and the arithmetic that turns a Representation and a clock into the
- * one segment to probe.
+ * I/O. The arithmetic that turns a Representation and a clock into the one
+ * segment to probe is dash_segment.h; SegmentTemplate expansion
+ * dash_template.h; the sidx reader dash_sidx.h.
  *
  * An MPD is untrusted input. It is parsed with libxml2 with network access
  * off, no DTD loading, no entity substitution and libxml2's own limits kept
@@ -16,9 +17,8 @@
  * base given to vsp_dash_parse() (the MPD's final, post-redirect URL).
  * Without a base, relative URLs are kept as written.
  *
- * ISO 8601 durations: PnDTnHnMnS with a fraction on seconds only. Years and
- * months have no fixed length in seconds; a non-zero Y or M before the T
- * ("P1M" is a month, "PT1M" a minute) is rejected with a message saying so.
+ * Dates and durations are read by datetime.h (RFC 3339 with XML whitespace,
+ * ISO 8601 durations without years or months).
  */
 #ifndef VSP_DASH_H
 #define VSP_DASH_H
@@ -26,21 +26,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "budget.h"
 
-/* With no suggestedPresentationDelay, a live probe stays this far behind the
- * clock: a segment whose end is this close to "now" may still be being
- * written or pushed to the edge. */
-#define VSP_DASH_LIVE_MARGIN_S 2.0
 /* Bytes of a UTCTiming http-iso / http-xsdate answer: one date. */
 #define VSP_DASH_UTC_MAX_BYTES 1024L
-/* Bytes of the sidx a SegmentBase@indexRange may name. */
-#define VSP_DASH_SIDX_MAX_BYTES (1024L * 1024)
-/* Longest URL a SegmentTemplate may expand to. */
-#define VSP_DASH_MAX_URL 8192
-
 typedef enum vsp_dash_addressing {
 	VSP_DASH_ADDR_NONE = 0, /* only a BaseURL: the whole resource */
 	VSP_DASH_ADDR_TEMPLATE, /* SegmentTemplate (@duration or timeline) */
@@ -123,20 +112,6 @@ typedef struct vsp_dash_mpd {
 	size_t n_periods;
 } vsp_dash_mpd;
 
-/* The one segment to fetch, all strings owned (vsp_dash_segment_clear()). */
-typedef struct vsp_dash_segment {
-	char *url;
-	int64_t offset, length; /* length -1: whole resource */
-	char *init_url;		/* NULL: no init segment */
-	int64_t init_offset, init_length;
-	int64_t number;	 /* $Number$ (or list index + startNumber) */
-	int64_t time;	 /* $Time$, timescale units; 0 when unknown */
-	double start;	 /* seconds from the period start */
-	double duration; /* declared, seconds; 0 when unknown */
-	int needs_index; /* SegmentBase: fetch the sidx first */
-	int64_t index_offset, index_length;
-} vsp_dash_segment;
-
 /* 1 when the bytes look like an MPD: "<MPD" in the first 4 KiB. */
 int vsp_dash_detect(const uint8_t *buf, size_t len);
 
@@ -157,76 +132,10 @@ int vsp_dash_parse_until(const char *buf, size_t len, const char *base_url,
 			 char *err, size_t errlen);
 void vsp_dash_free(vsp_dash_mpd *m);
 
-/* Strict ISO 8601 duration ("PT1M30.5S", "P1DT2H") to seconds. Returns 0,
- * or -1 with a message (P1M and P1Y are rejected: see the top of the file). */
-int vsp_dash_parse_duration(const char *s, double *out, char *err,
-			    size_t errlen);
-/* ISO 8601 / xs:dateTime ("2024-01-01T00:01:00Z", "...T00:01:00.5+02:00";
- * no zone means UTC) to Unix seconds. Returns 0 or -1 with a message. */
-int vsp_dash_parse_datetime(const char *s, double *out, char *err,
-			    size_t errlen);
-
-/*
- * Expands a SegmentTemplate string: $RepresentationID$, $Number$, $Time$,
- * $Bandwidth$, $$ and width formats ($Number%05d$). The format is applied
- * by this code, never handed to printf. Returns a malloc'd string, or NULL
- * with a message (unknown identifier, unterminated $, too long).
- */
-char *vsp_dash_expand(const char *tmpl, const char *rep_id, int64_t number,
-		      int64_t bandwidth, int64_t time, char *err,
-		      size_t errlen);
-
-/* The period a check probes at wall-clock now (Unix seconds): static, the
- * first; dynamic, the last one that has started. NULL when none has. */
-const vsp_dash_period *vsp_dash_current_period(const vsp_dash_mpd *m,
-					       double now);
-
-/* The index-th segment (0: the first) of rep in period p. Returns 0, or -1
- * with a message when there is no such segment. */
-int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
-			const vsp_dash_representation *rep, int64_t index,
-			vsp_dash_segment *out, char *err, size_t errlen);
-
-/* Segments rep has in period p: INT64_MAX when unknown (an open live
- * period), 1 for a single resource (SegmentBase, BaseURL). */
-int64_t vsp_dash_segment_count(const vsp_dash_period *p,
-			       const vsp_dash_representation *rep);
-
-/*
- * The segment to probe at wall-clock now: VOD, the first; live, the newest
- * one whose end lies at least suggestedPresentationDelay (or
- * VSP_DASH_LIVE_MARGIN_S) before now, counted from availabilityStartTime and
- * Period@start, inside the timeShiftBufferDepth window. Returns 0, or -1 with
- * a message (nothing available yet, no addressing).
- */
-int vsp_dash_pick_segment(const vsp_dash_mpd *m, const vsp_dash_period *p,
-			  const vsp_dash_representation *rep, double now,
-			  vsp_dash_segment *out, char *err, size_t errlen);
-void vsp_dash_segment_clear(vsp_dash_segment *s);
-
-/*
- * For a live Representation whose segments the MPD lists (a SegmentTimeline
- * whose last S has no r="-1"), when its newest listed segment ends (Unix
- * seconds, server clock), that segment's duration and $Number$. Returns 0;
- * -1 when the segments are computed from the clock instead (SegmentTemplate
- * @duration, an open-ended timeline) or the MPD is static: then a stopped
- * packager shows as a missing segment at the live edge, not in the MPD.
- */
-int vsp_dash_newest_listed(const vsp_dash_mpd *m, const vsp_dash_period *p,
-			   const vsp_dash_representation *r, double *end,
-			   double *seg_duration, int64_t *number);
-
-/* The first subsegment a sidx box (ISO/IEC 14496-12 8.16.3) names, for
- * SegmentBase. buf holds the bytes of indexRange, which start at file offset
- * index_offset. Returns 0 with an absolute byte range and duration; -1 with a
- * message on a malformed or hierarchical index. */
-int vsp_dash_sidx_first(const uint8_t *buf, size_t len, int64_t index_offset,
-			int64_t *offset, int64_t *length, double *duration,
-			char *err, size_t errlen);
-
-/* What prober sees in the MPD, as JSON for `prober manifest`: periods,
- * adaptation sets, representations and the first segment URLs of each,
- * resolved. Caller owns the reference (json_decref()). */
-json_t *vsp_dash_to_json(const vsp_dash_mpd *m);
+/* ref against base as the MPD's own URLs are resolved: with libcurl, and
+ * kept as written when base is NULL or not absolute (a local file read
+ * without --base). Returns a malloc'd string, or NULL with a message. */
+char *vsp_dash_resolve(const char *base, const char *ref, char *err,
+		       size_t errlen);
 
 #endif

@@ -1034,6 +1034,167 @@ static void track_init(track *t, AVStream *st, const char *kind, int frames)
 		bitstream_form(t);
 }
 
+/* What is refused before any demuxing: over the size limit, a frame count
+ * out of range, nothing to decode, no time left. */
+static vsp_reason check_input(size_t init_len, size_t seg_len,
+			      const vsp_decode_opts *opts, char *err,
+			      size_t errlen)
+{
+	if (init_len > (size_t)VSP_SEGMENT_MAX_BYTES ||
+	    seg_len > (size_t)VSP_SEGMENT_MAX_BYTES) {
+		set_err(err, errlen,
+			"decode: %zu + %zu bytes is over the "
+			"segment limit of %ld bytes",
+			init_len, seg_len, VSP_SEGMENT_MAX_BYTES);
+		return VSP_R_TOO_LARGE;
+	}
+	if (opts->max_frames < 1 || opts->max_frames > VSP_MAX_FRAMES) {
+		set_err(err, errlen, "decode: %d frames asked, expected 1..%d",
+			opts->max_frames, VSP_MAX_FRAMES);
+		return VSP_R_INTERNAL;
+	}
+	if (init_len + seg_len == 0) {
+		set_err(err, errlen, "not media: the segment is empty");
+		return VSP_R_NOT_MEDIA;
+	}
+	if (deadline_passed(opts->deadline_us)) {
+		set_err(err, errlen,
+			"decode: deadline reached before demuxing");
+		return VSP_R_TIMEOUT;
+	}
+	return VSP_R_NONE;
+}
+
+/* The demuxer over m: an AVIO context reading it (*pb, the caller frees
+ * it and its buffer), the container probed, r->fmt opened. */
+static vsp_reason open_input(run *r, membuf *m, AVIOContext **pb,
+			     const AVInputFormat **ifmt, char *err,
+			     size_t errlen)
+{
+	vsp_decode_info *info = r->info;
+	uint8_t *iobuf = av_malloc(AVIO_BUF_SIZE);
+	char e[AV_ERROR_MAX_STRING_SIZE];
+	vsp_reason rc;
+	int ret;
+
+	if (iobuf)
+		*pb = avio_alloc_context(iobuf, AVIO_BUF_SIZE, 0, m, mem_read,
+					 NULL, mem_seek);
+	if (!*pb) {
+		av_free(iobuf);
+		set_err(err, errlen, "decode: out of memory");
+		return VSP_R_INTERNAL;
+	}
+	/* *pb owns iobuf now; it may have been reallocated */
+	rc = probe(*pb, m, ifmt, err, errlen);
+	if (rc != VSP_R_NONE)
+		return rc;
+	copy_str(info->container, sizeof(info->container), (*ifmt)->name);
+
+	r->fmt = new_format_context(*pb, m);
+	if (!r->fmt) {
+		set_err(err, errlen, "decode: out of memory");
+		return VSP_R_INTERNAL;
+	}
+	/* avformat_open_input() frees the context on failure. */
+	ret = avformat_open_input(&r->fmt, "", *ifmt, NULL);
+	if (ret < 0) {
+		rc = ret == AVERROR_EXIT ||
+				     deadline_passed(r->opts->deadline_us)
+			     ? VSP_R_TIMEOUT
+			     : VSP_R_DECODE_ERROR;
+		set_err(err, errlen, "demux: %s: %s", info->container,
+			averr(ret, e, sizeof(e)));
+		return rc;
+	}
+	return VSP_R_NONE;
+}
+
+/* The stream to decode (r->st) and the audio beside it (*second). */
+static vsp_reason find_streams(run *r, const AVInputFormat *ifmt, int64_t total,
+			       AVStream **second, char *err, size_t errlen)
+{
+	const vsp_decode_opts *opts = r->opts;
+	vsp_decode_info *info = r->info;
+	int ret;
+
+	/* avformat_find_stream_info() opens a decoder of its own and decodes
+	 * frames of every stream to fill in what the container leaves out:
+	 * most of a check's CPU. The frames we decode tell us the same
+	 * (resolution, pixel format, profile), so it is skipped for the
+	 * containers that name every codec and timestamp every packet in
+	 * their own headers. Raw audio (ADTS, MP3, AC-3) needs it for its
+	 * timestamps; encrypted media for what it cannot decode. */
+	r->st = !opts->demux_only && names_codecs(r->fmt) &&
+				av_match_list(ifmt->name, SELF_DESCRIBING,
+					      ',') > 0
+			? pick_stream(r->fmt, opts->audio, info, second)
+			: NULL;
+	if (!r->st) {
+		/* Packets read here are buffered and returned again by
+		 * av_read_frame(), so none is lost from the count. */
+		ret = avformat_find_stream_info(r->fmt, NULL);
+		if (ret < 0 && (ret == AVERROR_EXIT ||
+				deadline_passed(opts->deadline_us))) {
+			set_err(err, errlen,
+				"demux: %s: deadline reached while "
+				"reading stream info",
+				info->container);
+			return VSP_R_TIMEOUT;
+		}
+		if (r->fmt->nb_streams == 0) {
+			/* Recognised, yet without a single stream: broken
+			 * media, not media without video. */
+			set_err(err, errlen,
+				"demux: %s: no stream found in %lld bytes",
+				info->container, (long long)total);
+			return VSP_R_DECODE_ERROR;
+		}
+		r->st = pick_stream(r->fmt, opts->audio, info, second);
+	}
+	list_streams(r->fmt, info->streams, sizeof(info->streams));
+	if (!r->st) {
+		set_err(err, errlen, "demux: %s: no %s stream (streams: %s)",
+			info->container, opts->audio ? "audio" : "video",
+			info->streams);
+		return opts->audio ? VSP_R_DECODE_ERROR : VSP_R_NO_VIDEO;
+	}
+	return VSP_R_NONE;
+}
+
+/* The tracks to read: how many frames each decodes, and every other
+ * stream discarded. */
+static void setup_tracks(run *r, AVStream *second)
+{
+	const vsp_decode_opts *opts = r->opts;
+	int frames;
+
+	/* Video, and audio beside it, decode N frames by default: that proves
+	 * each plays, and the integrity checks cover the rest of the segment
+	 * without decoding. Decoding the audio beside video whole cost about
+	 * 9 % more CPU per check (callgrind, 2 s of 48 kHz AAC beside 360p
+	 * video) for damage --decode all finds. An audio rendition is decoded
+	 * whole: raw audio samples have no structure to check, and it has no
+	 * video to spend the time on. */
+	frames = opts->decode_all ? INT_MAX : opts->max_frames;
+	track_init(&r->tr[0], r->st, is_video(r->st) ? "video" : "audio",
+		   is_video(r->st) ? frames : INT_MAX);
+	track_init(&r->tr[1], second, "audio", frames);
+	r->tr[0].extend =
+		opts->content && opts->content->enabled && is_video(r->st);
+	/* Audio beside video goes on past N frames only while it is silent,
+	 * to measure silence over silence_min_s: audio with sound costs
+	 * nothing more. */
+	r->tr[1].extend = opts->content && opts->content->enabled && second;
+	vsp_content_seg_init(&r->info->content);
+	/* Other streams (data, subtitles, further audio) are neither parsed
+	 * nor returned. */
+	for (unsigned i = 0; i < r->fmt->nb_streams; i++)
+		if (r->fmt->streams[i] != r->st && r->fmt->streams[i] != second)
+			r->fmt->streams[i]->discard = AVDISCARD_ALL;
+	describe_stream(r);
+}
+
 vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 		      size_t seg_len, const vsp_decode_opts *opts,
 		      vsp_decode_info *info, char *err, size_t errlen)
@@ -1041,13 +1202,10 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 	membuf m = { .deadline_us = opts->deadline_us };
 	run r = { .opts = opts, .info = info };
 	AVIOContext *pb = NULL;
-	uint8_t *iobuf = NULL;
 	AVPacket *pkt = NULL;
 	const AVInputFormat *ifmt = NULL;
 	AVStream *second = NULL;
-	char e[AV_ERROR_MAX_STRING_SIZE];
-	vsp_reason rc = VSP_R_INTERNAL;
-	int ret, frames;
+	vsp_reason rc;
 
 	r.t0 = vsp_now_us();
 	memset(info, 0, sizeof(*info));
@@ -1061,32 +1219,9 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 		init_len = 0;
 	if (!seg)
 		seg_len = 0;
-	if (init_len > (size_t)VSP_SEGMENT_MAX_BYTES ||
-	    seg_len > (size_t)VSP_SEGMENT_MAX_BYTES) {
-		set_err(err, errlen,
-			"decode: %zu + %zu bytes is over the "
-			"segment limit of %ld bytes",
-			init_len, seg_len, VSP_SEGMENT_MAX_BYTES);
-		rc = VSP_R_TOO_LARGE;
+	rc = check_input(init_len, seg_len, opts, err, errlen);
+	if (rc != VSP_R_NONE)
 		goto fail;
-	}
-	if (opts->max_frames < 1 || opts->max_frames > VSP_MAX_FRAMES) {
-		set_err(err, errlen, "decode: %d frames asked, expected 1..%d",
-			opts->max_frames, VSP_MAX_FRAMES);
-		rc = VSP_R_INTERNAL;
-		goto fail;
-	}
-	if (init_len + seg_len == 0) {
-		set_err(err, errlen, "not media: the segment is empty");
-		rc = VSP_R_NOT_MEDIA;
-		goto fail;
-	}
-	if (deadline_passed(opts->deadline_us)) {
-		set_err(err, errlen,
-			"decode: deadline reached before demuxing");
-		rc = VSP_R_TIMEOUT;
-		goto fail;
-	}
 	m.part[0] = init;
 	m.len[0] = (int64_t)init_len;
 	m.part[1] = seg;
@@ -1094,104 +1229,13 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 	m.total = m.len[0] + m.len[1];
 	r.init_len = m.len[0];
 
-	iobuf = av_malloc(AVIO_BUF_SIZE);
-	if (iobuf)
-		pb = avio_alloc_context(iobuf, AVIO_BUF_SIZE, 0, &m, mem_read,
-					NULL, mem_seek);
-	if (!pb) {
-		set_err(err, errlen, "decode: out of memory");
-		goto fail;
-	}
-	iobuf = NULL; /* pb owns it now; it may have been reallocated */
-	rc = probe(pb, &m, &ifmt, err, errlen);
+	rc = open_input(&r, &m, &pb, &ifmt, err, errlen);
 	if (rc != VSP_R_NONE)
 		goto fail;
-	copy_str(info->container, sizeof(info->container), ifmt->name);
-
-	r.fmt = new_format_context(pb, &m);
-	if (!r.fmt) {
-		set_err(err, errlen, "decode: out of memory");
-		rc = VSP_R_INTERNAL;
+	rc = find_streams(&r, ifmt, m.total, &second, err, errlen);
+	if (rc != VSP_R_NONE)
 		goto fail;
-	}
-	/* avformat_open_input() frees the context on failure. */
-	ret = avformat_open_input(&r.fmt, "", ifmt, NULL);
-	if (ret < 0) {
-		rc = ret == AVERROR_EXIT || deadline_passed(opts->deadline_us)
-			     ? VSP_R_TIMEOUT
-			     : VSP_R_DECODE_ERROR;
-		set_err(err, errlen, "demux: %s: %s", info->container,
-			averr(ret, e, sizeof(e)));
-		goto fail;
-	}
-	/* avformat_find_stream_info() opens a decoder of its own and decodes
-	 * frames of every stream to fill in what the container leaves out:
-	 * most of a check's CPU. The frames we decode tell us the same
-	 * (resolution, pixel format, profile), so it is skipped for the
-	 * containers that name every codec and timestamp every packet in
-	 * their own headers. Raw audio (ADTS, MP3, AC-3) needs it for its
-	 * timestamps; encrypted media for what it cannot decode. */
-	r.st = !opts->demux_only && names_codecs(r.fmt) &&
-			       av_match_list(ifmt->name, SELF_DESCRIBING, ',') >
-				       0
-		       ? pick_stream(r.fmt, opts->audio, info, &second)
-		       : NULL;
-	if (!r.st) {
-		/* Packets read here are buffered and returned again by
-		 * av_read_frame(), so none is lost from the count. */
-		ret = avformat_find_stream_info(r.fmt, NULL);
-		if (ret < 0 && (ret == AVERROR_EXIT ||
-				deadline_passed(opts->deadline_us))) {
-			set_err(err, errlen,
-				"demux: %s: deadline reached while "
-				"reading stream info",
-				info->container);
-			rc = VSP_R_TIMEOUT;
-			goto fail;
-		}
-		if (r.fmt->nb_streams == 0) {
-			/* Recognised, yet without a single stream: broken
-			 * media, not media without video. */
-			set_err(err, errlen,
-				"demux: %s: no stream found in %lld bytes",
-				info->container, (long long)m.total);
-			rc = VSP_R_DECODE_ERROR;
-			goto fail;
-		}
-		r.st = pick_stream(r.fmt, opts->audio, info, &second);
-	}
-	list_streams(r.fmt, info->streams, sizeof(info->streams));
-	if (!r.st) {
-		set_err(err, errlen, "demux: %s: no %s stream (streams: %s)",
-			info->container, opts->audio ? "audio" : "video",
-			info->streams);
-		rc = opts->audio ? VSP_R_DECODE_ERROR : VSP_R_NO_VIDEO;
-		goto fail;
-	}
-	/* Video, and audio beside it, decode N frames by default: that proves
-	 * each plays, and the integrity checks cover the rest of the segment
-	 * without decoding. Decoding the audio beside video whole cost about
-	 * 9 % more CPU per check (callgrind, 2 s of 48 kHz AAC beside 360p
-	 * video) for damage --decode all finds. An audio rendition is decoded
-	 * whole: raw audio samples have no structure to check, and it has no
-	 * video to spend the time on. */
-	frames = opts->decode_all ? INT_MAX : opts->max_frames;
-	track_init(&r.tr[0], r.st, is_video(r.st) ? "video" : "audio",
-		   is_video(r.st) ? frames : INT_MAX);
-	track_init(&r.tr[1], second, "audio", frames);
-	r.tr[0].extend =
-		opts->content && opts->content->enabled && is_video(r.st);
-	/* Audio beside video goes on past N frames only while it is silent,
-	 * to measure silence over silence_min_s: audio with sound costs
-	 * nothing more. */
-	r.tr[1].extend = opts->content && opts->content->enabled && second;
-	vsp_content_seg_init(&info->content);
-	/* Other streams (data, subtitles, further audio) are neither parsed
-	 * nor returned. */
-	for (unsigned i = 0; i < r.fmt->nb_streams; i++)
-		if (r.fmt->streams[i] != r.st && r.fmt->streams[i] != second)
-			r.fmt->streams[i]->discard = AVDISCARD_ALL;
-	describe_stream(&r);
+	setup_tracks(&r, second);
 
 	if (!opts->demux_only) {
 		rc = open_decoder(&r, &r.tr[0], err, errlen);
@@ -1224,7 +1268,6 @@ fail:
 	if (pb)
 		av_freep(&pb->buffer);
 	avio_context_free(&pb);
-	av_free(iobuf);
 	return rc;
 }
 

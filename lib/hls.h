@@ -13,8 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "budget.h"
 
 typedef enum vsp_hls_key_method {
@@ -151,9 +149,5 @@ void vsp_hls_free(vsp_hls_playlist *pl);
 /* 1 when the playlist is live: a media playlist without EXT-X-ENDLIST whose
  * type is not VOD. */
 int vsp_hls_is_live(const vsp_hls_playlist *pl);
-
-/* What prober sees in the playlist, as JSON for `prober manifest` and tests.
- * Caller owns the reference (json_decref()). */
-json_t *vsp_hls_to_json(const vsp_hls_playlist *pl);
 
 #endif

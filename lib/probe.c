@@ -189,23 +189,27 @@ static void *origin_main(void *arg)
 	return NULL;
 }
 
-/* vsp_redact_result() over the origins as this check ran them: their
- * commands' outputs are secrets too. */
+/* vsp_redact_result() with the secrets of every origin as this check ran
+ * them (their commands' outputs are secrets too), one set for the tree. */
 static int redact_with_commands(vsp_stream_result *s, const vsp_probe_cfg *cfg,
 				const struct origin_ctx *ctx)
 {
-	vsp_probe_cfg view = *cfg;
-	vsp_origin_cfg *origins;
-	int rv;
+	const char **secrets;
+	size_t total = 0, n = 0;
+	int mask_query = 0, rv;
 
-	origins = calloc(cfg->n_origins ? cfg->n_origins : 1, sizeof(*origins));
-	if (!origins)
+	for (size_t i = 0; i < cfg->n_origins; i++) {
+		total += ctx[i].ocfg->n_secrets;
+		mask_query |= ctx[i].ocfg->secret_query;
+	}
+	secrets = calloc(total ? total : 1, sizeof(*secrets));
+	if (!secrets)
 		return -1;
 	for (size_t i = 0; i < cfg->n_origins; i++)
-		origins[i] = *ctx[i].ocfg; /* shallow: only read */
-	view.origins = origins;
-	rv = vsp_redact_result(s, &view);
-	free(origins);
+		for (size_t k = 0; k < ctx[i].ocfg->n_secrets; k++)
+			secrets[n++] = ctx[i].ocfg->secrets[k];
+	rv = vsp_redact_result(s, secrets, n, mask_query);
+	free(secrets);
 	return rv;
 }
 

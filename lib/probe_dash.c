@@ -16,6 +16,9 @@
 #include "clock.h"
 #include "conform.h"
 #include "dash.h"
+#include "dash_segment.h"
+#include "dash_sidx.h"
+#include "datetime.h"
 #include "limits.h"
 #include "probe_int.h"
 #include "url.h"
@@ -149,8 +152,8 @@ static int utc_fetch(struct origin_ctx *o, vsp_http_client *http,
 				 p[n - 1] == '\r' || p[n - 1] == '\n'))
 			p[--n] = '\0';
 		/* The answer was made about halfway through the exchange. */
-		if (vsp_dash_parse_datetime(p, &server, err, sizeof(err)) ==
-		    0) {
+		if (vsp_time_parse_rfc3339(p, VSP_TIME_XML_SPACE, &server, err,
+					   sizeof(err)) == 0) {
 			*offset = server - (t0 + t1) / 2;
 			rc = 0;
 		}
@@ -176,8 +179,9 @@ static void utc_sync(struct origin_ctx *o, struct dash_state *st)
 		if (!u->value)
 			continue;
 		if (utc_scheme(u->scheme, "direct")) {
-			if (vsp_dash_parse_datetime(u->value, &server, err,
-						    sizeof(err)) != 0)
+			if (vsp_time_parse_rfc3339(u->value, VSP_TIME_XML_SPACE,
+						   &server, err,
+						   sizeof(err)) != 0)
 				continue;
 			off = server - vsp_wall_s();
 		} else if (utc_scheme(u->scheme, "http-iso") ||

@@ -13,22 +13,9 @@
 #include <unistd.h>
 
 #include "conform.h"
+#include "datetime.h"
 #include "jsontext.h"
 #include "sample.h"
-
-void vsp_format_time(double unix_s, char *buf, size_t len)
-{
-	time_t t = (time_t)floor(unix_s);
-	int ms = (int)((unix_s - floor(unix_s)) * 1000.0);
-	struct tm tm;
-	char base[32];
-
-	if (ms > 999)
-		ms = 999;
-	gmtime_r(&t, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%03dZ", base, ms);
-}
 
 static json_t *str_or_null(const char *s)
 {
@@ -83,7 +70,7 @@ static json_t *step_json(const vsp_http_step *st)
 	if (st->last_modified > 0) {
 		char lm[40];
 
-		vsp_format_time(st->last_modified, lm, sizeof(lm));
+		vsp_time_format(st->last_modified, lm, sizeof(lm));
 		json_object_set_new(o, "last_modified", vsp_json_text(lm));
 	}
 	return o;
@@ -493,7 +480,7 @@ json_t *vsp_record_json(const vsp_stream_result *s)
 		json_decref(arr);
 		return NULL;
 	}
-	vsp_format_time(s->time, when, sizeof(when));
+	vsp_time_format(s->time, when, sizeof(when));
 	json_object_set_new(o, "schema", json_integer(VSP_RECORD_SCHEMA));
 	json_object_set_new(o, "time", vsp_json_text(when));
 	json_object_set_new(o, "probe", str_or_null(s->probe));

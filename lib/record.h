@@ -26,7 +26,4 @@ char *vsp_record_dumps(const vsp_stream_result *s);
 json_t *vsp_record_json_from(const vsp_stream_result *s, const char *vantage);
 char *vsp_record_dumps_from(const vsp_stream_result *s, const char *vantage);
 
-/* RFC 3339 UTC with milliseconds, e.g. "2026-11-26T11:20:14.123Z". */
-void vsp_format_time(double unix_s, char *buf, size_t len);
-
 #endif

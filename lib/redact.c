@@ -123,7 +123,7 @@ char *vsp_redact_string(const char *in, const char *const *secrets,
 }
 
 struct secrets {
-	const char **v;
+	const char *const *v;
 	size_t n;
 	int mask_query;
 };
@@ -159,27 +159,14 @@ static int redact_rendition(vsp_rendition_result *r, const struct secrets *sec)
 	       redact_step(&r->segment, sec);
 }
 
-int vsp_redact_result(vsp_stream_result *s, const vsp_probe_cfg *cfg)
+int vsp_redact_result(vsp_stream_result *s, const char *const *secrets,
+		      size_t n_secrets, int mask_query)
 {
-	struct secrets sec = { 0 };
-	size_t total = 0;
+	struct secrets sec = { secrets, n_secrets, mask_query };
 	int rc = 0;
 
-	/* One set for the whole tree: the stream's message quotes its
-	 * origins', and one origin's token must not show through another's
-	 * text either. */
-	for (size_t i = 0; i < cfg->n_origins; i++) {
-		total += cfg->origins[i].n_secrets;
-		sec.mask_query |= cfg->origins[i].secret_query;
-	}
 	/* No early return without secrets: userinfo (user:password@) is
 	 * masked in every case. */
-	sec.v = calloc(total ? total : 1, sizeof(*sec.v));
-	if (!sec.v)
-		return -1;
-	for (size_t i = 0; i < cfg->n_origins; i++)
-		for (size_t k = 0; k < cfg->origins[i].n_secrets; k++)
-			sec.v[sec.n++] = cfg->origins[i].secrets[k];
 	rc |= redact(&s->v.message, &sec);
 	for (size_t i = 0; i < s->n_origins; i++) {
 		vsp_origin_result *o = &s->origins[i];
@@ -189,6 +176,5 @@ int vsp_redact_result(vsp_stream_result *s, const vsp_probe_cfg *cfg)
 		for (size_t k = 0; k < o->n_renditions; k++)
 			rc |= redact_rendition(&o->renditions[k], &sec);
 	}
-	free(sec.v);
 	return rc ? -1 : 0;
 }

@@ -12,7 +12,6 @@
 
 #include <stddef.h>
 
-#include "probe.h"
 #include "result.h"
 
 #define VSP_REDACTED "REDACTED"
@@ -25,8 +24,11 @@
 char *vsp_redact_string(const char *in, const char *const *secrets,
 			size_t n_secrets, int mask_query);
 
-/* Redacts every string of the tree with the secrets of cfg's origins.
+/* Redacts every string of the tree with vsp_redact_string(): one set of
+ * secrets for the whole tree (the stream's message quotes its origins',
+ * and one origin's token must not show through another's text either).
  * Returns 0, or -1 on out of memory (the tree may then hold a mix). */
-int vsp_redact_result(vsp_stream_result *s, const vsp_probe_cfg *cfg);
+int vsp_redact_result(vsp_stream_result *s, const char *const *secrets,
+		      size_t n_secrets, int mask_query);
 
 #endif

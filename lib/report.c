@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "datetime.h"
 #include "jsontext.h"
 #include "limits.h"
 #include "store.h"
@@ -34,59 +35,6 @@
 #define LOOKBACK_S 7200.0
 /* Vantages told apart in a partial outage's list. */
 #define MAX_VANTAGE_BITS 64
-
-/* Parses n digits at *p into *v. */
-static int digits(const char **p, int n, int *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if ((*p)[i] < '0' || (*p)[i] > '9')
-			return -1;
-		*v = *v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	return 0;
-}
-
-int vsp_time_parse(const char *s, double *unix_s)
-{
-	struct tm tm;
-	int y, mo, d, h, mi, se;
-	double frac = 0, scale = 0.1;
-	time_t t;
-
-	memset(&tm, 0, sizeof(tm));
-	if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) ||
-	    *s++ != '-' || digits(&s, 2, &d) || (*s != 'T' && *s != 't'))
-		return -1;
-	s++;
-	if (digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi) ||
-	    *s++ != ':' || digits(&s, 2, &se))
-		return -1;
-	if (*s == '.') {
-		s++;
-		if (*s < '0' || *s > '9')
-			return -1;
-		for (; *s >= '0' && *s <= '9'; s++, scale /= 10)
-			frac += (*s - '0') * scale;
-	}
-	if ((*s != 'Z' && *s != 'z') || s[1])
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    se > 60)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	t = timegm(&tm);
-	if (t == (time_t)-1)
-		return -1;
-	*unix_s = (double)t + frac;
-	return 0;
-}
 
 int vsp_duration_parse(const char *s, double *seconds)
 {
@@ -127,34 +75,6 @@ int vsp_duration_parse(const char *s, double *seconds)
 		return -1;
 	*seconds = v;
 	return 0;
-}
-
-int vsp_time_parse_any(const char *s, double *unix_s)
-{
-	char buf[64];
-	size_t n = s ? strlen(s) : 0;
-	int sign, hh, mm;
-	const char *p;
-
-	if (n == 10) {
-		snprintf(buf, sizeof(buf), "%sT00:00:00Z", s);
-		return vsp_time_parse(buf, unix_s);
-	}
-	if (n >= sizeof(buf))
-		return -1;
-	if (n > 6 && (s[n - 6] == '+' || s[n - 6] == '-') && s[n - 3] == ':') {
-		p = s + n - 5;
-		if (digits(&p, 2, &hh) || *p++ != ':' || digits(&p, 2, &mm) ||
-		    hh > 23 || mm > 59)
-			return -1;
-		sign = s[n - 6] == '+' ? 1 : -1;
-		snprintf(buf, sizeof(buf), "%.*sZ", (int)(n - 6), s);
-		if (vsp_time_parse(buf, unix_s))
-			return -1;
-		*unix_s -= sign * (hh * 3600.0 + mm * 60.0);
-		return 0;
-	}
-	return vsp_time_parse(s, unix_s);
 }
 
 /* One check of one series (the stream or an origin, one vantage). */
@@ -1236,16 +1156,9 @@ int vsp_report_build(const char *dir, double since, double until,
 
 static json_t *time_json(double t)
 {
-	char buf[40];
-	time_t s = (time_t)floor(t);
-	struct tm tm;
-	int ms = (int)((t - floor(t)) * 1000);
+	char buf[VSP_TIME_TEXT_MAX];
 
-	if (ms > 999)
-		ms = 999;
-	gmtime_r(&s, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ", ms);
+	vsp_time_format(t, buf, sizeof(buf));
 	return json_string(buf);
 }
 

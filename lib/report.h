@@ -173,12 +173,4 @@ json_t *vsp_report_json(const vsp_report *r);
  * more than 0 and at most ten years. Returns 0 or -1. */
 int vsp_duration_parse(const char *s, double *seconds);
 
-/* "2026-11-26T11:20:14.123Z" (records' format; fraction optional) into
- * Unix seconds. Returns 0 or -1. */
-int vsp_time_parse(const char *s, double *unix_s);
-
-/* RFC 3339 with an offset too ("2026-11-26T12:20:14+01:00"), or a plain
- * date "2026-11-26" (00:00 UTC). Returns 0 or -1. */
-int vsp_time_parse_any(const char *s, double *unix_s);
-
 #endif

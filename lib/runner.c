@@ -34,6 +34,7 @@
 #include "clock.h"
 #include "limits.h"
 #include "record.h"
+#include "record_file.h"
 
 #define STATE_FILE ".state.json"
 #define STATE_TMP  ".state.json.tmp"
@@ -85,70 +86,6 @@ static int lock_wait(int fd)
 		rc = flock(fd, LOCK_EX);
 	while (rc != 0 && errno == EINTR);
 	return rc;
-}
-
-int vsp_record_append(int fd, const char *label, const char *line, char *err,
-		      size_t errlen)
-{
-	size_t len = strlen(line);
-	char *buf = malloc(len + 1);
-	struct stat st;
-	ssize_t n;
-	int rv = 0, e;
-
-	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", label);
-		return VSP_RUN_E_INTERNAL;
-	}
-	memcpy(buf, line, len);
-	buf[len] = '\n';
-	/* The lock is not for O_APPEND's sake: it makes the size read below
-	 * ours until the write ends, so cutting back a short write can never
-	 * cut another process's line. */
-	if (lock_wait(fd) != 0) {
-		snprintf(err, errlen, "%s: cannot lock: %s", label,
-			 strerror(errno));
-		free(buf);
-		return VSP_RUN_E_RESULTS;
-	}
-	if (fstat(fd, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", label, strerror(errno));
-		rv = VSP_RUN_E_RESULTS;
-		goto out;
-	}
-	n = write(fd, buf, len + 1);
-	e = errno;
-	if (n == (ssize_t)(len + 1))
-		goto out;
-	/* Never a partial line: cut the file back to where it was. */
-	if (n > 0 && ftruncate(fd, st.st_size) != 0) {
-		snprintf(err, errlen,
-			 "%s: wrote %zd of %zu bytes and could not remove "
-			 "them (%s): the last line is partial",
-			 label, n, len + 1, strerror(errno));
-		rv = VSP_RUN_E_RESULTS;
-		goto out;
-	}
-	if (n >= 0) {
-		/* A regular file takes a short write only when it is out of
-		 * room (disk, quota or file size limit). */
-		snprintf(err, errlen,
-			 "%s: disk full: wrote %zd of %zu bytes of a record "
-			 "(removed again)",
-			 label, n, len + 1);
-		rv = VSP_RUN_E_NOSPC;
-	} else if (is_nospc(e)) {
-		snprintf(err, errlen, "%s: disk full: %s", label, strerror(e));
-		rv = VSP_RUN_E_NOSPC;
-	} else {
-		snprintf(err, errlen, "%s: cannot write: %s", label,
-			 strerror(e));
-		rv = VSP_RUN_E_RESULTS;
-	}
-out:
-	flock(fd, LOCK_UN);
-	free(buf);
-	return rv;
 }
 
 struct day_file {
@@ -532,7 +469,12 @@ static void run_one(struct runner *r, size_t i)
 			it->state = VSP_RUN_DONE;
 		} else {
 			pthread_mutex_lock(&r->mu);
-			set_error(r, rc, "%s", err);
+			set_error(r,
+				  rc == VSP_RECORD_E_NOSPC ? VSP_RUN_E_NOSPC
+				  : rc == VSP_RECORD_E_NOMEM
+					  ? VSP_RUN_E_INTERNAL
+					  : VSP_RUN_E_RESULTS,
+				  "%s", err);
 			pthread_mutex_unlock(&r->mu);
 		}
 	}

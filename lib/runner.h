@@ -99,16 +99,6 @@ void vsp_run_items_clear(vsp_run_item *items, size_t n);
 const char *vsp_run_state_name(vsp_run_state s);
 
 /*
- * Appends line and a newline to the open (O_APPEND) file fd in one write()
- * under flock(LOCK_EX); on a short or failed write the file is cut back to
- * its size before, so no partial line stays. label names the file in err.
- * Returns 0, VSP_RUN_E_NOSPC, VSP_RUN_E_RESULTS or (out of memory)
- * VSP_RUN_E_INTERNAL.
- */
-int vsp_record_append(int fd, const char *label, const char *line, char *err,
-		      size_t errlen);
-
-/*
  * The shard (0..n-1) of a probe name, for `prober run --shard I/N`: FNV-1a
  * of the name modulo n, stable across hosts, versions and runs, so a fleet
  * of machines splits the probe files without talking to each other.

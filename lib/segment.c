@@ -73,17 +73,152 @@ static void gate_leave(void)
 	pthread_mutex_unlock(&gate.lock);
 }
 
+/* The bytes a segment's decoding reads (borrowed). */
+struct media {
+	const uint8_t *init, *seg;
+	size_t init_len, seg_len;
+};
+
+/* AES-128: *seg, a body of w->http, is replaced by its decrypted copy
+ * (malloc'd: *seg_is_clear). 0, or -1 with the verdict set. */
+static int decrypt(struct worker *w, vsp_rendition_result *r,
+		   const struct seg_plan *p, const uint8_t *key, uint8_t **seg,
+		   size_t *seg_len, int *seg_is_clear)
+{
+	uint8_t *clear = NULL;
+	size_t clear_len = 0;
+	char err[768];
+
+	if (vsp_aes128_decrypt(*seg, *seg_len, key, p->iv, &clear, &clear_len,
+			       err, sizeof(err)) != 0) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_KEY_INVALID,
+				VSP_STAGE_SEGMENT,
+				"segment %lld: %s: AES-128 decryption "
+				"failed (wrong key or IV?): %s",
+				(long long)p->seq, p->uri, err);
+		return -1;
+	}
+	vsp_http_body_free(w->http, *seg, *seg_len);
+	*seg = clear;
+	*seg_is_clear = 1;
+	*seg_len = clear_len;
+	return 0;
+}
+
+/* Decodes md under the process's decoder limit into r->decode, and keeps
+ * the thumbnail. 0 with *rc (the decoder's reason, its message in err);
+ * -1 with the verdict set when no decoder came free in time. */
+static int decode_step(struct worker *w, vsp_rendition_result *r,
+		       const struct seg_plan *p, int audio,
+		       const struct media *md, vsp_reason *rc, char *err,
+		       size_t errlen)
+{
+	struct origin_ctx *o = w->o;
+	char thumb[VSP_THUMB_PATH_MAX];
+	vsp_decode_opts dopts = { 0 };
+
+	dopts.max_frames = o->cfg->frames;
+	dopts.audio = audio;
+	dopts.demux_only = p->encrypted;
+	dopts.deadline_us = o->deadline_us;
+	dopts.decode_all = o->cfg->decode_all;
+	dopts.content = &o->cfg->content;
+	vsp_probe_thumb_path(w, r, thumb, sizeof(thumb));
+	dopts.thumb_path = thumb[0] ? thumb : NULL;
+	if (gate_enter(o->deadline_us) != 0) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TIMEOUT,
+				VSP_STAGE_DECODE,
+				"segment %lld: %s: fetched, but no decoder of "
+				"this process came free before the deadline",
+				(long long)p->seq, p->uri);
+		return -1;
+	}
+	r->decoded = 1;
+	*rc = vsp_decode(md->init, md->init_len, md->seg, md->seg_len, &dopts,
+			 &r->decode, err, errlen);
+	if (*rc == VSP_R_NO_VIDEO && !audio && !r->codecs &&
+	    r->decode.has_audio) {
+		/* Nothing declared the rendition audio-only, but it is: judge
+		 * it as a player would, by its audio. */
+		dopts.audio = 1;
+		memset(&r->decode, 0, sizeof(r->decode));
+		*rc = vsp_decode(md->init, md->init_len, md->seg, md->seg_len,
+				 &dopts, &r->decode, err, errlen);
+	}
+	gate_leave();
+	if (r->decode.thumb == 1 && !r->thumbnail)
+		r->thumbnail = strdup(thumb);
+	else if (r->decode.thumb < 0)
+		vsp_rendition_note(r, "%s", r->decode.thumb_err);
+	return 0;
+}
+
+/* The verdict on a decoded segment: its duration and tracks, the media,
+ * the time to first frame, a download slower than real time. */
+static void judge(struct worker *w, vsp_rendition_result *r,
+		  const struct seg_plan *p, vsp_reason rc, const char *err)
+{
+	struct origin_ctx *o = w->o;
+
+	/* A segment cut short is told as such, even when its last packet
+	 * also came out damaged (it was cut in the middle). */
+	if ((rc == VSP_R_NONE || rc == VSP_R_CORRUPT_SEGMENT) &&
+	    vsp_validate_duration(r, p, p->uri, rc ? err : NULL))
+		return;
+	if (rc == VSP_R_NO_VIDEO &&
+	    vsp_validate_tracks(r, p, p->uri, o->cfg->frames))
+		return;
+	if (rc) {
+		/* With an init segment, the fault may be in either. */
+		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_DECODE,
+				"segment %lld: %s%s%s%s: %s", (long long)p->seq,
+				p->uri, p->init_uri ? " (init " : "",
+				p->init_uri ? p->init_uri : "",
+				p->init_uri ? ")" : "", err);
+		return;
+	}
+	if (!p->encrypted)
+		r->ttff_ms = p->manifest_ms + r->playlist.total_ms +
+			     r->key.total_ms + r->init.total_ms +
+			     r->segment.total_ms + r->decode.first_frame_ms;
+	vsp_validate_tracks(r, p, p->uri, o->cfg->frames);
+	vsp_validate_media(r, p, p->uri);
+	if (r->rtf > 0 && r->rtf < o->cfg->slow_rtf) {
+		char decl[48] = "";
+
+		/* A media playlist given directly declares no bitrate. */
+		if (r->bandwidth > 0)
+			snprintf(decl, sizeof(decl), ", %lld kb/s declared",
+				 (long long)(r->bandwidth / 1000));
+		vsp_verdict_set(
+			&r->v, VSP_WARN, VSP_R_SLOW_DOWNLOAD, VSP_STAGE_SEGMENT,
+			"segment %lld: %s: %lld bytes in %.2f s for %.2f s "
+			"of media (%.2fx real time; %.0f kb/s "
+			"measured%s): viewers would rebuffer",
+			(long long)p->seq, p->uri, (long long)r->segment.bytes,
+			r->segment.total_ms / 1000.0, p->duration, r->rtf,
+			r->measured_bps / 1000.0, decl);
+	}
+	if (p->encrypted && r->v.status == VSP_PASS)
+		vsp_verdict_set(
+			&r->v, VSP_PASS, VSP_R_ENCRYPTED, VSP_STAGE_DECODE,
+			"segment %lld: %s: encrypted (%s): served whole "
+			"and demuxed, not decoded",
+			(long long)p->seq, p->uri,
+			r->key_method ? r->key_method : "DRM");
+}
+
 /* Fetches key, init and segment, decrypts, decodes, validates. */
 void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
 		       const struct seg_plan *p, int audio)
 {
 	struct origin_ctx *o = w->o;
-	uint8_t *key = NULL, *init = NULL, *seg = NULL, *clear = NULL;
-	size_t key_len = 0, init_len = 0, seg_len = 0, clear_len = 0;
-	char err[768], thumb[VSP_THUMB_PATH_MAX];
+	uint8_t *key = NULL, *init = NULL, *seg = NULL;
+	size_t key_len = 0, init_len = 0, seg_len = 0;
+	char err[768];
 	vsp_reason rc;
-	vsp_decode_opts dopts = { 0 };
 	vsp_http_request seg_req = { 0 };
+	struct media md;
 	int seg_is_clear = 0; /* seg is the decrypted copy, not a body */
 
 	r->segment_seq = p->seq;
@@ -152,101 +287,13 @@ void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
 			(long long)p->seq, p->uri, r->segment.http_status);
 		goto done;
 	}
-	if (p->aes128) {
-		if (vsp_aes128_decrypt(seg, seg_len, key, p->iv, &clear,
-				       &clear_len, err, sizeof(err)) != 0) {
-			vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_KEY_INVALID,
-					VSP_STAGE_SEGMENT,
-					"segment %lld: %s: AES-128 decryption "
-					"failed (wrong key or IV?): %s",
-					(long long)p->seq, p->uri, err);
-			goto done;
-		}
-		vsp_http_body_free(w->http, seg, seg_len);
-		seg = clear;
-		seg_is_clear = 1;
-		seg_len = clear_len;
-	}
-
-	dopts.max_frames = o->cfg->frames;
-	dopts.audio = audio;
-	dopts.demux_only = p->encrypted;
-	dopts.deadline_us = o->deadline_us;
-	dopts.decode_all = o->cfg->decode_all;
-	dopts.content = &o->cfg->content;
-	vsp_probe_thumb_path(w, r, thumb, sizeof(thumb));
-	dopts.thumb_path = thumb[0] ? thumb : NULL;
-	if (gate_enter(o->deadline_us) != 0) {
-		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TIMEOUT,
-				VSP_STAGE_DECODE,
-				"segment %lld: %s: fetched, but no decoder of "
-				"this process came free before the deadline",
-				(long long)p->seq, p->uri);
+	if (p->aes128 &&
+	    decrypt(w, r, p, key, &seg, &seg_len, &seg_is_clear) != 0)
 		goto done;
-	}
-	r->decoded = 1;
-	rc = vsp_decode(init, init_len, seg, seg_len, &dopts, &r->decode, err,
-			sizeof(err));
-	if (rc == VSP_R_NO_VIDEO && !audio && !r->codecs &&
-	    r->decode.has_audio) {
-		/* Nothing declared the rendition audio-only, but it is: judge
-		 * it as a player would, by its audio. */
-		dopts.audio = 1;
-		memset(&r->decode, 0, sizeof(r->decode));
-		rc = vsp_decode(init, init_len, seg, seg_len, &dopts,
-				&r->decode, err, sizeof(err));
-	}
-	gate_leave();
-	if (r->decode.thumb == 1 && !r->thumbnail)
-		r->thumbnail = strdup(thumb);
-	else if (r->decode.thumb < 0)
-		vsp_rendition_note(r, "%s", r->decode.thumb_err);
-	/* A segment cut short is told as such, even when its last packet
-	 * also came out damaged (it was cut in the middle). */
-	if ((rc == VSP_R_NONE || rc == VSP_R_CORRUPT_SEGMENT) &&
-	    vsp_validate_duration(r, p, p->uri, rc ? err : NULL))
+	md = (struct media){ init, seg, init_len, seg_len };
+	if (decode_step(w, r, p, audio, &md, &rc, err, sizeof(err)) != 0)
 		goto done;
-	if (rc == VSP_R_NO_VIDEO &&
-	    vsp_validate_tracks(r, p, p->uri, o->cfg->frames))
-		goto done;
-	if (rc) {
-		/* With an init segment, the fault may be in either. */
-		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_DECODE,
-				"segment %lld: %s%s%s%s: %s", (long long)p->seq,
-				p->uri, p->init_uri ? " (init " : "",
-				p->init_uri ? p->init_uri : "",
-				p->init_uri ? ")" : "", err);
-		goto done;
-	}
-	if (!p->encrypted)
-		r->ttff_ms = p->manifest_ms + r->playlist.total_ms +
-			     r->key.total_ms + r->init.total_ms +
-			     r->segment.total_ms + r->decode.first_frame_ms;
-	vsp_validate_tracks(r, p, p->uri, o->cfg->frames);
-	vsp_validate_media(r, p, p->uri);
-	if (r->rtf > 0 && r->rtf < o->cfg->slow_rtf) {
-		char decl[48] = "";
-
-		/* A media playlist given directly declares no bitrate. */
-		if (r->bandwidth > 0)
-			snprintf(decl, sizeof(decl), ", %lld kb/s declared",
-				 (long long)(r->bandwidth / 1000));
-		vsp_verdict_set(
-			&r->v, VSP_WARN, VSP_R_SLOW_DOWNLOAD, VSP_STAGE_SEGMENT,
-			"segment %lld: %s: %lld bytes in %.2f s for %.2f s "
-			"of media (%.2fx real time; %.0f kb/s "
-			"measured%s): viewers would rebuffer",
-			(long long)p->seq, p->uri, (long long)r->segment.bytes,
-			r->segment.total_ms / 1000.0, p->duration, r->rtf,
-			r->measured_bps / 1000.0, decl);
-	}
-	if (p->encrypted && r->v.status == VSP_PASS)
-		vsp_verdict_set(
-			&r->v, VSP_PASS, VSP_R_ENCRYPTED, VSP_STAGE_DECODE,
-			"segment %lld: %s: encrypted (%s): served whole "
-			"and demuxed, not decoded",
-			(long long)p->seq, p->uri,
-			r->key_method ? r->key_method : "DRM");
+	judge(w, r, p, rc, err);
 done:
 	vsp_http_body_free(w->http, key, key_len);
 	vsp_http_body_free(w->http, init, init_len);

@@ -27,6 +27,7 @@
 
 #include "clock.h"
 #include "limits.h"
+#include "datetime.h"
 #include "reason.h"
 #include "report.h"
 

@@ -221,129 +221,132 @@ static int load_probe(const char *path, vsp_probe_cfg *cfg, int set_frames,
 	return 0;
 }
 
-int cmd_check(int argc, char **argv)
-{
-	vsp_probe_cfg cfg;
-	net_opts conn = { 0 };
-	struct progress prog;
-	vsp_stream_result *res = NULL;
-	int json = 0, verbose = 0, c, rc = EXIT_UNKNOWN;
-	int set_frames = 0, set_pick = 0, set_timeout = 0, set_mh = 0;
-	int set_decode = -1; /* -1: not given; else the --decode value */
-	const char *probe_file = NULL;
-	char err[512];
-	int segments = 0;   /* 0: not given */
-	int max_memory = 0; /* 0: not given */
-	const char *vantage_opt = NULL;
-	char vantage[VSP_MAX_NAME + 1];
+/* What the command line asked, beside the probe definition itself. */
+struct check_args {
+	int json, verbose;
+	/* set on the command line: kept over a probe file's */
+	int set_frames, set_pick, set_timeout, set_mh;
+	int set_decode; /* -1: not given; else the --decode value */
+	const char *probe_file;
+	int segments;	/* 0: not given */
+	int max_memory; /* 0: not given */
+	const char *vantage_opt;
+	net_opts conn;
 	struct content_cli ccli;
+};
 
-	vsp_probe_cfg_init(&cfg);
-	content_cli_init(&ccli);
+/* The options into cfg and a. 0: go on; -1: stop with exit status *rc
+ * (left as it was on an error, EXIT_PASS for --help). */
+static int parse_args(int argc, char **argv, vsp_probe_cfg *cfg,
+		      struct check_args *a, int *rc)
+{
+	char err[512];
+	int c;
+
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "H:kvh", check_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FRAMES:
 			if (parse_int("--frames", optarg, 1, VSP_MAX_FRAMES,
-				      &cfg.frames))
-				goto out;
-			set_frames = 1;
+				      &cfg->frames))
+				return -1;
+			a->set_frames = 1;
 			break;
 		case OPT_RENDITIONS:
-			if (vsp_pick_parse(optarg, &cfg.pick,
-					   &cfg.pick_count)) {
+			if (vsp_pick_parse(optarg, &cfg->pick,
+					   &cfg->pick_count)) {
 				fprintf(stderr,
 					"prober: --renditions: '%s' is not "
 					"all, "
 					"lowest, highest or a count from 1 to "
 					"%d\n",
 					optarg, VSP_MAX_RENDITIONS);
-				goto out;
+				return -1;
 			}
-			set_pick = 1;
+			a->set_pick = 1;
 			break;
 		case OPT_TIMEOUT:
 			if (parse_double("--timeout", optarg, 0.1, 3600,
-					 &cfg.timeout_s))
-				goto out;
-			set_timeout = 1;
+					 &cfg->timeout_s))
+				return -1;
+			a->set_timeout = 1;
 			break;
 		case OPT_MIN_HEALTHY:
 			if (parse_int("--min-healthy", optarg, 1,
-				      VSP_MAX_ORIGINS, &cfg.min_healthy))
-				goto out;
-			set_mh = 1;
+				      VSP_MAX_ORIGINS, &cfg->min_healthy))
+				return -1;
+			a->set_mh = 1;
 			break;
 		case OPT_NAME:
 			if (vsp_config_check_value(VSP_VALUE_NAME, optarg, err,
 						   sizeof(err))) {
 				fprintf(stderr, "prober check: --name: %s\n",
 					err);
-				goto out;
+				return -1;
 			}
-			free(cfg.name);
-			if (!(cfg.name = strdup(optarg)))
+			free(cfg->name);
+			if (!(cfg->name = strdup(optarg)))
 				goto oom;
 			break;
 		case 'H':
-			if (net_opts_add(&conn, VSP_VALUE_HEADER, "--header",
+			if (net_opts_add(&a->conn, VSP_VALUE_HEADER, "--header",
 					 optarg, err, sizeof(err)))
 				goto usage;
 			break;
 		case OPT_UA:
-			if (net_opts_add(&conn, VSP_VALUE_USER_AGENT,
+			if (net_opts_add(&a->conn, VSP_VALUE_USER_AGENT,
 					 "--user-agent", optarg, err,
 					 sizeof(err)))
 				goto usage;
 			break;
 		case OPT_RESOLVE:
-			if (net_opts_add(&conn, VSP_VALUE_RESOLVE, "--resolve",
-					 optarg, err, sizeof(err)))
+			if (net_opts_add(&a->conn, VSP_VALUE_RESOLVE,
+					 "--resolve", optarg, err, sizeof(err)))
 				goto usage;
 			break;
 		case 'k':
-			conn.insecure = 1;
+			a->conn.insecure = 1;
 			break;
 		case OPT_CACERT:
-			if (net_opts_add(&conn, VSP_VALUE_CACERT, "--cacert",
+			if (net_opts_add(&a->conn, VSP_VALUE_CACERT, "--cacert",
 					 optarg, err, sizeof(err)))
 				goto usage;
 			break;
 		case OPT_JSON:
-			json = 1;
+			a->json = 1;
 			break;
 		case OPT_PROBE:
-			probe_file = optarg;
+			a->probe_file = optarg;
 			break;
 		case OPT_SEGMENTS:
-			if (vsp_segments_parse(optarg, &segments)) {
+			if (vsp_segments_parse(optarg, &a->segments)) {
 				fprintf(stderr,
 					"prober: --segments: '%s' is not all "
 					"or a count from 1 to %d\n",
 					optarg, VSP_MAX_SEGMENT_CHECKS);
-				goto out;
+				return -1;
 			}
-			cfg.segments = segments;
+			cfg->segments = a->segments;
 			break;
 		case OPT_DECODE:
-			if (vsp_decode_mode_parse(optarg, &set_decode)) {
+			if (vsp_decode_mode_parse(optarg, &a->set_decode)) {
 				fprintf(stderr,
 					"prober: --decode: '%s' is not "
 					"all or frames\n",
 					optarg);
-				goto out;
+				return -1;
 			}
-			cfg.decode_all = set_decode;
+			cfg->decode_all = a->set_decode;
 			break;
 		case 'v':
-			verbose++;
+			a->verbose++;
 			break;
 		case OPT_VANTAGE:
-			vantage_opt = optarg;
+			a->vantage_opt = optarg;
 			break;
 		case OPT_MAX_MEMORY:
-			if (max_memory_arg("--max-memory", optarg, &max_memory,
-					   err, sizeof(err)))
+			if (max_memory_arg("--max-memory", optarg,
+					   &a->max_memory, err, sizeof(err)))
 				goto usage;
 			break;
 		case OPT_THUMBNAILS:
@@ -352,65 +355,131 @@ int cmd_check(int argc, char **argv)
 		case OPT_SILENCE_DB:
 		case OPT_SILENCE_MIN:
 		case OPT_NO_CONTENT:
-			if (content_cli_opt(&ccli, c, optarg, "prober check"))
-				goto out;
+			if (content_cli_opt(&a->ccli, c, optarg,
+					    "prober check"))
+				return -1;
 			break;
 		case 'h':
 			check_usage(stdout);
-			rc = EXIT_PASS;
-			goto out;
+			*rc = EXIT_PASS;
+			return -1;
 		default:
 			check_usage(stderr);
-			goto out;
+			return -1;
 		}
 	}
-	/* As `prober run --vantage`: checked before anything is fetched. */
-	if (vantage_resolve("check", vantage_opt, vantage, sizeof(vantage)))
-		goto out;
-	if (probe_file && optind < argc) {
+	return 0;
+usage:
+	fprintf(stderr, "prober check: %s\n", err);
+	return -1;
+oom:
+	fprintf(stderr, "prober check: out of memory\n");
+	return -1;
+}
+
+/* The stream's origins: the probe file's (the command line's settings
+ * kept over it), or one per URL argument; then the connection and content
+ * options over them. 0, or -1 with the message printed. */
+static int build_cfg(int argc, char **argv, vsp_probe_cfg *cfg,
+		     struct check_args *a)
+{
+	char err[512];
+
+	if (a->probe_file && optind < argc) {
 		fprintf(stderr, "prober check: give either --probe FILE or "
 				"URLs, not both\n");
-		goto out;
+		return -1;
 	}
-	if (probe_file) {
-		if (load_probe(probe_file, &cfg, set_frames, set_pick,
-			       set_timeout, set_mh))
-			goto out;
-		if (segments)
-			cfg.segments = segments;
-		if (set_decode >= 0)
-			cfg.decode_all = set_decode;
+	if (a->probe_file) {
+		if (load_probe(a->probe_file, cfg, a->set_frames, a->set_pick,
+			       a->set_timeout, a->set_mh))
+			return -1;
+		if (a->segments)
+			cfg->segments = a->segments;
+		if (a->set_decode >= 0)
+			cfg->decode_all = a->set_decode;
 		goto loaded;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "prober check: no URL given\n");
 		check_usage(stderr);
-		goto out;
+		return -1;
 	}
 	if (argc - optind > VSP_MAX_ORIGINS) {
 		fprintf(stderr, "prober check: at most %d origins\n",
 			VSP_MAX_ORIGINS);
-		goto out;
+		return -1;
 	}
 	for (int i = optind; i < argc; i++) {
-		if (url_arg_ok("URL", argv[i], err, sizeof(err)))
-			goto usage;
-		if (vsp_probe_cfg_add_origin(&cfg, NULL, argv[i]))
+		if (url_arg_ok("URL", argv[i], err, sizeof(err))) {
+			fprintf(stderr, "prober check: %s\n", err);
+			return -1;
+		}
+		if (vsp_probe_cfg_add_origin(cfg, NULL, argv[i]))
 			goto oom;
 	}
-	if (!cfg.name && !(cfg.name = strdup(cfg.origins[0].name)))
+	if (!cfg->name && !(cfg->name = strdup(cfg->origins[0].name)))
 		goto oom;
-	if (cfg.min_healthy > (int)cfg.n_origins) {
+	if (cfg->min_healthy > (int)cfg->n_origins) {
 		fprintf(stderr,
 			"prober check: --min-healthy %d but only %zu origins\n",
-			cfg.min_healthy, cfg.n_origins);
-		goto out;
+			cfg->min_healthy, cfg->n_origins);
+		return -1;
 	}
 loaded:
-	if (net_opts_apply(&conn, &cfg) || content_cli_apply(&ccli, &cfg))
+	if (net_opts_apply(&a->conn, cfg) || content_cli_apply(&a->ccli, cfg))
 		goto oom;
-	if (max_memory) /* over a probe file's max_memory_mb */
-		cfg.max_memory_mb = max_memory;
+	if (a->max_memory) /* over a probe file's max_memory_mb */
+		cfg->max_memory_mb = a->max_memory;
+	return 0;
+oom:
+	fprintf(stderr, "prober check: out of memory\n");
+	return -1;
+}
+
+/* The result on stdout: the record line (--json) or the table. 0, or -1
+ * with the message printed. */
+static int render(const vsp_stream_result *res, const struct check_args *a,
+		  const char *vantage)
+{
+	if (a->json) {
+		char *line = vsp_record_dumps_from(res, vantage);
+
+		if (!line) {
+			fprintf(stderr, "prober check: out of memory\n");
+			return -1;
+		}
+		printf("%s\n", line);
+		free(line);
+	} else {
+		render_table(stdout, res, a->verbose);
+	}
+	if (fflush(stdout) != 0) {
+		perror("prober check: stdout");
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	vsp_probe_cfg cfg;
+	struct check_args a = { .set_decode = -1 };
+	struct progress prog;
+	vsp_stream_result *res = NULL;
+	int rc = EXIT_UNKNOWN;
+	char err[512];
+	char vantage[VSP_MAX_NAME + 1];
+
+	vsp_probe_cfg_init(&cfg);
+	content_cli_init(&a.ccli);
+	if (parse_args(argc, argv, &cfg, &a, &rc))
+		goto out;
+	/* As `prober run --vantage`: checked before anything is fetched. */
+	if (vantage_resolve("check", a.vantage_opt, vantage, sizeof(vantage)))
+		goto out;
+	if (build_cfg(argc, argv, &cfg, &a))
+		goto out;
 
 	progress_start(&prog, &cfg);
 	if (vsp_probe_check(&cfg, &res, err, sizeof(err)) != 0) {
@@ -419,30 +488,12 @@ loaded:
 		goto out;
 	}
 	progress_stop(&prog);
-	if (json) {
-		char *line = vsp_record_dumps_from(res, vantage);
-
-		if (!line)
-			goto oom;
-		printf("%s\n", line);
-		free(line);
-	} else {
-		render_table(stdout, res, verbose);
-	}
-	if (fflush(stdout) != 0) {
-		perror("prober check: stdout");
+	if (render(res, &a, vantage))
 		goto out;
-	}
 	rc = (int)res->v.status;
-	goto out;
-usage:
-	fprintf(stderr, "prober check: %s\n", err);
-	goto out;
-oom:
-	fprintf(stderr, "prober check: out of memory\n");
 out:
 	vsp_stream_result_free(res);
 	vsp_probe_cfg_clear(&cfg);
-	net_opts_free(&conn);
+	net_opts_free(&a.conn);
 	return rc;
 }

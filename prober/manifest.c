@@ -19,6 +19,7 @@
 #include "http.h"
 #include "file.h"
 #include "limits.h"
+#include "manifest_json.h"
 #include "url.h"
 
 /* The findings, one a line ("SRC: CLAUSE: MESSAGE") or a JSON array. */
@@ -55,6 +56,92 @@ static int print_findings(const char *src, const vsp_conform_list *l, int json)
 	return l->n ? EXIT_WARN : EXIT_PASS;
 }
 
+/* --help, on stdout. */
+static void manifest_usage(void)
+{
+	printf("usage: prober manifest [OPTIONS] FILE|URL\n"
+	       "Prints, as JSON, what prober sees in an HLS "
+	       "playlist (variants and media\n"
+	       "groups, or segments) or a DASH MPD (periods, "
+	       "adaptation sets,\n"
+	       "representations and their first segments), "
+	       "with every URI resolved\n"
+	       "(against --base, or the final URL after "
+	       "redirects).\n\n"
+	       "  --base URL            resolve URIs against "
+	       "URL\n"
+	       "  --timeout S           deadline of the fetch, "
+	       "seconds (default %g)\n"
+	       "  -H, --header 'K: V'   extra request header "
+	       "(repeatable)\n"
+	       "  --user-agent UA       User-Agent (default "
+	       "prober/%s)\n"
+	       "  --resolve H:P:ADDR    pin a host name to an "
+	       "address (repeatable)\n"
+	       "  -k, --insecure        do not verify TLS "
+	       "certificates\n"
+	       "  --cacert FILE         CA certificates to "
+	       "verify with\n"
+	       "  --validate            print the conformance "
+	       "findings (RFC 8216,\n"
+	       "                        ISO/IEC 23009-1) "
+	       "instead, one per line\n"
+	       "  --json                with --validate: a "
+	       "JSON "
+	       "array\n"
+	       "  -h, --help            this help\n\n"
+	       "exit status: 0 parsed (with --validate: no "
+	       "finding), 1 findings,\n"
+	       "2 fetch or parse failed, 3 usage error\n",
+	       VSP_DEFAULT_TIMEOUT_S, VSP_VERSION);
+}
+
+/* The manifest in body parsed (by its content: URLs need no .mpd), then
+ * its conformance findings printed (validate) or its JSON into *j. The
+ * exit status when done here; -1 to go on and print *j. */
+static int show(const char *src, const char *body, size_t len, const char *base,
+		int is_url, int validate, int json, json_t **j)
+{
+	vsp_conform_list found = { 0 };
+	vsp_hls_playlist *pl = NULL;
+	vsp_dash_mpd *mpd = NULL;
+	char err[768];
+	int rc = -1;
+
+	/* By content, as `prober check` does: URLs need no .mpd. */
+	if (vsp_dash_detect((const uint8_t *)body, len)) {
+		if (vsp_dash_parse(body, len, base, &mpd, err, sizeof(err)) !=
+		    0) {
+			fprintf(stderr, "prober manifest: %s: %s\n",
+				term_str(src), term_str(err));
+			return EXIT_FAIL;
+		}
+		/* A file is a snapshot of unknown age: the availability
+		 * window is only judged against the clock for a URL. */
+		if (validate)
+			vsp_conform_dash(mpd, NULL, is_url ? vsp_wall_s() : 0,
+					 &found);
+		else
+			*j = vsp_dash_to_json(mpd);
+	} else {
+		if (vsp_hls_parse(body, len, base, &pl, err, sizeof(err)) !=
+		    0) {
+			fprintf(stderr, "prober manifest: %s: %s\n",
+				term_str(src), term_str(err));
+			return EXIT_FAIL;
+		}
+		if (validate)
+			vsp_conform_hls(pl, &found);
+		else
+			*j = vsp_hls_to_json(pl);
+	}
+	if (validate)
+		rc = print_findings(src, &found, json);
+	vsp_hls_free(pl);
+	vsp_dash_free(mpd);
+	return rc;
+}
+
 int cmd_manifest(int argc, char **argv)
 {
 	enum { OPT_UA = 256, OPT_RESOLVE, OPT_CACERT };
@@ -72,13 +159,10 @@ int cmd_manifest(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int validate = 0, json = 0;
-	vsp_conform_list found = { 0 };
 	const char *base = NULL, *src;
 	double timeout = VSP_DEFAULT_TIMEOUT_S;
 	char *body = NULL, *final = NULL, *text = NULL;
 	size_t len = 0;
-	vsp_hls_playlist *pl = NULL;
-	vsp_dash_mpd *mpd = NULL;
 	json_t *j = NULL;
 	net_opts net = { 0 };
 	char err[768];
@@ -128,41 +212,7 @@ int cmd_manifest(int argc, char **argv)
 			json = 1;
 			break;
 		case 'h':
-			printf("usage: prober manifest [OPTIONS] FILE|URL\n"
-			       "Prints, as JSON, what prober sees in an HLS "
-			       "playlist (variants and media\n"
-			       "groups, or segments) or a DASH MPD (periods, "
-			       "adaptation sets,\n"
-			       "representations and their first segments), "
-			       "with every URI resolved\n"
-			       "(against --base, or the final URL after "
-			       "redirects).\n\n"
-			       "  --base URL            resolve URIs against "
-			       "URL\n"
-			       "  --timeout S           deadline of the fetch, "
-			       "seconds (default %g)\n"
-			       "  -H, --header 'K: V'   extra request header "
-			       "(repeatable)\n"
-			       "  --user-agent UA       User-Agent (default "
-			       "prober/%s)\n"
-			       "  --resolve H:P:ADDR    pin a host name to an "
-			       "address (repeatable)\n"
-			       "  -k, --insecure        do not verify TLS "
-			       "certificates\n"
-			       "  --cacert FILE         CA certificates to "
-			       "verify with\n"
-			       "  --validate            print the conformance "
-			       "findings (RFC 8216,\n"
-			       "                        ISO/IEC 23009-1) "
-			       "instead, one per line\n"
-			       "  --json                with --validate: a "
-			       "JSON "
-			       "array\n"
-			       "  -h, --help            this help\n\n"
-			       "exit status: 0 parsed (with --validate: no "
-			       "finding), 1 findings,\n"
-			       "2 fetch or parse failed, 3 usage error\n",
-			       VSP_DEFAULT_TIMEOUT_S, VSP_VERSION);
+			manifest_usage();
 			rc = EXIT_PASS;
 			goto out;
 		default:
@@ -214,39 +264,10 @@ int cmd_manifest(int argc, char **argv)
 			term_str(err));
 		goto out;
 	}
-	/* By content, as `prober check` does: URLs need no .mpd. */
-	if (vsp_dash_detect((const uint8_t *)body, len)) {
-		if (vsp_dash_parse(body, len, base, &mpd, err, sizeof(err)) !=
-		    0) {
-			fprintf(stderr, "prober manifest: %s: %s\n",
-				term_str(src), term_str(err));
-			rc = EXIT_FAIL;
-			goto out;
-		}
-		/* A file is a snapshot of unknown age: the availability
-		 * window is only judged against the clock for a URL. */
-		if (validate)
-			vsp_conform_dash(mpd, NULL, final ? vsp_wall_s() : 0,
-					 &found);
-		else
-			j = vsp_dash_to_json(mpd);
-	} else {
-		if (vsp_hls_parse(body, len, base, &pl, err, sizeof(err)) !=
-		    0) {
-			fprintf(stderr, "prober manifest: %s: %s\n",
-				term_str(src), term_str(err));
-			rc = EXIT_FAIL;
-			goto out;
-		}
-		if (validate)
-			vsp_conform_hls(pl, &found);
-		else
-			j = vsp_hls_to_json(pl);
-	}
-	if (validate) {
-		rc = print_findings(src, &found, json);
+	rc = show(src, body, len, base, final != NULL, validate, json, &j);
+	if (rc != -1)
 		goto out;
-	}
+	rc = EXIT_UNKNOWN;
 	text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	if (!text) {
 		fprintf(stderr, "prober manifest: out of memory\n");
@@ -261,8 +282,6 @@ out:
 	net_opts_free(&net);
 	free(text);
 	json_decref(j);
-	vsp_hls_free(pl);
-	vsp_dash_free(mpd);
 	free(body);
 	free(final);
 	return rc;

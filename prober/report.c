@@ -14,6 +14,7 @@
 #include "term.h"
 #include "clock.h"
 #include "config.h"
+#include "datetime.h"
 #include "report.h"
 #include "store.h"
 

@@ -272,6 +272,145 @@ static void index_records(const char *dir, double t0, double deadline_s)
 	vsp_store_close(st);
 }
 
+/* --only: the one probe of set named only. 0, or -1 with the message
+ * printed. */
+static int select_only(const vsp_probe_set *set, const char *only,
+		       const char *probes_dir, const vsp_probe_cfg **todo,
+		       size_t *n_todo)
+{
+	*n_todo = 0;
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->probes[i].name, only) == 0) {
+			*todo = &set->probes[i];
+			*n_todo = 1;
+		}
+	if (!*n_todo) {
+		fprintf(stderr,
+			"prober run: --only: no probe named "
+			"'%s' in %s\n",
+			only, probes_dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* --shard I/N: the probes of todo in shard shard_i, as shallow copies in
+ * *sel (the set keeps owning every string; caller frees *sel). An empty
+ * shard is no error: a fleet larger than the probe set has idle machines.
+ * 0, or -1 with the message printed. */
+static int select_shard(const vsp_probe_cfg *todo, size_t *n_todo,
+			unsigned shard_i, unsigned shard_n, vsp_probe_cfg **sel)
+{
+	size_t k = 0;
+
+	*sel = calloc(*n_todo, sizeof(**sel));
+	if (!*sel) {
+		fprintf(stderr, "prober run: out of memory\n");
+		return -1;
+	}
+	for (size_t i = 0; i < *n_todo; i++)
+		if (vsp_shard_of(todo[i].name, shard_n) == shard_i)
+			(*sel)[k++] = todo[i];
+	*n_todo = k;
+	return 0;
+}
+
+/* Every probe's timeout fits in the run's deadline (else it would never
+ * start). 0, or -1 with the message printed. */
+static int check_timeouts(const vsp_probe_set *set, double deadline_s)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->probes[i].timeout_s + VSP_RUN_MARGIN_S > deadline_s) {
+			fprintf(stderr,
+				"prober run: %s: timeout_s: %g s does not fit "
+				"in the run's --deadline %g s (it would never "
+				"start)\n",
+				set->paths[i], set->probes[i].timeout_s,
+				deadline_s);
+			return -1;
+		}
+	return 0;
+}
+
+/* SIGTERM and SIGINT stop the run between checks (on_stop). */
+static void catch_stop(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+/* --results -: the record of every check done, one line each on stdout.
+ * 0, or -1 with the message printed. */
+static int print_records(const vsp_run_item *items, size_t n,
+			 const char *vantage)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *line;
+
+		if (items[i].state != VSP_RUN_DONE || !items[i].result)
+			continue;
+		line = vsp_record_dumps_from(items[i].result, vantage);
+		if (!line) {
+			fprintf(stderr, "prober run: out of memory\n");
+			return -1;
+		}
+		printf("%s\n", line);
+		free(line);
+	}
+	return 0;
+}
+
+/* The runner's private folder for --results - (its locks and files,
+ * removed after) into dir; no state kept, so every probe is due. 0, or -1
+ * with the message printed and dir "". */
+static int results_to_stdout(vsp_runner_opts *ro, char *dir, size_t len)
+{
+	const char *t = getenv("TMPDIR");
+
+	snprintf(dir, len, "%s/prober-run.XXXXXX", t && *t ? t : "/tmp");
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "prober run: --results -: %s: %s\n", dir,
+			strerror(errno));
+		dir[0] = '\0';
+		return -1;
+	}
+	ro->results_dir = dir;
+	ro->keep_results = 1;
+	ro->force = 1;
+	return 0;
+}
+
+/* The probe files of dir into set; the bad ones are said (file and key)
+ * and listed in *bad. 0 when at least one probe is valid, else -1 with
+ * the message printed. */
+static int load_probes(const char *dir, vsp_probe_set *set, char ***bad,
+		       size_t *n_bad)
+{
+	char err[1024];
+
+	if (vsp_config_load_dir_each(dir, set, bad, n_bad, err, sizeof(err))) {
+		fprintf(stderr, "prober run: %s\n", err);
+		return -1;
+	}
+	for (size_t i = 0; i < *n_bad; i++)
+		fprintf(stderr, "prober run: %s (not run)\n", (*bad)[i]);
+	if (set->n == 0 && *n_bad) {
+		fprintf(stderr, "prober run: no valid probe file in %s\n", dir);
+		return -1;
+	}
+	if (set->n == 0) {
+		fprintf(stderr, "prober run: no probe files (*.json) in %s\n",
+			dir);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const char *probes_dir = "probes", *only = NULL, *textfile = NULL;
@@ -288,7 +427,6 @@ int cmd_run(int argc, char **argv)
 	vsp_run_item *items = NULL;
 	const vsp_probe_cfg *todo;
 	size_t n_todo = 0;
-	struct sigaction sa;
 	int verbose = 0, c, rc = EXIT_UNKNOWN, worst = EXIT_PASS, run_rc;
 	int no_index = 0, any_done = 0;
 	double t0 = vsp_now_us() / 1e6;
@@ -357,100 +495,32 @@ int cmd_run(int argc, char **argv)
 	/* --results -: the records go to stdout (pipes, log shippers). The
 	 * runner still needs a folder for its locks and files: a private
 	 * one, removed after; with no state kept, every probe is due. */
-	if (strcmp(ro.results_dir, "-") == 0) {
-		const char *t = getenv("TMPDIR");
-
-		snprintf(stdout_dir, sizeof(stdout_dir), "%s/prober-run.XXXXXX",
-			 t && *t ? t : "/tmp");
-		if (!mkdtemp(stdout_dir)) {
-			fprintf(stderr, "prober run: --results -: %s: %s\n",
-				stdout_dir, strerror(errno));
-			stdout_dir[0] = '\0';
-			goto out;
-		}
-		ro.results_dir = stdout_dir;
-		ro.keep_results = 1;
-		ro.force = 1;
-	}
+	if (strcmp(ro.results_dir, "-") == 0 &&
+	    results_to_stdout(&ro, stdout_dir, sizeof(stdout_dir)))
+		goto out;
 
 	/* A bad file must not stop the fleet: every valid probe runs, and
 	 * the bad ones are said (file and key) and make the exit 3. */
-	if (vsp_config_load_dir_each(probes_dir, &set, &bad, &n_bad, err,
-				     sizeof(err))) {
-		fprintf(stderr, "prober run: %s\n", err);
+	if (load_probes(probes_dir, &set, &bad, &n_bad))
 		goto out;
-	}
-	for (size_t i = 0; i < n_bad; i++)
-		fprintf(stderr, "prober run: %s (not run)\n", bad[i]);
-	if (set.n == 0 && n_bad) {
-		fprintf(stderr, "prober run: no valid probe file in %s\n",
-			probes_dir);
-		goto out;
-	}
-	if (set.n == 0) {
-		fprintf(stderr, "prober run: no probe files (*.json) in %s\n",
-			probes_dir);
-		goto out;
-	}
 	todo = set.probes;
 	n_todo = set.n;
-	if (only) {
-		n_todo = 0;
-		for (size_t i = 0; i < set.n; i++)
-			if (strcmp(set.probes[i].name, only) == 0) {
-				todo = &set.probes[i];
-				n_todo = 1;
-			}
-		if (!n_todo) {
-			fprintf(stderr,
-				"prober run: --only: no probe named "
-				"'%s' in %s\n",
-				only, probes_dir);
-			goto out;
-		}
-	}
+	if (only && select_only(&set, only, probes_dir, &todo, &n_todo))
+		goto out;
 	if (shard_n) {
-		/* Shallow copies: set keeps owning every string. */
-		sel = calloc(n_todo, sizeof(*sel));
-		if (!sel) {
-			fprintf(stderr, "prober run: out of memory\n");
+		if (select_shard(todo, &n_todo, shard_i, shard_n, &sel))
 			goto out;
-		}
-		{
-			size_t k = 0;
-
-			for (size_t i = 0; i < n_todo; i++)
-				if (vsp_shard_of(todo[i].name, shard_n) ==
-				    shard_i)
-					sel[k++] = todo[i];
-			n_todo = k;
-		}
 		todo = sel;
-		/* An empty shard is no error: a fleet larger than the probe
-		 * set has idle machines. */
 	}
-	for (size_t i = 0; i < set.n; i++)
-		if (set.probes[i].timeout_s + VSP_RUN_MARGIN_S >
-		    ro.deadline_s) {
-			fprintf(stderr,
-				"prober run: %s: timeout_s: %g s does not fit "
-				"in the run's --deadline %g s (it would never "
-				"start)\n",
-				set.paths[i], set.probes[i].timeout_s,
-				ro.deadline_s);
-			goto out;
-		}
+	if (check_timeouts(&set, ro.deadline_s))
+		goto out;
 	items = calloc(n_todo ? n_todo : 1, sizeof(*items));
 	if (!items) {
 		fprintf(stderr, "prober run: out of memory\n");
 		goto out;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	catch_stop();
 	raise_nofile();
 
 	run_rc = vsp_runner_run(todo, n_todo, &ro, items, err, sizeof(err));
@@ -464,19 +534,8 @@ int cmd_run(int argc, char **argv)
 		if (items[i].state == VSP_RUN_DONE &&
 		    (int)items[i].status > worst)
 			worst = (int)items[i].status;
-	for (size_t i = 0; stdout_dir[0] && i < n_todo; i++) {
-		char *line;
-
-		if (items[i].state != VSP_RUN_DONE || !items[i].result)
-			continue;
-		line = vsp_record_dumps_from(items[i].result, vantage);
-		if (!line) {
-			fprintf(stderr, "prober run: out of memory\n");
-			goto out;
-		}
-		printf("%s\n", line);
-		free(line);
-	}
+	if (stdout_dir[0] && print_records(items, n_todo, vantage))
+		goto out;
 	for (size_t i = 0; i < n_todo; i++)
 		any_done |= items[i].state == VSP_RUN_DONE;
 	/* Records written to standard output leave nothing to index. */

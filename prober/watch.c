@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "config.h"
 #include "limits.h"
+#include "datetime.h"
 #include "record.h"
 #include "url.h"
 
@@ -91,7 +92,7 @@ static void plain_change(const struct row *r, int before)
 {
 	char t[40];
 
-	vsp_format_time(r->when, t, sizeof(t));
+	vsp_time_format(r->when, t, sizeof(t));
 	printf("%s %s%s%s %s -> %s%s%s\n", t, r->probe, r->origin[0] ? " " : "",
 	       r->origin,
 	       before < 0 ? "-" : vsp_status_name((vsp_status)before),
@@ -222,7 +223,7 @@ static void draw(struct watch *w)
 					     "\xe2\x96\x88" };
 	char t[40];
 
-	vsp_format_time(vsp_wall_s(), t, sizeof(t));
+	vsp_time_format(vsp_wall_s(), t, sizeof(t));
 	/* Home, then each line cleared to its end: no flicker. */
 	printf("\033[H\033[Kprober watch  %s  every %g s  Ctrl-C "
 	       "quits\033[K\n\033[K\n",

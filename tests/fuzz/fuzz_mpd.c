@@ -16,6 +16,8 @@
 #include <jansson.h>
 
 #include "dash.h"
+#include "dash_segment.h"
+#include "manifest_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

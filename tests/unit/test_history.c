@@ -31,6 +31,7 @@
 
 #include <cmocka.h>
 
+#include "datetime.h"
 #include "report.h"
 #include "store.h"
 

@@ -20,6 +20,7 @@
 
 #include "hls.h"
 #include "limits.h"
+#include "manifest_json.h"
 
 #define ERRLEN 512
 #define BASE "http://cdn.example/live/index.m3u8?token=1"

@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "runner.h"
+#include "record_file.h"
 
 #define LIMIT 100
 
@@ -48,14 +48,14 @@ static int child(const char *path)
 	/* Another 61: only 39 fit; they must be cut back. */
 	line[0] = 'b';
 	if (vsp_record_append(fd, path, line, err, sizeof(err)) !=
-	    VSP_RUN_E_NOSPC)
+	    VSP_RECORD_E_NOSPC)
 		return 13;
 	if (!strstr(err, "disk full") || !strstr(err, path))
 		return 14;
 	/* And once the file is at the limit: refused outright. */
 	line[0] = 'c';
 	if (vsp_record_append(fd, path, line, err, sizeof(err)) !=
-	    VSP_RUN_E_NOSPC)
+	    VSP_RECORD_E_NOSPC)
 		return 15;
 	close(fd);
 	return 0;

@@ -102,7 +102,12 @@ static void test_tree(void **state)
 	r->v.message = strdup("segment 0: GET http://a/v0/s.ts?sig=jkl: 404");
 	r->live_note = strdup("reload failed: http://a/v0.m3u8?sig=ghi");
 
-	assert_int_equal(vsp_redact_result(s, &cfg), 0);
+	assert_int_equal(vsp_redact_result(s,
+					   (const char *const *)cfg.origins[0]
+						   .secrets,
+					   cfg.origins[0].n_secrets,
+					   cfg.origins[0].secret_query),
+			 0);
 	line = vsp_record_dumps(s);
 	assert_non_null(line);
 	assert_null(strstr(line, "sig="));

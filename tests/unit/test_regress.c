@@ -24,6 +24,7 @@
 #include "config.h"
 #include "dash.h"
 #include "hls.h"
+#include "manifest_json.h"
 
 #define REGRESS_DIR "tests/fuzz/regress"
 /* The fuzzers run with -max_len=1048576; a saved input is never larger. */
