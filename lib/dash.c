@@ -71,18 +71,6 @@ static void fail_at(struct pctx *c, const xmlNode *n, int rc, const char *fmt,
 	va_end(ap);
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- numbers: the one checked helper, and its wrappers ---- */
 
 /* Decimal integer in [min, max], surrounding XML whitespace allowed. */
@@ -482,16 +470,16 @@ static xmlDocPtr read_xml(const char *buf, size_t len,
 	*rc = -1;
 	pthread_once(&xml_once, xml_init);
 	if (len > (size_t)VSP_MANIFEST_MAX_BYTES) {
-		set_err(err, errlen,
-			"MPD of %zu bytes is over the %ld-byte limit", len,
-			(long)VSP_MANIFEST_MAX_BYTES);
+		vsp_err_printf(err, errlen,
+			       "MPD of %zu bytes is over the %ld-byte limit",
+			       len, (long)VSP_MANIFEST_MAX_BYTES);
 		*rc = -2;
 		return NULL;
 	}
 	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
 	if (!ctxt) {
-		set_err(err, errlen, "%s",
-			len == 0 ? "empty document" : "out of memory");
+		vsp_err_printf(err, errlen, "%s",
+			       len == 0 ? "empty document" : "out of memory");
 		if (len)
 			*rc = VSP_E_NOMEM;
 		return NULL;
@@ -501,16 +489,18 @@ static xmlDocPtr read_xml(const char *buf, size_t len,
 	xmlParseDocument(ctxt);
 	*reserved = g.reserved;
 	if (g.over) {
-		set_err(err, errlen, "line %d: %s", xmlSAX2GetLineNumber(ctxt),
-			g.over_msg);
+		vsp_err_printf(err, errlen, "line %d: %s",
+			       xmlSAX2GetLineNumber(ctxt), g.over_msg);
 		*rc = g.over;
 	} else if (g.doctype) {
-		set_err(err, errlen,
+		vsp_err_printf(
+			err, errlen,
 			"MPD has a DOCTYPE or entity declaration: refused (an "
 			"MPD needs none, and entities are how XML bombs and "
 			"external-file reads work)");
 	} else if (g.too_deep) {
-		set_err(err, errlen,
+		vsp_err_printf(
+			err, errlen,
 			"line %d: elements nested deeper than %d: refused",
 			xmlSAX2GetLineNumber(ctxt), VSP_XML_MAX_DEPTH);
 		*rc = -2;
@@ -530,10 +520,10 @@ static xmlDocPtr read_xml(const char *buf, size_t len,
 		       (g.first[k - 1] == '\n' || g.first[k - 1] == ' '))
 			g.first[--k] = '\0';
 		if (g.first_line > 0)
-			set_err(err, errlen, "line %d: XML: %s", g.first_line,
-				g.first);
+			vsp_err_printf(err, errlen, "line %d: XML: %s",
+				       g.first_line, g.first);
 		else
-			set_err(err, errlen, "XML: %s", g.first);
+			vsp_err_printf(err, errlen, "XML: %s", g.first);
 		/* libxml2's own limits (amplification) are limits, not
 		 * syntax; its memory is an error, not the document's. */
 		if (g.first_code == XML_ERR_NO_MEMORY)
@@ -546,7 +536,8 @@ static xmlDocPtr read_xml(const char *buf, size_t len,
 		if (doc->intSubset || doc->extSubset) {
 			/* Belt and braces: the SAX hook should have stopped
 			 * this already. */
-			set_err(err, errlen, "MPD has a DOCTYPE: refused");
+			vsp_err_printf(err, errlen,
+				       "MPD has a DOCTYPE: refused");
 			xmlFreeDoc(doc);
 			doc = NULL;
 		} else {
@@ -589,7 +580,7 @@ char *vsp_dash_resolve(const char *base, const char *ref, char *err,
 	else
 		return vsp_url_resolve(base, ref, err, errlen);
 	if (!out)
-		set_err(err, errlen, "out of memory");
+		vsp_err_printf(err, errlen, "out of memory");
 	return out;
 }
 
@@ -1246,7 +1237,7 @@ int vsp_dash_parse_until(const char *buf, size_t len, const char *base_url,
 	if (!m) {
 		xmlFreeDoc(doc);
 		vsp_budget_give(bound ? bound->hold : NULL, reserved);
-		set_err(err, errlen, "out of memory");
+		vsp_err_printf(err, errlen, "out of memory");
 		return VSP_E_NOMEM;
 	}
 	m->media_duration = m->min_update_period = m->time_shift_buffer_depth =

@@ -13,18 +13,7 @@
 
 #include "dash_template.h"
 #include "datetime.h"
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "error.h"
 
 const vsp_dash_period *vsp_dash_current_period(const vsp_dash_mpd *m,
 					       double now)
@@ -138,7 +127,8 @@ static int seg_time(const vsp_dash_representation *r, const vsp_dash_period *p,
 			left -= n;
 		}
 		if (i == r->n_timeline) {
-			set_err(err, errlen,
+			vsp_err_printf(
+				err, errlen,
 				"Representation %s: the SegmentTimeline lists "
 				"no segment %lld",
 				rep_name(r), (long long)index);
@@ -147,20 +137,20 @@ static int seg_time(const vsp_dash_representation *r, const vsp_dash_period *p,
 		*d = r->timeline[i].d;
 		if (__builtin_mul_overflow(left, *d, t) ||
 		    __builtin_add_overflow(*t, r->timeline[i].t, t)) {
-			set_err(err, errlen,
-				"Representation %s: segment %lld: time "
-				"overflows",
-				rep_name(r), (long long)index);
+			vsp_err_printf(err, errlen,
+				       "Representation %s: segment %lld: time "
+				       "overflows",
+				       rep_name(r), (long long)index);
 			return -1;
 		}
 	} else if (r->duration > 0) {
 		*d = r->duration;
 		if (__builtin_mul_overflow(index, *d, t) ||
 		    __builtin_add_overflow(*t, r->pto, t)) {
-			set_err(err, errlen,
-				"Representation %s: segment %lld: "
-				"time overflows",
-				rep_name(r), (long long)index);
+			vsp_err_printf(err, errlen,
+				       "Representation %s: segment %lld: "
+				       "time overflows",
+				       rep_name(r), (long long)index);
 			return -1;
 		}
 	}
@@ -175,16 +165,17 @@ static int template_urls(const vsp_dash_representation *r, const char *base,
 	char *rel;
 
 	if (!r->media) {
-		set_err(err, errlen,
+		vsp_err_printf(
+			err, errlen,
 			"Representation %s: SegmentTemplate has no @media",
 			rep_name(r));
 		return -1;
 	}
 	if (!r->has_timeline && r->duration <= 0) {
-		set_err(err, errlen,
-			"Representation %s: SegmentTemplate has "
-			"neither @duration nor a SegmentTimeline",
-			rep_name(r));
+		vsp_err_printf(err, errlen,
+			       "Representation %s: SegmentTemplate has "
+			       "neither @duration nor a SegmentTimeline",
+			       rep_name(r));
 		return -1;
 	}
 	rel = vsp_dash_expand(r->media, r->id, out->number, r->bandwidth,
@@ -219,11 +210,11 @@ static int single_resource(const vsp_dash_period *p,
 			   vsp_dash_segment *out, char *err, size_t errlen)
 {
 	if (!base) {
-		set_err(err, errlen,
-			"Representation %s: no segment information "
-			"(SegmentTemplate, SegmentList, SegmentBase) "
-			"and no BaseURL",
-			rep_name(r));
+		vsp_err_printf(err, errlen,
+			       "Representation %s: no segment information "
+			       "(SegmentTemplate, SegmentList, SegmentBase) "
+			       "and no BaseURL",
+			       rep_name(r));
 		return -1;
 	}
 	out->url = strdup(base);
@@ -245,7 +236,7 @@ static int single_resource(const vsp_dash_period *p,
 		out->init_offset = 0;
 		out->init_length = r->index_offset;
 		if (!out->init_url) {
-			set_err(err, errlen, "out of memory");
+			vsp_err_printf(err, errlen, "out of memory");
 			vsp_dash_segment_clear(out);
 			return -1;
 		}
@@ -266,13 +257,15 @@ int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
 	out->index_offset = -1;
 	out->index_length = -1;
 	if (r->has_timeline && r->n_timeline == 0) {
-		set_err(err, errlen,
+		vsp_err_printf(
+			err, errlen,
 			"Representation %s: the SegmentTimeline is empty",
 			rep_name(r));
 		return -1;
 	}
 	if (index < 0 || index >= seg_total(r, p)) {
-		set_err(err, errlen,
+		vsp_err_printf(
+			err, errlen,
 			"Representation %s: no segment %lld in the period "
 			"(it has %lld)",
 			rep_name(r), (long long)index,
@@ -317,7 +310,7 @@ int vsp_dash_segment_at(const vsp_dash_mpd *m, const vsp_dash_period *p,
 	}
 	return 0;
 oom:
-	set_err(err, errlen, "out of memory");
+	vsp_err_printf(err, errlen, "out of memory");
 	vsp_dash_segment_clear(out);
 	return -1;
 }
@@ -406,7 +399,8 @@ int vsp_dash_pick_segment(const vsp_dash_mpd *m, const vsp_dash_period *p,
 		return vsp_dash_segment_at(m, p, r, 0, out, err, errlen);
 	if (!m->has_availability_start) {
 		memset(out, 0, sizeof(*out));
-		set_err(err, errlen,
+		vsp_err_printf(
+			err, errlen,
 			"live MPD (type=\"dynamic\") without "
 			"@availabilityStartTime: the live edge is unknown");
 		return -1;
@@ -430,7 +424,8 @@ int vsp_dash_pick_segment(const vsp_dash_mpd *m, const vsp_dash_period *p,
 
 		memset(out, 0, sizeof(*out));
 		vsp_time_format(pstart, when, sizeof(when));
-		set_err(err, errlen,
+		vsp_err_printf(
+			err, errlen,
 			"Representation %s: no segment is complete yet: the "
 			"live edge (now - %.1f s) is %.3f s into the period "
 			"that starts at %s",

@@ -4,22 +4,11 @@
  * bytes there are before it is read.
  */
 #include "dash_sidx.h"
+#include "error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -54,7 +43,8 @@ int vsp_dash_sidx_first(const uint8_t *buf, size_t len, int64_t index_offset,
 			size = len - pos;
 		}
 		if (size < hdr || size > len - pos) {
-			set_err(err, errlen,
+			vsp_err_printf(
+				err, errlen,
 				"index box at byte %zu: size %llu does not fit "
 				"the %zu bytes of indexRange",
 				pos, (unsigned long long)size, len);
@@ -91,13 +81,15 @@ int vsp_dash_sidx_first(const uint8_t *buf, size_t len, int64_t index_offset,
 		ref = be32(buf + q);
 		dur = be32(buf + q + 4);
 		if (ref & 0x80000000u) {
-			set_err(err, errlen,
+			vsp_err_printf(
+				err, errlen,
 				"sidx references another sidx (hierarchical "
 				"index): not supported");
 			return -1;
 		}
 		if (first_offset > (uint64_t)INT64_MAX / 2 || timescale == 0) {
-			set_err(err, errlen,
+			vsp_err_printf(
+				err, errlen,
 				"sidx: first_offset %llu or timescale %u out "
 				"of range",
 				(unsigned long long)first_offset, timescale);
@@ -109,14 +101,16 @@ int vsp_dash_sidx_first(const uint8_t *buf, size_t len, int64_t index_offset,
 		*length = (int64_t)(ref & 0x7fffffffu);
 		*duration = (double)dur / (double)timescale;
 		if (*length == 0) {
-			set_err(err, errlen, "sidx: first subsegment is empty");
+			vsp_err_printf(err, errlen,
+				       "sidx: first subsegment is empty");
 			return -1;
 		}
 		return 0;
 	}
-	set_err(err, errlen, "no sidx box in the %zu bytes of indexRange", len);
+	vsp_err_printf(err, errlen,
+		       "no sidx box in the %zu bytes of indexRange", len);
 	return -1;
 short_box:
-	set_err(err, errlen, "sidx box at byte %zu is truncated", pos);
+	vsp_err_printf(err, errlen, "sidx box at byte %zu is truncated", pos);
 	return -1;
 }

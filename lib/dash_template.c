@@ -3,23 +3,12 @@
  * bytes out: it must never hand a template to printf.
  */
 #include "dash_template.h"
+#include "error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 struct sbuf {
 	char *p;
@@ -78,7 +67,8 @@ static int parse_format(const char *tmpl, const char *fmt, const char *end,
 	}
 	if (q != end - 1 || w > 64 ||
 	    !(*q == 'd' || *q == 'i' || *q == 'u' || *q == 'x' || *q == 'X')) {
-		set_err(err, errlen,
+		vsp_err_printf(
+			err, errlen,
 			"template '%.200s': format '%.*s' is not %%0<width>d",
 			tmpl, (int)(end - fmt), fmt);
 		return -1;
@@ -97,13 +87,15 @@ static int put_rep_id(struct sbuf *b, const char *tmpl, const char *rep_id,
 		      int has_fmt, char *err, size_t errlen)
 {
 	if (has_fmt) {
-		set_err(err, errlen,
+		vsp_err_printf(
+			err, errlen,
 			"template '%.200s': $RepresentationID$ takes no format",
 			tmpl);
 		return -1;
 	}
 	if (!rep_id) {
-		set_err(err, errlen,
+		vsp_err_printf(
+			err, errlen,
 			"template '%.200s' uses $RepresentationID$ but the "
 			"Representation has no @id",
 			tmpl);
@@ -125,7 +117,7 @@ static char *expand(const char *tmpl, const char *rep_id, int64_t number,
 
 	b.p = malloc(b.cap);
 	if (!b.p) {
-		set_err(err, errlen, "out of memory");
+		vsp_err_printf(err, errlen, "out of memory");
 		return NULL;
 	}
 	b.p[0] = '\0';
@@ -141,7 +133,8 @@ static char *expand(const char *tmpl, const char *rep_id, int64_t number,
 		}
 		end = strchr(p + 1, '$');
 		if (!end) {
-			set_err(err, errlen,
+			vsp_err_printf(
+				err, errlen,
 				"template '%.200s': '$' without its closing "
 				"'$'",
 				tmpl);
@@ -173,22 +166,24 @@ static char *expand(const char *tmpl, const char *rep_id, int64_t number,
 		} else if (idlen == 9 && strncmp(p + 1, "Bandwidth", 9) == 0) {
 			sb_num(&b, bandwidth, nf.width, nf.base, nf.upper);
 		} else {
-			set_err(err, errlen,
-				"template '%.200s': unknown identifier "
-				"'$%.*s$'",
-				tmpl, (int)(end - p - 1), p + 1);
+			vsp_err_printf(err, errlen,
+				       "template '%.200s': unknown identifier "
+				       "'$%.*s$'",
+				       tmpl, (int)(end - p - 1), p + 1);
 			goto fail;
 		}
 		p = end + 1;
 	}
 	if (b.over) {
-		set_err(err, errlen, "template '%.200s' expands past %d bytes",
-			tmpl, VSP_DASH_MAX_URL);
+		vsp_err_printf(err, errlen,
+			       "template '%.200s' expands past %d bytes", tmpl,
+			       VSP_DASH_MAX_URL);
 		goto fail;
 	}
 	return b.p;
 not_here:
-	set_err(err, errlen,
+	vsp_err_printf(
+		err, errlen,
 		"initialization template '%.200s' uses $Number$ or $Time$, "
 		"which only a media template may",
 		tmpl);

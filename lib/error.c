@@ -1,6 +1,9 @@
 /* error.c - names and messages of the error codes, from error.h's table. */
 #include "error.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 const char *vsp_err_name(int e)
 {
 	switch (e) {
@@ -27,4 +30,15 @@ const char *vsp_err_text(int e)
 #undef X_TEXT
 	}
 	return "unknown";
+}
+
+void vsp_err_printf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }

@@ -14,6 +14,8 @@
 #ifndef VSP_ERROR_H
 #define VSP_ERROR_H
 
+#include <stddef.h>
+
 /* X(ENUM, value, stable name, message) */
 #define VSP_ERRNO_MAP(X)                                            \
 	X(SYNTAX, -1, "syntax", "input is malformed")               \
@@ -30,6 +32,11 @@ typedef enum vsp_err { VSP_OK = 0, VSP_ERRNO_MAP(VSP_X_ERR) } vsp_err;
 
 /* Stable names ("nomem") and messages ("out of memory"); borrowed static
  * strings; "unknown" for a value not in the table. */
+/* Writes a printf-style message into err (errlen bytes); err may be NULL.
+ * For the modules whose callers keep only the last message; where the
+ * first error must win, check err[0] first. */
+void vsp_err_printf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 const char *vsp_err_name(int e);
 const char *vsp_err_text(int e);
 

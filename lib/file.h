@@ -24,4 +24,9 @@
 int vsp_file_read(const char *path, size_t max, const char *what, int flags,
 		  char **out, size_t *len, char *err, size_t errlen);
 
+/* Writes all len bytes of buf to fd, going on after EINTR and short
+ * writes. Returns 0, or -1 with errno set (ENOSPC when the file stopped
+ * growing: a regular file takes a short write only when out of room). */
+int vsp_file_write_all(int fd, const void *buf, size_t len);
+
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "dynbuf.h"
+#include "file.h"
 
 /* X(ENUM, name, help); every family is a gauge, as in blackbox_exporter. */
 #define FAMILY_MAP(X)                                                          \
@@ -496,7 +497,6 @@ int vsp_metrics_write_file(const char *path, const char *text, size_t len,
 			   char *err, size_t errlen)
 {
 	char tmp[4200];
-	size_t off = 0;
 	int fd, n;
 
 	n = snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
@@ -507,18 +507,8 @@ int vsp_metrics_write_file(const char *path, const char *text, size_t len,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		goto ioerr;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = ENOSPC;
-			goto ioerr;
-		}
-		off += (size_t)w;
-	}
+	if (vsp_file_write_all(fd, text, len) != 0)
+		goto ioerr;
 	if (fsync(fd) != 0)
 		goto ioerr;
 	if (close(fd) != 0) {

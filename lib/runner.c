@@ -32,6 +32,7 @@
 #include <jansson.h>
 
 #include "clock.h"
+#include "file.h"
 #include "limits.h"
 #include "record.h"
 #include "record_file.h"
@@ -243,7 +244,7 @@ static int state_write(struct runner *r, json_t *last, json_t *rotation)
 	char path[4200], tmp[4200];
 	json_t *root;
 	char *text = NULL;
-	size_t len, off = 0;
+	size_t len;
 	int fd = -1, rv = -1;
 
 	path_in(path, sizeof(path), r->dir, STATE_FILE);
@@ -269,18 +270,8 @@ static int state_write(struct runner *r, json_t *last, json_t *rotation)
 		    RESULTS_FILE_MODE);
 	if (fd < 0)
 		goto ioerr;
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = ENOSPC;
-			goto ioerr;
-		}
-		off += (size_t)n;
-	}
+	if (vsp_file_write_all(fd, text, len) != 0)
+		goto ioerr;
 	/* fsync before rename: otherwise a crash can leave the new name on
 	 * an empty file. */
 	if (fsync(fd) != 0)

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -85,11 +87,43 @@ static void test_not_regular(void **state)
 	unlink(path);
 }
 
+/* Every byte written, then read back; a full disk is ENOSPC (/dev/full). */
+static void test_write_all(void **state)
+{
+	char path[] = "/tmp/prober-file-XXXXXX", *back = NULL, err[256];
+	char text[70000];
+	size_t len = 0;
+	int fd;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(text); i++)
+		text[i] = (char)('a' + i % 26);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(vsp_file_write_all(fd, text, sizeof(text)), 0);
+	close(fd);
+	assert_int_equal(vsp_file_read(path, sizeof(text), "a file", 0, &back,
+				       &len, err, sizeof(err)),
+			 0);
+	assert_int_equal(len, sizeof(text));
+	assert_memory_equal(back, text, sizeof(text));
+	free(back);
+	unlink(path);
+	fd = open("/dev/full", O_WRONLY);
+	if (fd < 0)
+		skip();
+	errno = 0;
+	assert_int_equal(vsp_file_write_all(fd, text, 10), -1);
+	assert_int_equal(errno, ENOSPC);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_not_regular),
+		cmocka_unit_test(test_write_all),
 	};
 	int rc;
 
