@@ -234,6 +234,9 @@ EOF
 		ssl_certificate_key $_pre/cdn.test.key;
 		root $_root;
 		location = /healthz { return 204; }
+		location = /downgrade/master.m3u8 {
+			return 302 http://127.0.0.1:$3/ts/master.m3u8;
+		}
 	}
 EOF
 		fi

@@ -806,6 +806,39 @@ static void test_tls(void **state)
 	run_free(&r);
 }
 
+/* An https origin that redirects to plain http: followed without headers,
+ * refused with them (a token must not travel in clear text): a `fail`,
+ * reason redirect, at the manifest. */
+static void test_https_downgrade(void **state)
+{
+	const char *tls_port = getenv("TLS_PORT"), *cert = getenv("CERT");
+	char url[512], pin[128];
+	const json_t *o;
+	run r;
+
+	(void)state;
+	if (!tls_port || !*tls_port)
+		skip();
+	snprintf(url, sizeof(url), "https://cdn.test:%s/downgrade/master.m3u8",
+		 tls_port);
+	snprintf(pin, sizeof(pin), "cdn.test:%s:127.0.0.1", tls_port);
+	run_check_opts(&r, (const char *const[]){ "--resolve", pin, "--cacert",
+						  cert, url, NULL });
+	check_top(&r, 0, "pass", 1);
+	run_free(&r);
+
+	run_check_opts(&r, (const char *const[]){ "--resolve", pin, "--cacert",
+						  cert, "-H", "X-Token: s3cret",
+						  url, NULL });
+	check_manifest_failed(&r, "redirect", 0);
+	o = json_array_get(json_object_get(r.doc, "origins"), 0);
+	if (!strstr(json_string_value(json_object_get(o, "message")),
+		    "clear text"))
+		fail_msg("message: %s",
+			 json_string_value(json_object_get(o, "message")));
+	run_free(&r);
+}
+
 /* prober manifest: a URL, resolved against its final URL; a file, against
  * --base. */
 static void test_manifest_command(void **state)
@@ -915,6 +948,7 @@ int main(void)
 		cmocka_unit_test(test_redirect_followed),
 		cmocka_unit_test(test_resolve_pin),
 		cmocka_unit_test(test_tls),
+		cmocka_unit_test(test_https_downgrade),
 		cmocka_unit_test(test_manifest_command),
 		cmocka_unit_test(test_secrets_redacted),
 	};
