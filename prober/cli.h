@@ -25,6 +25,10 @@ int cmd_index(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 
 struct vsp_report;
+/* A report's times and lengths as people read them, the same in every
+ * format: "2026-11-30 07:25:13Z", "1d02h03m", "4m05s" (prober/report.c). */
+void report_fmt_time(double t, char *buf, size_t len);
+void report_fmt_dur(double s, char *buf, size_t len);
 /* `prober report --format html`: one self-contained page. */
 void render_html(FILE *out, const struct vsp_report *r, double now);
 

@@ -72,7 +72,7 @@ static const struct option report_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void fmt_time(double t, char *buf, size_t len)
+void report_fmt_time(double t, char *buf, size_t len)
 {
 	time_t s = (time_t)floor(t);
 	struct tm tm;
@@ -81,7 +81,7 @@ static void fmt_time(double t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%SZ", &tm);
 }
 
-static void fmt_dur(double s, char *buf, size_t len)
+void report_fmt_dur(double s, char *buf, size_t len)
 {
 	long v = (long)llround(s);
 
@@ -111,7 +111,7 @@ static void print_avail(const vsp_avail *a, const char *indent)
 
 	fmt_ms(a->ttff_p50, p50, sizeof(p50));
 	fmt_ms(a->ttff_p95, p95, sizeof(p95));
-	fmt_dur(a->nodata_s, nd, sizeof(nd));
+	report_fmt_dur(a->nodata_s, nd, sizeof(nd));
 	if (a->availability >= 0)
 		printf("%s%.3f%% available", indent, a->availability);
 	else
@@ -129,8 +129,8 @@ static void print_slo(const vsp_report_probe *p)
 
 	if (p->slo <= 0)
 		return;
-	fmt_dur(budget, b, sizeof(b));
-	fmt_dur(fabs(budget - p->stream.down_s), left, sizeof(left));
+	report_fmt_dur(budget, b, sizeof(b));
+	report_fmt_dur(fabs(budget - p->stream.down_s), left, sizeof(left));
 	printf("  SLO %g%%: error budget %s, %s %s (%.1f%% left)\n", p->slo, b,
 	       budget >= p->stream.down_s ? "left" : "overspent by", left,
 	       budget > 0 ? 100 * (budget - p->stream.down_s) / budget : 0.0);
@@ -171,9 +171,9 @@ static void print_outage_list(const vsp_outage *v, size_t n, const char *indent,
 		const vsp_outage *u = &v[i];
 		char st[40], e[40], d[32];
 
-		fmt_time(u->start, st, sizeof(st));
-		fmt_time(u->end, e, sizeof(e));
-		fmt_dur(u->end - u->start, d, sizeof(d));
+		report_fmt_time(u->start, st, sizeof(st));
+		report_fmt_time(u->end, e, sizeof(e));
+		report_fmt_dur(u->end - u->start, d, sizeof(d));
 		printf("%s%s .. %s%s  %-10s %s (%zu checks)", indent, st, e,
 		       u->ongoing ? " (ongoing)" : "", d,
 		       u->reason ? term_str(u->reason) : "-", u->checks);
@@ -223,8 +223,8 @@ static void render_text(const vsp_report *r)
 {
 	char s[40], u[40];
 
-	fmt_time(r->since, s, sizeof(s));
-	fmt_time(r->until, u, sizeof(u));
+	report_fmt_time(r->since, s, sizeof(s));
+	report_fmt_time(r->until, u, sizeof(u));
 	printf("prober report %s .. %s: %zu records", s, u, r->records);
 	if (r->bad_lines)
 		printf(", %zu damaged lines skipped", r->bad_lines);
@@ -245,7 +245,7 @@ static void render_text(const vsp_report *r)
 			       p->n_vantages);
 			print_view(&p->stream, p->origins, p->n_origins,
 				   p->degraded, "    ");
-			fmt_dur(p->stream.partial_s, d, sizeof(d));
+			report_fmt_dur(p->stream.partial_s, d, sizeof(d));
 			printf("      down from some vantages only (a path or "
 			       "region): %s\n",
 			       d);

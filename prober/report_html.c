@@ -45,31 +45,6 @@ static void esc(FILE *f, const char *s)
 	}
 }
 
-static void fmt_t(double t, char *buf, size_t len)
-{
-	time_t s = (time_t)floor(t);
-	struct tm tm;
-
-	gmtime_r(&s, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%SZ", &tm);
-}
-
-static void fmt_d(double s, char *buf, size_t len)
-{
-	long v = (long)llround(s);
-
-	if (v >= 86400)
-		snprintf(buf, len, "%ldd %02ldh%02ldm", v / 86400,
-			 v % 86400 / 3600, v % 3600 / 60);
-	else if (v >= 3600)
-		snprintf(buf, len, "%ldh%02ldm%02lds", v / 3600, v % 3600 / 60,
-			 v % 60);
-	else if (v >= 60)
-		snprintf(buf, len, "%ldm%02lds", v / 60, v % 60);
-	else
-		snprintf(buf, len, "%lds", v);
-}
-
 static const char *const state_class[] = { "up", "deg", "down", "part" };
 /* Worse first when two states share a pixel. */
 static const int state_rank[] = { 1, 2, 4, 3 };
@@ -240,9 +215,9 @@ static void outage_rows(FILE *f, const char *scope, const vsp_outage *v,
 		const vsp_outage *u = &v[i];
 		char s[40], e[40], d[32];
 
-		fmt_t(u->start, s, sizeof(s));
-		fmt_t(u->end, e, sizeof(e));
-		fmt_d(u->end - u->start, d, sizeof(d));
+		report_fmt_time(u->start, s, sizeof(s));
+		report_fmt_time(u->end, e, sizeof(e));
+		report_fmt_dur(u->end - u->start, d, sizeof(d));
 		fputs("<tr class=\"outage\"><td>", f);
 		esc(f, scope);
 		fprintf(f, "</td><td>%s</td><td>%s%s</td><td>%s</td><td>", s, e,
@@ -261,7 +236,7 @@ static void figures_row(FILE *f, const char *probe, const char *scope,
 {
 	char nd[32];
 
-	fmt_d(a->nodata_s, nd, sizeof(nd));
+	report_fmt_dur(a->nodata_s, nd, sizeof(nd));
 	fputs("<tr><td>", f);
 	esc(f, scope);
 	fputs("</td><td class=\"avail\" data-probe=\"", f);
@@ -321,8 +296,8 @@ static void probe_section(FILE *f, const vsp_report_probe *p, double since,
 		double with = p->stream.up_s + p->stream.down_s;
 		double budget = with * (100 - p->slo) / 100;
 
-		fmt_d(budget, a, sizeof(a));
-		fmt_d(fabs(budget - p->stream.down_s), b, sizeof(b));
+		report_fmt_dur(budget, a, sizeof(a));
+		report_fmt_dur(fabs(budget - p->stream.down_s), b, sizeof(b));
 		fprintf(f,
 			"<p class=\"slo %s\">SLO %g%%: error budget %s, "
 			"%s %s</p>\n",
@@ -406,9 +381,9 @@ void render_html(FILE *f, const vsp_report *r, double now)
 {
 	char s[40], u[40], n[40];
 
-	fmt_t(r->since, s, sizeof(s));
-	fmt_t(r->until, u, sizeof(u));
-	fmt_t(now, n, sizeof(n));
+	report_fmt_time(r->since, s, sizeof(s));
+	report_fmt_time(r->until, u, sizeof(u));
+	report_fmt_time(now, n, sizeof(n));
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
 	      "charset=\"utf-8\">\n<meta name=\"viewport\" "
 	      "content=\"width=device-width\">\n<title>prober report</title>\n"
