@@ -520,8 +520,11 @@ static void check_timing(run *r, track *t, const AVPacket *pkt)
 			   "(packets last %.3f s)",
 			   step, dur);
 	}
-	if (pkt->dts > t->last_dts && step <= limit)
-		t->last_step = pkt->dts - t->last_dts;
+	/* In unsigned arithmetic: hostile timestamps can be far apart. */
+	if (pkt->dts > t->last_dts && step <= limit &&
+	    (uint64_t)pkt->dts - (uint64_t)t->last_dts <= (uint64_t)INT64_MAX)
+		t->last_step =
+			(int64_t)((uint64_t)pkt->dts - (uint64_t)t->last_dts);
 	t->last_dts = pkt->dts;
 }
 
@@ -790,7 +793,9 @@ static void count_packet(track *t, const AVPacket *pkt)
 		t->min_pts = ts;
 	if (t->max_pts == AV_NOPTS_VALUE || ts > t->max_pts)
 		t->max_pts = ts;
-	if (pkt->duration > 0 && pkt->duration < INT64_MAX - ts &&
+	/* Compared without adding: ts may be any value a hostile segment
+	 * carries, negative ones included. */
+	if (pkt->duration > 0 && ts < INT64_MAX - pkt->duration &&
 	    (t->max_end == AV_NOPTS_VALUE || ts + pkt->duration > t->max_end))
 		t->max_end = ts + pkt->duration;
 }
