@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "datetime.h"
+#include "dynbuf.h"
 #include "jsontext.h"
 #include "limits.h"
 #include "store.h"
@@ -423,26 +424,31 @@ static int add_outage(vsp_outage **v, size_t *n, const struct rspan *first)
 	return 0;
 }
 
-/* The vantages in mask, comma-separated. */
+/* A list of names as "a, b, c": its cap is what the names may take, so
+ * only out of memory can fail it. */
+#define LIST_ITEM_EXTRA (sizeof(", (default)"))
+
+static void list_add(vsp_buf *b, const char *name)
+{
+	if (b->len)
+		vsp_buf_adds(b, ", ");
+	vsp_buf_adds(b, name);
+}
+
+/* The vantages in mask, comma-separated; caller frees. NULL on out of
+ * memory. */
 static char *mask_names(uint64_t mask, char *const *names, size_t n)
 {
-	size_t len = 1;
-	char *out;
+	size_t cap = 1;
+	vsp_buf b;
 
 	for (size_t i = 0; i < n && i < MAX_VANTAGE_BITS; i++)
-		if (mask & (1ULL << i))
-			len += strlen(names[i]) + 2 + 9;
-	out = malloc(len);
-	if (!out)
-		return NULL;
-	out[0] = '\0';
+		cap += strlen(names[i]) + LIST_ITEM_EXTRA;
+	vsp_buf_init(&b, cap);
 	for (size_t i = 0; i < n && i < MAX_VANTAGE_BITS; i++)
-		if (mask & (1ULL << i)) {
-			if (out[0])
-				strcat(out, ", ");
-			strcat(out, names[i][0] ? names[i] : "(default)");
-		}
-	return out;
+		if (mask & (1ULL << i))
+			list_add(&b, names[i][0] ? names[i] : "(default)");
+	return vsp_buf_take(&b, NULL);
 }
 
 /* Time sums, outages and the merged timeline from spans. */
@@ -738,14 +744,12 @@ static int outage_where(vsp_avail *stream, const vsp_avail *origins, size_t n)
 {
 	for (size_t i = 0; i < stream->n_outages; i++) {
 		vsp_outage *u = &stream->outages[i];
-		size_t len = 1;
+		size_t cap = 1;
+		vsp_buf b;
 
 		for (size_t k = 0; k < n; k++)
-			len += strlen(origins[k].name) + 2;
-		u->where = malloc(len);
-		if (!u->where)
-			return -1;
-		u->where[0] = '\0';
+			cap += strlen(origins[k].name) + LIST_ITEM_EXTRA;
+		vsp_buf_init(&b, cap);
 		for (size_t k = 0; k < n; k++) {
 			const vsp_avail *o = &origins[k];
 			int hit = 0;
@@ -754,12 +758,12 @@ static int outage_where(vsp_avail *stream, const vsp_avail *origins, size_t n)
 				hit = o->spans[j].state == VSP_SPAN_DOWN &&
 				      o->spans[j].start < u->end &&
 				      o->spans[j].end > u->start;
-			if (!hit)
-				continue;
-			if (u->where[0])
-				strcat(u->where, ", ");
-			strcat(u->where, o->name);
+			if (hit)
+				list_add(&b, o->name);
 		}
+		u->where = vsp_buf_take(&b, NULL);
+		if (!u->where)
+			return -1;
 	}
 	return 0;
 }

@@ -372,7 +372,15 @@ static int results_to_stdout(vsp_runner_opts *ro, char *dir, size_t len)
 {
 	const char *t = getenv("TMPDIR");
 
-	snprintf(dir, len, "%s/prober-run.XXXXXX", t && *t ? t : "/tmp");
+	int n = snprintf(dir, len, "%s/prober-run.XXXXXX",
+			 t && *t ? t : "/tmp");
+
+	/* mkdtemp()'s template: a truncated one would lose its XXXXXX. */
+	if (n < 0 || (size_t)n >= len) {
+		fprintf(stderr, "prober run: --results -: TMPDIR too long\n");
+		dir[0] = '\0';
+		return -1;
+	}
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "prober run: --results -: %s: %s\n", dir,
 			strerror(errno));
