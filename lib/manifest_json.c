@@ -23,11 +23,6 @@ static int jset(json_t *o, const char *key, json_t *v)
 	return json_object_set_new(o, key, v);
 }
 
-static json_t *jstr_or_null(const char *s)
-{
-	return vsp_json_text(s);
-}
-
 static json_t *variant_json(const vsp_hls_variant *v)
 {
 	json_t *o = json_object();
@@ -36,7 +31,7 @@ static json_t *variant_json(const vsp_hls_variant *v)
 
 	if (!o)
 		return NULL;
-	bad |= jset(o, "uri", jstr_or_null(v->uri));
+	bad |= jset(o, "uri", vsp_json_text(v->uri));
 	bad |= jset(o, "bandwidth", json_integer(v->bandwidth));
 	bad |= jset(o, "average_bandwidth",
 		    v->average_bandwidth ? json_integer(v->average_bandwidth)
@@ -47,13 +42,13 @@ static json_t *variant_json(const vsp_hls_variant *v)
 	} else {
 		bad |= jset(o, "resolution", json_null());
 	}
-	bad |= jset(o, "codecs", jstr_or_null(v->codecs));
+	bad |= jset(o, "codecs", vsp_json_text(v->codecs));
 	bad |= jset(o, "frame_rate",
 		    v->frame_rate > 0 ? json_real(v->frame_rate) : json_null());
-	bad |= jset(o, "audio", jstr_or_null(v->audio));
-	bad |= jset(o, "video", jstr_or_null(v->video));
-	bad |= jset(o, "subtitles", jstr_or_null(v->subtitles));
-	bad |= jset(o, "closed_captions", jstr_or_null(v->closed_captions));
+	bad |= jset(o, "audio", vsp_json_text(v->audio));
+	bad |= jset(o, "video", vsp_json_text(v->video));
+	bad |= jset(o, "subtitles", vsp_json_text(v->subtitles));
+	bad |= jset(o, "closed_captions", vsp_json_text(v->closed_captions));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -73,13 +68,13 @@ static json_t *media_json(const vsp_hls_media *m)
 	bad |= jset(o, "type",
 		    json_string((unsigned)m->type < 4 ? names[m->type]
 						      : "UNKNOWN"));
-	bad |= jset(o, "group_id", jstr_or_null(m->group_id));
-	bad |= jset(o, "name", jstr_or_null(m->name));
-	bad |= jset(o, "language", jstr_or_null(m->language));
+	bad |= jset(o, "group_id", vsp_json_text(m->group_id));
+	bad |= jset(o, "name", vsp_json_text(m->name));
+	bad |= jset(o, "language", vsp_json_text(m->language));
 	bad |= jset(o, "default", json_boolean(m->is_default));
 	bad |= jset(o, "autoselect", json_boolean(m->autoselect));
-	bad |= jset(o, "channels", jstr_or_null(m->channels));
-	bad |= jset(o, "uri", jstr_or_null(m->uri));
+	bad |= jset(o, "channels", vsp_json_text(m->channels));
+	bad |= jset(o, "uri", vsp_json_text(m->uri));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -115,7 +110,7 @@ static json_t *key_json(const vsp_hls_key *k)
 	bad |= jset(o, "method",
 		    vsp_json_text(k->method_name ? k->method_name
 						 : names[k->method]));
-	bad |= jset(o, "uri", jstr_or_null(k->uri));
+	bad |= jset(o, "uri", vsp_json_text(k->uri));
 	if (k->has_iv) {
 		iv[0] = '0';
 		iv[1] = 'x';
@@ -146,7 +141,7 @@ static json_t *segment_json(const vsp_hls_playlist *pl,
 	if (!o)
 		return NULL;
 	bad |= jset(o, "seq", json_integer(s->seq));
-	bad |= jset(o, "uri", jstr_or_null(s->uri));
+	bad |= jset(o, "uri", vsp_json_text(s->uri));
 	bad |= jset(o, "duration", json_real(s->duration));
 	if (s->br_length >= 0)
 		bad |= jset(o, "byterange",
@@ -159,7 +154,7 @@ static json_t *segment_json(const vsp_hls_playlist *pl,
 		m = json_object();
 		bad |= m == NULL;
 		if (m) {
-			bad |= jset(m, "uri", jstr_or_null(mp->uri));
+			bad |= jset(m, "uri", vsp_json_text(mp->uri));
 			if (mp->br_length >= 0)
 				bad |= jset(m, "byterange",
 					    byterange_json(mp->br_length,
@@ -184,7 +179,7 @@ static json_t *ll_json(const vsp_hls_playlist *pl)
 {
 	return json_pack("{s:f,s:I,s:o,s:b,s:f,s:f,s:f,s:I}", "part_target",
 			 pl->part_target, "parts", (json_int_t)pl->n_parts,
-			 "preload_hint", jstr_or_null(pl->preload_hint_uri),
+			 "preload_hint", vsp_json_text(pl->preload_hint_uri),
 			 "can_block_reload", pl->can_block_reload,
 			 "can_skip_until", pl->can_skip_until, "hold_back",
 			 pl->hold_back, "part_hold_back", pl->part_hold_back,
@@ -251,7 +246,7 @@ json_t *vsp_hls_to_json(const vsp_hls_playlist *pl)
 	bad |= jset(o, "endlist", json_boolean(pl->endlist));
 	bad |= jset(
 		o, "playlist_type",
-		jstr_or_null((unsigned)pl->type < 3 ? types[pl->type] : NULL));
+		vsp_json_text((unsigned)pl->type < 3 ? types[pl->type] : NULL));
 	bad |= jset(o, "live", json_boolean(vsp_hls_is_live(pl)));
 	if (pl->iframes_only)
 		bad |= jset(o, "iframes_only", json_true());

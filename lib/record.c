@@ -17,9 +17,10 @@
 #include "jsontext.h"
 #include "sample.h"
 
-static json_t *str_or_null(const char *s)
+/* A text field of a fixed array: JSON null when empty ("" = unknown). */
+static json_t *chars_or_null(const char *s)
 {
-	return s ? vsp_json_text(s) : json_null();
+	return s[0] ? vsp_json_text(s) : json_null();
 }
 
 /* Times to the microsecond: more digits would be noise. */
@@ -36,7 +37,7 @@ static void put_verdict(json_t *o, const vsp_verdict *v, int with_stage)
 			o, "stage",
 			v->stage ? vsp_json_text(vsp_stage_name(v->stage))
 				 : json_null());
-	json_object_set_new(o, "message", str_or_null(v->message));
+	json_object_set_new(o, "message", vsp_json_text(v->message));
 }
 
 static json_t *step_json(const vsp_http_step *st)
@@ -46,7 +47,7 @@ static json_t *step_json(const vsp_http_step *st)
 	if (!st->done)
 		return json_null();
 	o = json_object();
-	json_object_set_new(o, "url", str_or_null(st->url));
+	json_object_set_new(o, "url", vsp_json_text(st->url));
 	if (st->final_url)
 		json_object_set_new(o, "final_url",
 				    vsp_json_text(st->final_url));
@@ -56,15 +57,13 @@ static json_t *step_json(const vsp_http_step *st)
 			    st->http_status ? json_integer(st->http_status)
 					    : json_null());
 	json_object_set_new(o, "bytes", json_integer(st->bytes));
-	json_object_set_new(o, "content_type", str_or_null(st->content_type));
+	json_object_set_new(o, "content_type", vsp_json_text(st->content_type));
 	json_object_set_new(o, "dns_ms", vsp_json_milli(st->dns_ms));
 	json_object_set_new(o, "connect_ms", vsp_json_milli(st->connect_ms));
 	json_object_set_new(o, "tls_ms", vsp_json_milli(st->tls_ms));
 	json_object_set_new(o, "ttfb_ms", vsp_json_milli(st->ttfb_ms));
 	json_object_set_new(o, "total_ms", vsp_json_milli(st->total_ms));
-	json_object_set_new(o, "remote_ip",
-			    st->remote_ip[0] ? vsp_json_text(st->remote_ip)
-					     : json_null());
+	json_object_set_new(o, "remote_ip", chars_or_null(st->remote_ip));
 	if (st->age_s >= 0)
 		json_object_set_new(o, "age_s", json_integer(st->age_s));
 	if (st->last_modified > 0) {
@@ -112,21 +111,13 @@ static json_t *decode_json(const vsp_rendition_result *r)
 	if (!r->decoded)
 		return json_null();
 	o = json_object();
-	json_object_set_new(o, "container",
-			    d->container[0] ? vsp_json_text(d->container)
-					    : json_null());
-	json_object_set_new(o, "codec",
-			    d->codec[0] ? vsp_json_text(d->codec)
-					: json_null());
-	json_object_set_new(o, "profile",
-			    d->profile[0] ? vsp_json_text(d->profile)
-					  : json_null());
+	json_object_set_new(o, "container", chars_or_null(d->container));
+	json_object_set_new(o, "codec", chars_or_null(d->codec));
+	json_object_set_new(o, "profile", chars_or_null(d->profile));
 	if (d->width > 0) {
 		json_object_set_new(o, "width", json_integer(d->width));
 		json_object_set_new(o, "height", json_integer(d->height));
-		json_object_set_new(o, "pix_fmt",
-				    d->pix_fmt[0] ? vsp_json_text(d->pix_fmt)
-						  : json_null());
+		json_object_set_new(o, "pix_fmt", chars_or_null(d->pix_fmt));
 	} else {
 		json_object_set_new(o, "width", json_null());
 		json_object_set_new(o, "height", json_null());
@@ -142,12 +133,8 @@ static json_t *decode_json(const vsp_rendition_result *r)
 			    vsp_json_milli(d->first_frame_ms));
 	json_object_set_new(o, "media_duration_s",
 			    vsp_json_milli(d->media_duration_s));
-	json_object_set_new(o, "streams",
-			    d->streams[0] ? vsp_json_text(d->streams)
-					  : json_null());
-	json_object_set_new(o, "audio_codec",
-			    d->audio_codec[0] ? vsp_json_text(d->audio_codec)
-					      : json_null());
+	json_object_set_new(o, "streams", chars_or_null(d->streams));
+	json_object_set_new(o, "audio_codec", chars_or_null(d->audio_codec));
 	json_object_set_new(o, "audio_frames", json_integer(d->audio_frames));
 	json_object_set_new(o, "integrity", integrity_json(d));
 	return o;
@@ -159,9 +146,7 @@ static json_t *seg_decode_json(const vsp_decode_info *d)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "container",
-			    d->container[0] ? vsp_json_text(d->container)
-					    : json_null());
+	json_object_set_new(o, "container", chars_or_null(d->container));
 	json_object_set_new(o, "packets", json_integer(d->packets));
 	json_object_set_new(o, "frames", json_integer(d->frames));
 	json_object_set_new(o, "decode_errors", json_integer(d->decode_errors));
@@ -190,7 +175,8 @@ static json_t *segments_json(const vsp_rendition_result *r)
 				    vsp_json_text(vsp_status_name(c->status)));
 		json_object_set_new(o, "action",
 				    vsp_json_text(actions[c->action]));
-		json_object_set_new(o, "container", str_or_null(c->container));
+		json_object_set_new(o, "container",
+				    vsp_json_text(c->container));
 		if (json_is_object(st))
 			json_object_update(o, st);
 		json_decref(st);
@@ -223,7 +209,7 @@ static json_t *live_json(const vsp_rendition_result *r)
 	json_object_set_new(
 		o, "origin_lag_s",
 		vsp_json_milli_or_null(r->has_origin_lag, r->origin_lag_s));
-	json_object_set_new(o, "note", str_or_null(r->live_note));
+	json_object_set_new(o, "note", vsp_json_text(r->live_note));
 	return o;
 }
 
@@ -278,9 +264,9 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	char res[32];
 
 	put_verdict(o, &r->v, 1);
-	json_object_set_new(o, "kind", str_or_null(vsp_kind_name(r->kind)));
-	json_object_set_new(o, "name", str_or_null(r->name));
-	json_object_set_new(o, "uri", str_or_null(r->uri));
+	json_object_set_new(o, "kind", vsp_json_text(vsp_kind_name(r->kind)));
+	json_object_set_new(o, "name", vsp_json_text(r->name));
+	json_object_set_new(o, "uri", vsp_json_text(r->uri));
 	if (r->group)
 		json_object_set_new(o, "group", vsp_json_text(r->group));
 	if (r->audio_group)
@@ -295,7 +281,7 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 	} else {
 		json_object_set_new(o, "resolution", json_null());
 	}
-	json_object_set_new(o, "codecs", str_or_null(r->codecs));
+	json_object_set_new(o, "codecs", vsp_json_text(r->codecs));
 	if (r->frame_rate > 0)
 		json_object_set_new(o, "frame_rate", json_real(r->frame_rate));
 	json_object_set_new(o, "live", json_boolean(r->live));
@@ -341,7 +327,7 @@ static json_t *rendition_json(const vsp_rendition_result *r)
 			    r->segs_listed > 0 ? json_integer(r->segs_listed)
 					       : json_null());
 	json_object_set_new(o, "content", content_json(r));
-	json_object_set_new(o, "thumbnail", str_or_null(r->thumbnail));
+	json_object_set_new(o, "thumbnail", vsp_json_text(r->thumbnail));
 	json_object_set_new(o, "conformance", conformance_json(r));
 	return o;
 }
@@ -361,7 +347,7 @@ static json_t *ladder_json(const vsp_origin_result *og)
 		json_t *o = json_object();
 
 		json_object_set_new(o, "kind",
-				    str_or_null(vsp_kind_name(e->kind)));
+				    vsp_json_text(vsp_kind_name(e->kind)));
 		if (e->width > 0 && e->height > 0) {
 			snprintf(res, sizeof(res), "%dx%d", e->width,
 				 e->height);
@@ -370,7 +356,7 @@ static json_t *ladder_json(const vsp_origin_result *og)
 		} else {
 			json_object_set_new(o, "resolution", json_null());
 		}
-		json_object_set_new(o, "codecs", str_or_null(e->codecs));
+		json_object_set_new(o, "codecs", vsp_json_text(e->codecs));
 		json_object_set_new(o, "bandwidth",
 				    e->bandwidth ? json_integer(e->bandwidth)
 						 : json_null());
@@ -391,10 +377,10 @@ static json_t *mismatches_json(const vsp_stream_result *s)
 
 		json_object_set_new(o, "field", vsp_json_text(m->field));
 		json_object_set_new(o, "origin",
-				    str_or_null(s->origins[m->origin].name));
+				    vsp_json_text(s->origins[m->origin].name));
 		json_object_set_new(o, "reference",
-				    str_or_null(s->origins[m->ref].name));
-		json_object_set_new(o, "message", str_or_null(m->message));
+				    vsp_json_text(s->origins[m->ref].name));
+		json_object_set_new(o, "message", vsp_json_text(m->message));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -423,10 +409,10 @@ static json_t *origin_json(const vsp_origin_result * or)
 	json_t *o = json_object();
 	json_t *arr = json_array();
 
-	json_object_set_new(o, "name", str_or_null(or->name));
-	json_object_set_new(o, "url", str_or_null(or->url));
+	json_object_set_new(o, "name", vsp_json_text(or->name));
+	json_object_set_new(o, "url", vsp_json_text(or->url));
 	put_verdict(o, & or->v, 1);
-	json_object_set_new(o, "protocol", str_or_null(or->protocol));
+	json_object_set_new(o, "protocol", vsp_json_text(or->protocol));
 	json_object_set_new(o, "live", json_boolean(or->live));
 	if (or->has_clock_offset)
 		json_object_set_new(o, "clock_offset_s",
@@ -462,10 +448,8 @@ static void put_where(json_t *o, const char *vantage)
 	host[sizeof(host) - 1] = '\0';
 	json_object_set_new(o, "vantage",
 			    vantage && *vantage ? vsp_json_text(vantage)
-			    : host[0]		? vsp_json_text(host)
-						: json_null());
-	json_object_set_new(o, "host",
-			    host[0] ? vsp_json_text(host) : json_null());
+						: chars_or_null(host));
+	json_object_set_new(o, "host", chars_or_null(host));
 	json_object_set_new(o, "prober_version", vsp_json_text(VSP_VERSION));
 }
 
@@ -483,7 +467,7 @@ json_t *vsp_record_json(const vsp_stream_result *s)
 	vsp_time_format(s->time, when, sizeof(when));
 	json_object_set_new(o, "schema", json_integer(VSP_RECORD_SCHEMA));
 	json_object_set_new(o, "time", vsp_json_text(when));
-	json_object_set_new(o, "probe", str_or_null(s->probe));
+	json_object_set_new(o, "probe", vsp_json_text(s->probe));
 	put_verdict(o, &s->v, 0);
 	json_object_set_new(o, "duration_ms", vsp_json_milli(s->duration_ms));
 	json_object_set_new(o, "min_healthy", json_integer(s->min_healthy));

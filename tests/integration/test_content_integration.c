@@ -32,37 +32,19 @@ static const char *prober, *origin, *tmpdir;
 static json_t *check(child *c, const char *path, ...)
 {
 	char url[512];
-	const char *argv[20];
-	size_t n = 0;
+	json_t *doc;
 	va_list ap;
-	int rc;
 
 	snprintf(url, sizeof(url), "%s/%s", origin, path);
-	argv[n++] = prober;
-	argv[n++] = "check";
-	argv[n++] = "--json";
 	va_start(ap, path);
-	for (const char *a; n < 18 && (a = va_arg(ap, const char *));)
-		argv[n++] = a;
+	doc = child_check_v(c, prober, url, T_LIMIT_MS, ap);
 	va_end(ap);
-	argv[n++] = url;
-	argv[n] = NULL;
-	rc = child_run(c, prober, (char *const *)argv, T_LIMIT_MS);
-	if (rc != 0)
-		fail_msg("cannot start %s", prober);
-	if (!child_json(c)) {
-		child_dump(c, path, 4000, 4000);
-		fail_msg("%s: no JSON record", path);
-	}
-	return c->doc;
+	if (!doc)
+		fail_msg("%s: prober did not run or printed no JSON record",
+			 path);
+	return doc;
 }
 
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
 
 static json_t *rendition0(json_t *doc)
 {
@@ -92,16 +74,16 @@ static void expect(const char *path, const char *status, const char *reason,
 		    extra[3], NULL);
 	r = rendition0(doc);
 	snprintf(where, sizeof(where), "%s: %s %s: %s", path,
-		 str(r, "status"), str(r, "reason"), str(r, "message"));
-	if (strcmp(str(r, "status"), status) != 0 ||
-	    (reason && strcmp(str(r, "reason"), reason) != 0) ||
-	    (reason && strcmp(str(r, "stage"), "validation") != 0)) {
+		 child_str(r, "status"), child_str(r, "reason"), child_str(r, "message"));
+	if (strcmp(child_str(r, "status"), status) != 0 ||
+	    (reason && strcmp(child_str(r, "reason"), reason) != 0) ||
+	    (reason && strcmp(child_str(r, "stage"), "validation") != 0)) {
 		child_dump(&c, path, 6000, 2000);
 		fail_msg("want %s %s, got %s", status, reason ? reason : "",
 			 where);
 	}
-	if ((word1 && !strstr(str(r, "message"), word1)) ||
-	    (word2 && !strstr(str(r, "message"), word2)))
+	if ((word1 && !strstr(child_str(r, "message"), word1)) ||
+	    (word2 && !strstr(child_str(r, "message"), word2)))
 		fail_msg("message lacks '%s'/'%s': %s", word1, word2, where);
 	/* The measures are in the record either way (unless turned off). */
 	if (!(extra[0] && strcmp(extra[0], "--no-content") == 0) &&
@@ -163,12 +145,12 @@ static void test_spec_violation(void **state)
 	(void)state;
 	doc = check(&c, "spec/index.m3u8", NULL);
 	r = rendition0(doc);
-	assert_string_equal(str(r, "status"), "warn");
-	assert_string_equal(str(r, "reason"), "spec_violation");
-	assert_string_equal(str(r, "stage"), "playlist");
-	if (!strstr(str(r, "message"), "RFC 8216 4.3.3.1") ||
-	    !strstr(str(r, "message"), "TARGETDURATION 3"))
-		fail_msg("message: %s", str(r, "message"));
+	assert_string_equal(child_str(r, "status"), "warn");
+	assert_string_equal(child_str(r, "reason"), "spec_violation");
+	assert_string_equal(child_str(r, "stage"), "playlist");
+	if (!strstr(child_str(r, "message"), "RFC 8216 4.3.3.1") ||
+	    !strstr(child_str(r, "message"), "TARGETDURATION 3"))
+		fail_msg("message: %s", child_str(r, "message"));
 	assert_int_equal(json_array_size(json_object_get(r, "conformance")),
 			 1);
 	child_free(&c);
@@ -195,24 +177,24 @@ static void test_thumbnails(void **state)
 		    dir, NULL);
 	r = rendition0(doc);
 	snprintf(want, sizeof(want), "%s/news--", dir);
-	if (strncmp(str(r, "thumbnail"), want, strlen(want)) != 0 ||
-	    !strstr(str(r, "thumbnail"), "--0-") ||
-	    !strstr(str(r, "thumbnail"), ".jpg"))
-		fail_msg("thumbnail: '%s'", str(r, "thumbnail"));
-	assert_int_equal(stat(str(r, "thumbnail"), &st), 0);
-	f = fopen(str(r, "thumbnail"), "rb");
+	if (strncmp(child_str(r, "thumbnail"), want, strlen(want)) != 0 ||
+	    !strstr(child_str(r, "thumbnail"), "--0-") ||
+	    !strstr(child_str(r, "thumbnail"), ".jpg"))
+		fail_msg("thumbnail: '%s'", child_str(r, "thumbnail"));
+	assert_int_equal(stat(child_str(r, "thumbnail"), &st), 0);
+	f = fopen(child_str(r, "thumbnail"), "rb");
 	assert_non_null(f);
 	assert_int_equal(fread(head, 1, 2, f), 2);
 	fclose(f);
 	assert_int_equal(head[0], 0xff);
 	assert_int_equal(head[1], 0xd8);
-	assert_string_equal(str(r, "status"), "pass");
+	assert_string_equal(child_str(r, "status"), "pass");
 	child_free(&c);
 	/* A folder that is not there: no file, a note, still a pass. */
 	snprintf(dir, sizeof(dir), "%s/none/x", tmpdir);
 	doc = check(&c, "moving/index.m3u8", "--thumbnails", dir, NULL);
 	r = rendition0(doc);
-	assert_string_equal(str(r, "status"), "pass");
+	assert_string_equal(child_str(r, "status"), "pass");
 	assert_true(json_is_null(json_object_get(r, "thumbnail")));
 	child_free(&c);
 }

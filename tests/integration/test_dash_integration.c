@@ -69,12 +69,6 @@ static void check(run *r, const char *path, const char *extra1,
 	}
 }
 
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
 
 static json_t *origin0(const run *r)
 {
@@ -99,8 +93,8 @@ static void expect_all_pass(run *r, size_t want, int live)
 	size_t video = 0, audio = 0;
 
 	EXPECT(r, r->exit_status == 0);
-	EXPECT(r, strcmp(str(r->doc, "status"), "pass") == 0);
-	EXPECT(r, strcmp(str(o, "protocol"), "dash") == 0);
+	EXPECT(r, strcmp(child_str(r->doc, "status"), "pass") == 0);
+	EXPECT(r, strcmp(child_str(o, "protocol"), "dash") == 0);
 	EXPECT(r, json_is_true(json_object_get(o, "live")) == live);
 	EXPECT(r, json_array_size(rends) == want);
 	for (size_t i = 0; i < json_array_size(rends); i++) {
@@ -109,14 +103,14 @@ static void expect_all_pass(run *r, size_t want, int live)
 		json_t *seg = json_object_get(x, "segment");
 		json_t *init = json_object_get(x, "init");
 
-		EXPECT(r, strcmp(str(x, "status"), "pass") == 0);
+		EXPECT(r, strcmp(child_str(x, "status"), "pass") == 0);
 		EXPECT(r, json_integer_value(json_object_get(seg, "http_status")) ==
 				  200);
 		EXPECT(r, json_integer_value(json_object_get(init, "http_status")) ==
 				  200);
-		EXPECT(r, strstr(str(seg, "url"), "/chunk-") != NULL);
+		EXPECT(r, strstr(child_str(seg, "url"), "/chunk-") != NULL);
 		EXPECT(r, json_integer_value(json_object_get(d, "frames")) > 0);
-		if (strcmp(str(x, "kind"), "video") == 0) {
+		if (strcmp(child_str(x, "kind"), "video") == 0) {
 			char res[32];
 
 			snprintf(res, sizeof(res), "%lldx%lld",
@@ -124,12 +118,12 @@ static void expect_all_pass(run *r, size_t want, int live)
 					 json_object_get(d, "width")),
 				 (long long)json_integer_value(
 					 json_object_get(d, "height")));
-			EXPECT(r, strcmp(res, str(x, "resolution")) == 0);
+			EXPECT(r, strcmp(res, child_str(x, "resolution")) == 0);
 			EXPECT(r, json_integer_value(json_object_get(d, "width")) >
 					  0);
 			video++;
 		} else {
-			EXPECT(r, strcmp(str(x, "kind"), "audio") == 0);
+			EXPECT(r, strcmp(child_str(x, "kind"), "audio") == 0);
 			EXPECT(r, json_integer_value(
 					  json_object_get(d, "sample_rate")) ==
 					  48000);
@@ -148,7 +142,7 @@ static void test_number_template(void **state)
 	check(&r, "num/manifest.mpd", NULL, NULL);
 	expect_all_pass(&r, 3, 0);
 	/* $Number%05d$ with startNumber 1: the first segment. */
-	EXPECT(&r, strstr(str(json_object_get(json_array_get(json_object_get(
+	EXPECT(&r, strstr(child_str(json_object_get(json_array_get(json_object_get(
 							  origin0(&r),
 							  "renditions"),
 						  0),
@@ -165,7 +159,7 @@ static void test_timeline_time(void **state)
 	(void)state;
 	check(&r, "time/manifest.mpd", NULL, NULL);
 	expect_all_pass(&r, 3, 0);
-	EXPECT(&r, strstr(str(json_object_get(json_array_get(json_object_get(
+	EXPECT(&r, strstr(child_str(json_object_get(json_array_get(json_object_get(
 							  origin0(&r),
 							  "renditions"),
 						  0),
@@ -194,7 +188,7 @@ static void test_lowest(void **state)
 	check(&r, "num/manifest.mpd", "--renditions", "lowest");
 	expect_all_pass(&r, 2, 0);
 	rends = json_object_get(origin0(&r), "renditions");
-	EXPECT(&r, strcmp(str(json_array_get(rends, 0), "resolution"),
+	EXPECT(&r, strcmp(child_str(json_array_get(rends, 0), "resolution"),
 			  "256x144") == 0);
 	child_free(&r);
 }
@@ -293,16 +287,16 @@ static void test_live_encoder_stale(void **state)
 	sleep_until(t_kill + 2.0);
 	check(&r, "rt/live.mpd", "--timeout", "0.8");
 	EXPECT(&r, r.exit_status == 1);
-	EXPECT(&r, strcmp(str(rend0(&r), "reason"), "stale_playlist") == 0);
-	EXPECT(&r, strcmp(str(rend0(&r), "stage"), "live") == 0);
+	EXPECT(&r, strcmp(child_str(rend0(&r), "reason"), "stale_playlist") == 0);
+	EXPECT(&r, strcmp(child_str(rend0(&r), "stage"), "live") == 0);
 	child_free(&r);
 
 	sleep_until(t_kill + 4.0);
 	check(&r, "rt/live.mpd", "--timeout", "3");
 	EXPECT(&r, r.exit_status == 2);
-	EXPECT(&r, strcmp(str(rend0(&r), "status"), "fail") == 0);
-	EXPECT(&r, strcmp(str(rend0(&r), "reason"), "stale_playlist") == 0);
-	EXPECT(&r, strstr(str(rend0(&r), "message"), "rt/live.mpd") != NULL);
+	EXPECT(&r, strcmp(child_str(rend0(&r), "status"), "fail") == 0);
+	EXPECT(&r, strcmp(child_str(rend0(&r), "reason"), "stale_playlist") == 0);
+	EXPECT(&r, strstr(child_str(rend0(&r), "message"), "rt/live.mpd") != NULL);
 	child_free(&r);
 }
 
@@ -315,20 +309,20 @@ static void test_missing_segment(void **state)
 	(void)state;
 	check(&r, "seg404/manifest.mpd", NULL, NULL);
 	EXPECT(&r, r.exit_status == 1);
-	EXPECT(&r, strcmp(str(r.doc, "status"), "warn") == 0);
+	EXPECT(&r, strcmp(child_str(r.doc, "status"), "warn") == 0);
 	o = origin0(&r);
 	rends = json_object_get(o, "renditions");
 	for (size_t i = 0; i < json_array_size(rends); i++) {
 		json_t *x = json_array_get(rends, i);
 
-		if (strcmp(str(x, "name"), "1") == 0) {
-			EXPECT(&r, strcmp(str(x, "status"), "fail") == 0);
-			EXPECT(&r, strcmp(str(x, "stage"), "segment") == 0);
-			EXPECT(&r, strcmp(str(x, "reason"), "http_status") == 0);
-			EXPECT(&r, strstr(str(x, "message"), "404") != NULL);
+		if (strcmp(child_str(x, "name"), "1") == 0) {
+			EXPECT(&r, strcmp(child_str(x, "status"), "fail") == 0);
+			EXPECT(&r, strcmp(child_str(x, "stage"), "segment") == 0);
+			EXPECT(&r, strcmp(child_str(x, "reason"), "http_status") == 0);
+			EXPECT(&r, strstr(child_str(x, "message"), "404") != NULL);
 			failed++;
 		} else {
-			EXPECT(&r, strcmp(str(x, "status"), "pass") == 0);
+			EXPECT(&r, strcmp(child_str(x, "status"), "pass") == 0);
 		}
 	}
 	EXPECT(&r, failed == 1);
@@ -342,8 +336,8 @@ static void test_all_missing(void **state)
 	(void)state;
 	check(&r, "allgone/manifest.mpd", NULL, NULL);
 	EXPECT(&r, r.exit_status == 2);
-	EXPECT(&r, strcmp(str(r.doc, "status"), "fail") == 0);
-	EXPECT(&r, strcmp(str(origin0(&r), "status"), "fail") == 0);
+	EXPECT(&r, strcmp(child_str(r.doc, "status"), "fail") == 0);
+	EXPECT(&r, strcmp(child_str(origin0(&r), "status"), "fail") == 0);
 	child_free(&r);
 }
 
@@ -354,7 +348,7 @@ static void test_manifest_missing(void **state)
 	(void)state;
 	check(&r, "nothing/here.mpd", NULL, NULL);
 	EXPECT(&r, r.exit_status == 2);
-	EXPECT(&r, strcmp(str(origin0(&r), "stage"), "manifest") == 0);
+	EXPECT(&r, strcmp(child_str(origin0(&r), "stage"), "manifest") == 0);
 	child_free(&r);
 }
 

@@ -36,37 +36,19 @@ static const char *prober, *origin, *tmpdir;
 static json_t *check(child *c, const char *path, ...)
 {
 	char url[512];
-	const char *argv[16];
-	size_t n = 0;
+	json_t *doc;
 	va_list ap;
-	int rc;
 
 	snprintf(url, sizeof(url), "%s/%s", origin, path);
-	argv[n++] = prober;
-	argv[n++] = "check";
-	argv[n++] = "--json";
 	va_start(ap, path);
-	for (const char *a; n < 14 && (a = va_arg(ap, const char *));)
-		argv[n++] = a;
+	doc = child_check_v(c, prober, url, T_LIMIT_MS, ap);
 	va_end(ap);
-	argv[n++] = url;
-	argv[n] = NULL;
-	rc = child_run(c, prober, (char *const *)argv, T_LIMIT_MS);
-	if (rc != 0)
-		fail_msg("cannot start %s: %s", prober, strerror(rc));
-	if (!child_json(c)) {
-		child_dump(c, path, 4000, 4000);
-		fail_msg("%s: no JSON record", path);
-	}
-	return c->doc;
+	if (!doc)
+		fail_msg("%s: prober did not run or printed no JSON record",
+			 path);
+	return doc;
 }
 
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
 
 static json_t *origin0(json_t *doc)
 {
@@ -95,7 +77,7 @@ static void seg_summary(json_t *r, char *buf, size_t len)
 		int w = snprintf(buf + k, len - k, "%s%lld:%s", i ? "," : "",
 				 (long long)json_integer_value(
 					 json_object_get(s, "index")),
-				 str(s, "role"));
+				 child_str(s, "role"));
 
 		if (w < 0 || (size_t)w >= len - k)
 			break;
@@ -112,10 +94,10 @@ static void check_entries(json_t *r, int live)
 
 	json_array_foreach(json_object_get(r, "segments"), i, s)
 	{
-		const char *action = str(s, "action");
+		const char *action = child_str(s, "action");
 
-		if (strcmp(str(s, "status"), "pass") != 0)
-			fail_msg("segment %zu: status %s", i, str(s, "status"));
+		if (strcmp(child_str(s, "status"), "pass") != 0)
+			fail_msg("segment %zu: status %s", i, child_str(s, "status"));
 		assert_non_null(json_object_get(s, "url"));
 		assert_true(json_is_integer(json_object_get(s, "http_status")));
 		assert_true(json_is_number(json_object_get(s, "total_ms")));
@@ -148,7 +130,7 @@ static void test_hls_healthy(void **state)
 
 	(void)state;
 	doc = check(&c, "hls/master.m3u8", NULL);
-	assert_string_equal(str(doc, "status"), "pass");
+	assert_string_equal(child_str(doc, "status"), "pass");
 	assert_int_equal(c.exit_status, 0);
 	assert_int_equal(n_renditions(doc), 2);
 	for (size_t i = 0; i < 2; i++) {
@@ -196,14 +178,14 @@ static void test_hls_last_gone(void **state)
 
 	(void)state;
 	doc = check(&c, "hls-lastgone/master.m3u8", NULL);
-	assert_string_equal(str(doc, "status"), "fail");
+	assert_string_equal(child_str(doc, "status"), "fail");
 	assert_int_equal(c.exit_status, 2);
 	for (size_t i = 0; i < 2; i++) {
 		r = rendition(doc, i);
-		assert_string_equal(str(r, "status"), "fail");
-		assert_string_equal(str(r, "stage"), "segment");
-		assert_string_equal(str(r, "reason"), "http_status");
-		msg = str(r, "message");
+		assert_string_equal(child_str(r, "status"), "fail");
+		assert_string_equal(child_str(r, "stage"), "segment");
+		assert_string_equal(child_str(r, "reason"), "http_status");
+		msg = child_str(r, "message");
 		if (!strstr(msg, "segment 5 (last") ||
 		    !strstr(msg, "seg005.ts") || !strstr(msg, "404"))
 			fail_msg("message does not name the segment: %s", msg);
@@ -219,24 +201,24 @@ static void test_hls_middle_gone_one_rendition(void **state)
 	(void)state;
 	doc = check(&c, "hls-midgone/master.m3u8", NULL);
 	/* One of two renditions fails: the origin warns. */
-	assert_string_equal(str(origin0(doc), "status"), "warn");
+	assert_string_equal(child_str(origin0(doc), "status"), "warn");
 	for (size_t i = 0; i < 2; i++) {
 		json_t *r = rendition(doc, i);
 
-		if (strcmp(str(r, "status"), "fail") == 0)
+		if (strcmp(child_str(r, "status"), "fail") == 0)
 			bad = r;
 		else
 			good = r;
 	}
 	assert_non_null(bad);
 	assert_non_null(good);
-	assert_string_equal(str(good, "status"), "pass");
-	assert_string_equal(str(bad, "name"), "160x90");
-	assert_string_equal(str(bad, "reason"), "http_status");
-	assert_string_equal(str(bad, "stage"), "segment");
-	if (!strstr(str(bad, "message"), "segment 3 (middle") ||
-	    !strstr(str(bad, "message"), "v1/seg003.ts"))
-		fail_msg("message: %s", str(bad, "message"));
+	assert_string_equal(child_str(good, "status"), "pass");
+	assert_string_equal(child_str(bad, "name"), "160x90");
+	assert_string_equal(child_str(bad, "reason"), "http_status");
+	assert_string_equal(child_str(bad, "stage"), "segment");
+	if (!strstr(child_str(bad, "message"), "segment 3 (middle") ||
+	    !strstr(child_str(bad, "message"), "v1/seg003.ts"))
+		fail_msg("message: %s", child_str(bad, "message"));
 	child_free(&c);
 }
 
@@ -248,7 +230,7 @@ static void test_dash_sample(void **state)
 
 	(void)state;
 	doc = check(&c, "dash/manifest.mpd", NULL);
-	assert_string_equal(str(doc, "status"), "pass");
+	assert_string_equal(child_str(doc, "status"), "pass");
 	for (size_t i = 0; i < n_renditions(doc); i++) {
 		seg_summary(rendition(doc, i), sum, sizeof(sum));
 		/* $Number$ starts at 1 */
@@ -257,14 +239,14 @@ static void test_dash_sample(void **state)
 	}
 	child_free(&c);
 	doc = check(&c, "dash-midgone/manifest.mpd", NULL);
-	assert_string_equal(str(origin0(doc), "status"), "warn");
+	assert_string_equal(child_str(origin0(doc), "status"), "warn");
 	r1 = rendition(doc, 1);
-	assert_string_equal(str(r1, "status"), "fail");
-	assert_string_equal(str(r1, "reason"), "http_status");
-	if (!strstr(str(r1, "message"), "middle") ||
-	    !strstr(str(r1, "message"), "seg-1-004.m4s"))
-		fail_msg("message: %s", str(r1, "message"));
-	assert_string_equal(str(rendition(doc, 0), "status"), "pass");
+	assert_string_equal(child_str(r1, "status"), "fail");
+	assert_string_equal(child_str(r1, "reason"), "http_status");
+	if (!strstr(child_str(r1, "message"), "middle") ||
+	    !strstr(child_str(r1, "message"), "seg-1-004.m4s"))
+		fail_msg("message: %s", child_str(r1, "message"));
+	assert_string_equal(child_str(rendition(doc, 0), "status"), "pass");
 	child_free(&c);
 }
 
@@ -276,7 +258,7 @@ static void test_segments_all(void **state)
 
 	(void)state;
 	doc = check(&c, "hls/master.m3u8", "--segments", "all", NULL);
-	assert_string_equal(str(doc, "status"), "pass");
+	assert_string_equal(child_str(doc, "status"), "pass");
 	for (size_t i = 0; i < 2; i++) {
 		seg_summary(rendition(doc, i), sum, sizeof(sum));
 		assert_string_equal(
@@ -313,7 +295,7 @@ static long long last_middle(const char *dir)
 	doc = json_loads(line, 0, NULL);
 	assert_non_null(doc);
 	json_array_foreach(json_object_get(rendition(doc, 0), "segments"), i,
-			   s) if (strcmp(str(s, "role"), "middle") == 0) mid =
+			   s) if (strcmp(child_str(s, "role"), "middle") == 0) mid =
 		json_integer_value(json_object_get(s, "index"));
 	json_decref(doc);
 	return mid;
@@ -371,9 +353,9 @@ static void test_live_healthy(void **state)
 	(void)state;
 	doc = check(&c, "live/hls/v0/index.m3u8", "--timeout", "10", NULL);
 	r = rendition(doc, 0);
-	if (strcmp(str(doc, "status"), "pass") != 0)
-		fail_msg("healthy live: %s: %s", str(doc, "status"),
-			 str(doc, "message"));
+	if (strcmp(child_str(doc, "status"), "pass") != 0)
+		fail_msg("healthy live: %s: %s", child_str(doc, "status"),
+			 child_str(doc, "message"));
 	seg_summary(r, sum, sizeof(sum));
 	/* newest, then the player's start two before it (a 3-segment window
 	 * of 1 s segments, target duration 1), then the one that left */
@@ -392,10 +374,10 @@ static void test_live_start_missing(void **state)
 	doc = check(&c, "live/nostart/hls/v0/index.m3u8", "--timeout", "10",
 		    NULL);
 	r = rendition(doc, 0);
-	assert_string_equal(str(doc, "status"), "fail");
-	assert_string_equal(str(r, "reason"), "http_status");
-	if (!strstr(str(r, "message"), "start segment"))
-		fail_msg("message: %s", str(r, "message"));
+	assert_string_equal(child_str(doc, "status"), "fail");
+	assert_string_equal(child_str(r, "reason"), "http_status");
+	if (!strstr(child_str(r, "message"), "start segment"))
+		fail_msg("message: %s", child_str(r, "message"));
 	child_free(&c);
 }
 
@@ -408,13 +390,13 @@ static void test_live_removed_gone(void **state)
 	doc = check(&c, "live/dropold/hls/v0/index.m3u8", "--timeout", "10",
 		    NULL);
 	r = rendition(doc, 0);
-	assert_string_equal(str(doc, "status"), "warn");
+	assert_string_equal(child_str(doc, "status"), "warn");
 	assert_int_equal(c.exit_status, 1);
-	assert_string_equal(str(r, "reason"), "removed_segment_gone");
-	assert_string_equal(str(r, "stage"), "live");
-	if (!strstr(str(r, "message"), "seq="))
+	assert_string_equal(child_str(r, "reason"), "removed_segment_gone");
+	assert_string_equal(child_str(r, "stage"), "live");
+	if (!strstr(child_str(r, "message"), "seq="))
 		fail_msg("message does not name the URL: %s",
-			 str(r, "message"));
+			 child_str(r, "message"));
 	child_free(&c);
 }
 

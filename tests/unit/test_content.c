@@ -20,32 +20,16 @@
 
 #include <cmocka.h>
 
+#include "media_dir.h"
+
 #include "clock.h"
 #include "content.h"
 #include "decode.h"
 #include "limits.h"
 #include "thumb.h"
 
-static char dir[4096];
-static int have_media;
 
-static int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-static int run_cmd(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(cmd))
-		return -1;
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-#define FF "ffmpeg -nostdin -v error -y "
 /* One 4 s segment, one GOP, rate-controlled as a packager's encoder would
  * (a still picture is refined over the GOP, its P-frames are not empty). */
 #define X264                                                              \
@@ -94,32 +78,11 @@ static int make_media(void)
 
 static int setup_dir(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/vsp-content-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir))
+	if (media_dir_open("vsp-content") != 0)
 		return -1;
 	vsp_decode_global_init(0);
 	return make_media();
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag,
-		    struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown_dir(void **state)
-{
-	(void)state;
-	if (dir[0])
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return 0;
 }
 
 /* A plane of w x h 8-bit samples, value v, with a bright square at x0. */
@@ -398,5 +361,5 @@ int main(void)
 		cmocka_unit_test(test_thumbnail),
 	};
 
-	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+	return cmocka_run_group_tests(tests, setup_dir, media_dir_teardown);
 }

@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "media_dir.h"
+
 #include "clock.h"
 #include "decode.h"
 
@@ -30,8 +32,6 @@
 
 #define ERRLEN 512
 
-static char dir[4096];
-static int have_media;
 
 typedef struct blob {
 	uint8_t *data;
@@ -70,23 +70,7 @@ static int read_file(const char *name, blob *b)
 	return b->data ? 0 : -1;
 }
 
-static int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-static int run_cmd(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(cmd))
-		return -1;
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-#define FF "ffmpeg -nostdin -v error -y "
 #define VIDEO_IN "-f lavfi -i testsrc2=size=320x180:rate=25 "
 #define AUDIO_IN "-f lavfi -i sine=frequency=440:sample_rate=48000 "
 #define X264 "-pix_fmt yuv420p -c:v libx264 -preset ultrafast "
@@ -122,32 +106,11 @@ static int make_media(void)
 
 static int setup_dir(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/vsp-decode-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir))
+	if (media_dir_open("vsp-decode") != 0)
 		return -1;
 	vsp_decode_global_init(0);
 	return make_media();
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag,
-		    struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown_dir(void **state)
-{
-	(void)state;
-	if (dir[0])
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return 0;
 }
 
 static vsp_reason decode_files(const char *init_name, const char *seg_name,
@@ -1064,5 +1027,5 @@ int main(void)
 		cmocka_unit_test(test_aes_rejects),
 	};
 
-	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+	return cmocka_run_group_tests(tests, setup_dir, media_dir_teardown);
 }

@@ -33,6 +33,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,6 +315,44 @@ static inline void child_free(child *c)
 	free(c->out);
 	free(c->err);
 	memset(c, 0, sizeof(*c));
+}
+
+/* A string member of a record object, "" when absent. */
+static inline const char *child_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+/* Arguments child_check_v() passes before the URL, at most. */
+#define CHILD_CHECK_ARGS 24
+
+/* Runs `PROBER check --json ARGS... URL` (ARGS the NULL-ended list ap)
+ * under limit_ms. Returns its record (owned by c), or NULL when it could
+ * not start or printed no JSON record (what it printed is dumped). */
+static inline json_t *child_check_v(child *c, const char *prober,
+				    const char *url, double limit_ms,
+				    va_list ap)
+{
+	const char *argv[CHILD_CHECK_ARGS + 5];
+	size_t n = 0;
+
+	argv[n++] = prober;
+	argv[n++] = "check";
+	argv[n++] = "--json";
+	for (const char *a; n < CHILD_CHECK_ARGS + 3 &&
+			    (a = va_arg(ap, const char *));)
+		argv[n++] = a;
+	argv[n++] = url;
+	argv[n] = NULL;
+	if (child_run(c, prober, (char *const *)argv, limit_ms) != 0)
+		return NULL;
+	if (!child_json(c)) {
+		child_dump(c, url, 4000, 4000);
+		return NULL;
+	}
+	return c->doc;
 }
 
 #endif
