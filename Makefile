@@ -103,14 +103,22 @@ $(O)/tests/%: tests/integration/%.c $(LIBA) $(O)/tests/%.d
 deps:
 	@sh scripts/install-deps.sh
 
+# A test that hangs fails on its own after TEST_TIMEOUT seconds (SIGTERM,
+# then SIGKILL 10 s later) instead of holding the whole suite: the slowest
+# script takes a few minutes under the sanitizers.
+TEST_TIMEOUT ?= 1200
+RUN_BOUNDED = timeout -k 10 $(TEST_TIMEOUT)
+
 # Unit tests run offline from the repository root (corpus paths are relative).
 unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $(RUN_BOUNDED) $$t; done
 
-# Each tests/integration/*.sh starts its own origins on 127.0.0.1.
+# Each tests/integration/*.sh starts its own origins on 127.0.0.1. Its
+# stdin is /dev/null, as on a CI machine with no terminal.
 integration: $(PROBER) $(TOOL_BINS)
 	@set -e; for t in tests/integration/*.sh; do echo "== $$t"; \
-		PROBER=$(abspath $(PROBER)) O=$(O) sh $$t; done
+		PROBER=$(abspath $(PROBER)) O=$(O) \
+		$(RUN_BOUNDED) sh $$t </dev/null; done
 
 check: deps
 	$(MAKE) all

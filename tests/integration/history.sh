@@ -156,11 +156,31 @@ fi
 
 # 6. prober watch through a pseudo-terminal: redrawn in place, colour,
 # and Ctrl-C gives the terminal back.
+
+# reap PID WHAT: wait at most 10 s for PID to end after its signal; a
+# program that does not end is a failure and is killed, never a hung suite.
+reap() {
+	_j=0
+	while kill -0 "$1" 2>/dev/null && [ $_j -lt 100 ]; do
+		sleep 0.1
+		_j=$((_j + 1))
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		bad "$2: still running 10 s after Ctrl-C"
+		pkill -KILL -P "$1" 2>/dev/null || :
+		kill -KILL "$1" 2>/dev/null || :
+	fi
+	wait "$1" || :
+}
+
 watch_pty() { # watch_pty LOG [ENV...]
 	_log=$1
 	shift
-	env "$@" script -qfec "$PROBER watch --probes $tmp/probes --interval 1" \
-		"$_log" >/dev/null 2>&1 &
+	# script runs the command with $SHELL -c (dash when SHELL is unset, as
+	# in CI), which forks rather than execs: exec makes prober itself the
+	# child that gets the Ctrl-C.
+	env "$@" script -qfec "exec $PROBER watch --probes $tmp/probes --interval 1" \
+		"$_log" >/dev/null 2>&1 </dev/null &
 	bgpid=$!
 	_i=0
 	while [ $_i -lt 100 ] && ! grep -q "backup" "$_log" 2>/dev/null; do
@@ -170,8 +190,13 @@ watch_pty() { # watch_pty LOG [ENV...]
 	sleep 1
 	# Ctrl-C: SIGINT to the program on the terminal (script's child).
 	_child=$(pgrep -P "$bgpid" | head -n 1)
-	[ -n "$_child" ] && kill -INT "$_child"
-	wait "$bgpid" || :
+	if [ -n "$_child" ]; then
+		kill -INT "$_child"
+	else
+		bad "watch tty: no prober under script"
+		kill "$bgpid" 2>/dev/null || :
+	fi
+	reap "$bgpid" "watch tty"
 	bgpid=""
 }
 watch_pty "$tmp/watch.log" TERM=xterm
@@ -195,7 +220,7 @@ while [ $_i -lt 100 ] && ! grep -q backup "$tmp/plain.log"; do
 done
 sleep 2
 kill -INT "$bgpid"
-wait "$bgpid" || :
+reap "$bgpid" "watch plain"
 bgpid=""
 check "watch plain: no escape codes" sh -c "! grep -q '$esc' '$tmp/plain.log'"
 check "watch plain: the backup went to fail once" \
