@@ -25,6 +25,7 @@
 #include "clock.h"
 #include "config.h"
 #include "limits.h"
+#include "probe.h"
 
 extern char **environ;
 

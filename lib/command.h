@@ -15,7 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probe.h"
+/* The probe's and the origin's settings, defined in probe.h; this module
+ * reads them and needs nothing else of the probe. */
+typedef struct vsp_probe_cfg vsp_probe_cfg;
+typedef struct vsp_origin_cfg vsp_origin_cfg;
 
 /*
  * Runs argv[0] (a path) with argv and envp until it exits or deadline_us
