@@ -22,6 +22,9 @@
 #define TIME_END_S 253402300800.0
 /* ... and from 1970 back to 0000-01-01T00:00:00Z. */
 #define TIME_START_S (-62167219200.0)
+/* A human duration ("7d") covers at most ten years of history. */
+#define HUMAN_DAY_S	     86400.0
+#define HUMAN_DURATION_MAX_S (10.0 * 365 * HUMAN_DAY_S)
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -335,4 +338,59 @@ bad:
 	set_err(err, errlen, "'%.64s' is not an ISO 8601 duration (PnDTnHnMnS)",
 		s ? s : "");
 	return -1;
+}
+
+int vsp_date_format(double unix_s, char *buf, size_t len)
+{
+	char text[VSP_TIME_TEXT_MAX];
+
+	if (len)
+		buf[0] = '\0';
+	if (len < VSP_DATE_TEXT_MAX ||
+	    vsp_time_format(unix_s, text, sizeof(text)))
+		return -1;
+	memcpy(buf, text, VSP_DATE_TEXT_MAX - 1);
+	buf[VSP_DATE_TEXT_MAX - 1] = '\0';
+	return 0;
+}
+
+int vsp_duration_parse(const char *s, double *seconds)
+{
+	char *end;
+	double v, mul = 1;
+
+	errno = 0;
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	v = strtod(s, &end);
+	if (errno || end == s)
+		return -1;
+	if (*end) {
+		switch (*end) {
+		case 's':
+			mul = 1;
+			break;
+		case 'm':
+			mul = 60;
+			break;
+		case 'h':
+			mul = 3600;
+			break;
+		case 'd':
+			mul = HUMAN_DAY_S;
+			break;
+		case 'w':
+			mul = 7 * HUMAN_DAY_S;
+			break;
+		default:
+			return -1;
+		}
+		if (end[1])
+			return -1;
+	}
+	v *= mul;
+	if (!(v > 0 && v <= HUMAN_DURATION_MAX_S))
+		return -1;
+	*seconds = v;
+	return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * datetime.h - the one date-time module: RFC 3339 dates parsed and
- * formatted, ISO 8601 durations parsed. Pure functions, no clock, no I/O
- * (the clock is clock.h). Every parser (HLS EXT-X-PROGRAM-DATE-TIME, the
+ * formatted, ISO 8601 and human ("7d") durations parsed. Pure functions,
+ * no clock, no I/O (the clock is clock.h). Every parser (HLS EXT-X-PROGRAM-DATE-TIME, the
  * MPD's dates, UTCTiming answers), the records, the store and the report
  * read and write times here, so that one text means one instant everywhere.
  *
@@ -56,6 +56,15 @@ int vsp_time_parse_any(const char *s, double *unix_s);
  * instant is not a finite time of the years 0000-9999. */
 int vsp_time_format(double unix_s, char *buf, size_t len);
 
+/* Bytes of vsp_date_format()'s text with its NUL ("YYYY-MM-DD"). */
+#define VSP_DATE_TEXT_MAX 11
+
+/* The UTC day of vsp_time_format()'s text for unix_s ("2026-11-26"), so
+ * that a record and the daily file it lands in name the same day. Returns
+ * 0; -1 (buf "") when vsp_time_format() refuses the instant or len is
+ * under VSP_DATE_TEXT_MAX. */
+int vsp_date_format(double unix_s, char *buf, size_t len);
+
 /*
  * Strict ISO 8601 duration (xs:duration) "PT1M30.5S", "P1DT2H" to seconds:
  * PnDTnHnMnS, a fraction on seconds only. Years and months have no fixed
@@ -65,5 +74,9 @@ int vsp_time_format(double unix_s, char *buf, size_t len);
  */
 int vsp_duration_parse_iso8601(const char *s, double *seconds, char *err,
 			       size_t errlen);
+
+/* "90s", "30m", "24h", "7d", "2w" (a bare number is seconds) into seconds,
+ * more than 0 and at most ten years. Returns 0 or -1. */
+int vsp_duration_parse(const char *s, double *seconds);
 
 #endif

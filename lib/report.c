@@ -12,7 +12,6 @@
  */
 #include "report.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,8 +25,6 @@
 #include "limits.h"
 #include "store.h"
 
-#define DAY_S	       86400.0
-#define DURATION_MAX_S (10.0 * 365 * DAY_S)
 /* When a probe's interval is not known from its file: 60 s, the probe
  * files' default, unless the checks' own gaps say otherwise. */
 #define DEFAULT_INTERVAL_S 60.0
@@ -36,47 +33,6 @@
 #define LOOKBACK_S 7200.0
 /* Vantages told apart in a partial outage's list. */
 #define MAX_VANTAGE_BITS 64
-
-int vsp_duration_parse(const char *s, double *seconds)
-{
-	char *end;
-	double v, mul = 1;
-
-	errno = 0;
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	v = strtod(s, &end);
-	if (errno || end == s)
-		return -1;
-	if (*end) {
-		switch (*end) {
-		case 's':
-			mul = 1;
-			break;
-		case 'm':
-			mul = 60;
-			break;
-		case 'h':
-			mul = 3600;
-			break;
-		case 'd':
-			mul = DAY_S;
-			break;
-		case 'w':
-			mul = 7 * DAY_S;
-			break;
-		default:
-			return -1;
-		}
-		if (end[1])
-			return -1;
-	}
-	v *= mul;
-	if (!(v > 0 && v <= DURATION_MAX_S))
-		return -1;
-	*seconds = v;
-	return 0;
-}
 
 /* One check of one series (the stream or an origin, one vantage). */
 struct sample {

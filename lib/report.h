@@ -169,8 +169,4 @@ void vsp_report_free(vsp_report *r);
 /* The report as JSON; new reference, NULL on out of memory. */
 json_t *vsp_report_json(const vsp_report *r);
 
-/* "90s", "30m", "24h", "7d", "2w" (a bare number is seconds) into seconds,
- * more than 0 and at most ten years. Returns 0 or -1. */
-int vsp_duration_parse(const char *s, double *seconds);
-
 #endif

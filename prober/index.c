@@ -13,7 +13,7 @@
 
 #include "cli.h"
 #include "clock.h"
-#include "report.h"
+#include "datetime.h"
 #include "store.h"
 
 static void index_usage(FILE *out)
