@@ -32,6 +32,7 @@
 #include <jansson.h>
 
 #include "clock.h"
+#include "datetime.h"
 #include "file.h"
 #include "limits.h"
 #include "record.h"
@@ -377,12 +378,15 @@ static void set_item_message(vsp_run_item *it, const char *fmt, ...)
  * mu. */
 static struct day_file *day_file(struct runner *r, double when)
 {
-	time_t t = (time_t)when;
-	struct tm tm;
-	char name[32], path[4200];
+	char day[VSP_DATE_TEXT_MAX], name[32], path[4200];
 
-	gmtime_r(&t, &tm);
-	strftime(name, sizeof(name), "%Y-%m-%d.jsonl", &tm);
+	if (vsp_date_format(when, day, sizeof(day))) {
+		set_error(r, VSP_RUN_E_INTERNAL,
+			  "check time %.3f is not a date of the years 0-9999",
+			  when);
+		return NULL;
+	}
+	snprintf(name, sizeof(name), "%s.jsonl", day);
 	path_in(path, sizeof(path), r->dir, name);
 	for (size_t i = 0; i < r->n_files; i++)
 		if (strcmp(r->files[i].path, path) == 0)

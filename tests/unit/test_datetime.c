@@ -181,6 +181,26 @@ static void test_format(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* The daily record file's day: the date of the record's own time text,
+ * UTC, so a check half a millisecond before midnight (written as the next
+ * midnight) lands in the next day's file. */
+static void test_date_format(void **state)
+{
+	char buf[VSP_DATE_TEXT_MAX];
+
+	(void)state;
+	assert_int_equal(vsp_date_format(T2024 + 3600, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2024-01-01");
+	assert_int_equal(vsp_date_format(T2024 - 0.0006, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2023-12-31");
+	assert_int_equal(vsp_date_format(T2024 - 0.0004, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2024-01-01");
+	assert_int_equal(vsp_date_format(NAN, buf, sizeof(buf)), -1);
+	assert_string_equal(buf, "");
+	assert_int_equal(vsp_date_format(0, buf, VSP_DATE_TEXT_MAX - 1), -1);
+	assert_string_equal(buf, "");
+}
+
 /* Every millisecond of a second formats back to the text it was parsed
  * from (a truncating formatter loses one where the double falls short). */
 static void test_round_trip(void **state)
@@ -244,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_wrappers),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_date_format),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_durations),
 	};
