@@ -451,210 +451,203 @@ static int host_ok(const char *s)
 	return 1;
 }
 
-static int parse_args(int argc, char **argv, struct plugin_args *a)
+/* What an option group's parser returns for an option of another group. */
+#define NOT_MINE (-2)
+
+/* -u, --origin-name, -H, -I, -p, -S, -P: where the stream is. */
+static int origin_opt(struct plugin_args *a, int c, char *arg)
 {
 	char err[512];
-	int c;
 
-	optind = 1;
-	opterr = 0; /* getopt's own message would go to stderr */
-	while ((c = getopt_long(argc, argv, ":u:H:I:p:SP:w:c:t:k:A:vhV",
-				plugin_opts, NULL)) != -1) {
-		switch (c) {
-		case 'u':
-			if (a->n_urls >= VSP_MAX_ORIGINS)
-				return usage_error("-u: at most %d origins",
-						   VSP_MAX_ORIGINS);
-			if (strv_push(&a->urls, &a->n_urls, optarg))
-				return usage_error("out of memory");
-			break;
-		case OPT_ORIGIN_NAME:
-			if (vsp_config_check_value(VSP_VALUE_NAME, optarg, err,
-						   sizeof(err)))
-				return usage_error("--origin-name: %s", err);
-			if (a->n_names >= VSP_MAX_ORIGINS)
-				return usage_error("--origin-name: at most %d",
-						   VSP_MAX_ORIGINS);
-			if (strv_push(&a->names, &a->n_names, optarg))
-				return usage_error("out of memory");
-			break;
-		/* Empty: as not given (a CheckCommand's unset macro). */
-		case 'H':
-		case 'I':
-			if (*optarg && !host_ok(optarg))
-				return usage_error(
-					"-%c: '%.200s' is not a host "
-					"name or an IP address",
-					c, optarg);
-			if (c == 'H')
-				a->host = *optarg ? optarg : NULL;
-			else
-				a->address = *optarg ? optarg : NULL;
-			break;
-		case 'p':
-			if (int_arg("-p", optarg, 1, 65535, &a->port))
-				return EXIT_UNKNOWN;
-			break;
-		case 'S':
-			a->ssl = 1;
-			break;
-		case 'P':
-			a->probe_file = optarg;
-			break;
-		case 'w':
-			if (range_arg("-w", optarg, &a->warn, &a->has_warn))
-				return EXIT_UNKNOWN;
-			break;
-		case 'c':
-			if (range_arg("-c", optarg, &a->crit, &a->has_crit))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_LAG_W:
-			if (range_arg("--lag-warning", optarg, &a->lag_w,
-				      &a->has_lag_w))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_LAG_C:
-			if (range_arg("--lag-critical", optarg, &a->lag_c,
-				      &a->has_lag_c))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_AGE_W:
-			if (range_arg("--age-warning", optarg, &a->age_w,
-				      &a->has_age_w))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_AGE_C:
-			if (range_arg("--age-critical", optarg, &a->age_c,
-				      &a->has_age_c))
-				return EXIT_UNKNOWN;
-			break;
-		/* The ranges of a probe file's keys (lib/config.c). */
-		case OPT_STALE_W:
-			if (factor_arg("--stale-warn-factor", optarg, 1, 100,
-				       &a->stale_w))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_STALE_F:
-			if (factor_arg("--stale-fail-factor", optarg, 1, 100,
-				       &a->stale_f))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_LAG_TDS:
-			if (factor_arg("--lag-warn-target-durations", optarg,
-				       0.5, 1000, &a->lag_tds))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_SLOW_RTF:
-			if (factor_arg("--slow-realtime-factor", optarg, 0, 100,
-				       &a->slow_rtf))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_MIN_HEALTHY:
-			if (int_arg("--min-healthy", optarg, 1, VSP_MAX_ORIGINS,
-				    &a->min_healthy))
-				return EXIT_UNKNOWN;
-			break;
-		case 't':
-			if (parse_timeout(optarg, a))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_FRAMES:
-			if (int_arg("--frames", optarg, 1, VSP_MAX_FRAMES,
-				    &a->frames))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_MAX_MEMORY: {
-			char merr[600];
-
-			if (max_memory_arg("--max-memory", optarg,
-					   &a->max_memory, merr, sizeof(merr)))
-				return usage_error("%s", merr);
-			break;
-		}
-		case OPT_SEGMENTS:
-			if (vsp_segments_parse(optarg, &a->segments))
-				return usage_error("--segments: '%s' is not "
-						   "all or a count from 1 to "
-						   "%d",
-						   optarg,
-						   VSP_MAX_SEGMENT_CHECKS);
-			break;
-		case OPT_DECODE:
-			if (vsp_decode_mode_parse(optarg, &a->decode_all))
-				return usage_error("--decode: '%s' is not all "
-						   "or frames",
-						   optarg);
-			break;
-		case OPT_RENDITIONS:
-			if (vsp_pick_parse(optarg, &a->pick, &a->pick_count))
-				return usage_error("--renditions: '%s' is not "
-						   "all, lowest, highest or a "
-						   "count from 1 to %d",
-						   optarg, VSP_MAX_RENDITIONS);
-			a->pick_set = 1;
-			break;
-		case 'k':
-			if (net_arg(a, VSP_VALUE_HEADER, "-k", optarg))
-				return EXIT_UNKNOWN;
-			break;
-		case 'A':
-			if (net_arg(a, VSP_VALUE_USER_AGENT, "-A", optarg))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_RESOLVE:
-			if (net_arg(a, VSP_VALUE_RESOLVE, "--resolve", optarg))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_INSECURE:
-			a->net.insecure = 1;
-			break;
-		case OPT_CACERT:
-			if (net_arg(a, VSP_VALUE_CACERT, "--ca-cert", optarg))
-				return EXIT_UNKNOWN;
-			break;
-		case OPT_NAME:
-			if (vsp_config_check_value(VSP_VALUE_NAME, optarg, err,
-						   sizeof(err)))
-				return usage_error("--name: %s", err);
-			a->name = optarg;
-			break;
-		case 'v':
-			if (a->verbose < 3)
-				a->verbose++;
-			break;
-		case 'h':
-			plugin_help();
-			/* As every monitoring plugin: help is not a check. */
-			return EXIT_UNKNOWN;
-		case 'V':
-			printf(PLUGIN_NAME " (prober) %s\n", VSP_VERSION);
-			return EXIT_UNKNOWN;
-		case OPT_THUMBNAILS:
-		case OPT_BLACK_MIN:
-		case OPT_FROZEN_MIN:
-		case OPT_SILENCE_DB:
-		case OPT_SILENCE_MIN:
-		case OPT_NO_CONTENT:
-			if (content_cli_opt(&a->content, c, optarg,
-					    PLUGIN_NAME))
-				return EXIT_UNKNOWN;
-			break;
-		case ':':
-			return usage_error("option %s needs a value",
-					   argv[optind - 1]);
-		default:
-			if (optopt && optopt < 256)
-				return usage_error("unknown option -%c",
-						   optopt);
-			return usage_error("unknown option %s",
-					   argv[optind - 1]);
-		}
+	switch (c) {
+	case 'u':
+		if (a->n_urls >= VSP_MAX_ORIGINS)
+			return usage_error("-u: at most %d origins",
+					   VSP_MAX_ORIGINS);
+		if (strv_push(&a->urls, &a->n_urls, arg))
+			return usage_error("out of memory");
+		return 0;
+	case OPT_ORIGIN_NAME:
+		if (vsp_config_check_value(VSP_VALUE_NAME, arg, err,
+					   sizeof(err)))
+			return usage_error("--origin-name: %s", err);
+		if (a->n_names >= VSP_MAX_ORIGINS)
+			return usage_error("--origin-name: at most %d",
+					   VSP_MAX_ORIGINS);
+		if (strv_push(&a->names, &a->n_names, arg))
+			return usage_error("out of memory");
+		return 0;
+	/* Empty: as not given (a CheckCommand's unset macro). */
+	case 'H':
+	case 'I':
+		if (*arg && !host_ok(arg))
+			return usage_error("-%c: '%.200s' is not a host "
+					   "name or an IP address",
+					   c, arg);
+		if (c == 'H')
+			a->host = *arg ? arg : NULL;
+		else
+			a->address = *arg ? arg : NULL;
+		return 0;
+	case 'p':
+		return int_arg("-p", arg, 1, 65535, &a->port);
+	case 'S':
+		a->ssl = 1;
+		return 0;
+	case 'P':
+		a->probe_file = arg;
+		return 0;
+	default:
+		return NOT_MINE;
 	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s' (URLs go after "
-				   "-u)",
-				   argv[optind]);
+}
+
+/* -w, -c and the other thresholds of a state or a verdict. */
+static int threshold_opt(struct plugin_args *a, int c, const char *arg)
+{
+	switch (c) {
+	case 'w':
+		return range_arg("-w", arg, &a->warn, &a->has_warn);
+	case 'c':
+		return range_arg("-c", arg, &a->crit, &a->has_crit);
+	case OPT_LAG_W:
+		return range_arg("--lag-warning", arg, &a->lag_w,
+				 &a->has_lag_w);
+	case OPT_LAG_C:
+		return range_arg("--lag-critical", arg, &a->lag_c,
+				 &a->has_lag_c);
+	case OPT_AGE_W:
+		return range_arg("--age-warning", arg, &a->age_w,
+				 &a->has_age_w);
+	case OPT_AGE_C:
+		return range_arg("--age-critical", arg, &a->age_c,
+				 &a->has_age_c);
+	/* The ranges of a probe file's keys (lib/config.c). */
+	case OPT_STALE_W:
+		return factor_arg("--stale-warn-factor", arg, 1, 100,
+				  &a->stale_w);
+	case OPT_STALE_F:
+		return factor_arg("--stale-fail-factor", arg, 1, 100,
+				  &a->stale_f);
+	case OPT_LAG_TDS:
+		return factor_arg("--lag-warn-target-durations", arg, 0.5, 1000,
+				  &a->lag_tds);
+	case OPT_SLOW_RTF:
+		return factor_arg("--slow-realtime-factor", arg, 0, 100,
+				  &a->slow_rtf);
+	case OPT_MIN_HEALTHY:
+		return int_arg("--min-healthy", arg, 1, VSP_MAX_ORIGINS,
+			       &a->min_healthy);
+	default:
+		return NOT_MINE;
+	}
+}
+
+/* -t and how much of the stream one check takes. */
+static int run_opt(struct plugin_args *a, int c, const char *arg)
+{
+	char merr[600];
+
+	switch (c) {
+	case 't':
+		return parse_timeout(arg, a);
+	case OPT_FRAMES:
+		return int_arg("--frames", arg, 1, VSP_MAX_FRAMES, &a->frames);
+	case OPT_MAX_MEMORY:
+		if (max_memory_arg("--max-memory", arg, &a->max_memory, merr,
+				   sizeof(merr)))
+			return usage_error("%s", merr);
+		return 0;
+	case OPT_SEGMENTS:
+		if (vsp_segments_parse(arg, &a->segments))
+			return usage_error("--segments: '%s' is not "
+					   "all or a count from 1 to "
+					   "%d",
+					   arg, VSP_MAX_SEGMENT_CHECKS);
+		return 0;
+	case OPT_DECODE:
+		if (vsp_decode_mode_parse(arg, &a->decode_all))
+			return usage_error("--decode: '%s' is not all "
+					   "or frames",
+					   arg);
+		return 0;
+	case OPT_RENDITIONS:
+		if (vsp_pick_parse(arg, &a->pick, &a->pick_count))
+			return usage_error("--renditions: '%s' is not "
+					   "all, lowest, highest or a "
+					   "count from 1 to %d",
+					   arg, VSP_MAX_RENDITIONS);
+		a->pick_set = 1;
+		return 0;
+	default:
+		return NOT_MINE;
+	}
+}
+
+/* -k, -A and the TLS and name-resolution options. */
+static int net_opt(struct plugin_args *a, int c, const char *arg)
+{
+	char err[512];
+
+	switch (c) {
+	case 'k':
+		return net_arg(a, VSP_VALUE_HEADER, "-k", arg);
+	case 'A':
+		return net_arg(a, VSP_VALUE_USER_AGENT, "-A", arg);
+	case OPT_RESOLVE:
+		return net_arg(a, VSP_VALUE_RESOLVE, "--resolve", arg);
+	case OPT_INSECURE:
+		a->net.insecure = 1;
+		return 0;
+	case OPT_CACERT:
+		return net_arg(a, VSP_VALUE_CACERT, "--ca-cert", arg);
+	case OPT_NAME:
+		if (vsp_config_check_value(VSP_VALUE_NAME, arg, err,
+					   sizeof(err)))
+			return usage_error("--name: %s", err);
+		a->name = arg;
+		return 0;
+	default:
+		return NOT_MINE;
+	}
+}
+
+/* -v, -h, -V, the content options, and getopt's complaints. */
+static int other_opt(struct plugin_args *a, int c, const char *arg, char **argv)
+{
+	switch (c) {
+	case 'v':
+		if (a->verbose < 3)
+			a->verbose++;
+		return 0;
+	case 'h':
+		plugin_help();
+		/* As every monitoring plugin: help is not a check. */
+		return EXIT_UNKNOWN;
+	case 'V':
+		printf(PLUGIN_NAME " (prober) %s\n", VSP_VERSION);
+		return EXIT_UNKNOWN;
+	case OPT_THUMBNAILS:
+	case OPT_BLACK_MIN:
+	case OPT_FROZEN_MIN:
+	case OPT_SILENCE_DB:
+	case OPT_SILENCE_MIN:
+	case OPT_NO_CONTENT:
+		if (content_cli_opt(&a->content, c, arg, PLUGIN_NAME))
+			return EXIT_UNKNOWN;
+		return 0;
+	case ':':
+		return usage_error("option %s needs a value", argv[optind - 1]);
+	default:
+		if (optopt && optopt < 256)
+			return usage_error("unknown option -%c", optopt);
+		return usage_error("unknown option %s", argv[optind - 1]);
+	}
+}
+
+/* The options that only make sense together, or not at all together. */
+static int check_combination(const struct plugin_args *a)
+{
 	if (!a->n_urls && !a->probe_file)
 		return usage_error("no stream: give -u URL or -P FILE");
 	if (a->n_urls && a->probe_file)
@@ -671,6 +664,37 @@ static int parse_args(int argc, char **argv, struct plugin_args *a)
 		return usage_error("--stale-fail-factor %g is below "
 				   "--stale-warn-factor %g",
 				   a->stale_f.v, a->stale_w.v);
+	return 0;
+}
+
+/* Returns -1 to go on with the check, else the exit code (usage, help,
+ * version). */
+static int parse_args(int argc, char **argv, struct plugin_args *a)
+{
+	int c, rc;
+
+	optind = 1;
+	opterr = 0; /* getopt's own message would go to stderr */
+	while ((c = getopt_long(argc, argv, ":u:H:I:p:SP:w:c:t:k:A:vhV",
+				plugin_opts, NULL)) != -1) {
+		rc = origin_opt(a, c, optarg);
+		if (rc == NOT_MINE)
+			rc = threshold_opt(a, c, optarg);
+		if (rc == NOT_MINE)
+			rc = run_opt(a, c, optarg);
+		if (rc == NOT_MINE)
+			rc = net_opt(a, c, optarg);
+		if (rc == NOT_MINE)
+			rc = other_opt(a, c, optarg, argv);
+		if (rc)
+			return rc;
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s' (URLs go after "
+				   "-u)",
+				   argv[optind]);
+	if (check_combination(a))
+		return EXIT_UNKNOWN;
 	return -1; /* go on */
 }
 
@@ -749,50 +773,47 @@ static int build_url(const struct plugin_args *a, const char *u, char **out,
 
 /* ---- config ---- */
 
-static int build_cfg(const struct plugin_args *a, vsp_probe_cfg *cfg)
+/* The origins of -u (with -H, -I, -p, -S) and --origin-name. Returns 0,
+ * or the exit code. */
+static int cfg_from_urls(const struct plugin_args *a, vsp_probe_cfg *cfg)
 {
-	char err[1024];
-	/* Room for the run after the probe's deadline: joining threads,
-	 * rendering. Within [0.3, 1] s: a tenth of -t. */
-	double margin = fmin(1.0, fmax(0.3, a->timeout_s * 0.1));
-	double deadline = a->timeout_s - margin;
+	net_opts pins = { 0 };
 
-	if (a->probe_file) {
-		if (vsp_config_load_file(a->probe_file, cfg, err, sizeof(err)))
-			return usage_error("-P: %s", err);
-	} else {
-		net_opts pins = { 0 };
+	vsp_probe_cfg_init(cfg);
+	for (size_t i = 0; i < a->n_urls; i++) {
+		char *url = NULL;
+		int rc = build_url(a, a->urls[i], &url, &pins);
 
-		vsp_probe_cfg_init(cfg);
-		for (size_t i = 0; i < a->n_urls; i++) {
-			char *url = NULL;
-			int rc = build_url(a, a->urls[i], &url, &pins);
-
-			if (rc == 0 &&
-			    vsp_probe_cfg_add_origin(
-				    cfg, a->n_names ? a->names[i] : NULL, url))
-				rc = usage_error("out of memory");
-			free(url);
-			if (rc != 0) {
-				net_opts_free(&pins);
-				return rc;
-			}
-		}
-		for (size_t i = 0; i < a->n_names; i++)
-			for (size_t k = 0; k < i; k++)
-				if (strcmp(a->names[i], a->names[k]) == 0) {
-					net_opts_free(&pins);
-					return usage_error(
-						"--origin-name '%s' given "
-						"twice",
-						a->names[i]);
-				}
-		if (net_opts_apply(&pins, cfg)) {
+		if (rc == 0 &&
+		    vsp_probe_cfg_add_origin(
+			    cfg, a->n_names ? a->names[i] : NULL, url))
+			rc = usage_error("out of memory");
+		free(url);
+		if (rc != 0) {
 			net_opts_free(&pins);
-			return usage_error("out of memory");
+			return rc;
 		}
-		net_opts_free(&pins);
 	}
+	for (size_t i = 0; i < a->n_names; i++)
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(a->names[i], a->names[k]) == 0) {
+				net_opts_free(&pins);
+				return usage_error("--origin-name '%s' given "
+						   "twice",
+						   a->names[i]);
+			}
+	if (net_opts_apply(&pins, cfg)) {
+		net_opts_free(&pins);
+		return usage_error("out of memory");
+	}
+	net_opts_free(&pins);
+	return 0;
+}
+
+/* The command line's settings over the probe's (or the defaults). Returns
+ * 0, or the exit code. */
+static int apply_overrides(const struct plugin_args *a, vsp_probe_cfg *cfg)
+{
 	if (a->stale_w.set)
 		cfg->stale_warn_factor = a->stale_w.v;
 	if (a->stale_f.set)
@@ -833,6 +854,26 @@ static int build_cfg(const struct plugin_args *a, vsp_probe_cfg *cfg)
 		return usage_error("--min-healthy %d but only %zu origin%s",
 				   cfg->min_healthy, cfg->n_origins,
 				   cfg->n_origins == 1 ? "" : "s");
+	return 0;
+}
+
+static int build_cfg(const struct plugin_args *a, vsp_probe_cfg *cfg)
+{
+	char err[1024];
+	/* Room for the run after the probe's deadline: joining threads,
+	 * rendering. Within [0.3, 1] s: a tenth of -t. */
+	double margin = fmin(1.0, fmax(0.3, a->timeout_s * 0.1));
+	double deadline = a->timeout_s - margin;
+	int rc;
+
+	if (a->probe_file) {
+		if (vsp_config_load_file(a->probe_file, cfg, err, sizeof(err)))
+			return usage_error("-P: %s", err);
+	} else if ((rc = cfg_from_urls(a, cfg))) {
+		return rc;
+	}
+	if ((rc = apply_overrides(a, cfg)))
+		return rc;
 	/* -t rules: a probe file's own timeout may only shorten it. */
 	if (!(cfg->timeout_s > 0) || cfg->timeout_s > deadline)
 		cfg->timeout_s = deadline;
