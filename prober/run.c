@@ -419,67 +419,59 @@ static int load_probes(const char *dir, vsp_probe_set *set, char ***bad,
 	return 0;
 }
 
-int cmd_run(int argc, char **argv)
+/* What the command line asks of one run. */
+struct run_args {
+	const char *probes_dir, *only, *textfile, *vantage_opt;
+	unsigned shard_i, shard_n;
+	int verbose, no_index;
+	vsp_runner_opts ro;
+};
+
+/* Returns -1 to go on, else the exit code (help, usage). */
+static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
-	const char *probes_dir = "probes", *only = NULL, *textfile = NULL;
-	const char *vantage_opt = NULL;
-	char vantage[VSP_MAX_NAME + 1];
-	unsigned shard_i = 0, shard_n = 0;
-	vsp_probe_cfg *sel = NULL;
-	vsp_runner_opts ro = { "results", VSP_RUN_DEFAULT_JOBS,
-			       VSP_RUN_DEFAULT_DEADLINE_S, 0, &stop_flag };
-	vsp_probe_set set = { 0 };
-	char **bad = NULL;
-	size_t n_bad = 0;
-	char stdout_dir[512] = "";
-	vsp_run_item *items = NULL;
-	const vsp_probe_cfg *todo;
-	size_t n_todo = 0;
-	int verbose = 0, c, rc = EXIT_UNKNOWN, worst = EXIT_PASS, run_rc;
-	int no_index = 0, any_done = 0;
-	double t0 = vsp_now_us() / 1e6;
-	char err[1024];
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "vh", run_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PROBES:
-			probes_dir = optarg;
+			a->probes_dir = optarg;
 			break;
 		case OPT_RESULTS:
-			ro.results_dir = optarg;
+			a->ro.results_dir = optarg;
 			break;
 		case OPT_JOBS:
 			if (parse_int("--jobs", optarg, 1, VSP_MAX_JOBS,
-				      &ro.jobs))
+				      &a->ro.jobs))
 				return EXIT_UNKNOWN;
 			break;
 		case OPT_DEADLINE:
 			if (parse_double("--deadline", optarg, 1, 86400,
-					 &ro.deadline_s))
+					 &a->ro.deadline_s))
 				return EXIT_UNKNOWN;
 			break;
 		case OPT_ONLY:
-			only = optarg;
+			a->only = optarg;
 			break;
 		case OPT_FORCE:
-			ro.force = 1;
+			a->ro.force = 1;
 			break;
 		case OPT_SHARD:
-			if (parse_shard(optarg, &shard_i, &shard_n))
+			if (parse_shard(optarg, &a->shard_i, &a->shard_n))
 				return EXIT_UNKNOWN;
 			break;
 		case OPT_TEXTFILE:
-			textfile = optarg;
+			a->textfile = optarg;
 			break;
 		case OPT_VANTAGE:
-			vantage_opt = optarg;
+			a->vantage_opt = optarg;
 			break;
 		case OPT_NO_INDEX:
-			no_index = 1;
+			a->no_index = 1;
 			break;
 		case 'v':
-			verbose++;
+			a->verbose++;
 			break;
 		case 'h':
 			run_usage(stdout);
@@ -495,32 +487,85 @@ int cmd_run(int argc, char **argv)
 		run_usage(stderr);
 		return EXIT_UNKNOWN;
 	}
+	return -1;
+}
 
-	if (vantage_resolve("run", vantage_opt, vantage, sizeof(vantage)))
+/* The worst status among the checks done (-v: each item said first). */
+static int worst_done(const vsp_probe_cfg *todo, const vsp_run_item *items,
+		      size_t n, int verbose)
+{
+	int worst = EXIT_PASS;
+
+	if (verbose) {
+		double now = vsp_wall_s();
+
+		for (size_t i = 0; i < n; i++)
+			print_item(todo[i].name, &items[i], now);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (items[i].state == VSP_RUN_DONE &&
+		    (int)items[i].status > worst)
+			worst = (int)items[i].status;
+	return worst;
+}
+
+static int any_done(const vsp_run_item *items, size_t n)
+{
+	int done = 0;
+
+	for (size_t i = 0; i < n; i++)
+		done |= items[i].state == VSP_RUN_DONE;
+	return done;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a = { .probes_dir = "probes",
+			      .ro = { "results", VSP_RUN_DEFAULT_JOBS,
+				      VSP_RUN_DEFAULT_DEADLINE_S, 0,
+				      &stop_flag } };
+	vsp_runner_opts *ro = &a.ro;
+	char vantage[VSP_MAX_NAME + 1];
+	vsp_probe_cfg *sel = NULL;
+	vsp_probe_set set = { 0 };
+	char **bad = NULL;
+	size_t n_bad = 0;
+	char stdout_dir[512] = "";
+	vsp_run_item *items = NULL;
+	const vsp_probe_cfg *todo;
+	size_t n_todo = 0;
+	int rc = EXIT_UNKNOWN, worst, run_rc;
+	int parsed = parse_run_args(argc, argv, &a);
+	double t0 = vsp_now_us() / 1e6;
+	char err[1024];
+
+	if (parsed != -1)
+		return parsed;
+	if (vantage_resolve("run", a.vantage_opt, vantage, sizeof(vantage)))
 		return EXIT_UNKNOWN;
-	ro.vantage = vantage;
-	ro.keep_results = textfile != NULL;
+	ro->vantage = vantage;
+	ro->keep_results = a.textfile != NULL;
 	/* --results -: the records go to stdout (pipes, log shippers). The
 	 * runner still needs a folder for its locks and files: a private
 	 * one, removed after; with no state kept, every probe is due. */
-	if (strcmp(ro.results_dir, "-") == 0 &&
-	    results_to_stdout(&ro, stdout_dir, sizeof(stdout_dir)))
+	if (strcmp(ro->results_dir, "-") == 0 &&
+	    results_to_stdout(ro, stdout_dir, sizeof(stdout_dir)))
 		goto out;
 
 	/* A bad file must not stop the fleet: every valid probe runs, and
 	 * the bad ones are said (file and key) and make the exit 3. */
-	if (load_probes(probes_dir, &set, &bad, &n_bad))
+	if (load_probes(a.probes_dir, &set, &bad, &n_bad))
 		goto out;
 	todo = set.probes;
 	n_todo = set.n;
-	if (only && select_only(&set, only, probes_dir, &todo, &n_todo))
+	if (a.only && select_only(&set, a.only, a.probes_dir, &todo, &n_todo))
 		goto out;
-	if (shard_n) {
-		if (select_shard(todo, &n_todo, shard_i, shard_n, &sel))
+	if (a.shard_n) {
+		if (select_shard(todo, &n_todo, a.shard_i, a.shard_n, &sel))
 			goto out;
 		todo = sel;
 	}
-	if (check_timeouts(&set, ro.deadline_s))
+	if (check_timeouts(&set, ro->deadline_s))
 		goto out;
 	items = calloc(n_todo ? n_todo : 1, sizeof(*items));
 	if (!items) {
@@ -531,24 +576,13 @@ int cmd_run(int argc, char **argv)
 	catch_stop();
 	raise_nofile();
 
-	run_rc = vsp_runner_run(todo, n_todo, &ro, items, err, sizeof(err));
-	if (verbose) {
-		double now = vsp_wall_s();
-
-		for (size_t i = 0; i < n_todo; i++)
-			print_item(todo[i].name, &items[i], now);
-	}
-	for (size_t i = 0; i < n_todo; i++)
-		if (items[i].state == VSP_RUN_DONE &&
-		    (int)items[i].status > worst)
-			worst = (int)items[i].status;
+	run_rc = vsp_runner_run(todo, n_todo, ro, items, err, sizeof(err));
+	worst = worst_done(todo, items, n_todo, a.verbose);
 	if (stdout_dir[0] && print_records(items, n_todo, vantage))
 		goto out;
-	for (size_t i = 0; i < n_todo; i++)
-		any_done |= items[i].state == VSP_RUN_DONE;
 	/* Records written to standard output leave nothing to index. */
-	if (any_done && !no_index && !stdout_dir[0])
-		index_records(ro.results_dir, t0, ro.deadline_s);
+	if (any_done(items, n_todo) && !a.no_index && !stdout_dir[0])
+		index_records(ro->results_dir, t0, ro->deadline_s);
 	if (fflush(stdout) != 0) {
 		perror("prober run: stdout");
 		goto out;
@@ -557,7 +591,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "prober run: %s\n", err);
 		goto out;
 	}
-	if (textfile && write_textfile(textfile, vantage, todo, items, n_todo))
+	if (a.textfile &&
+	    write_textfile(a.textfile, vantage, todo, items, n_todo))
 		goto out;
 	rc = n_bad ? EXIT_UNKNOWN : worst;
 out:
