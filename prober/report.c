@@ -377,26 +377,50 @@ static vsp_store *open_index(const char *dir, const char *path, size_t *bad,
 	return st;
 }
 
-int cmd_report(int argc, char **argv)
+/* What the command line asks of one report. */
+struct report_args {
+	const char *dir, *probe, *store_path, *probes_dir, *format;
+	int probes_given;
+	double now, since, until;
+};
+
+/* --format and the window [--since, --until). Returns -1 to go on, else
+ * the exit code. */
+static int check_report_args(struct report_args *a, const char *since_arg,
+			     const char *until_arg)
 {
-	const char *dir = "results", *probe = NULL, *store_path = NULL;
-	const char *probes_dir = "probes", *since_arg = NULL, *until_arg = NULL;
-	const char *format = "table";
-	double now = vsp_wall_s(), since, until = now;
-	vsp_report *r = NULL;
-	vsp_store *st = NULL;
-	vsp_probe_set set = { 0 };
-	vsp_report_target *tg = NULL;
-	vsp_report_opts ro = { 0 };
-	size_t bad = 0;
-	int c, rc = EXIT_UNKNOWN, probes_given = 0;
-	char err[1024];
+	if (strcmp(a->format, "table") && strcmp(a->format, "json") &&
+	    strcmp(a->format, "csv") && strcmp(a->format, "html")) {
+		fprintf(stderr,
+			"prober report: --format: '%s' is not table, json, "
+			"csv or html\n",
+			a->format);
+		return EXIT_UNKNOWN;
+	}
+	if (until_arg && parse_when("--until", until_arg, a->now, &a->until))
+		return EXIT_UNKNOWN;
+	a->since = a->until - 86400;
+	if (since_arg && parse_when("--since", since_arg, a->until, &a->since))
+		return EXIT_UNKNOWN;
+	if (!(a->since < a->until)) {
+		fprintf(stderr, "prober report: --since must come before "
+				"--until\n");
+		return EXIT_UNKNOWN;
+	}
+	return -1;
+}
+
+/* Returns -1 to go on, else the exit code (help, usage). */
+static int parse_report_args(int argc, char **argv, struct report_args *a)
+{
+	const char *since_arg = NULL, *until_arg = NULL;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", report_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_RESULTS:
-			dir = optarg;
+			a->dir = optarg;
 			break;
 		case OPT_SINCE:
 			since_arg = optarg;
@@ -405,20 +429,20 @@ int cmd_report(int argc, char **argv)
 			until_arg = optarg;
 			break;
 		case OPT_PROBE:
-			probe = optarg;
+			a->probe = optarg;
 			break;
 		case OPT_JSON:
-			format = "json";
+			a->format = "json";
 			break;
 		case OPT_FORMAT:
-			format = optarg;
+			a->format = optarg;
 			break;
 		case OPT_STORE:
-			store_path = optarg;
+			a->store_path = optarg;
 			break;
 		case OPT_PROBES:
-			probes_dir = optarg;
-			probes_given = 1;
+			a->probes_dir = optarg;
+			a->probes_given = 1;
 			break;
 		case 'h':
 			report_usage(stdout);
@@ -433,67 +457,58 @@ int cmd_report(int argc, char **argv)
 			argv[optind]);
 		return EXIT_UNKNOWN;
 	}
-	if (strcmp(format, "table") && strcmp(format, "json") &&
-	    strcmp(format, "csv") && strcmp(format, "html")) {
-		fprintf(stderr,
-			"prober report: --format: '%s' is not table, json, "
-			"csv or html\n",
-			format);
-		return EXIT_UNKNOWN;
-	}
-	if (until_arg && parse_when("--until", until_arg, now, &until))
-		return EXIT_UNKNOWN;
-	since = until - 86400;
-	if (since_arg && parse_when("--since", since_arg, until, &since))
-		return EXIT_UNKNOWN;
-	if (!(since < until)) {
-		fprintf(stderr, "prober report: --since must come before "
-				"--until\n");
-		return EXIT_UNKNOWN;
-	}
-	/* The probe files give each probe its interval and SLO; without
-	 * them (a copied results folder) the checks' gaps stand in. */
-	if (vsp_config_load_dir(probes_dir, &set, err, sizeof(err))) {
-		if (probes_given) {
-			fprintf(stderr, "prober report: %s\n", err);
-			goto out;
-		}
-		vsp_probe_set_clear(&set);
-		memset(&set, 0, sizeof(set));
-	}
-	tg = calloc(set.n ? set.n : 1, sizeof(*tg));
-	if (!tg) {
-		fprintf(stderr, "prober report: out of memory\n");
-		goto out;
-	}
-	for (size_t i = 0; i < set.n; i++)
-		tg[i] = (vsp_report_target){ set.probes[i].name,
-					     set.probes[i].interval_s,
-					     set.probes[i].slo };
-	st = open_index(dir, store_path, &bad, err, sizeof(err));
-	if (!st) {
-		fprintf(stderr, "prober report: %s\n", err);
-		goto out;
-	}
-	if (probe) {
-		int known = vsp_store_has_probe(st, probe) == 1;
+	return check_report_args(a, since_arg, until_arg);
+}
 
-		for (size_t i = 0; i < set.n && !known; i++)
-			known = strcmp(set.probes[i].name, probe) == 0;
-		if (!known) {
-			fprintf(stderr,
-				"prober report: --probe: no probe named '%s' "
-				"in %s or in the records of %s\n",
-				probe, probes_dir, dir);
-			goto out;
+/* The probe files give each probe its interval and SLO; without them (a
+ * copied results folder) the checks' gaps stand in. *tg: caller frees.
+ * Returns 0 or -1 (said). */
+static int load_targets(const struct report_args *a, vsp_probe_set *set,
+			vsp_report_target **tg)
+{
+	char err[1024];
+
+	if (vsp_config_load_dir(a->probes_dir, set, err, sizeof(err))) {
+		if (a->probes_given) {
+			fprintf(stderr, "prober report: %s\n", err);
+			return -1;
 		}
+		vsp_probe_set_clear(set);
+		memset(set, 0, sizeof(*set));
 	}
-	ro = (vsp_report_opts){ since, until, probe, tg, set.n };
-	if (vsp_report_from_store(st, &ro, &r, err, sizeof(err))) {
-		fprintf(stderr, "prober report: %s\n", err);
-		goto out;
+	*tg = calloc(set->n ? set->n : 1, sizeof(**tg));
+	if (!*tg) {
+		fprintf(stderr, "prober report: out of memory\n");
+		return -1;
 	}
-	r->bad_lines = bad;
+	for (size_t i = 0; i < set->n; i++)
+		(*tg)[i] = (vsp_report_target){ set->probes[i].name,
+						set->probes[i].interval_s,
+						set->probes[i].slo };
+	return 0;
+}
+
+/* --probe names a probe of the files or of the records. Returns 0 or -1
+ * (said). */
+static int probe_known(const struct report_args *a, vsp_store *st,
+		       const vsp_probe_set *set)
+{
+	int known = vsp_store_has_probe(st, a->probe) == 1;
+
+	for (size_t i = 0; i < set->n && !known; i++)
+		known = strcmp(set->probes[i].name, a->probe) == 0;
+	if (known)
+		return 0;
+	fprintf(stderr,
+		"prober report: --probe: no probe named '%s' "
+		"in %s or in the records of %s\n",
+		a->probe, a->probes_dir, a->dir);
+	return -1;
+}
+
+/* The report on stdout in the format asked. Returns 0 or -1 (said). */
+static int render_report(const vsp_report *r, const char *format, double now)
+{
 	if (strcmp(format, "json") == 0) {
 		json_t *o = vsp_report_json(r);
 		char *text =
@@ -504,7 +519,7 @@ int cmd_report(int argc, char **argv)
 		json_decref(o);
 		if (!text) {
 			fprintf(stderr, "prober report: out of memory\n");
-			goto out;
+			return -1;
 		}
 		printf("%s\n", text);
 		free(text);
@@ -517,8 +532,47 @@ int cmd_report(int argc, char **argv)
 	}
 	if (fflush(stdout) != 0) {
 		perror("prober report: stdout");
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_args a = { .dir = "results",
+				 .probes_dir = "probes",
+				 .format = "table" };
+	vsp_report *r = NULL;
+	vsp_store *st = NULL;
+	vsp_probe_set set = { 0 };
+	vsp_report_target *tg = NULL;
+	vsp_report_opts ro = { 0 };
+	size_t bad = 0;
+	int rc;
+	char err[1024];
+
+	a.now = vsp_wall_s();
+	a.until = a.now;
+	if ((rc = parse_report_args(argc, argv, &a)) != -1)
+		return rc;
+	rc = EXIT_UNKNOWN;
+	if (load_targets(&a, &set, &tg))
+		goto out;
+	st = open_index(a.dir, a.store_path, &bad, err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "prober report: %s\n", err);
 		goto out;
 	}
+	if (a.probe && probe_known(&a, st, &set))
+		goto out;
+	ro = (vsp_report_opts){ a.since, a.until, a.probe, tg, set.n };
+	if (vsp_report_from_store(st, &ro, &r, err, sizeof(err))) {
+		fprintf(stderr, "prober report: %s\n", err);
+		goto out;
+	}
+	r->bad_lines = bad;
+	if (render_report(r, a.format, a.now))
+		goto out;
 	rc = EXIT_PASS;
 out:
 	vsp_report_free(r);
