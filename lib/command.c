@@ -39,79 +39,113 @@ static void kill_and_reap(pid_t pid, int *wstatus)
 		;
 }
 
-int vsp_command_run(char *const *argv, char *const *envp, int64_t deadline_us,
-		    char **out, size_t *len, char *err, size_t errlen)
-{
-	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
-	posix_spawn_file_actions_t fa;
-	int fa_ok = 0, wstatus = 0, rv = -1, reaped = 0;
-	char *buf = NULL, ebuf[STDERR_KEEP + 1];
-	size_t n = 0, en = 0;
-	pid_t pid = -1;
+/* One running program: its pipes, what it wrote, how it ended. */
+struct child {
+	pid_t pid;
+	int po[2], pe[2]; /* stdout, stderr; -1 when closed */
+	int wstatus, reaped;
+	char *buf; /* VSP_COMMAND_OUTPUT_MAX + 1 */
+	size_t n, en;
+	char ebuf[STDERR_KEEP + 1];
+};
 
-	*out = NULL;
-	*len = 0;
-	buf = malloc(VSP_COMMAND_OUTPUT_MAX + 1);
-	if (!buf) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
+static void child_kill(struct child *c)
+{
+	kill_and_reap(c->pid, &c->wstatus);
+	c->reaped = 1;
+}
+
+/* Starts argv[0] with stdin from /dev/null and both outputs into pipes.
+ * Returns 0, or -1 with a message in err. */
+static int child_spawn(struct child *c, char *const *argv, char *const *envp,
+		       char *err, size_t errlen)
+{
+	posix_spawn_file_actions_t fa;
+	int e;
+
+	if (pipe2(c->po, O_CLOEXEC) != 0 || pipe2(c->pe, O_CLOEXEC) != 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		goto out;
+		return -1;
 	}
 	if (posix_spawn_file_actions_init(&fa) != 0) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return -1;
 	}
-	fa_ok = 1;
 	if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY,
 					     0) != 0 ||
-	    posix_spawn_file_actions_adddup2(&fa, po[1], 1) != 0 ||
-	    posix_spawn_file_actions_adddup2(&fa, pe[1], 2) != 0) {
+	    posix_spawn_file_actions_adddup2(&fa, c->po[1], 1) != 0 ||
+	    posix_spawn_file_actions_adddup2(&fa, c->pe[1], 2) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return -1;
 	}
-	{
-		int e = posix_spawn(&pid, argv[0], &fa, NULL, argv, envp);
+	e = posix_spawn(&c->pid, argv[0], &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	if (e != 0) {
+		c->pid = -1;
+		snprintf(err, errlen, "cannot start: %s", strerror(e));
+		return -1;
+	}
+	close(c->po[1]);
+	close(c->pe[1]);
+	c->po[1] = c->pe[1] = -1;
+	return 0;
+}
 
-		if (e != 0) {
-			pid = -1;
-			snprintf(err, errlen, "cannot start: %s", strerror(e));
-			goto out;
+/* got bytes read from the pipe fd into the output (capped: over it the
+ * program is killed) or the kept start of stderr. Returns 0 or -1. */
+static int child_take(struct child *c, int is_out, const char *tmp, size_t got,
+		      char *err, size_t errlen)
+{
+	if (is_out) {
+		if (c->n + got > VSP_COMMAND_OUTPUT_MAX) {
+			child_kill(c);
+			snprintf(err, errlen, "output over %d bytes (killed)",
+				 VSP_COMMAND_OUTPUT_MAX);
+			return -1;
 		}
-	}
-	close(po[1]);
-	close(pe[1]);
-	po[1] = pe[1] = -1;
+		memcpy(c->buf + c->n, tmp, got);
+		c->n += got;
+	} else if (c->en < STDERR_KEEP) {
+		size_t k =
+			got < STDERR_KEEP - c->en ? got : STDERR_KEEP - c->en;
 
-	/* Until both pipes end: the program's exit alone is not enough, a
-	 * child of it may still write. */
-	while (po[0] >= 0 || pe[0] >= 0) {
+		memcpy(c->ebuf + c->en, tmp, k);
+		c->en += k;
+	}
+	return 0;
+}
+
+/* Reads both pipes until both end (the program's exit alone is not
+ * enough, a child of it may still write) or deadline_us passes, when the
+ * program is killed. Returns 0, or -1 with a message in err. */
+static int child_read(struct child *c, int64_t deadline_us, char *err,
+		      size_t errlen)
+{
+	while (c->po[0] >= 0 || c->pe[0] >= 0) {
 		struct pollfd fds[2];
 		int64_t left = deadline_us - vsp_now_us();
 		int nf = 0, r;
 
 		if (left <= 0) {
-			kill_and_reap(pid, &wstatus);
-			reaped = 1;
+			child_kill(c);
 			snprintf(err, errlen, "no answer in time (killed)");
-			goto out;
+			return -1;
 		}
-		if (po[0] >= 0)
-			fds[nf++] = (struct pollfd){ po[0], POLLIN, 0 };
-		if (pe[0] >= 0)
-			fds[nf++] = (struct pollfd){ pe[0], POLLIN, 0 };
+		if (c->po[0] >= 0)
+			fds[nf++] = (struct pollfd){ c->po[0], POLLIN, 0 };
+		if (c->pe[0] >= 0)
+			fds[nf++] = (struct pollfd){ c->pe[0], POLLIN, 0 };
 		r = poll(fds, (nfds_t)nf,
 			 (int)(left / 1000 > 1000 ? 1000 : left / 1000 + 1));
 		if (r < 0 && errno != EINTR) {
 			snprintf(err, errlen, "poll: %s", strerror(errno));
-			goto out;
+			return -1;
 		}
 		for (int i = 0; i < nf && r > 0; i++) {
 			char tmp[4096];
 			ssize_t got;
-			int is_out = fds[i].fd == po[0];
+			int is_out = fds[i].fd == c->po[0];
 
 			if (!fds[i].revents)
 				continue;
@@ -121,70 +155,77 @@ int vsp_command_run(char *const *argv, char *const *envp, int64_t deadline_us,
 			if (got <= 0) {
 				close(fds[i].fd);
 				if (is_out)
-					po[0] = -1;
+					c->po[0] = -1;
 				else
-					pe[0] = -1;
+					c->pe[0] = -1;
 				continue;
 			}
-			if (is_out) {
-				if (n + (size_t)got > VSP_COMMAND_OUTPUT_MAX) {
-					kill_and_reap(pid, &wstatus);
-					reaped = 1;
-					snprintf(
-						err, errlen,
-						"output over %d bytes (killed)",
-						VSP_COMMAND_OUTPUT_MAX);
-					goto out;
-				}
-				memcpy(buf + n, tmp, (size_t)got);
-				n += (size_t)got;
-			} else if (en < STDERR_KEEP) {
-				size_t k = (size_t)got < STDERR_KEEP - en
-						   ? (size_t)got
-						   : STDERR_KEEP - en;
-
-				memcpy(ebuf + en, tmp, k);
-				en += k;
-			}
+			if (child_take(c, is_out, tmp, (size_t)got, err,
+				       errlen))
+				return -1;
 		}
 	}
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+	return 0;
+}
+
+/* Reaps the program; 0 when it exited with status 0, else -1 with its
+ * end and the first line of its stderr, printable, in err. */
+static int child_status(struct child *c, char *err, size_t errlen)
+{
+	while (waitpid(c->pid, &c->wstatus, 0) < 0 && errno == EINTR)
 		;
-	reaped = 1;
-	ebuf[en] = '\0';
-	/* The first line of stderr, printable. */
-	ebuf[strcspn(ebuf, "\r\n")] = '\0';
-	for (char *p = ebuf; *p; p++)
+	c->reaped = 1;
+	c->ebuf[c->en] = '\0';
+	c->ebuf[strcspn(c->ebuf, "\r\n")] = '\0';
+	for (char *p = c->ebuf; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
-	if (WIFSIGNALED(wstatus)) {
+	if (WIFSIGNALED(c->wstatus)) {
 		snprintf(err, errlen, "killed by signal %d%s%s",
-			 WTERMSIG(wstatus), ebuf[0] ? ": " : "", ebuf);
-		goto out;
+			 WTERMSIG(c->wstatus), c->ebuf[0] ? ": " : "", c->ebuf);
+		return -1;
 	}
-	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+	if (!WIFEXITED(c->wstatus) || WEXITSTATUS(c->wstatus) != 0) {
 		snprintf(err, errlen, "exit status %d%s%s",
-			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,
-			 ebuf[0] ? ": " : "", ebuf);
-		goto out;
+			 WIFEXITED(c->wstatus) ? WEXITSTATUS(c->wstatus) : -1,
+			 c->ebuf[0] ? ": " : "", c->ebuf);
+		return -1;
 	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	buf = NULL;
+	return 0;
+}
+
+int vsp_command_run(char *const *argv, char *const *envp, int64_t deadline_us,
+		    char **out, size_t *len, char *err, size_t errlen)
+{
+	struct child c = { .pid = -1, .po = { -1, -1 }, .pe = { -1, -1 } };
+	int rv = -1;
+
+	*out = NULL;
+	*len = 0;
+	c.buf = malloc(VSP_COMMAND_OUTPUT_MAX + 1);
+	if (!c.buf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (child_spawn(&c, argv, envp, err, errlen) ||
+	    child_read(&c, deadline_us, err, errlen) ||
+	    child_status(&c, err, errlen))
+		goto out;
+	c.buf[c.n] = '\0';
+	*out = c.buf;
+	*len = c.n;
+	c.buf = NULL;
 	rv = 0;
 out:
-	if (pid > 0 && !reaped)
-		kill_and_reap(pid, &wstatus);
-	if (fa_ok)
-		posix_spawn_file_actions_destroy(&fa);
+	if (c.pid > 0 && !c.reaped)
+		kill_and_reap(c.pid, &c.wstatus);
 	for (int i = 0; i < 2; i++) {
-		if (po[i] >= 0)
-			close(po[i]);
-		if (pe[i] >= 0)
-			close(pe[i]);
+		if (c.po[i] >= 0)
+			close(c.po[i]);
+		if (c.pe[i] >= 0)
+			close(c.pe[i]);
 	}
-	free(buf);
+	free(c.buf);
 	return rv;
 }
 
