@@ -142,7 +142,23 @@ static int show(const char *src, const char *body, size_t len, const char *base,
 	return rc;
 }
 
-int cmd_manifest(int argc, char **argv)
+/* What the command line asks of prober manifest. */
+struct manifest_args {
+	const char *base, *src;
+	double timeout;
+	int validate, json;
+	net_opts net; /* caller frees with net_opts_free() */
+};
+
+/* A message about an option and its value, and the exit code. */
+static int manifest_usage_error(const char *err)
+{
+	fprintf(stderr, "prober manifest: %s\n", err);
+	return EXIT_UNKNOWN;
+}
+
+/* Returns -1 to go on, else the exit code (help, usage). */
+static int parse_manifest_args(int argc, char **argv, struct manifest_args *a)
 {
 	enum { OPT_UA = 256, OPT_RESOLVE, OPT_CACERT };
 	static const struct option opts[] = {
@@ -158,129 +174,151 @@ int cmd_manifest(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int validate = 0, json = 0;
-	const char *base = NULL, *src;
-	double timeout = VSP_DEFAULT_TIMEOUT_S;
-	char *body = NULL, *final = NULL, *text = NULL;
-	size_t len = 0;
-	json_t *j = NULL;
-	net_opts net = { 0 };
 	char err[768];
-	int c, rc = EXIT_UNKNOWN;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "H:kh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			if (url_arg_ok("--base", optarg, err, sizeof(err)))
-				goto usage;
-			base = optarg;
+				return manifest_usage_error(err);
+			a->base = optarg;
 			break;
 		case 't':
 			if (parse_double("--timeout", optarg, 0.1, 3600,
-					 &timeout))
-				goto out;
+					 &a->timeout))
+				return EXIT_UNKNOWN;
 			break;
 		case 'H':
-			if (net_opts_add(&net, VSP_VALUE_HEADER, "--header",
+			if (net_opts_add(&a->net, VSP_VALUE_HEADER, "--header",
 					 optarg, err, sizeof(err)))
-				goto usage;
+				return manifest_usage_error(err);
 			break;
 		case OPT_UA:
-			if (net_opts_add(&net, VSP_VALUE_USER_AGENT,
+			if (net_opts_add(&a->net, VSP_VALUE_USER_AGENT,
 					 "--user-agent", optarg, err,
 					 sizeof(err)))
-				goto usage;
+				return manifest_usage_error(err);
 			break;
 		case OPT_RESOLVE:
-			if (net_opts_add(&net, VSP_VALUE_RESOLVE, "--resolve",
-					 optarg, err, sizeof(err)))
-				goto usage;
+			if (net_opts_add(&a->net, VSP_VALUE_RESOLVE,
+					 "--resolve", optarg, err, sizeof(err)))
+				return manifest_usage_error(err);
 			break;
 		case OPT_CACERT:
-			if (net_opts_add(&net, VSP_VALUE_CACERT, "--cacert",
+			if (net_opts_add(&a->net, VSP_VALUE_CACERT, "--cacert",
 					 optarg, err, sizeof(err)))
-				goto usage;
+				return manifest_usage_error(err);
 			break;
 		case 'k':
-			net.insecure = 1;
+			a->net.insecure = 1;
 			break;
 		case 'V':
-			validate = 1;
+			a->validate = 1;
 			break;
 		case 'j':
-			json = 1;
+			a->json = 1;
 			break;
 		case 'h':
 			manifest_usage();
-			rc = EXIT_PASS;
-			goto out;
+			return EXIT_PASS;
 		default:
-			goto out;
+			return EXIT_UNKNOWN;
 		}
 	}
 	if (optind + 1 != argc) {
 		fprintf(stderr, "usage: prober manifest [OPTIONS] FILE|URL\n");
-		goto out;
+		return EXIT_UNKNOWN;
 	}
-	src = argv[optind];
-	if (vsp_url_is_http(src)) {
-		vsp_http_opts ho;
-		vsp_http_client *http;
-		vsp_http_step st = { 0 };
-		vsp_http_request req = { 0 };
-		vsp_reason r;
+	a->src = argv[optind];
+	return -1;
+}
 
-		if (url_arg_ok("URL", src, err, sizeof(err)))
-			goto usage;
-		net_opts_http(&net, &ho);
-		http = vsp_http_client_new(&ho);
-		if (!http) {
-			fprintf(stderr, "prober manifest: out of memory\n");
-			goto out;
-		}
-		req.url = src;
-		req.length = VSP_HTTP_WHOLE;
-		req.limit = VSP_MANIFEST_MAX_BYTES;
-		req.deadline_us = vsp_now_us() + (int64_t)(timeout * 1e6);
-		r = vsp_http_get(http, &req, &st, (uint8_t **)&body, &len, err,
-				 sizeof(err));
-		vsp_http_client_free(http);
-		if (r) {
-			fprintf(stderr, "prober manifest: %s (%s)\n", err,
-				vsp_reason_name(r));
-			vsp_http_step_clear(&st);
-			rc = EXIT_FAIL;
-			goto out;
-		}
-		final = strdup(st.final_url ? st.final_url : st.url);
-		vsp_http_step_clear(&st);
-		if (!base)
-			base = final;
-	} else if (vsp_file_read(src, (size_t)VSP_MANIFEST_MAX_BYTES,
-				 "a manifest", 0, &body, &len, err,
-				 sizeof(err)) != 0) {
-		fprintf(stderr, "prober manifest: %s: %s\n", term_str(src),
-			term_str(err));
-		goto out;
+/* The playlist or MPD at an http(s) URL into *body; *final the URL it
+ * came from after redirects (caller frees both). Returns -1 to go on,
+ * else the exit code (a fetch that fails is EXIT_FAIL). */
+static int fetch_manifest(struct manifest_args *a, char **body, size_t *len,
+			  char **final)
+{
+	vsp_http_opts ho;
+	vsp_http_client *http;
+	vsp_http_step st = { 0 };
+	vsp_http_request req = { 0 };
+	vsp_reason r;
+	char err[768];
+
+	if (url_arg_ok("URL", a->src, err, sizeof(err)))
+		return manifest_usage_error(err);
+	net_opts_http(&a->net, &ho);
+	http = vsp_http_client_new(&ho);
+	if (!http) {
+		fprintf(stderr, "prober manifest: out of memory\n");
+		return EXIT_UNKNOWN;
 	}
-	rc = show(src, body, len, base, final != NULL, validate, json, &j);
-	if (rc != -1)
-		goto out;
-	rc = EXIT_UNKNOWN;
-	text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	req.url = a->src;
+	req.length = VSP_HTTP_WHOLE;
+	req.limit = VSP_MANIFEST_MAX_BYTES;
+	req.deadline_us = vsp_now_us() + (int64_t)(a->timeout * 1e6);
+	r = vsp_http_get(http, &req, &st, (uint8_t **)body, len, err,
+			 sizeof(err));
+	vsp_http_client_free(http);
+	if (r) {
+		fprintf(stderr, "prober manifest: %s (%s)\n", err,
+			vsp_reason_name(r));
+		vsp_http_step_clear(&st);
+		return EXIT_FAIL;
+	}
+	*final = strdup(st.final_url ? st.final_url : st.url);
+	vsp_http_step_clear(&st);
+	if (!a->base)
+		a->base = *final;
+	return -1;
+}
+
+/* j as indented JSON on stdout. Returns the exit code. */
+static int print_json(const json_t *j)
+{
+	char *text =
+		j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+
 	if (!text) {
 		fprintf(stderr, "prober manifest: out of memory\n");
-		goto out;
+		return EXIT_UNKNOWN;
 	}
 	printf("%s\n", text);
-	rc = fflush(stdout) == 0 ? EXIT_PASS : EXIT_UNKNOWN;
-	goto out;
-usage:
-	fprintf(stderr, "prober manifest: %s\n", err);
-out:
-	net_opts_free(&net);
 	free(text);
+	return fflush(stdout) == 0 ? EXIT_PASS : EXIT_UNKNOWN;
+}
+
+int cmd_manifest(int argc, char **argv)
+{
+	struct manifest_args a = { .timeout = VSP_DEFAULT_TIMEOUT_S };
+	char *body = NULL, *final = NULL;
+	size_t len = 0;
+	json_t *j = NULL;
+	char err[768];
+	int rc = parse_manifest_args(argc, argv, &a);
+
+	if (rc != -1)
+		goto out;
+	if (vsp_url_is_http(a.src)) {
+		if ((rc = fetch_manifest(&a, &body, &len, &final)) != -1)
+			goto out;
+	} else if (vsp_file_read(a.src, (size_t)VSP_MANIFEST_MAX_BYTES,
+				 "a manifest", 0, &body, &len, err,
+				 sizeof(err)) != 0) {
+		fprintf(stderr, "prober manifest: %s: %s\n", term_str(a.src),
+			term_str(err));
+		rc = EXIT_UNKNOWN;
+		goto out;
+	}
+	rc = show(a.src, body, len, a.base, final != NULL, a.validate, a.json,
+		  &j);
+	if (rc == -1)
+		rc = print_json(j);
+out:
+	net_opts_free(&a.net);
 	json_decref(j);
 	free(body);
 	free(final);
