@@ -235,119 +235,156 @@ struct check_args {
 	struct content_cli ccli;
 };
 
+/* What an option group's parser returns for an option of another group. */
+#define NOT_MINE 1
+
+/* --frames, --renditions, --timeout, --min-healthy, --name, --segments,
+ * --decode, --max-memory: how much of the stream one check takes. 0, -1
+ * (said) or NOT_MINE. */
+static int run_opt(int c, const char *arg, vsp_probe_cfg *cfg,
+		   struct check_args *a)
+{
+	char err[512];
+
+	switch (c) {
+	case OPT_FRAMES:
+		if (parse_int("--frames", arg, 1, VSP_MAX_FRAMES, &cfg->frames))
+			return -1;
+		a->set_frames = 1;
+		return 0;
+	case OPT_RENDITIONS:
+		if (vsp_pick_parse(arg, &cfg->pick, &cfg->pick_count)) {
+			fprintf(stderr,
+				"prober: --renditions: '%s' is not "
+				"all, "
+				"lowest, highest or a count from 1 to "
+				"%d\n",
+				arg, VSP_MAX_RENDITIONS);
+			return -1;
+		}
+		a->set_pick = 1;
+		return 0;
+	case OPT_TIMEOUT:
+		if (parse_double("--timeout", arg, 0.1, 3600, &cfg->timeout_s))
+			return -1;
+		a->set_timeout = 1;
+		return 0;
+	case OPT_MIN_HEALTHY:
+		if (parse_int("--min-healthy", arg, 1, VSP_MAX_ORIGINS,
+			      &cfg->min_healthy))
+			return -1;
+		a->set_mh = 1;
+		return 0;
+	case OPT_NAME:
+		if (vsp_config_check_value(VSP_VALUE_NAME, arg, err,
+					   sizeof(err))) {
+			fprintf(stderr, "prober check: --name: %s\n", err);
+			return -1;
+		}
+		free(cfg->name);
+		if (!(cfg->name = strdup(arg))) {
+			fprintf(stderr, "prober check: out of memory\n");
+			return -1;
+		}
+		return 0;
+	case OPT_SEGMENTS:
+		if (vsp_segments_parse(arg, &a->segments)) {
+			fprintf(stderr,
+				"prober: --segments: '%s' is not all "
+				"or a count from 1 to %d\n",
+				arg, VSP_MAX_SEGMENT_CHECKS);
+			return -1;
+		}
+		cfg->segments = a->segments;
+		return 0;
+	case OPT_DECODE:
+		if (vsp_decode_mode_parse(arg, &a->set_decode)) {
+			fprintf(stderr,
+				"prober: --decode: '%s' is not "
+				"all or frames\n",
+				arg);
+			return -1;
+		}
+		cfg->decode_all = a->set_decode;
+		return 0;
+	case OPT_MAX_MEMORY:
+		if (max_memory_arg("--max-memory", arg, &a->max_memory, err,
+				   sizeof(err))) {
+			fprintf(stderr, "prober check: %s\n", err);
+			return -1;
+		}
+		return 0;
+	default:
+		return NOT_MINE;
+	}
+}
+
+/* --header, --user-agent, --resolve, -k, --cacert: how to reach the
+ * origins. 0, -1 (said) or NOT_MINE. */
+static int net_opt(int c, const char *arg, struct check_args *a)
+{
+	char err[512];
+	int bad;
+
+	switch (c) {
+	case 'H':
+		bad = net_opts_add(&a->conn, VSP_VALUE_HEADER, "--header", arg,
+				   err, sizeof(err));
+		break;
+	case OPT_UA:
+		bad = net_opts_add(&a->conn, VSP_VALUE_USER_AGENT,
+				   "--user-agent", arg, err, sizeof(err));
+		break;
+	case OPT_RESOLVE:
+		bad = net_opts_add(&a->conn, VSP_VALUE_RESOLVE, "--resolve",
+				   arg, err, sizeof(err));
+		break;
+	case 'k':
+		a->conn.insecure = 1;
+		return 0;
+	case OPT_CACERT:
+		bad = net_opts_add(&a->conn, VSP_VALUE_CACERT, "--cacert", arg,
+				   err, sizeof(err));
+		break;
+	default:
+		return NOT_MINE;
+	}
+	if (bad) {
+		fprintf(stderr, "prober check: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* The options into cfg and a. 0: go on; -1: stop with exit status *rc
  * (left as it was on an error, EXIT_PASS for --help). */
 static int parse_args(int argc, char **argv, vsp_probe_cfg *cfg,
 		      struct check_args *a, int *rc)
 {
-	char err[512];
-	int c;
+	int c, r;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "H:kvh", check_opts, NULL)) != -1) {
+		r = run_opt(c, optarg, cfg, a);
+		if (r == NOT_MINE)
+			r = net_opt(c, optarg, a);
+		if (r != NOT_MINE) {
+			if (r)
+				return -1;
+			continue;
+		}
 		switch (c) {
-		case OPT_FRAMES:
-			if (parse_int("--frames", optarg, 1, VSP_MAX_FRAMES,
-				      &cfg->frames))
-				return -1;
-			a->set_frames = 1;
-			break;
-		case OPT_RENDITIONS:
-			if (vsp_pick_parse(optarg, &cfg->pick,
-					   &cfg->pick_count)) {
-				fprintf(stderr,
-					"prober: --renditions: '%s' is not "
-					"all, "
-					"lowest, highest or a count from 1 to "
-					"%d\n",
-					optarg, VSP_MAX_RENDITIONS);
-				return -1;
-			}
-			a->set_pick = 1;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_double("--timeout", optarg, 0.1, 3600,
-					 &cfg->timeout_s))
-				return -1;
-			a->set_timeout = 1;
-			break;
-		case OPT_MIN_HEALTHY:
-			if (parse_int("--min-healthy", optarg, 1,
-				      VSP_MAX_ORIGINS, &cfg->min_healthy))
-				return -1;
-			a->set_mh = 1;
-			break;
-		case OPT_NAME:
-			if (vsp_config_check_value(VSP_VALUE_NAME, optarg, err,
-						   sizeof(err))) {
-				fprintf(stderr, "prober check: --name: %s\n",
-					err);
-				return -1;
-			}
-			free(cfg->name);
-			if (!(cfg->name = strdup(optarg)))
-				goto oom;
-			break;
-		case 'H':
-			if (net_opts_add(&a->conn, VSP_VALUE_HEADER, "--header",
-					 optarg, err, sizeof(err)))
-				goto usage;
-			break;
-		case OPT_UA:
-			if (net_opts_add(&a->conn, VSP_VALUE_USER_AGENT,
-					 "--user-agent", optarg, err,
-					 sizeof(err)))
-				goto usage;
-			break;
-		case OPT_RESOLVE:
-			if (net_opts_add(&a->conn, VSP_VALUE_RESOLVE,
-					 "--resolve", optarg, err, sizeof(err)))
-				goto usage;
-			break;
-		case 'k':
-			a->conn.insecure = 1;
-			break;
-		case OPT_CACERT:
-			if (net_opts_add(&a->conn, VSP_VALUE_CACERT, "--cacert",
-					 optarg, err, sizeof(err)))
-				goto usage;
-			break;
 		case OPT_JSON:
 			a->json = 1;
 			break;
 		case OPT_PROBE:
 			a->probe_file = optarg;
 			break;
-		case OPT_SEGMENTS:
-			if (vsp_segments_parse(optarg, &a->segments)) {
-				fprintf(stderr,
-					"prober: --segments: '%s' is not all "
-					"or a count from 1 to %d\n",
-					optarg, VSP_MAX_SEGMENT_CHECKS);
-				return -1;
-			}
-			cfg->segments = a->segments;
-			break;
-		case OPT_DECODE:
-			if (vsp_decode_mode_parse(optarg, &a->set_decode)) {
-				fprintf(stderr,
-					"prober: --decode: '%s' is not "
-					"all or frames\n",
-					optarg);
-				return -1;
-			}
-			cfg->decode_all = a->set_decode;
-			break;
 		case 'v':
 			a->verbose++;
 			break;
 		case OPT_VANTAGE:
 			a->vantage_opt = optarg;
-			break;
-		case OPT_MAX_MEMORY:
-			if (max_memory_arg("--max-memory", optarg,
-					   &a->max_memory, err, sizeof(err)))
-				goto usage;
 			break;
 		case OPT_THUMBNAILS:
 		case OPT_BLACK_MIN:
@@ -369,12 +406,6 @@ static int parse_args(int argc, char **argv, vsp_probe_cfg *cfg,
 		}
 	}
 	return 0;
-usage:
-	fprintf(stderr, "prober check: %s\n", err);
-	return -1;
-oom:
-	fprintf(stderr, "prober check: out of memory\n");
-	return -1;
 }
 
 /* The stream's origins: the probe file's (the command line's settings
