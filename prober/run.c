@@ -518,6 +518,59 @@ static int any_done(const vsp_run_item *items, size_t n)
 	return done;
 }
 
+/* One run's probes, from the files to the items the runner fills. */
+struct run_state {
+	vsp_probe_set set;
+	char **bad; /* the files that did not load, said */
+	size_t n_bad;
+	vsp_probe_cfg *sel; /* --shard's share, when given */
+	const vsp_probe_cfg *todo;
+	size_t n_todo;
+	vsp_run_item *items;  /* one per todo */
+	char stdout_dir[512]; /* --results -: the private folder */
+};
+
+/* The probes this run checks, and their items. A bad file must not stop
+ * the fleet: every valid probe runs, and the bad ones are said (file and
+ * key) and make the exit 3. Returns 0 or -1 (said). */
+static int pick_probes(const struct run_args *a, struct run_state *rs)
+{
+	if (load_probes(a->probes_dir, &rs->set, &rs->bad, &rs->n_bad))
+		return -1;
+	rs->todo = rs->set.probes;
+	rs->n_todo = rs->set.n;
+	if (a->only && select_only(&rs->set, a->only, a->probes_dir, &rs->todo,
+				   &rs->n_todo))
+		return -1;
+	if (a->shard_n) {
+		if (select_shard(rs->todo, &rs->n_todo, a->shard_i, a->shard_n,
+				 &rs->sel))
+			return -1;
+		rs->todo = rs->sel;
+	}
+	if (check_timeouts(&rs->set, a->ro.deadline_s))
+		return -1;
+	rs->items = calloc(rs->n_todo ? rs->n_todo : 1, sizeof(*rs->items));
+	if (!rs->items) {
+		fprintf(stderr, "prober run: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void run_state_clear(struct run_state *rs)
+{
+	if (rs->stdout_dir[0])
+		nftw(rs->stdout_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	for (size_t i = 0; i < rs->n_bad; i++)
+		free(rs->bad[i]);
+	free(rs->bad);
+	vsp_run_items_clear(rs->items, rs->n_todo);
+	free(rs->items);
+	free(rs->sel);
+	vsp_probe_set_clear(&rs->set);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { .probes_dir = "probes",
@@ -525,15 +578,8 @@ int cmd_run(int argc, char **argv)
 				      VSP_RUN_DEFAULT_DEADLINE_S, 0,
 				      &stop_flag } };
 	vsp_runner_opts *ro = &a.ro;
+	struct run_state rs = { 0 };
 	char vantage[VSP_MAX_NAME + 1];
-	vsp_probe_cfg *sel = NULL;
-	vsp_probe_set set = { 0 };
-	char **bad = NULL;
-	size_t n_bad = 0;
-	char stdout_dir[512] = "";
-	vsp_run_item *items = NULL;
-	const vsp_probe_cfg *todo;
-	size_t n_todo = 0;
 	int rc = EXIT_UNKNOWN, worst, run_rc;
 	int parsed = parse_run_args(argc, argv, &a);
 	double t0 = vsp_now_us() / 1e6;
@@ -549,39 +595,21 @@ int cmd_run(int argc, char **argv)
 	 * runner still needs a folder for its locks and files: a private
 	 * one, removed after; with no state kept, every probe is due. */
 	if (strcmp(ro->results_dir, "-") == 0 &&
-	    results_to_stdout(ro, stdout_dir, sizeof(stdout_dir)))
+	    results_to_stdout(ro, rs.stdout_dir, sizeof(rs.stdout_dir)))
 		goto out;
-
-	/* A bad file must not stop the fleet: every valid probe runs, and
-	 * the bad ones are said (file and key) and make the exit 3. */
-	if (load_probes(a.probes_dir, &set, &bad, &n_bad))
+	if (pick_probes(&a, &rs))
 		goto out;
-	todo = set.probes;
-	n_todo = set.n;
-	if (a.only && select_only(&set, a.only, a.probes_dir, &todo, &n_todo))
-		goto out;
-	if (a.shard_n) {
-		if (select_shard(todo, &n_todo, a.shard_i, a.shard_n, &sel))
-			goto out;
-		todo = sel;
-	}
-	if (check_timeouts(&set, ro->deadline_s))
-		goto out;
-	items = calloc(n_todo ? n_todo : 1, sizeof(*items));
-	if (!items) {
-		fprintf(stderr, "prober run: out of memory\n");
-		goto out;
-	}
 
 	catch_stop();
 	raise_nofile();
 
-	run_rc = vsp_runner_run(todo, n_todo, ro, items, err, sizeof(err));
-	worst = worst_done(todo, items, n_todo, a.verbose);
-	if (stdout_dir[0] && print_records(items, n_todo, vantage))
+	run_rc = vsp_runner_run(rs.todo, rs.n_todo, ro, rs.items, err,
+				sizeof(err));
+	worst = worst_done(rs.todo, rs.items, rs.n_todo, a.verbose);
+	if (rs.stdout_dir[0] && print_records(rs.items, rs.n_todo, vantage))
 		goto out;
 	/* Records written to standard output leave nothing to index. */
-	if (any_done(items, n_todo) && !a.no_index && !stdout_dir[0])
+	if (any_done(rs.items, rs.n_todo) && !a.no_index && !rs.stdout_dir[0])
 		index_records(ro->results_dir, t0, ro->deadline_s);
 	if (fflush(stdout) != 0) {
 		perror("prober run: stdout");
@@ -592,18 +620,10 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (a.textfile &&
-	    write_textfile(a.textfile, vantage, todo, items, n_todo))
+	    write_textfile(a.textfile, vantage, rs.todo, rs.items, rs.n_todo))
 		goto out;
-	rc = n_bad ? EXIT_UNKNOWN : worst;
+	rc = rs.n_bad ? EXIT_UNKNOWN : worst;
 out:
-	if (stdout_dir[0])
-		nftw(stdout_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
-	for (size_t i = 0; i < n_bad; i++)
-		free(bad[i]);
-	free(bad);
-	vsp_run_items_clear(items, n_todo);
-	free(items);
-	free(sel);
-	vsp_probe_set_clear(&set);
+	run_state_clear(&rs);
 	return rc;
 }
