@@ -632,86 +632,96 @@ static void print_listening(struct MHD_Daemon *d, const char *listen)
 	fflush(stdout);
 }
 
-int cmd_serve(int argc, char **argv)
-{
-	const char *listen = SERVE_DEFAULT_LISTEN, *probes_dir = "probes";
-	const char *vantage_opt = NULL, *allow = NULL;
-	int probes_given = 0, c, rc = EXIT_UNKNOWN, sig, sem_ok = 0;
-	struct server srv;
-	struct sockaddr_storage ss;
-	socklen_t sslen = 0;
-	struct MHD_Daemon *d = NULL;
-	sigset_t stop;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	char err[1024];
-	unsigned flags;
+/* What the command line asks of prober serve. */
+struct serve_args {
+	const char *listen, *probes_dir, *vantage_opt, *allow;
+	int probes_given;
+};
 
-	memset(&srv, 0, sizeof(srv));
-	pthread_mutex_init(&srv.mu, NULL);
-	srv.max_concurrent = cpus > 0 ? (int)cpus : 1;
-	if (srv.max_concurrent > SERVE_MAX_CONCURRENT)
-		srv.max_concurrent = SERVE_MAX_CONCURRENT;
+/* The options into a (and --max-concurrent into srv). Returns -1 to go
+ * on, else the exit code (help, usage). */
+static int parse_serve_args(int argc, char **argv, struct serve_args *a,
+			    struct server *srv)
+{
+	int c;
+
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", serve_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LISTEN:
-			listen = optarg;
+			a->listen = optarg;
 			break;
 		case OPT_PROBES:
-			probes_dir = optarg;
-			probes_given = 1;
+			a->probes_dir = optarg;
+			a->probes_given = 1;
 			break;
 		case OPT_ALLOW:
-			allow = optarg;
+			a->allow = optarg;
 			break;
 		case OPT_MAXC:
 			if (parse_int("--max-concurrent", optarg, 1,
 				      SERVE_MAX_CONCURRENT,
-				      &srv.max_concurrent))
-				goto out;
+				      &srv->max_concurrent))
+				return EXIT_UNKNOWN;
 			break;
 		case OPT_VANTAGE:
-			vantage_opt = optarg;
+			a->vantage_opt = optarg;
 			break;
 		case 'h':
 			serve_usage(stdout);
-			rc = EXIT_PASS;
-			goto out;
+			return EXIT_PASS;
 		default:
 			serve_usage(stderr);
-			goto out;
+			return EXIT_UNKNOWN;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "prober serve: unexpected argument '%s'\n",
 			argv[optind]);
-		goto out;
+		return EXIT_UNKNOWN;
 	}
-	if (vantage_resolve("serve", vantage_opt, srv.vantage,
-			    sizeof(srv.vantage)))
-		goto out;
-	if (parse_listen(listen, &ss, &sslen) != 0) {
+	return -1;
+}
+
+/* The server's settings from a: vantage, listen address, --allow, the
+ * probe files. Returns 0 or -1 (said). */
+static int setup_server(const struct serve_args *a, struct server *srv,
+			struct sockaddr_storage *ss)
+{
+	socklen_t sslen = 0;
+	char err[1024];
+
+	if (vantage_resolve("serve", a->vantage_opt, srv->vantage,
+			    sizeof(srv->vantage)))
+		return -1;
+	if (parse_listen(a->listen, ss, &sslen) != 0) {
 		fprintf(stderr,
 			"prober serve: --listen '%s': expected ADDR:PORT with "
 			"a numeric address (e.g. 127.0.0.1:9733, [::1]:9733)\n",
-			listen);
-		goto out;
+			a->listen);
+		return -1;
 	}
-	if (allow && compile_allow(&srv, allow) != 0)
-		goto out;
+	if (a->allow && compile_allow(srv, a->allow) != 0)
+		return -1;
 	/* The default folder may be absent (ad-hoc targets only); a folder
 	 * named on the command line must load, every file valid. */
-	if ((probes_given || access(probes_dir, F_OK) == 0) &&
-	    vsp_config_load_dir(probes_dir, &srv.set, err, sizeof(err))) {
+	if ((a->probes_given || access(a->probes_dir, F_OK) == 0) &&
+	    vsp_config_load_dir(a->probes_dir, &srv->set, err, sizeof(err))) {
 		fprintf(stderr, "prober serve: %s\n", err);
-		goto out;
+		return -1;
 	}
-	if (sem_init(&srv.slots, 0, (unsigned)srv.max_concurrent) != 0) {
-		perror("prober serve: semaphore");
-		goto out;
-	}
-	sem_ok = 1;
-	srv.started = vsp_wall_s();
+	return 0;
+}
+
+/* Serves on ss until SIGINT or SIGTERM. Returns the exit code. */
+static int serve_until_stopped(struct server *srv,
+			       const struct sockaddr_storage *ss,
+			       const char *listen)
+{
+	struct MHD_Daemon *d;
+	sigset_t stop;
+	unsigned flags;
+	int c, sig;
 
 	/* Blocked before MHD starts its threads, which inherit the mask:
 	 * only sigwait() below sees them. A client gone mid-answer must not
@@ -725,12 +735,12 @@ int cmd_serve(int argc, char **argv)
 
 	flags = MHD_USE_THREAD_PER_CONNECTION |
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
+	if (ss->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)(srv.max_concurrent * SERVE_CONNS_PER_SLOT + 4),
+		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
+		(const struct sockaddr *)ss, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)(srv->max_concurrent * SERVE_CONNS_PER_SLOT + 4),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_END);
@@ -739,7 +749,7 @@ int cmd_serve(int argc, char **argv)
 			"prober serve: cannot listen on %s (in use, or not "
 			"an address of this host)\n",
 			listen);
-		goto out;
+		return EXIT_UNKNOWN;
 	}
 	print_listening(d, listen);
 	do
@@ -748,7 +758,36 @@ int cmd_serve(int argc, char **argv)
 	/* Waits for every connection thread: checks in flight end by their
 	 * deadline. */
 	MHD_stop_daemon(d);
-	rc = EXIT_PASS;
+	return EXIT_PASS;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct serve_args a = { .listen = SERVE_DEFAULT_LISTEN,
+				.probes_dir = "probes" };
+	int rc = EXIT_UNKNOWN, sem_ok = 0;
+	struct server srv;
+	struct sockaddr_storage ss;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(&srv, 0, sizeof(srv));
+	memset(&ss, 0, sizeof(ss));
+	pthread_mutex_init(&srv.mu, NULL);
+	srv.max_concurrent = cpus > 0 ? (int)cpus : 1;
+	if (srv.max_concurrent > SERVE_MAX_CONCURRENT)
+		srv.max_concurrent = SERVE_MAX_CONCURRENT;
+	if ((rc = parse_serve_args(argc, argv, &a, &srv)) != -1)
+		goto out;
+	rc = EXIT_UNKNOWN;
+	if (setup_server(&a, &srv, &ss))
+		goto out;
+	if (sem_init(&srv.slots, 0, (unsigned)srv.max_concurrent) != 0) {
+		perror("prober serve: semaphore");
+		goto out;
+	}
+	sem_ok = 1;
+	srv.started = vsp_wall_s();
+	rc = serve_until_stopped(&srv, &ss, a.listen);
 out:
 	if (sem_ok)
 		sem_destroy(&srv.slots);
@@ -756,6 +795,5 @@ out:
 		regfree(&srv.allow);
 	vsp_probe_set_clear(&srv.set);
 	pthread_mutex_destroy(&srv.mu);
-	(void)sslen;
 	return rc;
 }
