@@ -288,82 +288,85 @@ static const struct option watch_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-int cmd_watch(int argc, char **argv)
+/* --probes and --interval; the URLs after them are left at optind.
+ * Returns -1 to go on, else the exit code (help, usage). */
+static int parse_watch_args(int argc, char **argv, const char **probes_dir,
+			    struct watch *w)
 {
-	const char *probes_dir = "probes";
-	vsp_probe_set set = { 0 };
-	vsp_probe_cfg one;
-	struct watch *w = calloc(1, sizeof(*w));
-	struct job *jobs = NULL;
-	pthread_t *tids = NULL;
-	size_t started = 0;
-	struct sigaction sa;
-	sigset_t all, old;
-	int c, rc = EXIT_UNKNOWN, from_urls = 0;
-	char err[1024];
+	int c;
 
-	vsp_probe_cfg_init(&one);
-	if (!w) {
-		fprintf(stderr, "prober watch: out of memory\n");
-		goto out;
-	}
-	w->interval = 10;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", watch_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PROBES:
-			probes_dir = optarg;
+			*probes_dir = optarg;
 			break;
 		case OPT_INTERVAL:
 			if (parse_double("--interval", optarg, 1, 3600,
 					 &w->interval))
-				goto out;
+				return EXIT_UNKNOWN;
 			break;
 		case 'h':
 			watch_usage(stdout);
-			rc = EXIT_PASS;
-			goto out;
+			return EXIT_PASS;
 		default:
 			watch_usage(stderr);
-			goto out;
+			return EXIT_UNKNOWN;
 		}
 	}
+	return -1;
+}
+
+/* The probes watched: one "stream" of the URLs given (into *one), or the
+ * probe files of probes_dir (into *set). Returns 0 or -1. */
+static int load_watch_probes(int argc, char **argv, const char *probes_dir,
+			     vsp_probe_cfg *one, vsp_probe_set *set,
+			     struct watch *w)
+{
+	char err[1024];
+
 	if (optind < argc) {
-		from_urls = 1;
-		one.name = strdup("stream");
-		if (!one.name)
-			goto out;
+		one->name = strdup("stream");
+		if (!one->name)
+			return -1;
 		for (int i = optind; i < argc; i++) {
 			if (!vsp_url_is_http(argv[i])) {
 				fprintf(stderr,
 					"prober watch: '%s' is not an http:// "
 					"or https:// URL\n",
 					argv[i]);
-				goto out;
+				return -1;
 			}
-			if (vsp_probe_cfg_add_origin(&one, NULL, argv[i]))
-				goto out;
+			if (vsp_probe_cfg_add_origin(one, NULL, argv[i]))
+				return -1;
 		}
-		w->probes = &one;
+		w->probes = one;
 		w->n = 1;
-	} else {
-		if (vsp_config_load_dir(probes_dir, &set, err, sizeof(err))) {
-			fprintf(stderr, "prober watch: %s\n", err);
-			goto out;
-		}
-		if (!set.n) {
-			fprintf(stderr,
-				"prober watch: no probe files (*.json) in %s\n",
-				probes_dir);
-			goto out;
-		}
-		w->probes = set.probes;
-		w->n = set.n;
+		return 0;
 	}
-	(void)from_urls;
-	w->tty = isatty(STDOUT_FILENO);
-	w->color = w->tty && !getenv("NO_COLOR");
-	pthread_mutex_init(&w->mu, NULL);
+	if (vsp_config_load_dir(probes_dir, set, err, sizeof(err))) {
+		fprintf(stderr, "prober watch: %s\n", err);
+		return -1;
+	}
+	if (!set->n) {
+		fprintf(stderr, "prober watch: no probe files (*.json) in %s\n",
+			probes_dir);
+		return -1;
+	}
+	w->probes = set->probes;
+	w->n = set->n;
+	return 0;
+}
+
+/* One checker thread per probe, the screen redrawn until SIGINT or
+ * SIGTERM. Returns the exit code. */
+static int run_watch(struct watch *w)
+{
+	struct job *jobs = NULL;
+	pthread_t *tids = NULL;
+	size_t started = 0;
+	struct sigaction sa;
+	sigset_t all, old;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -372,8 +375,11 @@ int cmd_watch(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	jobs = calloc(w->n, sizeof(*jobs));
 	tids = calloc(w->n, sizeof(*tids));
-	if (!jobs || !tids)
-		goto out_mu;
+	if (!jobs || !tids) {
+		free(jobs);
+		free(tids);
+		return EXIT_UNKNOWN;
+	}
 	/* Checkers block every signal: the handler runs on this thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -399,12 +405,36 @@ int cmd_watch(int argc, char **argv)
 	}
 	for (size_t i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
-	rc = EXIT_PASS;
-out_mu:
-	pthread_mutex_destroy(&w->mu);
-out:
 	free(jobs);
 	free(tids);
+	return EXIT_PASS;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	const char *probes_dir = "probes";
+	vsp_probe_set set = { 0 };
+	vsp_probe_cfg one;
+	struct watch *w = calloc(1, sizeof(*w));
+	int rc = EXIT_UNKNOWN;
+
+	vsp_probe_cfg_init(&one);
+	if (!w) {
+		fprintf(stderr, "prober watch: out of memory\n");
+		goto out;
+	}
+	w->interval = 10;
+	if ((rc = parse_watch_args(argc, argv, &probes_dir, w)) != -1)
+		goto out;
+	rc = EXIT_UNKNOWN;
+	if (load_watch_probes(argc, argv, probes_dir, &one, &set, w))
+		goto out;
+	w->tty = isatty(STDOUT_FILENO);
+	w->color = w->tty && !getenv("NO_COLOR");
+	pthread_mutex_init(&w->mu, NULL);
+	rc = run_watch(w);
+	pthread_mutex_destroy(&w->mu);
+out:
 	free(w);
 	vsp_probe_cfg_clear(&one);
 	vsp_probe_set_clear(&set);
