@@ -50,92 +50,128 @@ static const struct option index_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-int cmd_index(int argc, char **argv)
+/* What the command line asks of prober index. */
+struct index_args {
+	char **dirs, **files; /* owned: index_args_clear() */
+	size_t n_dirs, n_files;
+	const char *vantage, *store_path, *prune_arg;
+	double prune;
+};
+
+static void index_args_clear(struct index_args *a)
 {
-	char **dirs = NULL, **files = NULL, err[1024], def[4200];
-	size_t n_dirs = 0, n_files = 0;
-	const char *vantage = NULL, *store_path = NULL;
-	double prune = 0;
-	const char *prune_arg = NULL;
-	vsp_store *st = NULL;
-	vsp_store_stats ss = { 0 };
-	int c, rc = EXIT_UNKNOWN;
+	for (size_t i = 0; i < a->n_dirs; i++)
+		free(a->dirs[i]);
+	free(a->dirs);
+	for (size_t i = 0; i < a->n_files; i++)
+		free(a->files[i]);
+	free(a->files);
+}
+
+static int index_oom(void)
+{
+	fprintf(stderr, "prober index: out of memory\n");
+	return EXIT_UNKNOWN;
+}
+
+/* Returns -1 to go on, else the exit code (help, usage). */
+static int parse_index_args(int argc, char **argv, struct index_args *a)
+{
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", index_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_RESULTS:
-			if (strv_push(&dirs, &n_dirs, optarg))
-				goto oom;
+			if (strv_push(&a->dirs, &a->n_dirs, optarg))
+				return index_oom();
 			break;
 		case OPT_IMPORT:
-			if (strv_push(&files, &n_files, optarg))
-				goto oom;
+			if (strv_push(&a->files, &a->n_files, optarg))
+				return index_oom();
 			break;
 		case OPT_VANTAGE:
-			vantage = optarg;
+			a->vantage = optarg;
 			break;
 		case OPT_STORE:
-			store_path = optarg;
+			a->store_path = optarg;
 			break;
 		case OPT_PRUNE:
-			prune_arg = optarg;
-			if (vsp_duration_parse(optarg, &prune)) {
+			a->prune_arg = optarg;
+			if (vsp_duration_parse(optarg, &a->prune)) {
 				fprintf(stderr,
 					"prober index: --prune: '%s' is not an "
 					"age such as 90d or 2w\n",
 					optarg);
-				goto out;
+				return EXIT_UNKNOWN;
 			}
 			break;
 		case 'h':
 			index_usage(stdout);
-			rc = EXIT_PASS;
-			goto out;
+			return EXIT_PASS;
 		default:
 			index_usage(stderr);
-			goto out;
+			return EXIT_UNKNOWN;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "prober index: unexpected argument '%s'\n",
 			argv[optind]);
-		goto out;
+		return EXIT_UNKNOWN;
 	}
-	if (!n_dirs && strv_push(&dirs, &n_dirs, "results"))
-		goto oom;
-	if (!store_path) {
-		snprintf(def, sizeof(def), "%s/%s", dirs[0], VSP_STORE_FILE);
-		store_path = def;
-	}
-	if (vsp_store_open(store_path, 0, &st, err, sizeof(err))) {
-		fprintf(stderr, "prober index: %s\n", err);
-		goto out;
-	}
-	if (prune > 0) {
+	if (!a->n_dirs && strv_push(&a->dirs, &a->n_dirs, "results"))
+		return index_oom();
+	return -1;
+}
+
+/* --prune, then every folder and file into the store. Returns 0, or -1
+ * with a message in err. */
+static int index_into(vsp_store *st, const struct index_args *a,
+		      vsp_store_stats *ss, char *err, size_t errlen)
+{
+	if (a->prune > 0) {
 		size_t gone = 0;
 
-		if (vsp_store_prune(st, vsp_wall_s() - prune, &gone, err,
-				    sizeof(err))) {
-			fprintf(stderr, "prober index: %s\n", err);
-			goto out;
-		}
-		printf("pruned %zu checks older than %s\n", gone, prune_arg);
+		if (vsp_store_prune(st, vsp_wall_s() - a->prune, &gone, err,
+				    errlen))
+			return -1;
+		printf("pruned %zu checks older than %s\n", gone, a->prune_arg);
 	}
 	/* The first folder is this machine's own: its records without a
 	 * vantage are the default vantage's; --vantage names the others'. */
-	for (size_t i = 0; i < n_dirs; i++)
-		if (vsp_store_import_dir(st, dirs[i], i ? vantage : NULL, 0,
-					 &ss, err, sizeof(err))) {
-			fprintf(stderr, "prober index: %s\n", err);
-			goto out;
-		}
-	for (size_t i = 0; i < n_files; i++)
-		if (vsp_store_import_file(st, files[i], vantage, 0, &ss, err,
-					  sizeof(err))) {
-			fprintf(stderr, "prober index: %s\n", err);
-			goto out;
-		}
+	for (size_t i = 0; i < a->n_dirs; i++)
+		if (vsp_store_import_dir(st, a->dirs[i], i ? a->vantage : NULL,
+					 0, ss, err, errlen))
+			return -1;
+	for (size_t i = 0; i < a->n_files; i++)
+		if (vsp_store_import_file(st, a->files[i], a->vantage, 0, ss,
+					  err, errlen))
+			return -1;
+	return 0;
+}
+
+int cmd_index(int argc, char **argv)
+{
+	struct index_args a = { 0 };
+	char err[1024], def[4200];
+	const char *store_path;
+	vsp_store *st = NULL;
+	vsp_store_stats ss = { 0 };
+	int rc = parse_index_args(argc, argv, &a);
+
+	if (rc != -1)
+		goto out;
+	rc = EXIT_UNKNOWN;
+	store_path = a.store_path;
+	if (!store_path) {
+		snprintf(def, sizeof(def), "%s/%s", a.dirs[0], VSP_STORE_FILE);
+		store_path = def;
+	}
+	if (vsp_store_open(store_path, 0, &st, err, sizeof(err)) ||
+	    index_into(st, &a, &ss, err, sizeof(err))) {
+		fprintf(stderr, "prober index: %s\n", err);
+		goto out;
+	}
 	printf("indexed %zu new records (%zu read, %zu damaged lines "
 	       "skipped",
 	       ss.inserted, ss.records, ss.bad);
@@ -149,16 +185,8 @@ int cmd_index(int argc, char **argv)
 		goto out;
 	}
 	rc = EXIT_PASS;
-	goto out;
-oom:
-	fprintf(stderr, "prober index: out of memory\n");
 out:
 	vsp_store_close(st);
-	for (size_t i = 0; i < n_dirs; i++)
-		free(dirs[i]);
-	free(dirs);
-	for (size_t i = 0; i < n_files; i++)
-		free(files[i]);
-	free(files);
+	index_args_clear(&a);
 	return rc;
 }
