@@ -277,10 +277,9 @@ static void view_strips(FILE *f, const char *label, const vsp_avail *stream,
 	}
 }
 
-static void probe_section(FILE *f, const vsp_report_probe *p, double since,
-			  double until)
+/* The probe's name, interval, vantages and SLO budget. */
+static void section_head(FILE *f, const vsp_report_probe *p)
 {
-	const vsp_avail **ser = calloc(p->n_origins + 1, sizeof(*ser));
 	char a[40], b[40];
 
 	fputs("<section><h2>", f);
@@ -305,6 +304,11 @@ static void probe_section(FILE *f, const vsp_report_probe *p, double since,
 			budget >= p->stream.down_s ? "left" : "overspent by",
 			b);
 	}
+}
+
+/* One row of figures per scope: stream, origins, vantages. */
+static void section_figures(FILE *f, const vsp_report_probe *p)
+{
 	fputs("<table class=\"fig\"><tr><th>scope</th><th>availability</th>"
 	      "<th>checks</th><th>no data</th><th>ttff p50</th>"
 	      "<th>ttff p95</th><th>outages</th></tr>\n",
@@ -320,7 +324,13 @@ static void probe_section(FILE *f, const vsp_report_probe *p, double since,
 						: "(default)");
 		figures_row(f, p->name, scope, &p->vantages[j].stream);
 	}
-	fputs("</table>\n<h3>Timeline</h3>\n", f);
+	fputs("</table>\n", f);
+}
+
+static void section_timeline(FILE *f, const vsp_report_probe *p, double since,
+			     double until)
+{
+	fputs("<h3>Timeline</h3>\n", f);
 	view_strips(f, p->n_vantages > 1 ? "all:" : "", &p->stream, p->origins,
 		    p->n_origins, since, until);
 	for (size_t j = 0; p->n_vantages > 1 && j < p->n_vantages; j++) {
@@ -333,13 +343,10 @@ static void probe_section(FILE *f, const vsp_report_probe *p, double since,
 			    p->vantages[j].origins, p->vantages[j].n_origins,
 			    since, until);
 	}
-	fputs("<h3>Time to first frame</h3>\n", f);
-	if (ser) {
-		ser[0] = &p->stream;
-		for (size_t k = 0; k < p->n_origins; k++)
-			ser[k + 1] = &p->origins[k];
-		chart(f, ser, p->n_origins + 1);
-	}
+}
+
+static void section_outages(FILE *f, const vsp_report_probe *p)
+{
 	fputs("<h3>Outages</h3>\n", f);
 	if (!p->stream.n_outages && !p->stream.n_partial) {
 		int any = 0;
@@ -360,19 +367,39 @@ static void probe_section(FILE *f, const vsp_report_probe *p, double since,
 		outage_rows(f, p->origins[k].name, p->origins[k].outages,
 			    p->origins[k].n_outages, p->origins[k].name);
 	fputs("</table>\n", f);
-	{
-		int any = 0;
+}
 
+static void section_thumbs(FILE *f, const vsp_report_probe *p)
+{
+	int any = 0;
+
+	for (size_t k = 0; k < p->n_origins; k++)
+		any |= p->origins[k].thumb != NULL;
+	if (!any)
+		return;
+	fputs("<h3>Latest frames</h3><div class=\"thumbs\">", f);
+	for (size_t k = 0; k < p->n_origins; k++)
+		thumb(f, &p->origins[k]);
+	fputs("</div>\n", f);
+}
+
+static void probe_section(FILE *f, const vsp_report_probe *p, double since,
+			  double until)
+{
+	const vsp_avail **ser = calloc(p->n_origins + 1, sizeof(*ser));
+
+	section_head(f, p);
+	section_figures(f, p);
+	section_timeline(f, p, since, until);
+	fputs("<h3>Time to first frame</h3>\n", f);
+	if (ser) {
+		ser[0] = &p->stream;
 		for (size_t k = 0; k < p->n_origins; k++)
-			any |= p->origins[k].thumb != NULL;
-		if (any) {
-			fputs("<h3>Latest frames</h3><div class=\"thumbs\">",
-			      f);
-			for (size_t k = 0; k < p->n_origins; k++)
-				thumb(f, &p->origins[k]);
-			fputs("</div>\n", f);
-		}
+			ser[k + 1] = &p->origins[k];
+		chart(f, ser, p->n_origins + 1);
 	}
+	section_outages(f, p);
+	section_thumbs(f, p);
 	fputs("</section>\n", f);
 	free(ser);
 }
