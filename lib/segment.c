@@ -73,6 +73,13 @@ static void gate_leave(void)
 	pthread_mutex_unlock(&gate.lock);
 }
 
+void vsp_probe_set_decoders(int n)
+{
+	pthread_mutex_lock(&gate.lock);
+	gate.slots = n > 0 ? n : 0; /* 0: from the CPUs at the first use */
+	pthread_mutex_unlock(&gate.lock);
+}
+
 /* The bytes a segment's decoding reads (borrowed). */
 struct media {
 	const uint8_t *init, *seg;
