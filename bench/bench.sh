@@ -68,10 +68,10 @@ run_measured() {
 		# shellcheck disable=SC2086
 		set -- $("$MEASURE" -o "$work/$_name.out" "$@") "$@"
 		# $1 wall, $2 user, $3 sys, $4 rss KB, $5 exit, $6 minor
-		# faults; then CMD again.
-		echo "$1 $(echo "$2 $3" | awk '{ print $1 + $2 }') $4 $5 $(sent_bytes) $6" \
+		# faults, $7 peak RssAnon KB; then CMD again.
+		echo "$1 $(echo "$2 $3" | awk '{ print $1 + $2 }') $4 $5 $(sent_bytes) $6 $7" \
 			>>"$work/$_name"
-		shift 6
+		shift 7
 		_i=$((_i + 1))
 	done
 }
@@ -293,10 +293,10 @@ if [ "$HD" = 1 ]; then
 	hd_rows_json=""
 	# hd_row NAME LABEL: a row of the table and of the JSON.
 	hd_row() {
-		_w=$(col 1 "$1") _c=$(col 2 "$1") _r=$(col 3 "$1") _b=$(col 5 "$1") _f=$(col 6 "$1")
-		hd_rows="$hd_rows$(printf '%-22s %7.3f %7.3f %9s %8d %9d %10s' "$2" "$_w" "$_c" "$(per "$_c")" "$((_r / 1024))" "$_f" "$([ "$_b" -gt 0 ] && echo $((_b / 9)) || echo -)")
+		_w=$(col 1 "$1") _c=$(col 2 "$1") _r=$(col 3 "$1") _b=$(col 5 "$1") _f=$(col 6 "$1") _a=$(col 7 "$1")
+		hd_rows="$hd_rows$(printf '%-22s %7.3f %7.3f %9s %8d %8d %9d %10s' "$2" "$_w" "$_c" "$(per "$_c")" "$((_r / 1024))" "$((_a / 1024))" "$_f" "$([ "$_b" -gt 0 ] && echo $((_b / 9)) || echo -)")
 "
-		hd_rows_json="$hd_rows_json${hd_rows_json:+, }\"$1\": {\"wall_s\": $_w, \"cpu_s\": $_c, \"peak_rss_kb\": $_r, \"minor_faults\": $_f, \"bytes_per_rendition\": $((_b / 9))}"
+		hd_rows_json="$hd_rows_json${hd_rows_json:+, }\"$1\": {\"wall_s\": $_w, \"cpu_s\": $_c, \"peak_rss_kb\": $_r, \"peak_anon_kb\": $_a, \"minor_faults\": $_f, \"bytes_per_rendition\": $((_b / 9))}"
 	}
 	hd_row hd_prober "(a) prober check"
 	hd_row hd_ffmpeg "(b) ffmpeg CLI x9"
@@ -351,7 +351,7 @@ real ladder: 1920x1080 6 Mb/s, 1280x720 3 Mb/s, 854x480 1.2 Mb/s H.264 + AAC,
 (c) decodes $FRAMES video frames and demuxes the rest; (c') also decodes the
 audio whole, as the default check does; (e) every video frame, audio whole
 
-                        wall s   CPU s  CPU ms/r  peak MB   minflt  bytes/r
+                        wall s   CPU s  CPU ms/r  peak MB  anon MB   minflt  bytes/r
 $hd_rows
 CPU ratio a/c  (default check / video floor):  $hd_a_c
 CPU ratio a/c' (default check / floor +audio): $hd_a_ca   (target <= 1.2)

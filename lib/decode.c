@@ -98,6 +98,9 @@ typedef struct run {
 	int timed_out;
 	char bad[BAD_WHAT * 2];	      /* the first integrity failure, "" none */
 	char frame_bad[BAD_WHAT * 2]; /* the first failed frame (decode_all) */
+
+	/* opts->decoders_freed was called */
+	int freed_told;
 } run;
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -835,6 +838,24 @@ static track *track_of(run *r, const AVPacket *pkt)
 	return NULL;
 }
 
+/* A track's decoder is freed as soon as it wants no more frames (that
+ * never turns back: the counts only grow, an extension only stops): its
+ * reference and output frames (4 to 5 pictures of 3 MB at 1080p) are not
+ * held while the rest of the segment is only demuxed and checked. Once no
+ * decoder is left the caller is told, so that another segment's decoder
+ * may start beside this demuxing (issue 18). */
+static void free_done_decoders(run *r)
+{
+	for (int i = 0; i < 2; i++)
+		if (r->tr[i].dec && !want_frames(&r->tr[i]))
+			avcodec_free_context(&r->tr[i].dec);
+	if (!r->tr[0].dec && !r->tr[1].dec && !r->freed_told) {
+		r->freed_told = 1;
+		if (r->opts->decoders_freed)
+			r->opts->decoders_freed(r->opts->decoders_freed_arg);
+	}
+}
+
 /* Reads every packet: checks each, decodes until each track's frames. */
 static void demux_all(run *r, AVPacket *pkt)
 {
@@ -861,8 +882,10 @@ static void demux_all(run *r, AVPacket *pkt)
 		if (t) {
 			count_packet(t, pkt);
 			check_packet(r, t, pkt);
-			if (want_frames(t))
+			if (want_frames(t)) {
 				decode_packet(r, t, pkt);
+				free_done_decoders(r);
+			}
 		}
 		av_packet_unref(pkt);
 	}
@@ -1258,6 +1281,7 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 		rc = VSP_R_INTERNAL;
 		goto fail;
 	}
+	free_done_decoders(&r); /* demux only: none was opened */
 	demux_all(&r, pkt);
 	finish_duration(&r);
 	info->demux_error = r.demux_err != 0;

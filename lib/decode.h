@@ -31,6 +31,14 @@ typedef struct vsp_decode_opts {
 	/* Non-NULL: the first decoded picture is written here, scaled down
 	 * (thumb.h); info->thumb says how it went. */
 	const char *thumb_path;
+	/* Non-NULL: called at most once, on the calling thread, as soon as
+	 * the segment holds no decoder any more (its frames decoded, each
+	 * decoder freed) while demuxing the rest goes on; also when none was
+	 * opened. The caller's decoder slot may then go to another segment.
+	 * Not called when a decoder is wanted to the end (decode all, an
+	 * audio rendition) or vsp_decode() fails before demuxing. */
+	void (*decoders_freed)(void *arg);
+	void *decoders_freed_arg;
 } vsp_decode_opts;
 
 typedef struct vsp_decode_info {

@@ -112,4 +112,13 @@ int vsp_pick_parse(const char *s, vsp_pick *pick, int *count);
 int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		    char *err, size_t errlen);
 
+/*
+ * Decoders the process runs at once, shared by all its checks: n, or for
+ * n <= 0 VSP_DECODERS_PER_CPU per CPU (the default). A segment fetched
+ * waits for one (never longer than its check's deadline). Call before the
+ * first check: a process that runs one check at a time (prober check, the
+ * plugin) holds one decoder's memory instead of one per CPU (issue 18).
+ */
+void vsp_probe_set_decoders(int n);
+
 #endif

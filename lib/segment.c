@@ -73,6 +73,13 @@ static void gate_leave(void)
 	pthread_mutex_unlock(&gate.lock);
 }
 
+void vsp_probe_set_decoders(int n)
+{
+	pthread_mutex_lock(&gate.lock);
+	gate.slots = n > 0 ? n : 0; /* 0: from the CPUs at the first use */
+	pthread_mutex_unlock(&gate.lock);
+}
+
 /* The bytes a segment's decoding reads (borrowed). */
 struct media {
 	const uint8_t *init, *seg;
@@ -105,6 +112,16 @@ static int decrypt(struct worker *w, vsp_rendition_result *r,
 	return 0;
 }
 
+/* The gate's slot of one segment, given back as soon as its decoders are
+ * freed (vsp_decode_opts.decoders_freed), before the rest is demuxed. */
+static void slot_leave(void *held)
+{
+	if (*(int *)held) {
+		*(int *)held = 0;
+		gate_leave();
+	}
+}
+
 /* Decodes md under the process's decoder limit into r->decode, and keeps
  * the thumbnail. 0 with *rc (the decoder's reason, its message in err);
  * -1 with the verdict set when no decoder came free in time. */
@@ -116,6 +133,7 @@ static int decode_step(struct worker *w, vsp_rendition_result *r,
 	struct origin_ctx *o = w->o;
 	char thumb[VSP_THUMB_PATH_MAX];
 	vsp_decode_opts dopts = { 0 };
+	int held = 0; /* a slot of the gate */
 
 	dopts.max_frames = o->cfg->frames;
 	dopts.audio = audio;
@@ -125,6 +143,8 @@ static int decode_step(struct worker *w, vsp_rendition_result *r,
 	dopts.content = &o->cfg->content;
 	vsp_probe_thumb_path(w, r, thumb, sizeof(thumb));
 	dopts.thumb_path = thumb[0] ? thumb : NULL;
+	dopts.decoders_freed = slot_leave;
+	dopts.decoders_freed_arg = &held;
 	if (gate_enter(o->deadline_us) != 0) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TIMEOUT,
 				VSP_STAGE_DECODE,
@@ -133,9 +153,12 @@ static int decode_step(struct worker *w, vsp_rendition_result *r,
 				(long long)p->seq, p->uri);
 		return -1;
 	}
+	held = 1;
 	r->decoded = 1;
 	*rc = vsp_decode(md->init, md->init_len, md->seg, md->seg_len, &dopts,
 			 &r->decode, err, errlen);
+	/* No video stream: that is found before any decoder is opened, so
+	 * the slot is still held for the second try. */
 	if (*rc == VSP_R_NO_VIDEO && !audio && !r->codecs &&
 	    r->decode.has_audio) {
 		/* Nothing declared the rendition audio-only, but it is: judge
@@ -145,7 +168,7 @@ static int decode_step(struct worker *w, vsp_rendition_result *r,
 		*rc = vsp_decode(md->init, md->init_len, md->seg, md->seg_len,
 				 &dopts, &r->decode, err, errlen);
 	}
-	gate_leave();
+	slot_leave(&held);
 	if (r->decode.thumb == 1 && !r->thumbnail)
 		r->thumbnail = strdup(thumb);
 	else if (r->decode.thumb < 0)

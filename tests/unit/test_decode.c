@@ -252,6 +252,70 @@ static void test_demux_only(void **state)
 	assert_true(info.media_duration_s > 1.8);
 }
 
+/* What vsp_decode_opts.decoders_freed saw: how often it was called, and the
+ * frames decoded by then (the caller's info, filled as frames come). */
+typedef struct freed_seen {
+	int calls;
+	const vsp_decode_info *info;
+	int frames, audio_frames;
+} freed_seen;
+
+static void on_freed(void *arg)
+{
+	freed_seen *f = arg;
+
+	f->calls++;
+	f->frames = f->info->frames;
+	f->audio_frames = f->info->audio_frames;
+}
+
+/* Issue 18: the decoders are freed, and the caller told once, as soon as
+ * the frames asked are decoded; demuxing goes on and counts every packet.
+ * Never while a decoder is still wanted (decode all). */
+static void test_decoders_freed(void **state)
+{
+	static const struct {
+		int max_frames, demux_only, decode_all, calls, frames;
+	} cases[] = {
+		{ 1, 0, 0, 1, 1 },
+		{ 5, 0, 0, 1, 5 },
+		{ 5, 1, 0, 1, 0 }, /* none opened: told before demuxing */
+		{ 5, 0, 1, 0, 50 },
+	};
+
+	(void)state;
+	if (!have_media)
+		skip();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		vsp_decode_opts o = default_opts();
+		vsp_decode_info info;
+		freed_seen seen = { 0, &info, -1, -1 };
+		char err[ERRLEN];
+
+		o.max_frames = cases[i].max_frames;
+		o.demux_only = cases[i].demux_only;
+		o.decode_all = cases[i].decode_all;
+		o.decoders_freed = on_freed;
+		o.decoders_freed_arg = &seen;
+		assert_int_equal(decode_files(NULL, "seg.ts", &o, &info, err),
+				 VSP_R_NONE);
+		assert_int_equal(seen.calls, cases[i].calls);
+		assert_int_equal(info.frames, cases[i].frames);
+		if (cases[i].calls) {
+			/* Both tracks had their frames when told. */
+			assert_int_equal(seen.frames, cases[i].frames);
+			assert_int_equal(seen.audio_frames,
+					 cases[i].demux_only
+						 ? 0
+						 : cases[i].max_frames);
+		}
+		/* Every packet still demuxed and counted: 2 s at 25 fps. */
+		assert_int_equal(info.packets, 50);
+		assert_true(info.audio_packets > 0);
+		assert_int_equal(info.corrupt_packets, 0);
+	}
+}
+
 static void test_no_video(void **state)
 {
 	vsp_decode_opts o = default_opts();
@@ -1011,6 +1075,7 @@ int main(void)
 		cmocka_unit_test(test_h264_details),
 		cmocka_unit_test(test_demux_only),
 		cmocka_unit_test(test_no_video),
+		cmocka_unit_test(test_decoders_freed),
 		cmocka_unit_test(test_fmp4_without_init),
 		cmocka_unit_test(test_truncated_duration),
 		cmocka_unit_test(test_damaged),
