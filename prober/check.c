@@ -512,6 +512,7 @@ int cmd_check(int argc, char **argv)
 	if (build_cfg(argc, argv, &cfg, &a))
 		goto out;
 
+	one_check_memory(&cfg);
 	progress_start(&prog, &cfg);
 	if (vsp_probe_check(&cfg, &res, err, sizeof(err)) != 0) {
 		progress_stop(&prog);

@@ -45,6 +45,10 @@ int parse_int(const char *opt, const char *s, long min, long max, int *out);
  * becomes a label). Returns 0, or -1 with a message on stderr naming cmd. */
 int vantage_resolve(const char *cmd, const char *opt, char *out, size_t len);
 
+/* A one-shot check (check, the plugin) holds one decoder and one malloc
+ * arena unless cfg decodes every frame (main.c says why). */
+void one_check_memory(const vsp_probe_cfg *cfg);
+
 /* Appends a string to a growing vector; returns 0 or -1. */
 int strv_push(char ***v, size_t *n, const char *s);
 

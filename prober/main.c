@@ -128,9 +128,13 @@ int vantage_resolve(const char *cmd, const char *opt, char *out, size_t len)
  * a check goes from 90-100 MB to 70-75 MB for the same CPU time; the wall
  * time grows by what the second CPU decoded (bench/README.md, issue 18
  * round 3). The fetches are not queued: a slow origin holds no decoder
- * while its bytes arrive. Before any thread is started. */
-static void one_check_memory(void)
+ * while its bytes arrive. Not with --decode all: there decoding is most of
+ * the work, and one decoder would spend the deadline on a big ladder that
+ * two decode in time. Called before the check starts its workers. */
+void one_check_memory(const vsp_probe_cfg *cfg)
 {
+	if (cfg->decode_all)
+		return;
 	mallopt(M_ARENA_MAX, 1);
 	vsp_probe_set_decoders(1);
 }
@@ -145,8 +149,6 @@ static int run_command(int (*fn)(int, char **), int argc, char **argv)
 		return EXIT_UNKNOWN;
 	}
 	vsp_decode_global_init(getenv("PROBER_DEBUG") != NULL);
-	if (fn == cmd_check || fn == cmd_nagios)
-		one_check_memory();
 	rc = fn(argc, argv);
 	vsp_http_global_cleanup();
 	return rc;

@@ -919,6 +919,7 @@ int cmd_nagios(int argc, char **argv)
 		fprintf(stderr, PLUGIN_NAME ": no timeout timer; relying on "
 					    "the probe's deadline\n");
 
+	one_check_memory(&cfg);
 	if (vsp_probe_check(&cfg, &res, err, sizeof(err)) != 0) {
 		if (armed)
 			timer_delete(tid);
