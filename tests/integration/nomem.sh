@@ -3,12 +3,14 @@
 #
 # Called by `make integration` with PROBER (absolute path of the binary) and
 # O (build folder holding tests/fault_origin and tests/failalloc.so). Makes
-# two one-segment HLS streams with the ffmpeg CLI, a 1080p one and a 160x90
-# one, serves them from a fault origin on 127.0.0.1, and runs prober with
-# every allocation of 1 MB or more refused: tests/preload/failalloc.c
-# preloaded, or, in an ASan build (whose allocator cannot be interposed),
-# ASan's own max_allocation_size_mb. A 1080p picture cannot be had; the
-# small stream never needs such a block, so it must still pass. Every face
+# three one-segment HLS streams with the ffmpeg CLI (1080p in a small
+# segment, 1080p in a segment of several MB, 160x90), serves them from a
+# fault origin on 127.0.0.1, and runs prober with every allocation of 1 MB
+# or more refused: tests/preload/failalloc.c preloaded, or, in an ASan
+# build (whose allocator cannot be interposed), ASan's own
+# max_allocation_size_mb. A 1080p picture, or the heavy body, cannot be
+# had; the small stream never needs such a block, so it must still pass
+# (and every stream passes with memory). Every face
 # must say the check could not run: `prober check` exit 3 and a message on
 # stderr, no record; the plugin UNKNOWN; `prober run` exit 3, no record for
 # that probe, the other probe's record written; `prober serve` a 500.
@@ -24,18 +26,24 @@ fail() {
 }
 
 echo "nomem.sh: generating media in $tmp/www" >&2
-mkdir -p "$tmp/www/hd" "$tmp/www/small"
-for s in hd:1920x1080 small:160x90; do
+mkdir -p "$tmp/www/hd" "$tmp/www/small" "$tmp/www/heavy"
+# heavy: a 1080p segment of several MB, whose body cannot be held.
+for s in hd:1920x1080:300k small:160x90:300k heavy:1920x1080:30000k; do
 	(
-		cd "$tmp/www/${s%%:*}"
+		d=${s%%:*}
+		r=${s#*:}
+		cd "$tmp/www/$d"
 		ffmpeg -nostdin -v error -f lavfi \
-			-i "testsrc2=size=${s#*:}:rate=25" -t 1 -c:v libx264 \
-			-preset ultrafast -b:v 300k -pix_fmt yuv420p -g 25 \
-			-f hls -hls_time 1 -hls_playlist_type vod index.m3u8
+			-i "testsrc2=size=${r%%:*}:rate=25" -t 1 -c:v libx264 \
+			-preset ultrafast -b:v "${r#*:}" -pix_fmt yuv420p \
+			-g 25 -f hls -hls_time 1 -hls_playlist_type vod \
+			index.m3u8
 	)
 done
 [ -s "$tmp/www/hd/index0.ts" ] && [ -s "$tmp/www/small/index0.ts" ] ||
 	fail "ffmpeg made no stream"
+[ "$(wc -c <"$tmp/www/heavy/index0.ts")" -gt 2000000 ] ||
+	fail "the heavy segment is not over 2 MB"
 # The segment itself stays under the limit: what fails is the decoder's
 # picture, not the body.
 [ "$(wc -c <"$tmp/www/hd/index0.ts")" -lt 1000000 ] ||
@@ -44,6 +52,7 @@ done
 fault_start origin -g 0
 hd="http://127.0.0.1:$PORT/hd/index.m3u8"
 small="http://127.0.0.1:$PORT/small/index.m3u8"
+heavy="http://127.0.0.1:$PORT/heavy/index.m3u8"
 
 # lowmem runs "$@" with allocations of 1 MB or more refused, bounded in
 # time (a test must never hang).
@@ -65,7 +74,7 @@ bounded() {
 
 # With plenty of memory both streams pass: the failure below is the
 # allocator's, not the media's.
-for u in "$hd" "$small"; do
+for u in "$hd" "$small" "$heavy"; do
 	bounded "$PROBER" check --json "$u" >"$tmp/ok.json" ||
 		fail "$u does not pass with memory: $(cat "$tmp/ok.json")"
 done
@@ -79,6 +88,14 @@ grep -q 'out of memory' "$tmp/check.err" ||
 	fail "check: no out-of-memory message: $(cat "$tmp/check.err")"
 [ ! -s "$tmp/check.out" ] || fail "check: printed a record: $(cat "$tmp/check.out")"
 echo "nomem.sh: ok: check exit 3: $(cat "$tmp/check.err")" >&2
+# A body that cannot be held is out of memory too, not a network error.
+rc=0
+lowmem "$PROBER" check --json "$heavy" >"$tmp/heavy.out" \
+	2>"$tmp/heavy.err" || rc=$?
+[ "$rc" = 3 ] || fail "check heavy: exit $rc, expected 3: $(cat "$tmp/heavy.out" "$tmp/heavy.err")"
+grep -q 'out of memory' "$tmp/heavy.err" ||
+	fail "check heavy: no out-of-memory message: $(cat "$tmp/heavy.err")"
+echo "nomem.sh: ok: check of a heavy body exit 3: $(cat "$tmp/heavy.err")" >&2
 # The small stream needs no large block: still a pass under the same limit.
 lowmem "$PROBER" check --json "$small" >"$tmp/small.json" ||
 	fail "check: the small stream does not pass: $(cat "$tmp/small.json")"
