@@ -61,7 +61,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 SERVER_SRCS := $(wildcard tests/server/*.c)
 INTEG_SRCS := $(wildcard tests/integration/*.c)
 TOOL_BINS := $(SERVER_SRCS:tests/server/%.c=$(O)/tests/%) \
-	$(INTEG_SRCS:tests/integration/%.c=$(O)/tests/%)
+	$(INTEG_SRCS:tests/integration/%.c=$(O)/tests/%) \
+	$(O)/tests/failalloc.so
 
 .PHONY: all check check-asan unit integration demo lint install uninstall clean deps fuzz fuzz-build bench
 
@@ -99,6 +100,12 @@ $(O)/tests/%: tests/integration/%.c $(LIBA) $(O)/tests/%.d
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -iquote tests/integration/common \
 		$(ALL_LDFLAGS) -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS)
+
+# A malloc refusing large blocks (tests/preload/): LD_PRELOAD'ed by
+# tests/integration/nomem.sh. Never sanitized: it must interpose glibc's.
+$(O)/tests/failalloc.so: tests/preload/failalloc.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -Wall -Wextra -shared -fPIC -o $@ $<
 
 deps:
 	@sh scripts/install-deps.sh

@@ -30,6 +30,7 @@
 #include <libavutil/samplefmt.h>
 
 #include "clock.h"
+#include "error.h"
 #include "limits.h"
 #include "thumb.h"
 
@@ -96,6 +97,10 @@ typedef struct run {
 	AVFrame *frame;
 	int demux_err; /* error that ended demuxing early, 0 none */
 	int timed_out;
+	/* FFmpeg ran out of memory (AVERROR(ENOMEM), or a decoder that got
+	 * no picture buffer and says "invalid data"): ours, not the
+	 * segment's, so the verdict is VSP_R_INTERNAL, never decode_error. */
+	int nomem;
 	char bad[BAD_WHAT * 2];	      /* the first integrity failure, "" none */
 	char frame_bad[BAD_WHAT * 2]; /* the first failed frame (decode_all) */
 
@@ -754,6 +759,8 @@ static void receive_frames(run *r, track *t)
 		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
 			return;
 		if (ret < 0) {
+			if (ret == AVERROR(ENOMEM))
+				r->nomem = 1;
 			t->dec_err = ret;
 			r->info->decode_errors++;
 			frame_failed(r, t, AV_NOPTS_VALUE, "%s",
@@ -773,6 +780,8 @@ static void decode_packet(run *r, track *t, const AVPacket *pkt)
 	/* A rejected packet is not the end: a player skips a broken
 	 * slice and goes on, and so do we. */
 	if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_EOF) {
+		if (ret == AVERROR(ENOMEM))
+			r->nomem = 1;
 		t->dec_err = ret;
 		r->info->decode_errors++;
 		frame_failed(r, t, pkt ? pkt->dts : AV_NOPTS_VALUE,
@@ -874,6 +883,8 @@ static void demux_all(run *r, AVPacket *pkt)
 		if (ret < 0) {
 			if (ret == AVERROR_EXIT)
 				r->timed_out = 1;
+			else if (ret == AVERROR(ENOMEM))
+				r->nomem = 1;
 			else
 				r->demux_err = ret;
 			return;
@@ -893,6 +904,17 @@ static void demux_all(run *r, AVPacket *pkt)
 	for (int i = 0; i < 2; i++)
 		if (want_frames(&r->tr[i]))
 			decode_packet(r, &r->tr[i], NULL);
+}
+
+/* The decoders' picture buffers, watched: a decoder that gets none
+ * reports the frame as invalid data, not as out of memory. */
+static int get_buffer_watched(AVCodecContext *dec, AVFrame *f, int flags)
+{
+	int ret = avcodec_default_get_buffer2(dec, f, flags);
+
+	if (ret == AVERROR(ENOMEM))
+		((run *)dec->opaque)->nomem = 1;
+	return ret;
 }
 
 static vsp_reason open_decoder(run *r, track *t, char *err, size_t errlen)
@@ -917,6 +939,8 @@ static vsp_reason open_decoder(run *r, track *t, char *err, size_t errlen)
 		/* One decoder thread per check: checks run in parallel. */
 		t->dec->thread_count = 1;
 		t->dec->pkt_timebase = t->st->time_base;
+		t->dec->opaque = r;
+		t->dec->get_buffer2 = get_buffer_watched;
 		if (r->opts->decode_all) {
 			/* Damage must be reported, not concealed: frames
 			 * come out flagged instead of being dropped. */
@@ -929,8 +953,10 @@ static vsp_reason open_decoder(run *r, track *t, char *err, size_t errlen)
 	if (ret < 0) {
 		set_err(err, errlen, "decode: %s: cannot open decoder: %s",
 			avcodec_get_name(p->codec_id),
-			averr(ret, e, sizeof(e)));
-		return VSP_R_DECODE_ERROR;
+			ret == AVERROR(ENOMEM) ? "out of memory"
+					       : averr(ret, e, sizeof(e)));
+		return ret == AVERROR(ENOMEM) ? VSP_R_INTERNAL
+					      : VSP_R_DECODE_ERROR;
 	}
 	return VSP_R_NONE;
 }
@@ -992,6 +1018,12 @@ static vsp_reason verdict(const run *r, char *err, size_t errlen)
 	const vsp_decode_info *info = r->info;
 	char e[AV_ERROR_MAX_STRING_SIZE];
 
+	if (r->nomem) {
+		set_err(err, errlen,
+			"decode: %s: out of memory after %d frames",
+			info->codec, info->frames);
+		return VSP_R_INTERNAL;
+	}
 	if (r->timed_out) {
 		set_err(err, errlen,
 			"decode: %s: deadline reached after %d frames, %lld "
@@ -1130,9 +1162,11 @@ static vsp_reason open_input(run *r, membuf *m, AVIOContext **pb,
 		rc = ret == AVERROR_EXIT ||
 				     deadline_passed(r->opts->deadline_us)
 			     ? VSP_R_TIMEOUT
-			     : VSP_R_DECODE_ERROR;
+		     : ret == AVERROR(ENOMEM) ? VSP_R_INTERNAL
+					      : VSP_R_DECODE_ERROR;
 		set_err(err, errlen, "demux: %s: %s", info->container,
-			averr(ret, e, sizeof(e)));
+			ret == AVERROR(ENOMEM) ? "out of memory"
+					       : averr(ret, e, sizeof(e)));
 		return rc;
 	}
 	return VSP_R_NONE;
@@ -1162,6 +1196,11 @@ static vsp_reason find_streams(run *r, const AVInputFormat *ifmt, int64_t total,
 		/* Packets read here are buffered and returned again by
 		 * av_read_frame(), so none is lost from the count. */
 		ret = avformat_find_stream_info(r->fmt, NULL);
+		if (ret == AVERROR(ENOMEM)) {
+			set_err(err, errlen, "demux: %s: out of memory",
+				info->container);
+			return VSP_R_INTERNAL;
+		}
 		if (ret < 0 && (ret == AVERROR_EXIT ||
 				deadline_passed(opts->deadline_us))) {
 			set_err(err, errlen,
@@ -1322,6 +1361,7 @@ int vsp_aes128_decrypt(const uint8_t *in, size_t len, const uint8_t key[16],
 	buf = malloc(len);
 	if (!aes || !buf) {
 		set_err(err, errlen, "AES-128: out of memory");
+		rc = VSP_E_NOMEM;
 		goto fail;
 	}
 	if (av_aes_init(aes, key, 128, 1) < 0) {

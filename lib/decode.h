@@ -128,7 +128,7 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
  * AES-128-CBC decryption with PKCS#7 padding removed (RFC 8216 4.3.2.4),
  * with libavutil's AES. On success returns 0 and *out (caller frees with
  * free()) of *out_len bytes. Returns -1 with a message on bad length or
- * padding.
+ * padding, VSP_E_NOMEM (error.h) on out of memory.
  */
 int vsp_aes128_decrypt(const uint8_t *in, size_t len, const uint8_t key[16],
 		       const uint8_t iv[16], uint8_t **out, size_t *out_len,

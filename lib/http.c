@@ -18,6 +18,8 @@
 
 #include "budget.h"
 #include "clock.h"
+#include "dynbuf.h"
+#include "error.h"
 #include "limits.h"
 #include "url.h"
 
@@ -46,22 +48,22 @@ struct vsp_http_client {
 
 /* Body being received: grows up to cap, then the transfer is stopped. */
 struct sink {
-	CURL *curl; /* for Content-Length, when known */
-	uint8_t *buf;
-	size_t len, alloc, cap;
+	CURL *curl;   /* for Content-Length, when known */
+	vsp_buf body; /* holds at most cap bytes (toobig cap + 1) */
+	size_t cap;
 	int over_cap;
 	int prefix; /* 1: keep the first cap bytes, then stop: not an error */
 	int64_t age_s;
-	/* Every byte of buf is reserved from the check's budget before it is
-	 * allocated: a chunked or compressed body cannot overshoot it. */
+	/* Every byte of body is reserved from the check's budget before it
+	 * is allocated: a chunked or compressed body cannot overshoot it. */
 	vsp_budget_hold *hold;
-	size_t reserved; /* of buf: alloc, once allocated */
+	size_t reserved; /* of body: its alloc, once allocated */
 	int64_t deadline_us;
 	int budget_rc; /* vsp_budget_take()'s when it stopped the body */
 	char budget_err[200];
 };
 
-/* Makes buf's reservation want bytes (more or fewer). Returns 0, or -1
+/* Makes body's reservation want bytes (more or fewer). Returns 0, or -1
  * when the budget refused (the reason in s). */
 static int reserve(struct sink *s, size_t want)
 {
@@ -81,67 +83,54 @@ static int reserve(struct sink *s, size_t want)
 	return 0;
 }
 
+/* Room for want bytes in all (NUL included), reserved first. Returns 0,
+ * or -1: the budget refused, or out of memory (s->body.err). */
+static int room(struct sink *s, size_t want)
+{
+	if (reserve(s, want))
+		return -1;
+	return vsp_buf_grow(&s->body, want) ? -1 : 0;
+}
+
 static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct sink *s = userp;
+	vsp_buf *b = &s->body;
 	size_t n = size * nmemb;
 
-	if (n > s->cap - s->len) {
+	if (n > s->cap - b->len) {
 		s->over_cap = 1;
-		if (s->prefix && s->len < s->cap) {
+		if (s->prefix && b->len < s->cap) {
 			/* Keep what fits; the stop is the point. */
-			n = s->cap - s->len;
-			if (s->alloc < s->cap + 1) {
-				uint8_t *p;
-
-				if (reserve(s, s->cap + 1))
-					return 0;
-				p = realloc(s->buf, s->cap + 1);
-
-				if (!p)
-					return 0;
-				s->buf = p;
-				s->alloc = s->cap + 1;
-			}
-			memcpy(s->buf + s->len, data, n);
-			s->len += n;
+			if (b->alloc < s->cap + 1 && room(s, s->cap + 1))
+				return 0;
+			vsp_buf_add(b, data, s->cap - b->len);
 		}
 		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
 	}
-	if (s->alloc == 0 && s->curl) {
+	if (b->alloc == 0 && s->curl) {
 		curl_off_t cl = -1;
 
 		/* Sized once from Content-Length when there is one: no
 		 * doubling, no copies, no slack held by hundreds of checks. */
 		curl_easy_getinfo(s->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
 				  &cl);
-		if (cl > 0 && (size_t)cl <= s->cap && (size_t)cl >= n) {
-			if (reserve(s, (size_t)cl + 1))
-				return 0;
-			s->buf = malloc((size_t)cl + 1);
-			if (!s->buf)
-				return 0;
-			s->alloc = (size_t)cl + 1;
-		}
+		if (cl > 0 && (size_t)cl <= s->cap && (size_t)cl >= n &&
+		    room(s, (size_t)cl + 1))
+			return 0;
 	}
-	if (s->len + n + 1 > s->alloc) {
-		size_t want = s->alloc ? s->alloc : 16384;
-		uint8_t *p;
+	if (b->len + n + 1 > b->alloc) {
+		size_t want = b->alloc ? b->alloc : 16384;
 
-		while (want < s->len + n + 1)
+		while (want < b->len + n + 1)
 			want *= 2;
 		if (want > s->cap + 1)
 			want = s->cap + 1;
-		if (reserve(s, want))
+		if (room(s, want))
 			return 0;
-		p = realloc(s->buf, want);
-		if (!p)
-			return 0;
-		s->buf = p;
-		s->alloc = want;
 	}
-	memcpy(s->buf + s->len, data, n);
-	s->len += n;
+	/* Within the room made: no allocation here. */
+	vsp_buf_add(b, data, n);
 	return n;
 }
 
@@ -335,9 +324,7 @@ vsp_budget_hold *vsp_http_hold(vsp_http_client *c)
 /* Drops the body of s and its reservation. */
 static void sink_drop(struct sink *s)
 {
-	free(s->buf);
-	s->buf = NULL;
-	s->len = s->alloc = 0;
+	vsp_buf_free(&s->body);
 	reserve(s, 0);
 }
 
@@ -440,252 +427,326 @@ static vsp_reason failf(char *err, size_t errlen, vsp_reason r, const char *fmt,
 	return r;
 }
 
-vsp_reason vsp_http_get(vsp_http_client *c, const vsp_http_request *req,
-			vsp_http_step *step, uint8_t **body, size_t *body_len,
-			char *err, size_t errlen)
-{
-	const char *url = req->url;
-	int64_t offset = req->offset, length = req->length;
-	size_t max_bytes = req->limit;
-	int prefix = req->prefix;
-	int64_t deadline_us = req->deadline_us;
-	struct sink s = { .curl = c->curl,
-			  .cap = max_bytes,
-			  .prefix = prefix,
-			  .age_s = -1,
-			  .hold = &c->hold,
-			  .deadline_us = deadline_us };
-	char errbuf[CURL_ERROR_SIZE] = "";
+/* One GET across its steps (vsp_http_get). */
+struct get {
+	vsp_http_client *c;
+	const vsp_http_request *req;
+	vsp_http_step *step;
+	struct sink s;
+	int64_t length;	      /* of the Range; -1: none */
+	int64_t left_ms;      /* to the deadline, when the last hop started */
+	curl_off_t before_us; /* time of the redirects before */
+	char errbuf[CURL_ERROR_SIZE];
 	char range[64];
-	CURL *curl = c->curl;
-	const vsp_http_opts *o = c->opts;
-	int64_t left_ms;
-	vsp_reason r = VSP_R_NONE;
-	CURLcode rc;
-	char *hop_url;
-	curl_off_t before_us = 0; /* time of the redirects before */
+	char *err;
+	size_t errlen;
+};
 
-	if (prefix && (length < 0 || (uint64_t)length > max_bytes))
-		length = (int64_t)max_bytes;
-	*body = NULL;
-	*body_len = 0;
-	vsp_http_step_clear(step);
-	step->done = 1;
-	step->age_s = -1;
-	step->url = strdup(url);
-	if (!step->url)
-		return failf(err, errlen, VSP_R_INTERNAL, "out of memory");
-	if (!vsp_url_is_http(url))
-		return failf(err, errlen, VSP_R_PROTOCOL,
-			     "refused %.300s: only http and https URLs are "
-			     "fetched",
-			     url);
-	left_ms = deadline_us ? (deadline_us - vsp_now_us()) / 1000 : 0;
-	if (deadline_us && left_ms <= 0)
-		return failf(err, errlen, VSP_R_TIMEOUT,
-			     "deadline reached before GET %.300s", url);
+/* The time left to the deadline, in g->left_ms. Returns 0, or -1 when
+ * none is left. */
+static int time_left(struct get *g)
+{
+	int64_t deadline_us = g->req->deadline_us;
 
-	hop_url = strdup(url);
-	if (!hop_url)
-		return failf(err, errlen, VSP_R_INTERNAL, "out of memory");
+	g->left_ms = deadline_us ? (deadline_us - vsp_now_us()) / 1000 : 0;
+	return deadline_us && g->left_ms <= 0 ? -1 : 0;
+}
+
+/* g->left_ms into curl's timeouts. */
+static void set_timeouts(struct get *g)
+{
+	if (!g->req->deadline_us)
+		return;
+	curl_easy_setopt(g->c->curl, CURLOPT_TIMEOUT_MS, (long)g->left_ms);
+	curl_easy_setopt(g->c->curl, CURLOPT_CONNECTTIMEOUT_MS,
+			 (long)g->left_ms);
+}
+
+/* The handle, reset, set for g's request. */
+static void setup_handle(struct get *g)
+{
+	CURL *curl = g->c->curl;
+	const vsp_http_opts *o = g->c->opts;
+	const vsp_http_request *req = g->req;
+
 	curl_easy_reset(curl);
-	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_URL, req->url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, RECV_BUFFER_BYTES);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, g->errbuf);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &g->s);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header_cb);
-	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &s);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &g->s);
 	/* Players accept compressed manifests; the cap applies to the
 	 * decoded bytes, so a compression bomb stops at the cap. */
 	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
 	/* Last-Modified: evidence of when a live playlist last changed. */
 	curl_easy_setopt(curl, CURLOPT_FILETIME, 1L);
-	if (!prefix)
+	if (!req->prefix)
 		curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
-				 (curl_off_t)max_bytes);
+				 (curl_off_t)req->limit);
 	curl_easy_setopt(curl, CURLOPT_USERAGENT,
 			 o->user_agent ? o->user_agent : "prober/" VSP_VERSION);
-	if (deadline_us) {
-		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left_ms);
-		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-				 (long)left_ms);
-	}
-	if (c->resolve)
-		curl_easy_setopt(curl, CURLOPT_RESOLVE, c->resolve);
+	set_timeouts(g);
+	if (g->c->resolve)
+		curl_easy_setopt(curl, CURLOPT_RESOLVE, g->c->resolve);
 	if (o->cacert)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, o->cacert);
 	if (o->insecure) {
 		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
-	if (length >= 0) {
-		snprintf(range, sizeof(range), "%lld-%lld", (long long)offset,
-			 (long long)(offset + length - 1));
-		curl_easy_setopt(curl, CURLOPT_RANGE, range);
-		step->range = strdup(range);
+	if (g->length >= 0) {
+		snprintf(g->range, sizeof(g->range), "%lld-%lld",
+			 (long long)req->offset,
+			 (long long)(req->offset + g->length - 1));
+		curl_easy_setopt(curl, CURLOPT_RANGE, g->range);
+		g->step->range = strdup(g->range);
 	}
+}
 
-	/* Redirects are followed here, not by curl: curl would send the
-	 * custom headers (tokens) to whatever host a Location names. */
+/* Whether the redirect from the answer just read to next may be followed:
+ * VSP_R_NONE, or the reason with the message in g->err. */
+static vsp_reason redirect_allowed(struct get *g, int hop, const char *next)
+{
+	const char *url = g->req->url;
+	char *cur = NULL;
+
+	if (hop >= VSP_MAX_REDIRECTS)
+		return failf(g->err, g->errlen, VSP_R_REDIRECT,
+			     "GET %.300s: more than %d redirects", url,
+			     VSP_MAX_REDIRECTS);
+	if (!vsp_url_is_http(next))
+		return failf(g->err, g->errlen, VSP_R_PROTOCOL,
+			     "GET %.300s: refused the redirect to "
+			     "%.300s: only http and https URLs are "
+			     "fetched",
+			     url, next);
+	curl_easy_getinfo(g->c->curl, CURLINFO_EFFECTIVE_URL, &cur);
+	if (g->c->headers && cur && strncasecmp(cur, "https:", 6) == 0 &&
+	    strncasecmp(next, "http:", 5) == 0)
+		return failf(g->err, g->errlen, VSP_R_REDIRECT,
+			     "GET %.300s: refused the redirect from https "
+			     "to %.300s: the request carries headers "
+			     "(tokens) that must not travel in clear text",
+			     url, next);
+	return VSP_R_NONE;
+}
+
+/*
+ * The transfer, redirects followed here, not by curl: curl would send the
+ * custom headers (tokens) to whatever host a Location names, so each hop
+ * carries them only when its own URL may receive them. Returns VSP_R_NONE
+ * with *rc the last transfer's result, or the reason a redirect was
+ * refused (the step's timings filled, the body dropped).
+ */
+static vsp_reason transfer(struct get *g, CURLcode *rc)
+{
+	CURL *curl = g->c->curl;
+	char *hop_url = strdup(g->req->url);
+	vsp_reason r;
+
+	if (!hop_url)
+		return failf(g->err, g->errlen, VSP_R_INTERNAL,
+			     "out of memory");
 	for (int hop = 0;; hop++) {
-		char *next = NULL, *cur = NULL;
+		char *next = NULL;
 		long code = 0;
 		curl_off_t hop_us = 0;
 
-		curl_easy_setopt(
-			curl, CURLOPT_HTTPHEADER,
-			c->headers && vsp_http_headers_allowed(o, hop_url)
-				? c->headers
-				: NULL);
-		rc = curl_easy_perform(curl);
-		if (rc != CURLE_OK)
+		curl_easy_setopt(curl, CURLOPT_HTTPHEADER,
+				 g->c->headers && vsp_http_headers_allowed(
+							  g->c->opts, hop_url)
+					 ? g->c->headers
+					 : NULL);
+		*rc = curl_easy_perform(curl);
+		if (*rc != CURLE_OK)
 			break;
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
 		curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &next);
 		if (code < 300 || code > 399 || !next)
 			break;
-		if (hop >= VSP_MAX_REDIRECTS) {
-			r = failf(err, errlen, VSP_R_REDIRECT,
-				  "GET %.300s: more than %d redirects", url,
-				  VSP_MAX_REDIRECTS);
-			goto hop_fail;
+		r = redirect_allowed(g, hop, next);
+		if (r == VSP_R_NONE) {
+			free(hop_url);
+			hop_url = strdup(next);
+			if (!hop_url)
+				r = failf(g->err, g->errlen, VSP_R_INTERNAL,
+					  "out of memory");
 		}
-		if (!vsp_url_is_http(next)) {
-			r = failf(err, errlen, VSP_R_PROTOCOL,
-				  "GET %.300s: refused the redirect to "
-				  "%.300s: only http and https URLs are "
-				  "fetched",
-				  url, next);
-			goto hop_fail;
+		if (r != VSP_R_NONE) {
+			fill_timings(curl, g->step);
+			free(hop_url);
+			sink_drop(&g->s);
+			return r;
 		}
-		curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &cur);
-		if (c->headers && cur && strncasecmp(cur, "https:", 6) == 0 &&
-		    strncasecmp(next, "http:", 5) == 0) {
-			r = failf(err, errlen, VSP_R_REDIRECT,
-				  "GET %.300s: refused the redirect from https "
-				  "to %.300s: the request carries headers "
-				  "(tokens) that must not travel in clear text",
-				  url, next);
-			goto hop_fail;
-		}
-		cur = strdup(next);
-		if (!cur) {
-			r = failf(err, errlen, VSP_R_INTERNAL, "out of memory");
-			goto hop_fail;
-		}
-		free(hop_url);
-		hop_url = cur;
 		curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &hop_us);
-		before_us += hop_us;
+		g->before_us += hop_us;
 		/* The redirect's own body is not the answer. */
-		sink_drop(&s);
-		s.over_cap = 0;
-		free(step->content_type);
-		step->content_type = NULL;
-		left_ms = deadline_us ? (deadline_us - vsp_now_us()) / 1000 : 0;
-		if (deadline_us && left_ms <= 0) {
-			rc = CURLE_OPERATION_TIMEDOUT;
+		sink_drop(&g->s);
+		g->s.over_cap = 0;
+		free(g->step->content_type);
+		g->step->content_type = NULL;
+		if (time_left(g) != 0) {
+			*rc = CURLE_OPERATION_TIMEDOUT;
 			break;
 		}
 		curl_easy_setopt(curl, CURLOPT_URL, hop_url);
-		if (deadline_us) {
-			curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-					 (long)left_ms);
-			curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-					 (long)left_ms);
-		}
-		continue;
-	hop_fail:
-		fill_timings(curl, step);
-		free(hop_url);
-		sink_drop(&s);
-		return r;
+		set_timeouts(g);
 	}
 	free(hop_url);
-	fill_timings(curl, step);
-	step->ttfb_ms += (double)before_us / 1000.0;
-	step->total_ms += (double)before_us / 1000.0;
-	step->bytes = (int64_t)s.len;
-	step->age_s = s.age_s;
+	return VSP_R_NONE;
+}
 
-	if (prefix && s.over_cap && !s.budget_rc && rc == CURLE_WRITE_ERROR) {
+/* The reason a finished transfer (rc) did not give a 2xx body, with the
+ * message in g->err; VSP_R_NONE when it did. */
+static vsp_reason transfer_reason(struct get *g, CURLcode rc)
+{
+	const struct sink *s = &g->s;
+	const char *url = g->req->url;
+
+	if (g->req->prefix && s->over_cap && !s->budget_rc &&
+	    s->body.err != VSP_E_NOMEM && rc == CURLE_WRITE_ERROR) {
 		/* Stopped at the cap on purpose: a 2xx with what we wanted. */
 		rc = CURLE_OK;
 	}
 	if (rc != CURLE_OK) {
-		if (s.budget_rc)
-			r = failf(err, errlen,
-				  s.budget_rc == -1 ? VSP_R_TIMEOUT
-						    : VSP_R_TOO_LARGE,
-				  "GET %.300s: %s (%zu bytes received)", url,
-				  s.budget_err, s.len);
-		else if (s.over_cap || rc == CURLE_FILESIZE_EXCEEDED)
-			r = failf(err, errlen, VSP_R_TOO_LARGE,
-				  "GET %.300s: body over the %zu-byte limit",
-				  url, max_bytes);
-		else if (rc == CURLE_OPERATION_TIMEDOUT)
-			r = failf(err, errlen, VSP_R_TIMEOUT,
-				  "GET %.300s: no complete answer within the "
-				  "deadline (%lld ms; %zu bytes received)",
-				  url, (long long)left_ms, s.len);
-		else
-			r = failf(err, errlen, reason_of(rc), "GET %.300s: %s",
-				  url,
-				  errbuf[0] ? errbuf : curl_easy_strerror(rc));
-		goto done;
+		if (s->body.err == VSP_E_NOMEM)
+			return failf(g->err, g->errlen, VSP_R_INTERNAL,
+				     "GET %.300s: out of memory for the body "
+				     "(%zu bytes received)",
+				     url, s->body.len);
+		if (s->budget_rc)
+			return failf(g->err, g->errlen,
+				     s->budget_rc == -1 ? VSP_R_TIMEOUT
+							: VSP_R_TOO_LARGE,
+				     "GET %.300s: %s (%zu bytes received)", url,
+				     s->budget_err, s->body.len);
+		if (s->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
+			return failf(g->err, g->errlen, VSP_R_TOO_LARGE,
+				     "GET %.300s: body over the %zu-byte limit",
+				     url, g->req->limit);
+		if (rc == CURLE_OPERATION_TIMEDOUT)
+			return failf(g->err, g->errlen, VSP_R_TIMEOUT,
+				     "GET %.300s: no complete answer within "
+				     "the deadline (%lld ms; %zu bytes "
+				     "received)",
+				     url, (long long)g->left_ms, s->body.len);
+		return failf(g->err, g->errlen, reason_of(rc), "GET %.300s: %s",
+			     url,
+			     g->errbuf[0] ? g->errbuf : curl_easy_strerror(rc));
 	}
-	if (step->http_status < 200 || step->http_status > 299) {
-		r = failf(err, errlen, VSP_R_HTTP_STATUS,
-			  "GET %.300s: HTTP %ld", url, step->http_status);
-		goto done;
-	}
-	if (prefix) {
+	if (g->step->http_status < 200 || g->step->http_status > 299)
+		return failf(g->err, g->errlen, VSP_R_HTTP_STATUS,
+			     "GET %.300s: HTTP %ld", url, g->step->http_status);
+	return VSP_R_NONE;
+}
+
+/* The bytes of the Range asked, from a 2xx answer: VSP_R_NONE, or the
+ * reason with the message in g->err. */
+static vsp_reason range_cut(struct get *g)
+{
+	vsp_buf *b = &g->s.body;
+	const char *url = g->req->url;
+	long status = g->step->http_status;
+
+	if (g->req->prefix) {
 		/* A prefix takes what came: a shorter segment, or the start of
 		 * a whole body sent for a Range (the caller knows which from
 		 * the status). */
-	} else if (length >= 0 && step->http_status != 206) {
+	} else if (g->length >= 0 && status != 206) {
 		/* The origin ignored the Range header and sent the whole
 		 * resource: a player would get the right bytes, slower. */
-		if ((int64_t)s.len < offset + length) {
-			r = failf(err, errlen, VSP_R_NETWORK,
-				  "GET %.300s range %s: HTTP %ld with only %zu "
-				  "bytes",
-				  url, range, step->http_status, s.len);
-			goto done;
-		}
-		memmove(s.buf, s.buf + offset, (size_t)length);
-		s.len = (size_t)length;
-	} else if (length >= 0 && (int64_t)s.len != length) {
-		r = failf(err, errlen, VSP_R_NETWORK,
-			  "GET %.300s range %s: %zu bytes instead of %lld", url,
-			  range, s.len, (long long)length);
-		goto done;
+		if ((int64_t)b->len < g->req->offset + g->length)
+			return failf(g->err, g->errlen, VSP_R_NETWORK,
+				     "GET %.300s range %s: HTTP %ld with only "
+				     "%zu bytes",
+				     url, g->range, status, b->len);
+		memmove(b->p, b->p + g->req->offset, (size_t)g->length);
+		vsp_buf_setlen(b, (size_t)g->length);
+	} else if (g->length >= 0 && (int64_t)b->len != g->length) {
+		return failf(g->err, g->errlen, VSP_R_NETWORK,
+			     "GET %.300s range %s: %zu bytes instead of %lld",
+			     url, g->range, b->len, (long long)g->length);
 	}
-	if (!s.buf) {
-		s.buf = malloc(1);
-		if (!s.buf)
-			return failf(err, errlen, VSP_R_INTERNAL,
-				     "out of memory");
-	} else if (s.alloc > s.len + 1) {
-		/* A grown or cut body holds only its bytes, and its
-		 * reservation only those (vsp_http_body_free() gives back
-		 * len + 1). */
-		uint8_t *p = realloc(s.buf, s.len + 1);
-
-		if (p)
-			s.buf = p;
-	}
-	reserve(&s, s.len ? s.len + 1 : 0);
-	s.buf[s.len] = '\0';
-	*body = s.buf;
-	*body_len = s.len;
 	return VSP_R_NONE;
-done:
-	sink_drop(&s);
+}
+
+/* The body to the caller, holding only its bytes, and its reservation
+ * only those (vsp_http_body_free() gives back len + 1). */
+static vsp_reason hand_over(struct get *g, uint8_t **body, size_t *body_len)
+{
+	vsp_buf *b = &g->s.body;
+	size_t len = b->len;
+
+	vsp_buf_fit(b);
+	*body = (uint8_t *)vsp_buf_take(b, body_len);
+	if (!*body)
+		return failf(g->err, g->errlen, VSP_R_INTERNAL,
+			     "out of memory");
+	reserve(&g->s, len ? len + 1 : 0);
+	return VSP_R_NONE;
+}
+
+vsp_reason vsp_http_get(vsp_http_client *c, const vsp_http_request *req,
+			vsp_http_step *step, uint8_t **body, size_t *body_len,
+			char *err, size_t errlen)
+{
+	struct get g = { .c = c,
+			 .req = req,
+			 .step = step,
+			 .length = req->length,
+			 .err = err,
+			 .errlen = errlen };
+	vsp_reason r;
+	CURLcode rc = CURLE_OK;
+
+	g.s = (struct sink){ .curl = c->curl,
+			     .cap = req->limit,
+			     .prefix = req->prefix,
+			     .age_s = -1,
+			     .hold = &c->hold,
+			     .deadline_us = req->deadline_us };
+	/* At most cap bytes, and the NUL. */
+	vsp_buf_init(&g.s.body,
+		     req->limit < SIZE_MAX ? req->limit + 1 : req->limit);
+	if (req->prefix && (g.length < 0 || (uint64_t)g.length > req->limit))
+		g.length = (int64_t)req->limit;
+	*body = NULL;
+	*body_len = 0;
+	vsp_http_step_clear(step);
+	step->done = 1;
+	step->age_s = -1;
+	step->url = strdup(req->url);
+	if (!step->url)
+		return failf(err, errlen, VSP_R_INTERNAL, "out of memory");
+	if (!vsp_url_is_http(req->url))
+		return failf(err, errlen, VSP_R_PROTOCOL,
+			     "refused %.300s: only http and https URLs are "
+			     "fetched",
+			     req->url);
+	if (time_left(&g) != 0)
+		return failf(err, errlen, VSP_R_TIMEOUT,
+			     "deadline reached before GET %.300s", req->url);
+	setup_handle(&g);
+	r = transfer(&g, &rc);
+	if (r != VSP_R_NONE)
+		return r;
+	fill_timings(c->curl, step);
+	step->ttfb_ms += (double)g.before_us / 1000.0;
+	step->total_ms += (double)g.before_us / 1000.0;
+	step->bytes = (int64_t)g.s.body.len;
+	step->age_s = g.s.age_s;
+	r = transfer_reason(&g, rc);
+	if (r == VSP_R_NONE)
+		r = range_cut(&g);
+	if (r == VSP_R_NONE)
+		r = hand_over(&g, body, body_len);
+	if (r != VSP_R_NONE)
+		sink_drop(&g.s);
 	return r;
 }

@@ -46,6 +46,9 @@ static void *worker_main(void *arg)
 		struct seg_plan plan;
 		void *scratch = NULL;
 
+		/* After an error the check returns no tree: stop. */
+		if (vsp_probe_failed(o))
+			break;
 		pthread_mutex_lock(&o->lock);
 		j = o->next_job < o->n_jobs ? &o->jobs[o->next_job++] : NULL;
 		pthread_mutex_unlock(&o->lock);
@@ -100,10 +103,14 @@ static void run_renditions(struct origin_ctx *o, vsp_http_client *first)
 		vsp_http_client_free(workers[i].http);
 	}
 	/* Jobs left in the queue had no worker (no memory for a client, no
-	 * thread): say so rather than report them as passing. */
-	for (size_t i = o->next_job; i < o->n_jobs; i++)
-		vsp_verdict_set(&o->jobs[i].r->v, VSP_FAIL, VSP_R_INTERNAL,
-				VSP_STAGE_NONE, "not probed: out of memory");
+	 * thread): the check could not run, rather than report them as
+	 * passing or failing. */
+	if (o->next_job < o->n_jobs)
+		vsp_probe_error(o, VSP_E_NOMEM,
+				"origin %s: %zu renditions not probed: no "
+				"worker (out of memory)",
+				o->ocfg->name ? o->ocfg->name : "?",
+				o->n_jobs - o->next_job);
 }
 
 static const struct protocol *detect_protocol(const uint8_t *b, size_t n)
@@ -139,8 +146,8 @@ static void *origin_main(void *arg)
 	}
 	http = vsp_http_client_new(&o->http_opts);
 	if (!http) {
-		vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_INTERNAL,
-				VSP_STAGE_MANIFEST, "out of memory");
+		vsp_probe_error(o, VSP_E_NOMEM, "origin %s: out of memory",
+				o->ocfg->name ? o->ocfg->name : "?");
 		return NULL;
 	}
 	req.url = o->ocfg->url;
@@ -151,8 +158,8 @@ static void *origin_main(void *arg)
 			  sizeof(err));
 	if (rc) {
 		vsp_http_client_free(http);
-		vsp_verdict_set(&res->v, VSP_FAIL, rc, VSP_STAGE_MANIFEST,
-				"manifest: %s", err);
+		vsp_probe_fail(o, &res->v, rc, VSP_STAGE_MANIFEST,
+			       "manifest: %s", err);
 		return NULL;
 	}
 	o->proto = detect_protocol(body, len);
@@ -222,9 +229,14 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 	pthread_t *tids = NULL;
 	int *started = NULL;
 	int64_t t0 = vsp_now_us();
-	int rv = -1;
+	int rv = VSP_E_NOMEM;
+	struct check_error error = { .code = 0 };
 
 	*out = NULL;
+	if (pthread_mutex_init(&error.lock, NULL) != 0) {
+		snprintf(err, errlen, "cannot create a mutex");
+		return VSP_E_INTERNAL;
+	}
 	s = calloc(1, sizeof(*s));
 	ctx = calloc(cfg->n_origins ? cfg->n_origins : 1, sizeof(*ctx));
 	tids = calloc(cfg->n_origins ? cfg->n_origins : 1, sizeof(*tids));
@@ -274,6 +286,7 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 			(const char *const *)oc->header_hosts;
 		o->http_opts.n_header_hosts = oc->n_header_hosts;
 		o->http_opts.budget = budget;
+		o->error = &error;
 		pthread_mutex_init(&o->lock, NULL);
 	}
 	/* Origins in parallel: a dead origin must not eat the time of a live
@@ -293,6 +306,12 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		vsp_origin_judge(&s->origins[i]);
 	vsp_origin_judge_mismatch(s);
 	vsp_stream_judge(s);
+	/* Out of memory or an internal failure: no verdict, an error. */
+	if (vsp_probe_error_lift(&error, s)) {
+		snprintf(err, errlen, "%s", error.msg);
+		rv = error.code;
+		goto fail;
+	}
 	s->duration_ms = (double)(vsp_now_us() - t0) / 1000.0;
 	/* With the secrets the origins' commands gave. */
 	if (redact_with_commands(s, cfg, ctx) != 0) {
@@ -318,5 +337,6 @@ fail:
 	free(started);
 	vsp_budget_free(budget);
 	vsp_stream_result_free(s);
+	pthread_mutex_destroy(&error.lock);
 	return rv;
 }

@@ -105,9 +105,10 @@ int vsp_pick_parse(const char *s, vsp_pick *pick, int *count);
 
 /*
  * Runs the check. On return 0, *out is the result tree (caller frees with
- * vsp_stream_result_free()); it always has a verdict. Returns -1 with a
- * message in err only when the check could not run (out of memory, no
- * thread could be started).
+ * vsp_stream_result_free()); it always has a verdict. Returns VSP_E_NOMEM
+ * or VSP_E_INTERNAL (error.h; no tree) with a message in err when the check
+ * could not run: out of memory anywhere in it (FFmpeg's included), no
+ * thread or mutex. Those are the prober's, never the target's verdict.
  */
 int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 		    char *err, size_t errlen);

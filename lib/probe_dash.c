@@ -278,9 +278,9 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 				  base_of(&res->manifest), &bound, &st->mpd,
 				  err, sizeof(err));
 	if (rc != 0) {
-		vsp_verdict_set(&res->v, VSP_FAIL, vsp_parse_reason(rc),
-				VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
-				err);
+		vsp_probe_fail(o, &res->v, vsp_parse_reason(rc),
+			       VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
+			       err);
 		return;
 	}
 	res->live = st->mpd->dynamic;
@@ -366,8 +366,7 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 		}
 	goto done;
 oom:
-	vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_INTERNAL, VSP_STAGE_MANIFEST,
-			"out of memory planning %s", res->url);
+	vsp_probe_error(o, VSP_E_NOMEM, "out of memory planning %s", res->url);
 done:
 	free(cands);
 	free(chosen);
@@ -402,8 +401,8 @@ static int fetch_index(struct worker *w, vsp_rendition_result *r,
 	rc = vsp_http_get(w->http, &req, &r->playlist, &body, &len, err,
 			  sizeof(err));
 	if (rc) {
-		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_PLAYLIST,
-				"index (sidx) of %s: %s", r->name, err);
+		vsp_probe_fail(w->o, &r->v, rc, VSP_STAGE_PLAYLIST,
+			       "index (sidx) of %s: %s", r->name, err);
 		return -1;
 	}
 	if (vsp_dash_sidx_first(body, len, seg->index_offset, &seg->offset,
@@ -451,8 +450,8 @@ static int prepare_dash(struct worker *w, struct rend_job *j,
 	p->tracks = j->tracks;
 	seg = calloc(1, sizeof(*seg));
 	if (!seg) {
-		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_INTERNAL, VSP_STAGE_NONE,
-				"out of memory");
+		vsp_probe_error(w->o, VSP_E_NOMEM, "%s: out of memory",
+				r->name ? r->name : "rendition");
 		return -1;
 	}
 	*scratch = seg;

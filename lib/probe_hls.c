@@ -204,9 +204,9 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 				 base_of(&res->manifest), &bound, &pl, err,
 				 sizeof(err));
 	if (rc != 0) {
-		vsp_verdict_set(&res->v, VSP_FAIL, vsp_parse_reason(rc),
-				VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
-				err);
+		vsp_probe_fail(o, &res->v, vsp_parse_reason(rc),
+			       VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
+			       err);
 		return;
 	}
 	o->state = pl;
@@ -264,8 +264,7 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 	return;
 oom:
 	free(idx);
-	vsp_verdict_set(&res->v, VSP_FAIL, VSP_R_INTERNAL, VSP_STAGE_MANIFEST,
-			"out of memory planning %s", res->url);
+	vsp_probe_error(o, VSP_E_NOMEM, "out of memory planning %s", res->url);
 }
 
 /* The segment a player would start with: the first for VOD; for live, the
@@ -353,8 +352,8 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 		rc = vsp_http_get(w->http, &req, &r->playlist, &body, &len, err,
 				  sizeof(err));
 		if (rc) {
-			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_PLAYLIST,
-					"playlist %s: %s", r->name, err);
+			vsp_probe_fail(w->o, &r->v, rc, VSP_STAGE_PLAYLIST,
+				       "playlist %s: %s", r->name, err);
 			return -1;
 		}
 		/* The playlist's reservation goes with it (release). */
@@ -365,9 +364,9 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 					  err, sizeof(err));
 		vsp_http_body_free(w->http, body, len);
 		if (prc != 0) {
-			vsp_verdict_set(&r->v, VSP_FAIL, vsp_parse_reason(prc),
-					VSP_STAGE_PLAYLIST, "playlist %s: %s",
-					r->uri, err);
+			vsp_probe_fail(w->o, &r->v, vsp_parse_reason(prc),
+				       VSP_STAGE_PLAYLIST, "playlist %s: %s",
+				       r->uri, err);
 			return -1;
 		}
 		*scratch = own;

@@ -12,11 +12,20 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "http.h"
 #include "probe.h"
 #include "result.h"
 
 struct origin_ctx;
+
+/* The check's first error (error.h): out of memory or an internal failure
+ * anywhere in it, shared by every origin and worker (probe_error.c). */
+struct check_error {
+	pthread_mutex_t lock;
+	int code; /* 0, VSP_E_NOMEM or VSP_E_INTERNAL */
+	char msg[1024];
+};
 
 /* One rendition to probe, owned by its origin. */
 struct rend_job {
@@ -114,7 +123,28 @@ struct origin_ctx {
 	/* The manifest's client's share of the check's memory budget, for
 	 * plan()'s parse (budget.h); NULL: none. */
 	vsp_budget_hold *plan_hold;
+	/* The check's error, one for all its origins (probe_error.c). */
+	struct check_error *error;
 };
+
+/* probe_error.c: sets the check's error (first wins): the check returns
+ * it, no verdict. code is VSP_E_NOMEM or VSP_E_INTERNAL. */
+void vsp_probe_error(struct origin_ctx *o, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* probe_error.c: the check's error code so far, 0 none: a worker stops
+ * taking renditions once it is set. */
+int vsp_probe_failed(struct origin_ctx *o);
+/* probe_error.c: fails v with reason rc (from http, decode or a parser) at
+ * stage, or, when rc is VSP_R_INTERNAL (out of memory, an internal
+ * failure), sets the check's error instead: the prober's failure is never
+ * the target's verdict. */
+void vsp_probe_fail(struct origin_ctx *o, vsp_verdict *v, vsp_reason rc,
+		    vsp_stage stage, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* probe_error.c: after judging, a VSP_R_INTERNAL verdict still in s (a
+ * path that set one directly, compare.c) becomes the check's error too.
+ * Returns e->code. */
+int vsp_probe_error_lift(struct check_error *e, const vsp_stream_result *s);
 
 /* Sets r's live note (what a live check could not do, or saw). */
 void vsp_rendition_note(vsp_rendition_result *r, const char *fmt, ...)

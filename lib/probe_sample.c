@@ -82,9 +82,9 @@ static int key_get(struct worker *w, vsp_rendition_result *r,
 			snprintf(err, sizeof(err),
 				 "%s: %zu bytes, an AES-128 key is 16", uri,
 				 len);
-		vsp_verdict_set(&r->v, VSP_FAIL, rc ? rc : VSP_R_KEY_INVALID,
-				VSP_STAGE_KEY, "key of segment %lld: %s",
-				(long long)seq, err);
+		vsp_probe_fail(w->o, &r->v, rc ? rc : VSP_R_KEY_INVALID,
+			       VSP_STAGE_KEY, "key of segment %lld: %s",
+			       (long long)seq, err);
 		vsp_http_body_free(w->http, body, len);
 		return -1;
 	}
@@ -159,10 +159,10 @@ static void sniff_one(struct worker *w, vsp_rendition_result *r,
 	got = blen;
 	if (rc) {
 		c->status = VSP_FAIL;
-		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_SEGMENT,
-				"segment %lld (%s, %lld of %lld): %s",
-				(long long)sp->seq, rname, (long long)pos + 1,
-				(long long)n, err);
+		vsp_probe_fail(w->o, &r->v, rc, VSP_STAGE_SEGMENT,
+			       "segment %lld (%s, %lld of %lld): %s",
+			       (long long)sp->seq, rname, (long long)pos + 1,
+			       (long long)n, err);
 		return;
 	}
 	/* DRM and SAMPLE-AES: existence and status is all we can judge.

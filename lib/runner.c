@@ -438,8 +438,14 @@ static void run_one(struct runner *r, size_t i)
 		it->state = VSP_RUN_FAILED;
 		set_item_message(it, "%s", err);
 		pthread_mutex_lock(&r->mu);
-		set_error(r, VSP_RUN_E_INTERNAL, "probe %s: %s",
-			  r->probes[i].name, err);
+		/* This check could not run (out of memory): no record for it,
+		 * exit 3; the other probes still run, as their memory may
+		 * well suffice, unlike a full disk. */
+		if (!r->error) {
+			set_error(r, VSP_RUN_E_INTERNAL, "probe %s: %s",
+				  r->probes[i].name, err);
+			r->halt = 0;
+		}
 		pthread_mutex_unlock(&r->mu);
 		return;
 	}

@@ -96,8 +96,15 @@ static int decrypt(struct worker *w, vsp_rendition_result *r,
 	size_t clear_len = 0;
 	char err[768];
 
-	if (vsp_aes128_decrypt(*seg, *seg_len, key, p->iv, &clear, &clear_len,
-			       err, sizeof(err)) != 0) {
+	int rc = vsp_aes128_decrypt(*seg, *seg_len, key, p->iv, &clear,
+				    &clear_len, err, sizeof(err));
+
+	if (rc == VSP_E_NOMEM) {
+		vsp_probe_error(w->o, VSP_E_NOMEM, "segment %lld: %s: %s",
+				(long long)p->seq, p->uri, err);
+		return -1;
+	}
+	if (rc != 0) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_KEY_INVALID,
 				VSP_STAGE_SEGMENT,
 				"segment %lld: %s: AES-128 decryption "
@@ -193,11 +200,11 @@ static void judge(struct worker *w, vsp_rendition_result *r,
 		return;
 	if (rc) {
 		/* With an init segment, the fault may be in either. */
-		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_DECODE,
-				"segment %lld: %s%s%s%s: %s", (long long)p->seq,
-				p->uri, p->init_uri ? " (init " : "",
-				p->init_uri ? p->init_uri : "",
-				p->init_uri ? ")" : "", err);
+		vsp_probe_fail(o, &r->v, rc, VSP_STAGE_DECODE,
+			       "segment %lld: %s%s%s%s: %s", (long long)p->seq,
+			       p->uri, p->init_uri ? " (init " : "",
+			       p->init_uri ? p->init_uri : "",
+			       p->init_uri ? ")" : "", err);
 		return;
 	}
 	if (!p->encrypted)
@@ -256,8 +263,8 @@ void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
 		rc = vsp_http_get(w->http, &req, &r->key, &key, &key_len, err,
 				  sizeof(err));
 		if (rc) {
-			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_KEY,
-					"key: %s", err);
+			vsp_probe_fail(o, &r->v, rc, VSP_STAGE_KEY, "key: %s",
+				       err);
 			goto done;
 		}
 		if (key_len != 16) {
@@ -279,8 +286,8 @@ void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
 		rc = vsp_http_get(w->http, &req, &r->init, &init, &init_len,
 				  err, sizeof(err));
 		if (rc) {
-			vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_INIT,
-					"init segment: %s", err);
+			vsp_probe_fail(o, &r->v, rc, VSP_STAGE_INIT,
+				       "init segment: %s", err);
 			goto done;
 		}
 	}
@@ -292,8 +299,8 @@ void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
 	rc = vsp_http_get(w->http, &seg_req, &r->segment, &seg, &seg_len, err,
 			  sizeof(err));
 	if (rc) {
-		vsp_verdict_set(&r->v, VSP_FAIL, rc, VSP_STAGE_SEGMENT,
-				"segment %lld: %s", (long long)p->seq, err);
+		vsp_probe_fail(o, &r->v, rc, VSP_STAGE_SEGMENT,
+			       "segment %lld: %s", (long long)p->seq, err);
 		goto done;
 	}
 	if (r->segment.total_ms > 0) {
