@@ -84,19 +84,20 @@ static int live_reload_fits(struct live_run *lr, int k, double at)
 	double need = (at - vsp_wall_s()) + 2 * lr->fst->total_ms / 1000.0 +
 		      VSP_RELOAD_MARGIN_S;
 
-	if (need <= left)
-		return 1;
-	if (k == 0)
-		vsp_rendition_note(lr->r,
-				   "no reload: %.1f s left before "
-				   "the deadline, "
-				   "a reload needs one target "
-				   "duration (%.1f s); "
-				   "freshness judged only from "
-				   "HTTP Age and "
-				   "Last-Modified, and %s",
-				   left, lr->td, lr->src->dates);
-	return 0;
+	if (need > left) {
+		if (k == 0)
+			vsp_rendition_note(lr->r,
+					   "no reload: %.1f s left before "
+					   "the deadline, "
+					   "a reload needs one target "
+					   "duration (%.1f s); "
+					   "freshness judged only from "
+					   "HTTP Age and "
+					   "Last-Modified, and %s",
+					   left, lr->td, lr->src->dates);
+		return 0;
+	}
+	return 1;
 }
 
 /* After a reload that moved on: the segment that just left must still
