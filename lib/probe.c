@@ -220,50 +220,27 @@ static int redact_with_commands(vsp_stream_result *s, const vsp_probe_cfg *cfg,
 	return rv;
 }
 
-int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
-		    char *err, size_t errlen)
+/* The result's skeleton: one empty origin result per configured origin.
+ * Returns -1 on out of memory. */
+static int stream_init(vsp_stream_result *s, const vsp_probe_cfg *cfg)
 {
-	vsp_stream_result *s = NULL;
-	struct origin_ctx *ctx = NULL;
-	vsp_budget *budget = NULL;
-	pthread_t *tids = NULL;
-	int *started = NULL;
-	int64_t t0 = vsp_now_us();
-	int rv = VSP_E_NOMEM;
-	struct check_error error = { .code = 0 };
-
-	*out = NULL;
-	if (pthread_mutex_init(&error.lock, NULL) != 0) {
-		snprintf(err, errlen, "cannot create a mutex");
-		return VSP_E_INTERNAL;
-	}
-	s = calloc(1, sizeof(*s));
-	ctx = calloc(cfg->n_origins ? cfg->n_origins : 1, sizeof(*ctx));
-	tids = calloc(cfg->n_origins ? cfg->n_origins : 1, sizeof(*tids));
-	started = calloc(cfg->n_origins ? cfg->n_origins : 1, sizeof(*started));
-	if (!s || !ctx || !tids || !started) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
 	s->time = vsp_wall_s();
 	s->min_healthy = cfg->min_healthy;
 	s->probe = vsp_strdup_or_null(cfg->name);
 	s->origins = calloc(cfg->n_origins ? cfg->n_origins : 1,
 			    sizeof(*s->origins));
-	if (!s->origins) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
+	if (!s->origins)
+		return -1;
 	s->n_origins = cfg->n_origins;
-	/* One budget for the whole check, every origin's bodies in it. */
-	budget = vsp_budget_new((size_t)(cfg->max_memory_mb > 0
-						 ? cfg->max_memory_mb
-						 : VSP_DEFAULT_MAX_MEMORY_MB) *
-				1024 * 1024);
-	if (!budget) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
+	return 0;
+}
+
+/* Each origin's context: its result, the check's one deadline, its HTTP
+ * options, and the budget and error the whole check shares. */
+static void origins_init(struct origin_ctx *ctx, vsp_stream_result *s,
+			 const vsp_probe_cfg *cfg, int64_t t0,
+			 vsp_budget *budget, struct check_error *error)
+{
 	for (size_t i = 0; i < cfg->n_origins; i++) {
 		struct origin_ctx *o = &ctx[i];
 		const vsp_origin_cfg *oc = &cfg->origins[i];
@@ -286,26 +263,94 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 			(const char *const *)oc->header_hosts;
 		o->http_opts.n_header_hosts = oc->n_header_hosts;
 		o->http_opts.budget = budget;
-		o->error = &error;
+		o->error = error;
 		pthread_mutex_init(&o->lock, NULL);
 	}
-	/* Origins in parallel: a dead origin must not eat the time of a live
-	 * one. The last origin runs on this thread. */
-	for (size_t i = 0; i + 1 < cfg->n_origins; i++)
+}
+
+/* Origins in parallel: a dead origin must not eat the time of a live one.
+ * The last origin runs on this thread, and so does any whose thread could
+ * not start. */
+static void origins_run(struct origin_ctx *ctx, size_t n, pthread_t *tids,
+			int *started)
+{
+	for (size_t i = 0; i + 1 < n; i++)
 		started[i] = pthread_create(&tids[i], NULL, origin_main,
 					    &ctx[i]) == 0;
-	for (size_t i = 0; i < cfg->n_origins; i++)
+	for (size_t i = 0; i < n; i++)
 		if (!started[i])
 			origin_main(&ctx[i]);
-	for (size_t i = 0; i < cfg->n_origins; i++)
+	for (size_t i = 0; i < n; i++)
 		if (started[i])
 			pthread_join(tids[i], NULL);
+}
+
+/* The verdicts that need every origin done: the lag between them, each
+ * origin's own, the mismatch of their ladders, then the stream's. */
+static void stream_judge_all(vsp_stream_result *s, const vsp_probe_cfg *cfg)
+{
 	if (cfg->n_origins > 1)
 		vsp_origin_judge_lag(s, cfg);
 	for (size_t i = 0; i < cfg->n_origins; i++)
 		vsp_origin_judge(&s->origins[i]);
 	vsp_origin_judge_mismatch(s);
 	vsp_stream_judge(s);
+}
+
+/* Frees what the origins' contexts hold; accepts contexts never started
+ * (their cfg is NULL: no lock to destroy). */
+static void origins_free(struct origin_ctx *ctx, size_t n)
+{
+	if (!ctx)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (ctx[i].proto && ctx[i].proto->free_state)
+			ctx[i].proto->free_state(ctx[i].state);
+		free(ctx[i].jobs);
+		vsp_origin_cfg_clear(&ctx[i].run);
+		if (ctx[i].cfg)
+			pthread_mutex_destroy(&ctx[i].lock);
+	}
+	free(ctx);
+}
+
+int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
+		    char *err, size_t errlen)
+{
+	vsp_stream_result *s = NULL;
+	struct origin_ctx *ctx = NULL;
+	vsp_budget *budget = NULL;
+	pthread_t *tids = NULL;
+	int *started = NULL;
+	int64_t t0 = vsp_now_us();
+	int rv = VSP_E_NOMEM;
+	struct check_error error = { .code = 0 };
+
+	*out = NULL;
+	if (pthread_mutex_init(&error.lock, NULL) != 0) {
+		snprintf(err, errlen, "cannot create a mutex");
+		return VSP_E_INTERNAL;
+	}
+	s = calloc(1, sizeof(*s));
+	ctx = calloc(cfg->n_origins ? cfg->n_origins : 1, sizeof(*ctx));
+	tids = calloc(cfg->n_origins ? cfg->n_origins : 1, sizeof(*tids));
+	started = calloc(cfg->n_origins ? cfg->n_origins : 1, sizeof(*started));
+	if (!s || !ctx || !tids || !started || stream_init(s, cfg) != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	/* One budget for the whole check, every origin's bodies in it. */
+	budget = vsp_budget_new((size_t)(cfg->max_memory_mb > 0
+						 ? cfg->max_memory_mb
+						 : VSP_DEFAULT_MAX_MEMORY_MB) *
+				1024 * 1024);
+	if (!budget) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	origins_init(ctx, s, cfg, t0, budget, &error);
+	origins_run(ctx, cfg->n_origins, tids, started);
+	stream_judge_all(s, cfg);
 	/* Out of memory or an internal failure: no verdict, an error. */
 	if (vsp_probe_error_lift(&error, s)) {
 		snprintf(err, errlen, "%s", error.msg);
@@ -322,17 +367,7 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
 	s = NULL;
 	rv = 0;
 fail:
-	if (ctx) {
-		for (size_t i = 0; i < cfg->n_origins; i++) {
-			if (ctx[i].proto && ctx[i].proto->free_state)
-				ctx[i].proto->free_state(ctx[i].state);
-			free(ctx[i].jobs);
-			vsp_origin_cfg_clear(&ctx[i].run);
-			if (ctx[i].cfg)
-				pthread_mutex_destroy(&ctx[i].lock);
-		}
-	}
-	free(ctx);
+	origins_free(ctx, cfg->n_origins);
 	free(tids);
 	free(started);
 	vsp_budget_free(budget);

@@ -254,13 +254,13 @@ static void dash_vod_extent(const struct dash_state *st,
 		r->segment_count = n; /* else unknown */
 }
 
-static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
+/* Parses the MPD into o->state and finds the Period playing now. Returns 0
+ * when there is one, 1 when the check stops on a verdict or error already
+ * set, -1 on out of memory. */
+static int dash_load(struct origin_ctx *o, const uint8_t *body, size_t len)
 {
 	vsp_origin_result *res = o->res;
 	struct dash_state *st;
-	struct cand *cands = NULL;
-	unsigned char *chosen = NULL;
-	size_t n = 0, k = 0, total = 0;
 	char err[768];
 	double now;
 	int rc;
@@ -268,7 +268,7 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 
 	st = calloc(1, sizeof(*st));
 	if (!st)
-		goto oom;
+		return -1;
 	o->state = st;
 	/* The tree is reserved while it is built (the MPD's own client
 	 * holds it, and gives it back before this returns). */
@@ -281,7 +281,7 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 		vsp_probe_fail(o, &res->v, vsp_parse_reason(rc),
 			       VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
 			       err);
-		return;
+		return 1;
 	}
 	res->live = st->mpd->dynamic;
 	if (st->mpd->dynamic)
@@ -294,14 +294,29 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 				"manifest %s: live MPD whose first Period has "
 				"not started yet",
 				res->url);
-		return;
+		return 1;
 	}
+	return 0;
+}
+
+/* The Period's video and audio Representations as candidates (*cands, *n),
+ * with room for the choice (*chosen, zeroed), each added to the origin's
+ * declared ladder. Returns -1 on out of memory (the caller frees both). */
+static int dash_candidates(struct origin_ctx *o, const struct dash_state *st,
+			   struct cand **cands, unsigned char **chosen,
+			   size_t *n)
+{
+	vsp_origin_result *res = o->res;
+	struct cand *c;
+	size_t total = 0;
+
 	for (size_t i = 0; i < st->period->n_sets; i++)
 		total += st->period->sets[i].n_reps;
-	cands = calloc(total ? total : 1, sizeof(*cands));
-	chosen = calloc(total ? total : 1, 1);
-	if (!cands || !chosen)
-		goto oom;
+	*cands = calloc(total ? total : 1, sizeof(**cands));
+	*chosen = calloc(total ? total : 1, 1);
+	if (!*cands || !*chosen)
+		return -1;
+	c = *cands;
 	for (size_t i = 0; i < st->period->n_sets; i++) {
 		const vsp_dash_adaptation *a = &st->period->sets[i];
 
@@ -310,22 +325,81 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 
 			if (kind == KIND_SKIP)
 				continue;
-			cands[n].set = a;
-			cands[n].rep = &a->reps[j];
-			cands[n].kind = kind;
-			n++;
+			c[*n].set = a;
+			c[*n].rep = &a->reps[j];
+			c[*n].kind = kind;
+			(*n)++;
 		}
 	}
 	/* The whole declared ladder, for comparing origins (compare.c). */
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < *n; i++)
 		if (vsp_origin_ladder_add(
 			    res,
-			    cands[i].kind == KIND_AUDIO ? VSP_KIND_AUDIO
-							: VSP_KIND_VIDEO,
-			    cands[i].rep->codecs, cands[i].set->lang,
-			    cands[i].rep->width, cands[i].rep->height,
-			    cands[i].rep->bandwidth) != 0)
-			goto oom;
+			    c[i].kind == KIND_AUDIO ? VSP_KIND_AUDIO
+						    : VSP_KIND_VIDEO,
+			    c[i].rep->codecs, c[i].set->lang, c[i].rep->width,
+			    c[i].rep->height, c[i].rep->bandwidth) != 0)
+			return -1;
+	return 0;
+}
+
+/* Picks the renditions to probe from the n candidates and fills their
+ * results and jobs. Returns -1 on out of memory. */
+static int dash_plan_chosen(struct origin_ctx *o, const struct dash_state *st,
+			    const struct cand *cands, size_t n,
+			    unsigned char *chosen)
+{
+	vsp_origin_result *res = o->res;
+	size_t k = 0, total = 0;
+
+	/* The rule applies to video and audio apart: a player needs one of
+	 * each, so "lowest" is the lowest video with the lowest audio. */
+	if (pick_kind(cands, n, KIND_VIDEO, o->cfg->pick, o->cfg->pick_count,
+		      chosen) != 0 ||
+	    pick_kind(cands, n, KIND_AUDIO, o->cfg->pick, o->cfg->pick_count,
+		      chosen) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		total += chosen[i];
+	if (vsp_origin_alloc_renditions(o, total) != 0)
+		return -1;
+	/* Video first, then audio, each in MPD order. */
+	for (int kind = KIND_VIDEO; kind <= KIND_AUDIO; kind++)
+		for (size_t i = 0; i < n; i++) {
+			if (!chosen[i] || cands[i].kind != kind)
+				continue;
+			if (fill_rep(&res->renditions[k], &cands[i],
+				     base_of(&res->manifest), st->mpd->dynamic,
+				     i) != 0)
+				return -1;
+			o->jobs[k].audio = kind == KIND_AUDIO;
+			o->jobs[k].data = cands[i].rep;
+			dash_vod_extent(st, cands[i].rep, &res->renditions[k]);
+			/* @codecs of a muxed Representation names both. */
+			o->jobs[k].tracks =
+				vsp_codecs_tracks(res->renditions[k].codecs);
+			k++;
+		}
+	return 0;
+}
+
+static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
+{
+	vsp_origin_result *res = o->res;
+	const struct dash_state *st;
+	struct cand *cands = NULL;
+	unsigned char *chosen = NULL;
+	size_t n = 0;
+	int rc;
+
+	rc = dash_load(o, body, len);
+	if (rc > 0)
+		return;
+	if (rc < 0)
+		goto oom;
+	st = o->state;
+	if (dash_candidates(o, st, &cands, &chosen, &n) != 0)
+		goto oom;
 	if (n == 0) {
 		vsp_verdict_set(
 			&res->v, VSP_FAIL, VSP_R_NO_RENDITION,
@@ -335,35 +409,8 @@ static void plan_dash(struct origin_ctx *o, const uint8_t *body, size_t len)
 			res->url, st->period->id ? st->period->id : "(no id)");
 		goto done;
 	}
-	/* The rule applies to video and audio apart: a player needs one of
-	 * each, so "lowest" is the lowest video with the lowest audio. */
-	if (pick_kind(cands, n, KIND_VIDEO, o->cfg->pick, o->cfg->pick_count,
-		      chosen) != 0 ||
-	    pick_kind(cands, n, KIND_AUDIO, o->cfg->pick, o->cfg->pick_count,
-		      chosen) != 0)
+	if (dash_plan_chosen(o, st, cands, n, chosen) != 0)
 		goto oom;
-	total = 0;
-	for (size_t i = 0; i < n; i++)
-		total += chosen[i];
-	if (vsp_origin_alloc_renditions(o, total) != 0)
-		goto oom;
-	/* Video first, then audio, each in MPD order. */
-	for (int kind = KIND_VIDEO; kind <= KIND_AUDIO; kind++)
-		for (size_t i = 0; i < n; i++) {
-			if (!chosen[i] || cands[i].kind != kind)
-				continue;
-			if (fill_rep(&res->renditions[k], &cands[i],
-				     base_of(&res->manifest), st->mpd->dynamic,
-				     i) != 0)
-				goto oom;
-			o->jobs[k].audio = kind == KIND_AUDIO;
-			o->jobs[k].data = cands[i].rep;
-			dash_vod_extent(st, cands[i].rep, &res->renditions[k]);
-			/* @codecs of a muxed Representation names both. */
-			o->jobs[k].tracks =
-				vsp_codecs_tracks(res->renditions[k].codecs);
-			k++;
-		}
 	goto done;
 oom:
 	vsp_probe_error(o, VSP_E_NOMEM, "out of memory planning %s", res->url);

@@ -326,13 +326,14 @@ static vsp_hls_key_method plan_from(const vsp_hls_playlist *pl,
 	return VSP_HLS_KEY_NONE;
 }
 
-static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
-		       void **scratch)
+/* The media playlist of a variant that the master only named: fetched and
+ * parsed (owned through *scratch). NULL with a verdict or error set when it
+ * cannot be had, or is a master where a media playlist belongs. */
+static const vsp_hls_playlist *fetch_media_playlist(struct worker *w,
+						    vsp_rendition_result *r,
+						    void **scratch)
 {
 	struct origin_ctx *o = w->o;
-	vsp_rendition_result *r = j->r;
-	const vsp_hls_playlist *pl = j->data;
-	const vsp_hls_segment *seg;
 	vsp_hls_playlist *own = NULL;
 	uint8_t *body = NULL;
 	size_t len = 0;
@@ -340,55 +341,53 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 	vsp_reason rc;
 	int prc;
 	vsp_parse_bound bound;
+	vsp_http_request req = { .url = r->uri,
+				 .length = VSP_HTTP_WHOLE,
+				 .limit = VSP_MANIFEST_MAX_BYTES,
+				 .deadline_us = o->deadline_us };
 
-	p->manifest_ms = o->res->manifest.total_ms;
-	p->tracks = j->tracks;
-	if (!pl) {
-		vsp_http_request req = { .url = r->uri,
-					 .length = VSP_HTTP_WHOLE,
-					 .limit = VSP_MANIFEST_MAX_BYTES,
-					 .deadline_us = o->deadline_us };
-
-		rc = vsp_http_get(w->http, &req, &r->playlist, &body, &len, err,
+	rc = vsp_http_get(w->http, &req, &r->playlist, &body, &len, err,
+			  sizeof(err));
+	if (rc) {
+		vsp_probe_fail(w->o, &r->v, rc, VSP_STAGE_PLAYLIST,
+			       "playlist %s: %s", r->name, err);
+		return NULL;
+	}
+	/* The playlist's reservation goes with it (release). */
+	bound.deadline_us = o->deadline_us;
+	bound.hold = vsp_http_hold(w->http);
+	prc = vsp_hls_parse_until((const char *)body, len,
+				  base_of(&r->playlist), &bound, &own, err,
 				  sizeof(err));
-		if (rc) {
-			vsp_probe_fail(w->o, &r->v, rc, VSP_STAGE_PLAYLIST,
-				       "playlist %s: %s", r->name, err);
-			return -1;
-		}
-		/* The playlist's reservation goes with it (release). */
-		bound.deadline_us = o->deadline_us;
-		bound.hold = vsp_http_hold(w->http);
-		prc = vsp_hls_parse_until((const char *)body, len,
-					  base_of(&r->playlist), &bound, &own,
-					  err, sizeof(err));
-		vsp_http_body_free(w->http, body, len);
-		if (prc != 0) {
-			vsp_probe_fail(w->o, &r->v, vsp_parse_reason(prc),
-				       VSP_STAGE_PLAYLIST, "playlist %s: %s",
-				       r->uri, err);
-			return -1;
-		}
-		*scratch = own;
-		if (own->is_master) {
-			vsp_verdict_set(
-				&r->v, VSP_FAIL, VSP_R_MANIFEST_SYNTAX,
+	vsp_http_body_free(w->http, body, len);
+	if (prc != 0) {
+		vsp_probe_fail(w->o, &r->v, vsp_parse_reason(prc),
+			       VSP_STAGE_PLAYLIST, "playlist %s: %s", r->uri,
+			       err);
+		return NULL;
+	}
+	*scratch = own;
+	if (own->is_master) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_MANIFEST_SYNTAX,
 				VSP_STAGE_PLAYLIST,
 				"playlist %s: a master playlist where a "
 				"media playlist was expected",
 				r->uri);
-			return -1;
-		}
-		pl = own;
+		return NULL;
 	}
-	r->live = vsp_hls_is_live(pl);
-	{
-		vsp_conform_list cl;
+	return own;
+}
 
-		memset(&cl, 0, sizeof(cl));
-		vsp_conform_hls(pl, &cl);
-		vsp_rendition_conform(r, &cl, VSP_STAGE_PLAYLIST, r->uri);
-	}
+/* What the media playlist itself says, before any segment: live or not,
+ * its conformance, a VOD asset's extent, a live stream's newest segment. */
+static void note_playlist(vsp_rendition_result *r, const vsp_hls_playlist *pl)
+{
+	vsp_conform_list cl;
+
+	r->live = vsp_hls_is_live(pl);
+	memset(&cl, 0, sizeof(cl));
+	vsp_conform_hls(pl, &cl);
+	vsp_rendition_conform(r, &cl, VSP_STAGE_PLAYLIST, r->uri);
 	if (!r->live) {
 		/* The asset's extent, for comparing origins (compare.c). */
 		r->has_vod = 1;
@@ -404,14 +403,11 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 		if (nw->has_pdt)
 			r->newest_end = nw->pdt + nw->duration;
 	}
-	seg = choose_segment(pl);
-	if (!seg) {
-		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_SEGMENT_MISSING,
-				VSP_STAGE_PLAYLIST,
-				"playlist %s: no segment to play", r->uri);
-		return -1;
-	}
-	switch (plan_from(pl, seg, p)) {
+}
+
+static void note_key_method(vsp_rendition_result *r, vsp_hls_key_method method)
+{
+	switch (method) {
 	case VSP_HLS_KEY_AES128:
 		free(r->key_method);
 		r->key_method = strdup("AES-128");
@@ -423,6 +419,32 @@ static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
 	default:
 		break;
 	}
+}
+
+static int prepare_hls(struct worker *w, struct rend_job *j, struct seg_plan *p,
+		       void **scratch)
+{
+	struct origin_ctx *o = w->o;
+	vsp_rendition_result *r = j->r;
+	const vsp_hls_playlist *pl = j->data;
+	const vsp_hls_segment *seg;
+
+	p->manifest_ms = o->res->manifest.total_ms;
+	p->tracks = j->tracks;
+	if (!pl) {
+		pl = fetch_media_playlist(w, r, scratch);
+		if (!pl)
+			return -1;
+	}
+	note_playlist(r, pl);
+	seg = choose_segment(pl);
+	if (!seg) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_SEGMENT_MISSING,
+				VSP_STAGE_PLAYLIST,
+				"playlist %s: no segment to play", r->uri);
+		return -1;
+	}
+	note_key_method(r, plan_from(pl, seg, p));
 	return 0;
 }
 

@@ -238,70 +238,83 @@ static void judge(struct worker *w, vsp_rendition_result *r,
 			r->key_method ? r->key_method : "DRM");
 }
 
-/* Fetches key, init and segment, decrypts, decodes, validates. */
-void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
-		       const struct seg_plan *p, int audio)
+/* The AES-128 key of an encrypted segment. Returns -1 with a verdict or
+ * error set when it cannot be had or is not 16 bytes. */
+static int fetch_key(struct worker *w, vsp_rendition_result *r,
+		     const struct seg_plan *p, uint8_t **key, size_t *key_len)
 {
 	struct origin_ctx *o = w->o;
-	uint8_t *key = NULL, *init = NULL, *seg = NULL;
-	size_t key_len = 0, init_len = 0, seg_len = 0;
 	char err[768];
 	vsp_reason rc;
-	vsp_http_request seg_req = { 0 };
-	struct media md;
-	int seg_is_clear = 0; /* seg is the decrypted copy, not a body */
+	vsp_http_request req = { .url = p->key_uri,
+				 .length = VSP_HTTP_WHOLE,
+				 .limit = VSP_KEY_MAX_BYTES,
+				 .deadline_us = o->deadline_us };
 
-	r->segment_seq = p->seq;
-	r->segment_duration = p->duration;
-	r->encrypted = p->encrypted;
-	if (p->aes128) {
-		vsp_http_request req = { .url = p->key_uri,
-					 .length = VSP_HTTP_WHOLE,
-					 .limit = VSP_KEY_MAX_BYTES,
-					 .deadline_us = o->deadline_us };
-
-		rc = vsp_http_get(w->http, &req, &r->key, &key, &key_len, err,
-				  sizeof(err));
-		if (rc) {
-			vsp_probe_fail(o, &r->v, rc, VSP_STAGE_KEY, "key: %s",
-				       err);
-			goto done;
-		}
-		if (key_len != 16) {
-			vsp_verdict_set(
-				&r->v, VSP_FAIL, VSP_R_KEY_INVALID,
+	rc = vsp_http_get(w->http, &req, &r->key, key, key_len, err,
+			  sizeof(err));
+	if (rc) {
+		vsp_probe_fail(o, &r->v, rc, VSP_STAGE_KEY, "key: %s", err);
+		return -1;
+	}
+	if (*key_len != 16) {
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_KEY_INVALID,
 				VSP_STAGE_KEY,
 				"key %s: %zu bytes, an AES-128 key is 16",
-				p->key_uri, key_len);
-			goto done;
-		}
+				p->key_uri, *key_len);
+		return -1;
 	}
-	if (p->init_uri) {
-		vsp_http_request req = { .url = p->init_uri,
-					 .offset = p->init_offset,
-					 .length = p->init_length,
-					 .limit = VSP_SEGMENT_MAX_BYTES,
-					 .deadline_us = o->deadline_us };
+	return 0;
+}
 
-		rc = vsp_http_get(w->http, &req, &r->init, &init, &init_len,
-				  err, sizeof(err));
-		if (rc) {
-			vsp_probe_fail(o, &r->v, rc, VSP_STAGE_INIT,
-				       "init segment: %s", err);
-			goto done;
-		}
+/* The init segment (EXT-X-MAP, DASH Initialization), whole or a range.
+ * Returns -1 with a verdict or error set. */
+static int fetch_init(struct worker *w, vsp_rendition_result *r,
+		      const struct seg_plan *p, uint8_t **init,
+		      size_t *init_len)
+{
+	struct origin_ctx *o = w->o;
+	char err[768];
+	vsp_reason rc;
+	vsp_http_request req = { .url = p->init_uri,
+				 .offset = p->init_offset,
+				 .length = p->init_length,
+				 .limit = VSP_SEGMENT_MAX_BYTES,
+				 .deadline_us = o->deadline_us };
+
+	rc = vsp_http_get(w->http, &req, &r->init, init, init_len, err,
+			  sizeof(err));
+	if (rc) {
+		vsp_probe_fail(o, &r->v, rc, VSP_STAGE_INIT, "init segment: %s",
+			       err);
+		return -1;
 	}
-	seg_req.url = p->uri;
-	seg_req.offset = p->offset;
-	seg_req.length = p->length;
-	seg_req.limit = VSP_SEGMENT_MAX_BYTES;
-	seg_req.deadline_us = o->deadline_us;
-	rc = vsp_http_get(w->http, &seg_req, &r->segment, &seg, &seg_len, err,
+	return 0;
+}
+
+/* The media segment, and how fast it came (the speed is measured on
+ * whatever arrived; an empty body is no media). Returns -1 with a verdict
+ * or error set. */
+static int fetch_segment(struct worker *w, vsp_rendition_result *r,
+			 const struct seg_plan *p, uint8_t **seg,
+			 size_t *seg_len)
+{
+	struct origin_ctx *o = w->o;
+	char err[768];
+	vsp_reason rc;
+	vsp_http_request req = { 0 };
+
+	req.url = p->uri;
+	req.offset = p->offset;
+	req.length = p->length;
+	req.limit = VSP_SEGMENT_MAX_BYTES;
+	req.deadline_us = o->deadline_us;
+	rc = vsp_http_get(w->http, &req, &r->segment, seg, seg_len, err,
 			  sizeof(err));
 	if (rc) {
 		vsp_probe_fail(o, &r->v, rc, VSP_STAGE_SEGMENT,
 			       "segment %lld: %s", (long long)p->seq, err);
-		goto done;
+		return -1;
 	}
 	if (r->segment.total_ms > 0) {
 		double secs = r->segment.total_ms / 1000.0;
@@ -310,13 +323,36 @@ void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
 		if (p->duration > 0)
 			r->rtf = p->duration / secs;
 	}
-	if (seg_len == 0) {
+	if (*seg_len == 0) {
 		vsp_verdict_set(
 			&r->v, VSP_FAIL, VSP_R_NOT_MEDIA, VSP_STAGE_SEGMENT,
 			"segment %lld: %s: empty body (HTTP %ld)",
 			(long long)p->seq, p->uri, r->segment.http_status);
-		goto done;
+		return -1;
 	}
+	return 0;
+}
+
+/* Fetches key, init and segment, decrypts, decodes, validates. */
+void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
+		       const struct seg_plan *p, int audio)
+{
+	uint8_t *key = NULL, *init = NULL, *seg = NULL;
+	size_t key_len = 0, init_len = 0, seg_len = 0;
+	char err[768];
+	vsp_reason rc;
+	struct media md;
+	int seg_is_clear = 0; /* seg is the decrypted copy, not a body */
+
+	r->segment_seq = p->seq;
+	r->segment_duration = p->duration;
+	r->encrypted = p->encrypted;
+	if (p->aes128 && fetch_key(w, r, p, &key, &key_len) != 0)
+		goto done;
+	if (p->init_uri && fetch_init(w, r, p, &init, &init_len) != 0)
+		goto done;
+	if (fetch_segment(w, r, p, &seg, &seg_len) != 0)
+		goto done;
 	if (p->aes128 &&
 	    decrypt(w, r, p, key, &seg, &seg_len, &seg_is_clear) != 0)
 		goto done;
