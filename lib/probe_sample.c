@@ -178,8 +178,14 @@ static void sniff_one(struct worker *w, vsp_rendition_result *r,
 			goto out;
 		}
 		clear = decrypt_prefix(body, blen, kc->key, sp->iv);
-		if (clear < 0)
+		/* No AES context: the prober's failure, not the target's. */
+		if (clear < 0) {
+			vsp_probe_error(w->o, VSP_E_NOMEM,
+					"segment %lld: %s: out of memory "
+					"for the AES-128 context",
+					(long long)sp->seq, sp->uri);
 			goto out;
+		}
 		blen = (size_t)clear;
 	}
 	c->action = VSP_SEG_SNIFFED;
