@@ -1384,7 +1384,7 @@ static int load_dir(const char *dir, vsp_probe_set *set, char ***bad,
 		names[i] = NULL;
 		if (!load_one(set, path, err, errlen))
 			continue;
-		if (!bad)
+		if (!bad || !n_bad)
 			goto out;
 		if (set_aside(set, bad, n_bad, err))
 			goto oom;
