@@ -304,69 +304,92 @@ static void ladder_pair(const vsp_origin_result *ref,
 		}
 }
 
-/* The ladders of o and ref as one message in t; 0 when they agree. */
-static int ladder_diff(const vsp_origin_result *o, const vsp_origin_result *ref,
-		       struct text *t)
-{
-	size_t *pair =
-		malloc((ref->n_ladder ? ref->n_ladder : 1) * sizeof(*pair));
-	unsigned char *used = calloc(o->n_ladder ? o->n_ladder : 1, 1);
-	size_t missing = 0, extra = 0, changed = 0, n_ref = 0, n_o = 0;
-	char d[sizeof(((struct text *)0)->buf)];
-	int rv = -1;
+/* How the ladders of o and ref pair up: pair[i] is the entry of o paired
+ * with ref's i-th (SIZE_MAX none, PAIR_REPEAT a repeat); used[j] tells
+ * whether o's j-th is paired (2: a repeat). Counts leave repeats out. */
+struct ladder_match {
+	size_t *pair;
+	unsigned char *used;
+	size_t missing, extra, n_ref, n_o;
+};
 
-	if (!pair || !used)
-		goto out;
+static int ladder_match(const vsp_origin_result *o,
+			const vsp_origin_result *ref, struct ladder_match *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->pair =
+		malloc((ref->n_ladder ? ref->n_ladder : 1) * sizeof(*m->pair));
+	m->used = calloc(o->n_ladder ? o->n_ladder : 1, 1);
+	if (!m->pair || !m->used)
+		return -1;
 	for (size_t i = 0; i < ref->n_ladder; i++) {
-		pair[i] = repeats_earlier(ref, i) ? PAIR_REPEAT : SIZE_MAX;
-		n_ref += pair[i] != PAIR_REPEAT;
+		m->pair[i] = repeats_earlier(ref, i) ? PAIR_REPEAT : SIZE_MAX;
+		m->n_ref += m->pair[i] != PAIR_REPEAT;
 	}
 	for (size_t j = 0; j < o->n_ladder; j++) {
-		used[j] = repeats_earlier(o, j) ? 2 : 0;
-		n_o += used[j] == 0;
+		m->used[j] = repeats_earlier(o, j) ? 2 : 0;
+		m->n_o += m->used[j] == 0;
 	}
-	ladder_pair(ref, o, pair, used);
+	ladder_pair(ref, o, m->pair, m->used);
 	for (size_t i = 0; i < ref->n_ladder; i++)
-		missing += pair[i] == SIZE_MAX;
+		m->missing += m->pair[i] == SIZE_MAX;
 	for (size_t j = 0; j < o->n_ladder; j++)
-		extra += !used[j];
-	if (missing || extra) {
-		if (n_o != n_ref)
-			text_add(t,
-				 "origin %s: ladder has %zu rendition%s, "
-				 "origin %s has %zu (",
-				 o->name, n_o, n_o == 1 ? "" : "s", ref->name,
-				 n_ref);
-		else
-			text_add(t,
-				 "origin %s: ladder differs from origin %s's "
-				 "(",
-				 o->name, ref->name);
-		for (size_t i = 0, k = 0; i < ref->n_ladder; i++) {
-			if (pair[i] != SIZE_MAX)
-				continue;
-			entry_desc(&ref->ladder[i], d, sizeof(d));
-			text_add(t, "%s%s", k++ ? ", " : "missing ", d);
-		}
-		for (size_t j = 0, k = 0; j < o->n_ladder; j++) {
-			if (used[j])
-				continue;
-			entry_desc(&o->ladder[j], d, sizeof(d));
-			text_add(t, "%s%s",
-				 k++	   ? ", "
-				 : missing ? "; extra "
-					   : "extra ",
-				 d);
-		}
-		text_add(t, ")");
+		m->extra += !m->used[j];
+	return 0;
+}
+
+/* Renditions one origin has and the other not: "(missing ...; extra ...)". */
+static void ladder_unpaired(const vsp_origin_result *o,
+			    const vsp_origin_result *ref,
+			    const struct ladder_match *m, struct text *t)
+{
+	char d[sizeof(((struct text *)0)->buf)];
+
+	if (m->n_o != m->n_ref)
+		text_add(t,
+			 "origin %s: ladder has %zu rendition%s, "
+			 "origin %s has %zu (",
+			 o->name, m->n_o, m->n_o == 1 ? "" : "s", ref->name,
+			 m->n_ref);
+	else
+		text_add(t,
+			 "origin %s: ladder differs from origin %s's "
+			 "(",
+			 o->name, ref->name);
+	for (size_t i = 0, k = 0; i < ref->n_ladder; i++) {
+		if (m->pair[i] != SIZE_MAX)
+			continue;
+		entry_desc(&ref->ladder[i], d, sizeof(d));
+		text_add(t, "%s%s", k++ ? ", " : "missing ", d);
 	}
+	for (size_t j = 0, k = 0; j < o->n_ladder; j++) {
+		if (m->used[j])
+			continue;
+		entry_desc(&o->ladder[j], d, sizeof(d));
+		text_add(t, "%s%s",
+			 k++	      ? ", "
+			 : m->missing ? "; extra "
+				      : "extra ",
+			 d);
+	}
+	text_add(t, ")");
+}
+
+/* Paired renditions whose CODECS or BANDWIDTH differ; how many. */
+static size_t ladder_changed(const vsp_origin_result *o,
+			     const vsp_origin_result *ref,
+			     const struct ladder_match *m, struct text *t)
+{
+	char d[sizeof(((struct text *)0)->buf)];
+	size_t changed = 0;
+
 	for (size_t i = 0; i < ref->n_ladder; i++) {
 		const vsp_ladder_entry *a = &ref->ladder[i], *b;
 		int codecs, bw;
 
-		if (pair[i] == SIZE_MAX || pair[i] == PAIR_REPEAT)
+		if (m->pair[i] == SIZE_MAX || m->pair[i] == PAIR_REPEAT)
 			continue;
-		b = &o->ladder[pair[i]];
+		b = &o->ladder[m->pair[i]];
 		codecs = !codecs_same(a->codecs, b->codecs);
 		bw = !bw_close(a->bandwidth, b->bandwidth);
 		if (!codecs && !bw)
@@ -389,10 +412,26 @@ static int ladder_diff(const vsp_origin_result *o, const vsp_origin_result *ref,
 				 VSP_LADDER_BW_TOLERANCE * 100);
 		changed++;
 	}
-	rv = missing || extra || changed;
+	return changed;
+}
+
+/* The ladders of o and ref as one message in t; 0 when they agree. */
+static int ladder_diff(const vsp_origin_result *o, const vsp_origin_result *ref,
+		       struct text *t)
+{
+	struct ladder_match m;
+	size_t changed;
+	int rv = -1;
+
+	if (ladder_match(o, ref, &m))
+		goto out;
+	if (m.missing || m.extra)
+		ladder_unpaired(o, ref, &m, t);
+	changed = ladder_changed(o, ref, &m, t);
+	rv = m.missing || m.extra || changed;
 out:
-	free(pair);
-	free(used);
+	free(m.pair);
+	free(m.used);
 	return rv;
 }
 

@@ -560,6 +560,107 @@ static int get_secret_headers(struct ctx *c, const char *path, json_t *v,
 	return 0;
 }
 
+static int get_cacert(struct ctx *c, const char *p, json_t *f,
+		      vsp_origin_cfg *o)
+{
+	if (!json_is_string(f) || !*json_string_value(f))
+		return fail_got(c, p, "the path of a CA certificate file", f);
+	/* Caught here, a missing CA file is a bad probe file (exit 3)
+	 * instead of a TLS failure blamed on the origin. */
+	if (access(json_string_value(f), R_OK) != 0)
+		return fail(c, p,
+			    "expected a readable CA certificate file, "
+			    "got '%s' (%s)",
+			    json_string_value(f), strerror(errno));
+	if (!(o->cacert = strdup(json_string_value(f))))
+		return fail(c, NULL, "out of memory");
+	return 0;
+}
+
+static int get_insecure(struct ctx *c, const char *p, json_t *f,
+			vsp_origin_cfg *o)
+{
+	if (!json_is_boolean(f))
+		return fail_got(c, p, "true or false", f);
+	o->insecure = json_is_true(f);
+	return 0;
+}
+
+static int get_secret_query(struct ctx *c, const char *p, json_t *f,
+			    vsp_origin_cfg *o)
+{
+	if (!json_is_boolean(f))
+		return fail_got(c, p, "true or false", f);
+	o->secret_query = json_is_true(f);
+	return 0;
+}
+
+static int get_headers_command(struct ctx *c, const char *p, json_t *f,
+			       vsp_origin_cfg *o)
+{
+	return get_command(c, p, f, &o->headers_command);
+}
+
+static int get_url_command(struct ctx *c, const char *p, json_t *f,
+			   vsp_origin_cfg *o)
+{
+	return get_command(c, p, f, &o->url_command);
+}
+
+/* An origin's optional keys and their getters, in the order they are read
+ * (so the first error reported does not depend on the file's key order). */
+static const struct {
+	const char *key;
+	int (*get)(struct ctx *c, const char *p, json_t *f, vsp_origin_cfg *o);
+} origin_getters[] = {
+	{ "headers", get_headers },
+	{ "resolve", get_resolve },
+	{ "cacert", get_cacert },
+	{ "insecure", get_insecure },
+	{ "secret_headers", get_secret_headers },
+	{ "secret_query", get_secret_query },
+	{ "headers_command", get_headers_command },
+	{ "url_command", get_url_command },
+	{ "header_hosts", get_header_hosts },
+};
+
+/* The origin's name: present, valid, and not another origin's. */
+static int origin_name(struct ctx *c, const char *p, json_t *f,
+		       const vsp_probe_cfg *cfg)
+{
+	if (!f)
+		return fail(c, p, "missing (expected " NAME_EXPECTED ")");
+	if (!json_is_string(f) || !vsp_config_name_ok(json_string_value(f)))
+		return fail_got(c, p, NAME_EXPECTED, f);
+	for (size_t i = 0; i < cfg->n_origins; i++)
+		if (strcmp(cfg->origins[i].name, json_string_value(f)) == 0)
+			return fail(c, p,
+				    "expected a name no other origin has, "
+				    "got '%s' (origins[%zu] has it)",
+				    json_string_value(f), i);
+	return 0;
+}
+
+/* Validated before the origin exists so a failed one leaves cfg as it
+ * was. */
+static int origin_add(struct ctx *c, const char *p, const char *name,
+		      json_t *url_v, vsp_probe_cfg *cfg)
+{
+	char *url = NULL;
+
+	if (!url_v)
+		return fail(c, p,
+			    "missing (expected an http:// or https:// URL)");
+	if (get_url(c, p, url_v, &url))
+		return -1;
+	if (vsp_probe_cfg_add_origin(cfg, name, url)) {
+		free(url);
+		return fail(c, NULL, "out of memory");
+	}
+	free(url);
+	return 0;
+}
+
 static int get_origin(struct ctx *c, size_t idx, json_t *v, vsp_probe_cfg *cfg)
 {
 	char path[64], p[128];
@@ -576,89 +677,19 @@ static int get_origin(struct ctx *c, size_t idx, json_t *v, vsp_probe_cfg *cfg)
 		return -1;
 	snprintf(p, sizeof(p), "%s.name", path);
 	f = json_object_get(v, "name");
-	if (!f)
-		return fail(c, p, "missing (expected " NAME_EXPECTED ")");
-	if (!json_is_string(f) || !vsp_config_name_ok(json_string_value(f)))
-		return fail_got(c, p, NAME_EXPECTED, f);
-	for (size_t i = 0; i < cfg->n_origins; i++)
-		if (strcmp(cfg->origins[i].name, json_string_value(f)) == 0)
-			return fail(c, p,
-				    "expected a name no other origin has, "
-				    "got '%s' (origins[%zu] has it)",
-				    json_string_value(f), i);
+	if (origin_name(c, p, f, cfg))
+		return -1;
 	snprintf(p, sizeof(p), "%s.url", path);
-	if (!json_object_get(v, "url"))
-		return fail(c, p,
-			    "missing (expected an http:// or https:// URL)");
-	/* Validated before the origin exists so a failed one leaves cfg as
-	 * it was. */
-	{
-		char *url = NULL;
-
-		if (get_url(c, p, json_object_get(v, "url"), &url))
-			return -1;
-		if (vsp_probe_cfg_add_origin(cfg, json_string_value(f), url)) {
-			free(url);
-			return fail(c, NULL, "out of memory");
-		}
-		free(url);
-	}
+	if (origin_add(c, p, json_string_value(f), json_object_get(v, "url"),
+		       cfg))
+		return -1;
 	o = &cfg->origins[cfg->n_origins - 1];
-	if ((f = json_object_get(v, "headers"))) {
-		snprintf(p, sizeof(p), "%s.headers", path);
-		if (get_headers(c, p, f, o))
-			return -1;
-	}
-	if ((f = json_object_get(v, "resolve"))) {
-		snprintf(p, sizeof(p), "%s.resolve", path);
-		if (get_resolve(c, p, f, o))
-			return -1;
-	}
-	if ((f = json_object_get(v, "cacert"))) {
-		snprintf(p, sizeof(p), "%s.cacert", path);
-		if (!json_is_string(f) || !*json_string_value(f))
-			return fail_got(c, p,
-					"the path of a CA certificate file", f);
-		/* Caught here, a missing CA file is a bad probe file (exit 3)
-		 * instead of a TLS failure blamed on the origin. */
-		if (access(json_string_value(f), R_OK) != 0)
-			return fail(c, p,
-				    "expected a readable CA certificate file, "
-				    "got '%s' (%s)",
-				    json_string_value(f), strerror(errno));
-		if (!(o->cacert = strdup(json_string_value(f))))
-			return fail(c, NULL, "out of memory");
-	}
-	if ((f = json_object_get(v, "insecure"))) {
-		snprintf(p, sizeof(p), "%s.insecure", path);
-		if (!json_is_boolean(f))
-			return fail_got(c, p, "true or false", f);
-		o->insecure = json_is_true(f);
-	}
-	if ((f = json_object_get(v, "secret_headers"))) {
-		snprintf(p, sizeof(p), "%s.secret_headers", path);
-		if (get_secret_headers(c, p, f, o))
-			return -1;
-	}
-	if ((f = json_object_get(v, "secret_query"))) {
-		snprintf(p, sizeof(p), "%s.secret_query", path);
-		if (!json_is_boolean(f))
-			return fail_got(c, p, "true or false", f);
-		o->secret_query = json_is_true(f);
-	}
-	if ((f = json_object_get(v, "headers_command"))) {
-		snprintf(p, sizeof(p), "%s.headers_command", path);
-		if (get_command(c, p, f, &o->headers_command))
-			return -1;
-	}
-	if ((f = json_object_get(v, "url_command"))) {
-		snprintf(p, sizeof(p), "%s.url_command", path);
-		if (get_command(c, p, f, &o->url_command))
-			return -1;
-	}
-	if ((f = json_object_get(v, "header_hosts"))) {
-		snprintf(p, sizeof(p), "%s.header_hosts", path);
-		if (get_header_hosts(c, p, f, o))
+	for (size_t i = 0;
+	     i < sizeof(origin_getters) / sizeof(origin_getters[0]); i++) {
+		if (!(f = json_object_get(v, origin_getters[i].key)))
+			continue;
+		snprintf(p, sizeof(p), "%s.%s", path, origin_getters[i].key);
+		if (origin_getters[i].get(c, p, f, o))
 			return -1;
 	}
 	return 0;
@@ -945,34 +976,30 @@ static int get_content(struct ctx *c, json_t *obj, vsp_content_opts *o)
 	return 0;
 }
 
-static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
+/* The probe's name: its own "name" key, else the file's name when that is a
+ * valid name; a probe read from stdin has no file name to fall back on. */
+static int load_name(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 {
-	json_t *v, *e;
-	size_t i;
-	char exp[64];
+	json_t *v;
 
-	if (!json_is_object(root))
-		return fail_got(c, NULL, "a JSON object at the top level",
-				root);
-	if (check_keys(c, NULL, root, top_keys,
-		       "name, origins, renditions, frames, timeout_s, "
-		       "interval_s, min_healthy, user_agent, "
-		       "stale_warn_factor, stale_fail_factor, "
-		       "lag_warn_target_durations, slow_realtime_factor, "
-		       "segments, decode, slo, content, thumbnails"))
-		return -1;
-	if ((v = json_object_get(root, "name"))) {
-		if (get_name(c, "name", v, &cfg->name))
-			return -1;
-	} else if (c->label && strcmp(c->label, "<probe>") != 0) {
+	if ((v = json_object_get(root, "name")))
+		return get_name(c, "name", v, &cfg->name);
+	if (c->label && strcmp(c->label, "<probe>") != 0) {
 		cfg->name = name_from_label(c->label);
 		if (!cfg->name)
 			return fail(c, "name",
 				    "missing, and the file name is no valid "
 				    "name (expected " NAME_EXPECTED ")");
-	} else {
-		return fail(c, "name", "missing (expected " NAME_EXPECTED ")");
+		return 0;
 	}
+	return fail(c, "name", "missing (expected " NAME_EXPECTED ")");
+}
+
+static int load_origins(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
+{
+	json_t *v, *e;
+	size_t i;
+	char exp[64];
 
 	snprintf(exp, sizeof(exp), "an array of 1 to %d origins",
 		 VSP_MAX_ORIGINS);
@@ -991,6 +1018,13 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 		if (get_origin(c, i, e, cfg))
 			return -1;
 	}
+	return 0;
+}
+
+/* What to fetch and decode, and how often: renditions to frames. */
+static int load_run(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
+{
+	json_t *v;
 
 	if ((v = json_object_get(root, "renditions")) &&
 	    get_renditions(c, v, cfg))
@@ -1016,34 +1050,50 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 	    get_seconds(c, "interval_s", v, INTERVAL_MIN_S, INTERVAL_MAX_S,
 			&cfg->interval_s))
 		return -1;
-	/* An availability target in percent, for `prober report`'s error
-	 * budget; 100 would leave no budget at all, so it stops below. */
-	if ((v = json_object_get(root, "slo")) &&
-	    get_factor(c, "slo", v, 50, 99.9999, &cfg->slo))
-		return -1;
-	if ((v = json_object_get(root, "min_healthy"))) {
-		char mh[96];
+	return 0;
+}
 
-		snprintf(mh, sizeof(mh),
-			 "a whole number from 1 to %zu (the number of origins)",
-			 cfg->n_origins);
-		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-		    json_integer_value(v) > (json_int_t)cfg->n_origins)
-			return fail_got(c, "min_healthy", mh, v);
-		cfg->min_healthy = (int)json_integer_value(v);
-	}
-	if ((v = json_object_get(root, "user_agent"))) {
-		if (!json_is_string(v) || !*json_string_value(v) ||
-		    json_string_length(v) > UA_MAX ||
-		    !field_value_ok(json_string_value(v)))
-			return fail_got(c, "user_agent",
-					"a string of 1 to 512 characters "
-					"without CR, LF or other control "
-					"characters",
-					v);
-		if (!(cfg->user_agent = strdup(json_string_value(v))))
-			return fail(c, NULL, "out of memory");
-	}
+static int load_min_healthy(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
+{
+	json_t *v;
+	char mh[96];
+
+	if (!(v = json_object_get(root, "min_healthy")))
+		return 0;
+	snprintf(mh, sizeof(mh),
+		 "a whole number from 1 to %zu (the number of origins)",
+		 cfg->n_origins);
+	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > (json_int_t)cfg->n_origins)
+		return fail_got(c, "min_healthy", mh, v);
+	cfg->min_healthy = (int)json_integer_value(v);
+	return 0;
+}
+
+static int load_user_agent(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
+{
+	json_t *v;
+
+	if (!(v = json_object_get(root, "user_agent")))
+		return 0;
+	if (!json_is_string(v) || !*json_string_value(v) ||
+	    json_string_length(v) > UA_MAX ||
+	    !field_value_ok(json_string_value(v)))
+		return fail_got(c, "user_agent",
+				"a string of 1 to 512 characters "
+				"without CR, LF or other control "
+				"characters",
+				v);
+	if (!(cfg->user_agent = strdup(json_string_value(v))))
+		return fail(c, NULL, "out of memory");
+	return 0;
+}
+
+/* The verdict thresholds: staleness, edge lag, slow decoding, content. */
+static int load_thresholds(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
+{
+	json_t *v;
+
 	if ((v = json_object_get(root, "stale_warn_factor")) &&
 	    get_factor(c, "stale_warn_factor", v, 1, 100,
 		       &cfg->stale_warn_factor))
@@ -1066,14 +1116,50 @@ static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
 	if ((v = json_object_get(root, "content")) &&
 	    get_content(c, v, &cfg->content))
 		return -1;
-	if ((v = json_object_get(root, "thumbnails"))) {
-		if (!json_is_string(v) || !*json_string_value(v) ||
-		    json_string_length(v) > VSP_THUMB_PATH_MAX / 2)
-			return fail_got(c, "thumbnails", "the path of a folder",
-					v);
-		if (!(cfg->thumbnails = strdup(json_string_value(v))))
-			return fail(c, NULL, "out of memory");
-	}
+	return 0;
+}
+
+static int load_thumbnails(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
+{
+	json_t *v;
+
+	if (!(v = json_object_get(root, "thumbnails")))
+		return 0;
+	if (!json_is_string(v) || !*json_string_value(v) ||
+	    json_string_length(v) > VSP_THUMB_PATH_MAX / 2)
+		return fail_got(c, "thumbnails", "the path of a folder", v);
+	if (!(cfg->thumbnails = strdup(json_string_value(v))))
+		return fail(c, NULL, "out of memory");
+	return 0;
+}
+
+/* The keys are read in a fixed order so that the first error reported is
+ * always the same one, whatever order the file lists them in. */
+static int load(struct ctx *c, json_t *root, vsp_probe_cfg *cfg)
+{
+	json_t *v;
+
+	if (!json_is_object(root))
+		return fail_got(c, NULL, "a JSON object at the top level",
+				root);
+	if (check_keys(c, NULL, root, top_keys,
+		       "name, origins, renditions, frames, timeout_s, "
+		       "interval_s, min_healthy, user_agent, "
+		       "stale_warn_factor, stale_fail_factor, "
+		       "lag_warn_target_durations, slow_realtime_factor, "
+		       "segments, decode, slo, content, thumbnails"))
+		return -1;
+	if (load_name(c, root, cfg) || load_origins(c, root, cfg) ||
+	    load_run(c, root, cfg))
+		return -1;
+	/* An availability target in percent, for `prober report`'s error
+	 * budget; 100 would leave no budget at all, so it stops below. */
+	if ((v = json_object_get(root, "slo")) &&
+	    get_factor(c, "slo", v, 50, 99.9999, &cfg->slo))
+		return -1;
+	if (load_min_healthy(c, root, cfg) || load_user_agent(c, root, cfg) ||
+	    load_thresholds(c, root, cfg) || load_thumbnails(c, root, cfg))
+		return -1;
 	return 0;
 }
 
@@ -1169,18 +1255,17 @@ int vsp_config_load_dir_each(const char *dir, vsp_probe_set *set, char ***bad,
 	return load_dir(dir, set, bad, n_bad, err, errlen);
 }
 
-/* With bad: a file that does not load is one message there and is left
- * out; without: it is the error. */
-static int load_dir(const char *dir, vsp_probe_set *set, char ***bad,
-		    size_t *n_bad, char *err, size_t errlen)
+/* The folder's probe files (*.json, not hidden, not folders), each path
+ * malloc'd into *names, sorted. On an error *names still holds what was
+ * listed, for the caller to free. */
+static int list_probe_files(const char *dir, char ***names, size_t *n,
+			    char *err, size_t errlen)
 {
 	DIR *d;
 	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	size_t cap = 0;
 	int rv = -1;
 
-	memset(set, 0, sizeof(*set));
 	d = opendir(dir);
 	if (!d) {
 		snprintf(err, errlen, "probe folder %s: %s", dir,
@@ -1204,70 +1289,105 @@ static int load_dir(const char *dir, vsp_probe_set *set, char ***bad,
 			free(path);
 			continue;
 		}
-		if (n == VSP_MAX_PROBES) {
+		if (*n == VSP_MAX_PROBES) {
 			free(path);
 			snprintf(err, errlen,
 				 "probe folder %s: more than %d probe files",
 				 dir, VSP_MAX_PROBES);
 			goto out;
 		}
-		if (n == cap) {
+		if (*n == cap) {
 			char **nn;
 
 			cap = cap ? cap * 2 : 16;
-			nn = realloc(names, cap * sizeof(*nn));
+			nn = realloc(*names, cap * sizeof(*nn));
 			if (!nn) {
 				free(path);
 				goto oom;
 			}
-			names = nn;
+			*names = nn;
 		}
-		names[n++] = path;
+		(*names)[(*n)++] = path;
 	}
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
+	if (*n)
+		qsort(*names, *n, sizeof(**names), cmp_str);
+	rv = 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "probe folder %s: out of memory", dir);
+out:
+	closedir(d);
+	return rv;
+}
+
+/* Loads path (now owned by set) into set's next slot: 0 loaded, 1 it did
+ * not load or its name is taken (the message in err). */
+static int load_one(vsp_probe_set *set, char *path, char *err, size_t errlen)
+{
+	size_t at = set->n;
+	vsp_probe_cfg *cfg = &set->probes[at];
+
+	set->paths[at] = path;
+	set->n = at + 1;
+	if (vsp_config_load_file(path, cfg, err, errlen))
+		return 1;
+	for (size_t k = 0; k < at; k++)
+		if (strcmp(set->probes[k].name, cfg->name) == 0) {
+			snprintf(err, errlen,
+				 "%s: name: probe name '%s' is already "
+				 "used by %s",
+				 path, cfg->name, set->paths[k]);
+			return 1;
+		}
+	return 0;
+}
+
+/* The bad file is kept as a message; its slot is taken by the next file. */
+static int set_aside(vsp_probe_set *set, char ***bad, size_t *n_bad,
+		     const char *err)
+{
+	char **nb = realloc(*bad, (*n_bad + 1) * sizeof(*nb));
+	size_t at = set->n - 1;
+
+	if (!nb)
+		return -1;
+	*bad = nb;
+	if (!(nb[*n_bad] = strdup(err)))
+		return -1;
+	(*n_bad)++;
+	vsp_probe_cfg_clear(&set->probes[at]);
+	free(set->paths[at]);
+	set->paths[at] = NULL;
+	set->n = at;
+	return 0;
+}
+
+/* With bad: a file that does not load is one message there and is left
+ * out; without: it is the error. */
+static int load_dir(const char *dir, vsp_probe_set *set, char ***bad,
+		    size_t *n_bad, char *err, size_t errlen)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int rv = -1;
+
+	memset(set, 0, sizeof(*set));
+	if (list_probe_files(dir, &names, &n, err, errlen))
+		goto out;
 	set->probes = calloc(n ? n : 1, sizeof(*set->probes));
 	set->paths = calloc(n ? n : 1, sizeof(*set->paths));
 	if (!set->probes || !set->paths)
 		goto oom;
 	for (size_t i = 0; i < n; i++) {
-		size_t at = set->n;
-		vsp_probe_cfg *cfg = &set->probes[at];
-		int ok = 1;
+		char *path = names[i];
 
-		set->paths[at] = names[i];
 		names[i] = NULL;
-		set->n = at + 1;
-		if (vsp_config_load_file(set->paths[at], cfg, err, errlen))
-			ok = 0;
-		for (size_t k = 0; ok && k < at; k++)
-			if (strcmp(set->probes[k].name, cfg->name) == 0) {
-				snprintf(err, errlen,
-					 "%s: name: probe name '%s' is already "
-					 "used by %s",
-					 set->paths[at], cfg->name,
-					 set->paths[k]);
-				ok = 0;
-			}
-		if (ok)
+		if (!load_one(set, path, err, errlen))
 			continue;
-		if (!bad)
+		if (!bad || !n_bad)
 			goto out;
-		/* Kept as a message; its slot is taken by the next file. */
-		{
-			char **nb = realloc(*bad, (*n_bad + 1) * sizeof(*nb));
-
-			if (!nb)
-				goto oom;
-			*bad = nb;
-			if (!(nb[*n_bad] = strdup(err)))
-				goto oom;
-			(*n_bad)++;
-		}
-		vsp_probe_cfg_clear(cfg);
-		free(set->paths[at]);
-		set->paths[at] = NULL;
-		set->n = at;
+		if (set_aside(set, bad, n_bad, err))
+			goto oom;
 	}
 	if (errlen)
 		err[0] = '\0';
@@ -1276,7 +1396,6 @@ static int load_dir(const char *dir, vsp_probe_set *set, char ***bad,
 oom:
 	snprintf(err, errlen, "probe folder %s: out of memory", dir);
 out:
-	closedir(d);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

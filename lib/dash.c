@@ -455,6 +455,85 @@ static void install_guard(xmlParserCtxtPtr ctxt, struct xguard *g)
 	ctxt->sax->fatalError = NULL;
 }
 
+/* libxml2's first error, trailing newline and blanks cut, with its line. */
+static int xml_not_well_formed(xmlParserCtxtPtr ctxt, struct xguard *g,
+			       char *err, size_t errlen)
+{
+	size_t k;
+
+	if (!g->first[0]) {
+		snprintf(g->first, sizeof(g->first), "%s",
+			 ctxt->lastError.message ? ctxt->lastError.message
+						 : "not well-formed XML");
+		g->first_line = ctxt->lastError.line;
+		g->first_code = ctxt->lastError.code;
+	}
+	k = strlen(g->first);
+	while (k > 0 && (g->first[k - 1] == '\n' || g->first[k - 1] == ' '))
+		g->first[--k] = '\0';
+	if (g->first_line > 0)
+		vsp_err_printf(err, errlen, "line %d: XML: %s", g->first_line,
+			       g->first);
+	else
+		vsp_err_printf(err, errlen, "XML: %s", g->first);
+	/* libxml2's own limits (amplification) are limits, not syntax; its
+	 * memory is an error, not the document's. */
+	if (g->first_code == XML_ERR_NO_MEMORY)
+		return VSP_E_NOMEM;
+	if (g->first_code == XML_ERR_ENTITY_LOOP)
+		return -2;
+	return -1;
+}
+
+/* 0 when the parse gave a document the guard let through; else the
+ * parser's return code, the message in err. */
+static int xml_outcome(xmlParserCtxtPtr ctxt, struct xguard *g, char *err,
+		       size_t errlen)
+{
+	if (g->over) {
+		vsp_err_printf(err, errlen, "line %d: %s",
+			       xmlSAX2GetLineNumber(ctxt), g->over_msg);
+		return g->over;
+	}
+	if (g->doctype) {
+		vsp_err_printf(
+			err, errlen,
+			"MPD has a DOCTYPE or entity declaration: refused (an "
+			"MPD needs none, and entities are how XML bombs and "
+			"external-file reads work)");
+		return -1;
+	}
+	if (g->too_deep) {
+		vsp_err_printf(
+			err, errlen,
+			"line %d: elements nested deeper than %d: refused",
+			xmlSAX2GetLineNumber(ctxt), VSP_XML_MAX_DEPTH);
+		return -2;
+	}
+	if (!ctxt->wellFormed || !ctxt->myDoc)
+		return xml_not_well_formed(ctxt, g, err, errlen);
+	return 0;
+}
+
+/* The parsed document, taken from ctxt; NULL (and *rc left at -1) for one
+ * with a DOCTYPE. */
+static xmlDocPtr xml_take_doc(xmlParserCtxtPtr ctxt, char *err, size_t errlen,
+			      int *rc)
+{
+	xmlDocPtr doc = ctxt->myDoc;
+
+	ctxt->myDoc = NULL;
+	if (doc->intSubset || doc->extSubset) {
+		/* Belt and braces: the SAX hook should have stopped this
+		 * already. */
+		vsp_err_printf(err, errlen, "MPD has a DOCTYPE: refused");
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	*rc = 0;
+	return doc;
+}
+
 static xmlDocPtr read_xml(const char *buf, size_t len,
 			  const vsp_parse_bound *bound, size_t *reserved,
 			  char *err, size_t errlen, int *rc)
@@ -488,61 +567,10 @@ static xmlDocPtr read_xml(const char *buf, size_t len,
 	install_guard(ctxt, &g);
 	xmlParseDocument(ctxt);
 	*reserved = g.reserved;
-	if (g.over) {
-		vsp_err_printf(err, errlen, "line %d: %s",
-			       xmlSAX2GetLineNumber(ctxt), g.over_msg);
-		*rc = g.over;
-	} else if (g.doctype) {
-		vsp_err_printf(
-			err, errlen,
-			"MPD has a DOCTYPE or entity declaration: refused (an "
-			"MPD needs none, and entities are how XML bombs and "
-			"external-file reads work)");
-	} else if (g.too_deep) {
-		vsp_err_printf(
-			err, errlen,
-			"line %d: elements nested deeper than %d: refused",
-			xmlSAX2GetLineNumber(ctxt), VSP_XML_MAX_DEPTH);
-		*rc = -2;
-	} else if (!ctxt->wellFormed || !ctxt->myDoc) {
-		size_t k;
-
-		if (!g.first[0]) {
-			snprintf(g.first, sizeof(g.first), "%s",
-				 ctxt->lastError.message
-					 ? ctxt->lastError.message
-					 : "not well-formed XML");
-			g.first_line = ctxt->lastError.line;
-			g.first_code = ctxt->lastError.code;
-		}
-		k = strlen(g.first);
-		while (k > 0 &&
-		       (g.first[k - 1] == '\n' || g.first[k - 1] == ' '))
-			g.first[--k] = '\0';
-		if (g.first_line > 0)
-			vsp_err_printf(err, errlen, "line %d: XML: %s",
-				       g.first_line, g.first);
-		else
-			vsp_err_printf(err, errlen, "XML: %s", g.first);
-		/* libxml2's own limits (amplification) are limits, not
-		 * syntax; its memory is an error, not the document's. */
-		if (g.first_code == XML_ERR_NO_MEMORY)
-			*rc = VSP_E_NOMEM;
-		else if (g.first_code == XML_ERR_ENTITY_LOOP)
-			*rc = -2;
-	} else {
-		doc = ctxt->myDoc;
-		ctxt->myDoc = NULL;
-		if (doc->intSubset || doc->extSubset) {
-			/* Belt and braces: the SAX hook should have stopped
-			 * this already. */
-			vsp_err_printf(err, errlen,
-				       "MPD has a DOCTYPE: refused");
-			xmlFreeDoc(doc);
-			doc = NULL;
-		} else {
-			*rc = 0;
-		}
+	*rc = xml_outcome(ctxt, &g, err, errlen);
+	if (*rc == 0) {
+		*rc = -1;
+		doc = xml_take_doc(ctxt, err, errlen, rc);
 	}
 	if (ctxt->myDoc)
 		xmlFreeDoc(ctxt->myDoc);
@@ -795,49 +823,44 @@ static int parse_init(struct pctx *c, const xmlNode *in,
 	return r->init_url ? 0 : -1;
 }
 
-/* Segment addressing of one Representation: the most specific level that
- * names a SegmentTemplate, SegmentList or SegmentBase picks the kind; the
- * attributes of that kind inherit from the outer levels (5.3.9.1). */
-static int parse_addressing(struct pctx *c, const xmlNode *const lv[3],
-			    vsp_dash_representation *r)
+/* The most specific level that names a SegmentTemplate, SegmentList or
+ * SegmentBase picks the kind (0, 1, 2; -1: none); ch gets that kind's
+ * elements, innermost first. */
+static int addressing_chain(const xmlNode *const lv[3], struct chain *ch)
 {
 	static const char *const kinds[] = { "SegmentTemplate", "SegmentList",
 					     "SegmentBase" };
-	const char *base = r->base_url ? r->base_url : c->mpd_url;
-	struct chain ch = { { NULL }, 0 };
 	int kind = -1;
-	int64_t v;
-	const xmlNode *n;
 
-	r->timescale = 1;
-	r->start_number = 1;
-	r->init_length = -1;
-	r->index_offset = -1;
-	r->index_length = -1;
 	for (int i = 0; i < 3 && kind < 0; i++)
 		for (int k = 0; k < 3 && kind < 0; k++)
 			if (first_child(lv[i], kinds[k]))
 				kind = k;
-	if (kind < 0) {
-		r->addr = VSP_DASH_ADDR_NONE;
-		return 0;
-	}
-	for (int i = 0; i < 3; i++) {
-		n = first_child(lv[i], kinds[kind]);
+	for (int i = 0; kind >= 0 && i < 3; i++) {
+		const xmlNode *n = first_child(lv[i], kinds[kind]);
+
 		if (n)
-			ch.n[ch.count++] = n;
+			ch->n[ch->count++] = n;
 	}
-	r->addr = kind == 0   ? VSP_DASH_ADDR_TEMPLATE
-		  : kind == 1 ? VSP_DASH_ADDR_LIST
-			      : VSP_DASH_ADDR_BASE;
-	if (chain_int(c, &ch, "timescale", 1, UINT32_MAX, &v) < 0)
+	return kind;
+}
+
+/* The attributes every kind has: timescale, presentation time offset,
+ * availability time offset. */
+static int addressing_times(struct pctx *c, const struct chain *ch,
+			    vsp_dash_representation *r)
+{
+	const xmlNode *n;
+	int64_t v;
+
+	if (chain_int(c, ch, "timescale", 1, UINT32_MAX, &v) < 0)
 		return -1;
-	else if (chain_with(&ch, "timescale"))
+	else if (chain_with(ch, "timescale"))
 		r->timescale = (uint64_t)v;
-	if (chain_int(c, &ch, "presentationTimeOffset", 0, INT64_MAX / 4,
+	if (chain_int(c, ch, "presentationTimeOffset", 0, INT64_MAX / 4,
 		      &r->pto) < 0)
 		return -1;
-	n = chain_with(&ch, "availabilityTimeOffset");
+	n = chain_with(ch, "availabilityTimeOffset");
 	if (n) {
 		char *a = get_attr(n, "availabilityTimeOffset");
 
@@ -851,6 +874,59 @@ static int parse_addressing(struct pctx *c, const xmlNode *const lv[3],
 		}
 		free(a);
 	}
+	return 0;
+}
+
+/* A SegmentList's URLs come from the innermost level that has any. */
+static int addressing_list(struct pctx *c, const struct chain *ch,
+			   vsp_dash_representation *r, const char *base)
+{
+	const xmlNode *init = chain_child(ch, "Initialization");
+
+	for (size_t i = 0; i < ch->count; i++)
+		if (first_child(ch->n[i], "SegmentURL"))
+			return parse_list_urls(c, ch->n[i], r, base) ||
+			       parse_init(c, init, r, base);
+	return parse_init(c, init, r, base);
+}
+
+static void addressing_template(const struct chain *ch,
+				vsp_dash_representation *r)
+{
+	r->media = get_attr(chain_with(ch, "media"), "media");
+	r->init_template =
+		get_attr(chain_with(ch, "initialization"), "initialization");
+	if (!r->init_template)
+		r->init_template = get_attr(chain_child(ch, "Initialization"),
+					    "sourceURL");
+}
+
+/* Segment addressing of one Representation: the most specific level that
+ * names a SegmentTemplate, SegmentList or SegmentBase picks the kind; the
+ * attributes of that kind inherit from the outer levels (5.3.9.1). */
+static int parse_addressing(struct pctx *c, const xmlNode *const lv[3],
+			    vsp_dash_representation *r)
+{
+	const char *base = r->base_url ? r->base_url : c->mpd_url;
+	struct chain ch = { { NULL }, 0 };
+	int kind;
+	const xmlNode *n;
+
+	r->timescale = 1;
+	r->start_number = 1;
+	r->init_length = -1;
+	r->index_offset = -1;
+	r->index_length = -1;
+	kind = addressing_chain(lv, &ch);
+	if (kind < 0) {
+		r->addr = VSP_DASH_ADDR_NONE;
+		return 0;
+	}
+	r->addr = kind == 0   ? VSP_DASH_ADDR_TEMPLATE
+		  : kind == 1 ? VSP_DASH_ADDR_LIST
+			      : VSP_DASH_ADDR_BASE;
+	if (addressing_times(c, &ch, r) < 0)
+		return -1;
 	if (kind == 2) {
 		if (attr_range(c, chain_with(&ch, "indexRange"), "indexRange",
 			       &r->index_offset, &r->index_length) < 0)
@@ -865,24 +941,9 @@ static int parse_addressing(struct pctx *c, const xmlNode *const lv[3],
 	n = chain_child(&ch, "SegmentTimeline");
 	if (n && parse_timeline(c, n, r) != 0)
 		return -1;
-	if (kind == 1) {
-		for (size_t i = 0; i < ch.count; i++)
-			if (first_child(ch.n[i], "SegmentURL"))
-				return parse_list_urls(c, ch.n[i], r, base) ||
-				       parse_init(c,
-						  chain_child(&ch,
-							      "Initialization"),
-						  r, base);
-		return parse_init(c, chain_child(&ch, "Initialization"), r,
-				  base);
-	}
-	r->media = get_attr(chain_with(&ch, "media"), "media");
-	r->init_template =
-		get_attr(chain_with(&ch, "initialization"), "initialization");
-	if (!r->init_template) {
-		n = chain_child(&ch, "Initialization");
-		r->init_template = get_attr(n, "sourceURL");
-	}
+	if (kind == 1)
+		return addressing_list(c, &ch, r, base);
+	addressing_template(&ch, r);
 	return 0;
 }
 

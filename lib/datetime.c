@@ -255,18 +255,55 @@ int vsp_time_format(double unix_s, char *buf, size_t len)
 	return 0;
 }
 
+/* Designators in the order ISO 8601 allows them; W is not xs:duration.
+ * Years and months (secs -1) have no fixed length. */
+static const struct {
+	char d;
+	int time;
+	double secs;
+} duration_units[] = {
+	{ 'Y', 0, -1 },	  { 'M', 0, -1 }, { 'D', 0, 86400 },
+	{ 'H', 1, 3600 }, { 'M', 1, 60 }, { 'S', 1, 1 },
+};
+
+#define N_DURATION_UNITS (sizeof(duration_units) / sizeof(duration_units[0]))
+
+/* The digits (and at most one inner '.') at *p into num; -1 when there
+ * are none, too many, or the dot leads or trails. */
+static int duration_number(const char **p, char *num, size_t size, int *frac)
+{
+	size_t k = 0;
+
+	*frac = 0;
+	while (is_digit(**p) || **p == '.') {
+		if (**p == '.')
+			(*frac)++;
+		if (k + 1 >= size)
+			return -1;
+		num[k++] = *(*p)++;
+	}
+	num[k] = '\0';
+	if (k == 0 || *frac > 1 || num[0] == '.' || num[k - 1] == '.')
+		return -1;
+	return 0;
+}
+
+/* The unit designated by d, at or after the unit next (so each comes at
+ * most once and in order); N_DURATION_UNITS when there is none. */
+static size_t duration_unit(size_t next, char d, int in_time)
+{
+	size_t u;
+
+	for (u = next; u < N_DURATION_UNITS; u++)
+		if (duration_units[u].d == d &&
+		    duration_units[u].time == in_time)
+			break;
+	return u;
+}
+
 int vsp_duration_parse_iso8601(const char *s, double *seconds, char *err,
 			       size_t errlen)
 {
-	/* Designators in the order ISO 8601 allows them; W is not xs:duration. */
-	static const struct {
-		char d;
-		int time;
-		double secs;
-	} units[] = {
-		{ 'Y', 0, -1 },	  { 'M', 0, -1 }, { 'D', 0, 86400 },
-		{ 'H', 1, 3600 }, { 'M', 1, 60 }, { 'S', 1, 1 },
-	};
 	const char *p = s;
 	double total = 0;
 	size_t next = 0;
@@ -277,8 +314,7 @@ int vsp_duration_parse_iso8601(const char *s, double *seconds, char *err,
 	p++;
 	while (*p) {
 		char num[40], *end;
-		size_t k = 0;
-		int frac = 0;
+		int frac;
 		double v;
 		size_t u;
 
@@ -289,42 +325,29 @@ int vsp_duration_parse_iso8601(const char *s, double *seconds, char *err,
 			p++;
 			continue;
 		}
-		while (is_digit(*p) || *p == '.') {
-			if (*p == '.')
-				frac++;
-			if (k + 1 >= sizeof(num))
-				goto bad;
-			num[k++] = *p++;
-		}
-		num[k] = '\0';
-		if (k == 0 || frac > 1 || num[0] == '.' || num[k - 1] == '.')
+		if (duration_number(&p, num, sizeof(num), &frac))
 			goto bad;
-		for (u = next; u < sizeof(units) / sizeof(units[0]); u++)
-			if (units[u].d == *p && units[u].time == in_time)
-				break;
-		if (u == sizeof(units) / sizeof(units[0]))
+		u = duration_unit(next, *p, in_time);
+		if (u == N_DURATION_UNITS)
 			goto bad;
-		if (frac && units[u].d != 'S')
+		if (frac && duration_units[u].d != 'S')
 			goto bad; /* xs:duration: a fraction on seconds only */
 		errno = 0;
 		v = strtod(num, &end);
 		if (errno || *end || !isfinite(v) || v > MAX_DURATION_S)
 			goto bad;
-		if (units[u].secs < 0) {
-			if (v != 0) {
-				set_err(err, errlen,
-					"'%.64s': %s have no fixed length in "
-					"seconds; durations in years or months "
-					"are refused (did you mean PT%sM, "
-					"minutes?)",
-					s,
-					units[u].d == 'Y' ? "years" : "months",
-					num);
-				return -1;
-			}
-		} else {
-			total += v * units[u].secs;
+		if (duration_units[u].secs < 0 && v != 0) {
+			set_err(err, errlen,
+				"'%.64s': %s have no fixed length in seconds; "
+				"durations in years or months are refused "
+				"(did you mean PT%sM, minutes?)",
+				s,
+				duration_units[u].d == 'Y' ? "years" : "months",
+				num);
+			return -1;
 		}
+		if (duration_units[u].secs > 0)
+			total += v * duration_units[u].secs;
 		any = 1;
 		any_time |= in_time;
 		next = u + 1;

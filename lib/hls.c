@@ -1183,25 +1183,12 @@ static int add_variant(struct parser *p, const char *line)
 	return 0;
 }
 
-static int add_segment(struct parser *p, const char *line)
+/* What the tags before the URI said of segment s: duration, title, media
+ * and discontinuity sequence, gap, key, map, program date and time. */
+static void segment_from_tags(struct parser *p, vsp_hls_segment *s)
 {
 	vsp_hls_playlist *pl = p->pl;
-	vsp_hls_segment *arr, *s;
-	struct br_slot *slot;
 
-	arr = grow(p, pl->segments, &p->cap_segments, pl->n_segments,
-		   sizeof(*arr), VSP_HLS_MAX_SEGMENTS, "segments",
-		   "VSP_HLS_MAX_SEGMENTS");
-	if (!arr)
-		return p->rc;
-	pl->segments = arr;
-	s = &arr[pl->n_segments];
-	memset(s, 0, sizeof(*s));
-	if (resolve(p, line, &s->uri))
-		return p->rc;
-	/* Owned by the segment from here: counted before anything else can
-	 * fail, so vsp_hls_free() sees it. */
-	pl->n_segments++;
 	s->duration = p->extinf_duration;
 	s->title = p->extinf_title;
 	p->extinf_title = NULL;
@@ -1230,39 +1217,73 @@ static int add_segment(struct parser *p, const char *line)
 		s->pdt = p->next_pdt;
 		p->next_pdt += s->duration;
 	}
+}
+
+/* Segment s's EXT-X-BYTERANGE, its offset made explicit; remembers where
+ * the range ends for the next sub-range of the same resource. */
+static int segment_byterange(struct parser *p, vsp_hls_segment *s)
+{
+	struct br_slot *slot;
+
+	s->br_length = p->br_length;
+	s->br_offset = p->br_offset;
+	if (!p->br_has_offset) {
+		/* Implicit: right after the previous sub-range of the same
+		 * resource, or its start when there is none. */
+		const vsp_hls_segment *prev =
+			p->pl->n_segments > 1 ? s - 1 : NULL;
+
+		/* RFC 8216 4.3.2.2: without an offset, the previous segment
+		 * must be a sub-range of the same resource, or the client
+		 * MUST fail to parse. Only the first segment of all may start
+		 * at 0 by default. */
+		if (prev &&
+		    (prev->br_length < 0 || strcmp(prev->uri, s->uri) != 0)) {
+			p->line = p->br_line;
+			p->tag = "EXT-X-BYTERANGE";
+			return fail(p, -1,
+				    "no offset, and the previous segment is "
+				    "not a sub-range of the same resource "
+				    "(RFC 8216 4.3.2.2)");
+		}
+		slot = br_find(p, s->uri);
+		s->br_offset = slot ? slot->end : 0;
+		if (s->br_offset > INT64_MAX - s->br_length) {
+			p->line = p->br_line;
+			p->tag = "EXT-X-BYTERANGE";
+			return fail(p, -1, "byte range ends past 2^63");
+		}
+	}
+	if (br_store(p, s->uri, s->br_offset + s->br_length))
+		return p->rc;
+	return 0;
+}
+
+static int add_segment(struct parser *p, const char *line)
+{
+	vsp_hls_playlist *pl = p->pl;
+	vsp_hls_segment *arr, *s;
+
+	arr = grow(p, pl->segments, &p->cap_segments, pl->n_segments,
+		   sizeof(*arr), VSP_HLS_MAX_SEGMENTS, "segments",
+		   "VSP_HLS_MAX_SEGMENTS");
+	if (!arr)
+		return p->rc;
+	pl->segments = arr;
+	s = &arr[pl->n_segments];
+	memset(s, 0, sizeof(*s));
+	if (resolve(p, line, &s->uri))
+		return p->rc;
+	/* Owned by the segment from here: counted before anything else can
+	 * fail, so vsp_hls_free() sees it. */
+	pl->n_segments++;
+	segment_from_tags(p, s);
 	s->br_length = -1;
 	if (p->br_line) {
-		s->br_length = p->br_length;
-		s->br_offset = p->br_offset;
-		if (!p->br_has_offset) {
-			/* Implicit: right after the previous sub-range of the
-			 * same resource, or its start when there is none. */
-			const vsp_hls_segment *prev =
-				pl->n_segments > 1 ? s - 1 : NULL;
+		int rc = segment_byterange(p, s);
 
-			/* RFC 8216 4.3.2.2: without an offset, the previous
-			 * segment must be a sub-range of the same resource,
-			 * or the client MUST fail to parse. Only the first
-			 * segment of all may start at 0 by default. */
-			if (prev && (prev->br_length < 0 ||
-				     strcmp(prev->uri, s->uri) != 0)) {
-				p->line = p->br_line;
-				p->tag = "EXT-X-BYTERANGE";
-				return fail(p, -1,
-					    "no offset, and the previous "
-					    "segment is not a sub-range of the "
-					    "same resource (RFC 8216 4.3.2.2)");
-			}
-			slot = br_find(p, s->uri);
-			s->br_offset = slot ? slot->end : 0;
-			if (s->br_offset > INT64_MAX - s->br_length) {
-				p->line = p->br_line;
-				p->tag = "EXT-X-BYTERANGE";
-				return fail(p, -1, "byte range ends past 2^63");
-			}
-		}
-		if (br_store(p, s->uri, s->br_offset + s->br_length))
-			return p->rc;
+		if (rc)
+			return rc;
 	}
 	p->extinf_line = 0;
 	p->br_line = 0;
@@ -1397,6 +1418,55 @@ int vsp_hls_parse(const char *buf, size_t len, const char *base_url,
 	return vsp_hls_parse_until(buf, len, base_url, NULL, out, err, errlen);
 }
 
+/* #EXTM3U first. Blank lines and comments before it are tolerated:
+ * players accept them and the corpus has such masters. */
+static int expect_header(struct parser *p, const char **cur, const char *end,
+			 char *lb)
+{
+	for (;;) {
+		int r = next_line(p, cur, end, lb);
+
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			p->line = p->line ? p->line : 1;
+			return fail(p, -1,
+				    "expected #EXTM3U, found the end of input");
+		}
+		if (strcmp(lb, "#EXTM3U") == 0)
+			return 0;
+		if (lb[0] && (lb[0] != '#' || strncmp(lb, "#EXT", 4) == 0)) {
+			char q[VSP_BODY_QUOTE_BYTES + 1];
+
+			/* Not a playlist: maybe a document from an internal
+			 * URL, so only a short printable quote. */
+			vsp_body_quote((const uint8_t *)lb, strlen(lb), q,
+				       sizeof(q));
+			return fail(p, -1, "expected #EXTM3U, found '%s'", q);
+		}
+	}
+}
+
+/* Every line after #EXTM3U, a tag or a URI; the bound checked every
+ * VSP_PARSE_CHECK_EVERY lines. */
+static int parse_lines(struct parser *p, const char *buf, const char **cur,
+		       const char *end, char *lb)
+{
+	int r;
+
+	while ((r = next_line(p, cur, end, lb)) > 0) {
+		if (p->bound && p->line % VSP_PARSE_CHECK_EVERY == 0 &&
+		    bound_step(p, (size_t)(*cur - buf)) != 0)
+			return -1;
+		if (!lb[0])
+			continue;
+		r = lb[0] == '#' ? tag_line(p, lb) : uri_line(p, lb);
+		if (r)
+			return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
 int vsp_hls_parse_until(const char *buf, size_t len, const char *base_url,
 			const vsp_parse_bound *bound, vsp_hls_playlist **out,
 			char *err, size_t errlen)
@@ -1404,7 +1474,6 @@ int vsp_hls_parse_until(const char *buf, size_t len, const char *base_url,
 	struct parser p = { 0 };
 	const char *cur, *end;
 	char *lb = NULL;
-	int r;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -1434,42 +1503,8 @@ int vsp_hls_parse_until(const char *buf, size_t len, const char *base_url,
 		     VSP_MANIFEST_MAX_BYTES);
 		goto fail;
 	}
-	/* #EXTM3U first. Blank lines and comments before it are tolerated:
-	 * players accept them and the corpus has such masters. */
-	for (;;) {
-		r = next_line(&p, &cur, end, lb);
-		if (r < 0)
-			goto fail;
-		if (r == 0) {
-			p.line = p.line ? p.line : 1;
-			fail(&p, -1,
-			     "expected #EXTM3U, found the end of input");
-			goto fail;
-		}
-		if (strcmp(lb, "#EXTM3U") == 0)
-			break;
-		if (lb[0] && (lb[0] != '#' || strncmp(lb, "#EXT", 4) == 0)) {
-			char q[VSP_BODY_QUOTE_BYTES + 1];
-
-			/* Not a playlist: maybe a document from an internal
-			 * URL, so only a short printable quote. */
-			vsp_body_quote((const uint8_t *)lb, strlen(lb), q,
-				       sizeof(q));
-			fail(&p, -1, "expected #EXTM3U, found '%s'", q);
-			goto fail;
-		}
-	}
-	while ((r = next_line(&p, &cur, end, lb)) > 0) {
-		if (bound && p.line % VSP_PARSE_CHECK_EVERY == 0 &&
-		    bound_step(&p, (size_t)(cur - buf)) != 0)
-			goto fail;
-		if (!lb[0])
-			continue;
-		r = lb[0] == '#' ? tag_line(&p, lb) : uri_line(&p, lb);
-		if (r)
-			goto fail;
-	}
-	if (r < 0 || finish(&p))
+	if (expect_header(&p, &cur, end, lb) ||
+	    parse_lines(&p, buf, &cur, end, lb) || finish(&p))
 		goto fail;
 	free(lb);
 	free(p.extinf_title);

@@ -598,129 +598,158 @@ static void finish(struct runner *r, double run_start)
 	close(fd);
 }
 
+static int runner_init(struct runner *r, const vsp_probe_cfg *probes, size_t n,
+		       const vsp_runner_opts *opts, vsp_run_item *items,
+		       char *err, size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	memset(items, 0, n * sizeof(*items));
+	r->probes = probes;
+	r->n = n;
+	r->opts = opts;
+	r->items = items;
+	r->dir = opts->results_dir;
+	r->dfd = r->lfd = -1;
+	r->err = err;
+	r->errlen = errlen;
+	if (errlen)
+		err[0] = '\0';
+	if (opts->deadline_s > 0)
+		r->deadline_us =
+			vsp_now_us() + (int64_t)(opts->deadline_s * 1e6);
+	pthread_mutex_init(&r->mu, NULL);
+	for (size_t i = 0; i < n; i++)
+		items[i].state = VSP_RUN_NOT_STARTED;
+	r->lock_fds = malloc((n ? n : 1) * sizeof(*r->lock_fds));
+	r->queue = malloc((n ? n : 1) * sizeof(*r->queue));
+	r->rotation = calloc(n ? n : 1, sizeof(*r->rotation));
+	if (!r->lock_fds || !r->queue || !r->rotation) {
+		set_error(r, VSP_RUN_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		r->lock_fds[i] = -1;
+	return 0;
+}
+
+/* A first look at the state spares the lock of probes clearly not due;
+ * the state only moves forward, so it cannot be wrong. */
+static int lock_due(struct runner *r, double now)
+{
+	json_t *last = state_read(r->dir);
+	int rv = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const vsp_probe_cfg *p = &r->probes[i];
+		int rc;
+
+		if (!r->opts->force && !is_due(p, state_last(last, p->name),
+					       now, &r->items[i].next_due)) {
+			r->items[i].state = VSP_RUN_NOT_DUE;
+			continue;
+		}
+		rc = lock_probe(r, i);
+		if (rc < 0) {
+			rv = -1;
+			break;
+		}
+		if (rc == 0)
+			r->items[i].state = VSP_RUN_BUSY;
+	}
+	json_decref(last);
+	return rv;
+}
+
+/* Read under the probe locks: no other run moves the state of the locked
+ * probes now, so what is still due here is queued. */
+static void queue_due(struct runner *r, double now)
+{
+	json_t *last = state_read(r->dir);
+	json_t *rot = state_read_key(r->dir, "rotation");
+
+	for (size_t i = 0; i < r->n; i++)
+		r->rotation[i] = state_rotation(rot, r->probes[i].name);
+	json_decref(rot);
+	for (size_t i = 0; i < r->n; i++) {
+		const vsp_probe_cfg *p = &r->probes[i];
+
+		if (r->lock_fds[i] < 0)
+			continue;
+		if (!r->opts->force && !is_due(p, state_last(last, p->name),
+					       now, &r->items[i].next_due)) {
+			/* Another run did it while we were taking locks. */
+			r->items[i].state = VSP_RUN_NOT_DUE;
+			close(r->lock_fds[i]);
+			r->lock_fds[i] = -1;
+			continue;
+		}
+		r->queue[r->n_queue++] = i;
+	}
+	json_decref(last);
+}
+
+static void run_queue(struct runner *r)
+{
+	pthread_t *tids = NULL;
+	size_t want, started = 0;
+
+	want = r->opts->jobs > 0 ? (size_t)r->opts->jobs : VSP_RUN_DEFAULT_JOBS;
+	if (want > VSP_MAX_JOBS)
+		want = VSP_MAX_JOBS;
+	if (want > r->n_queue)
+		want = r->n_queue;
+	if (want) {
+		tids = calloc(want, sizeof(*tids));
+		if (tids)
+			started = start_workers(r, tids, want);
+		if (!started)
+			set_error(r, VSP_RUN_E_INTERNAL,
+				  "cannot start a worker thread");
+	}
+	for (size_t i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+	for (size_t k = r->next; k < r->n_queue; k++)
+		if (!r->items[r->queue[k]].message)
+			set_item_message(&r->items[r->queue[k]], "%s",
+					 r->halt ? "not started: an error came "
+						   "first"
+						 : "not started: stop asked");
+}
+
+static void runner_close(struct runner *r)
+{
+	/* Locks go last: until the state is written, holding them is what
+	 * keeps another run from checking the same probes again. */
+	for (size_t i = 0; r->lock_fds && i < r->n; i++)
+		if (r->lock_fds[i] >= 0)
+			close(r->lock_fds[i]);
+	free(r->lock_fds);
+	if (r->lfd >= 0)
+		close(r->lfd);
+	if (r->dfd >= 0)
+		close(r->dfd);
+	free(r->queue);
+	free(r->rotation);
+	pthread_mutex_destroy(&r->mu);
+}
+
 int vsp_runner_run(const vsp_probe_cfg *probes, size_t n,
 		   const vsp_runner_opts *opts, vsp_run_item *items, char *err,
 		   size_t errlen)
 {
 	struct runner r;
-	pthread_t *tids = NULL;
-	size_t want, started = 0;
-	json_t *last = NULL;
 	/* "Last run" is when this run decided, not when each check began:
 	 * a probe queued behind others must not drift later every minute. */
 	double now = vsp_wall_s();
-	int64_t t0 = vsp_now_us();
 
-	memset(&r, 0, sizeof(r));
-	memset(items, 0, n * sizeof(*items));
-	r.probes = probes;
-	r.n = n;
-	r.opts = opts;
-	r.items = items;
-	r.dir = opts->results_dir;
-	r.dfd = r.lfd = -1;
-	r.err = err;
-	r.errlen = errlen;
-	if (errlen)
-		err[0] = '\0';
-	if (opts->deadline_s > 0)
-		r.deadline_us = t0 + (int64_t)(opts->deadline_s * 1e6);
-	pthread_mutex_init(&r.mu, NULL);
-	for (size_t i = 0; i < n; i++)
-		items[i].state = VSP_RUN_NOT_STARTED;
-	r.lock_fds = malloc((n ? n : 1) * sizeof(*r.lock_fds));
-	r.queue = malloc((n ? n : 1) * sizeof(*r.queue));
-	r.rotation = calloc(n ? n : 1, sizeof(*r.rotation));
-	if (!r.lock_fds || !r.queue || !r.rotation) {
-		set_error(&r, VSP_RUN_E_INTERNAL, "out of memory");
-		goto out;
+	if (runner_init(&r, probes, n, opts, items, err, errlen) == 0 &&
+	    prepare_dir(&r) == 0 && lock_due(&r, now) == 0) {
+		queue_due(&r, now);
+		run_queue(&r);
+		finish(&r, now);
 	}
-	for (size_t i = 0; i < n; i++)
-		r.lock_fds[i] = -1;
-	if (prepare_dir(&r) != 0)
-		goto out;
-
-	/* A first look at the state spares the lock of probes clearly not
-	 * due; the state only moves forward, so it cannot be wrong. */
-	last = state_read(r.dir);
-	for (size_t i = 0; i < n; i++) {
-		int rc;
-
-		if (!opts->force &&
-		    !is_due(&probes[i], state_last(last, probes[i].name), now,
-			    &items[i].next_due)) {
-			items[i].state = VSP_RUN_NOT_DUE;
-			continue;
-		}
-		rc = lock_probe(&r, i);
-		if (rc < 0)
-			goto out;
-		if (rc == 0)
-			items[i].state = VSP_RUN_BUSY;
-	}
-	json_decref(last);
-	last = state_read(r.dir);
-	{
-		/* Read under the probe locks: no other run moves them now. */
-		json_t *rot = state_read_key(r.dir, "rotation");
-
-		for (size_t i = 0; i < n; i++)
-			r.rotation[i] = state_rotation(rot, probes[i].name);
-		json_decref(rot);
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (r.lock_fds[i] < 0)
-			continue;
-		if (!opts->force &&
-		    !is_due(&probes[i], state_last(last, probes[i].name), now,
-			    &items[i].next_due)) {
-			/* Another run did it while we were taking locks. */
-			items[i].state = VSP_RUN_NOT_DUE;
-			close(r.lock_fds[i]);
-			r.lock_fds[i] = -1;
-			continue;
-		}
-		r.queue[r.n_queue++] = i;
-	}
-
-	want = opts->jobs > 0 ? (size_t)opts->jobs : VSP_RUN_DEFAULT_JOBS;
-	if (want > VSP_MAX_JOBS)
-		want = VSP_MAX_JOBS;
-	if (want > r.n_queue)
-		want = r.n_queue;
-	if (want) {
-		tids = calloc(want, sizeof(*tids));
-		if (tids)
-			started = start_workers(&r, tids, want);
-		if (!started)
-			set_error(&r, VSP_RUN_E_INTERNAL,
-				  "cannot start a worker thread");
-	}
-	for (size_t i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
-	for (size_t k = r.next; k < r.n_queue; k++)
-		if (!items[r.queue[k]].message)
-			set_item_message(&items[r.queue[k]], "%s",
-					 r.halt ? "not started: an error came "
-						  "first"
-						: "not started: stop asked");
-	finish(&r, now);
-out:
-	json_decref(last);
-	/* Locks go last: until the state is written, holding them is what
-	 * keeps another run from checking the same probes again. */
-	for (size_t i = 0; r.lock_fds && i < n; i++)
-		if (r.lock_fds[i] >= 0)
-			close(r.lock_fds[i]);
-	free(r.lock_fds);
-	if (r.lfd >= 0)
-		close(r.lfd);
-	if (r.dfd >= 0)
-		close(r.dfd);
-	free(r.queue);
-	free(r.rotation);
-	free(tids);
-	pthread_mutex_destroy(&r.mu);
+	runner_close(&r);
 	return r.error;
 }
 

@@ -490,83 +490,72 @@ static void origin_figures(const json_t *o, struct facts *f)
 		f->rtf = NAN;
 }
 
-/* Rows of one origin: its renditions, then itself; adds its figures to
- * the stream's. */
-static int insert_origin(vsp_store *s, const json_t *o, int64_t probe,
-			 int64_t t, int64_t vantage, struct facts *stream,
-			 struct packed *pk)
+/* What the rows of one origin and its renditions begin with. */
+struct row_key {
+	int64_t probe, t, vantage, origin;
+};
+
+static void bind_key(sqlite3_stmt *q, const struct row_key *k)
 {
-	int64_t reason;
-	const json_t *r, *m = json_object_get(o, "manifest");
-	const char *thumb = str_of(o, "thumbnail");
-	struct facts f;
+	sqlite3_bind_int64(q, 1, k->probe);
+	sqlite3_bind_int64(q, 2, k->t);
+	sqlite3_bind_int64(q, 3, k->vantage);
+	sqlite3_bind_int64(q, 4, k->origin);
+}
+
+/* The i-th rendition's row; folds its figures into the origin's f. */
+static int insert_rendition(vsp_store *s, const json_t *r, size_t i,
+			    const struct row_key *k, struct facts *f)
+{
+	const json_t *lc = json_object_get(r, "live_check");
+	const json_t *seg = json_object_get(r, "segment");
+	const json_t *dec = json_object_get(r, "decode");
+	double ttff = num_of(r, "ttff_ms"), rtf, lag = NAN;
 	sqlite3_stmt *q;
-	int64_t origin = name_id(s, str_of(o, "name"));
-	int st = status_code(str_of(o, "status"));
-	size_t i;
 
-	if (origin <= 0 || st < 0)
-		return origin < 0 ? -1 : 0;
-	facts_init(&f);
-	if (json_is_true(json_object_get(o, "live")))
-		f.flags |= VSP_FL_LIVE;
-	f.flags |= reason_flags(str_of(o, "reason"));
-	json_array_foreach(json_object_get(o, "renditions"), i, r)
-	{
-		const json_t *lc = json_object_get(r, "live_check");
-		const json_t *seg = json_object_get(r, "segment");
-		const json_t *dec = json_object_get(r, "decode");
-		double ttff = num_of(r, "ttff_ms"), rtf, lag = NAN;
-
-		f.flags |= reason_flags(str_of(r, "reason"));
-		/* A failed rendition has no time to first frame. */
-		if (ttff > 0 && status_code(str_of(r, "status")) != VSP_ST_FAIL)
-			f.ttff = fmin_na(f.ttff, ttff);
-		rtf = num_of(r, "realtime_factor");
-		if (rtf > 0)
-			f.rtf = fmin_na(f.rtf, rtf);
-		if (json_is_object(lc)) {
-			f.flags |= VSP_FL_LIVE;
-			lag = num_of(lc, "live_edge_lag_s");
-			f.lag = fmax_na(f.lag, lag);
-			f.age = fmax_na(f.age, num_of(lc, "playlist_age_s"));
-		}
-		if (!thumb)
-			thumb = str_of(r, "thumbnail");
-		q = s->q[Q_REND];
-		sqlite3_bind_int64(q, 1, probe);
-		sqlite3_bind_int64(q, 2, t);
-		sqlite3_bind_int64(q, 3, vantage);
-		sqlite3_bind_int64(q, 4, origin);
-		sqlite3_bind_int64(q, 5, (sqlite3_int64)i);
-		sqlite3_bind_int(q, 6, status_code(str_of(r, "status")));
-		bind_id(q, 7, name_id(s, str_of(r, "reason")));
-		bind_id(q, 8, name_id(s, str_of(r, "stage")));
-		bind_num(q, 9, num_of(dec, "height"));
-		bind_num(q, 10, num_of(r, "bandwidth"));
-		bind_num(q, 11, ttff);
-		bind_num(q, 12, lag);
-		bind_num(q, 13, num_of(seg, "total_ms"));
-		if (step_done(q))
-			return -1;
+	f->flags |= reason_flags(str_of(r, "reason"));
+	/* A failed rendition has no time to first frame. */
+	if (ttff > 0 && status_code(str_of(r, "status")) != VSP_ST_FAIL)
+		f->ttff = fmin_na(f->ttff, ttff);
+	rtf = num_of(r, "realtime_factor");
+	if (rtf > 0)
+		f->rtf = fmin_na(f->rtf, rtf);
+	if (json_is_object(lc)) {
+		f->flags |= VSP_FL_LIVE;
+		lag = num_of(lc, "live_edge_lag_s");
+		f->lag = fmax_na(f->lag, lag);
+		f->age = fmax_na(f->age, num_of(lc, "playlist_age_s"));
 	}
-	if (thumb)
-		f.flags |= VSP_FL_THUMB;
-	origin_figures(o, &f);
-	reason = name_id(s, str_of(o, "reason"));
-	q = s->q[Q_ORIGIN];
-	sqlite3_bind_int64(q, 1, probe);
-	sqlite3_bind_int64(q, 2, t);
-	sqlite3_bind_int64(q, 3, vantage);
-	sqlite3_bind_int64(q, 4, origin);
+	q = s->q[Q_REND];
+	bind_key(q, k);
+	sqlite3_bind_int64(q, 5, (sqlite3_int64)i);
+	sqlite3_bind_int(q, 6, status_code(str_of(r, "status")));
+	bind_id(q, 7, name_id(s, str_of(r, "reason")));
+	bind_id(q, 8, name_id(s, str_of(r, "stage")));
+	bind_num(q, 9, num_of(dec, "height"));
+	bind_num(q, 10, num_of(r, "bandwidth"));
+	bind_num(q, 11, ttff);
+	bind_num(q, 12, lag);
+	bind_num(q, 13, num_of(seg, "total_ms"));
+	return step_done(q) ? -1 : 0;
+}
+
+static int insert_origin_row(vsp_store *s, const json_t *o,
+			     const struct row_key *k, int st, int64_t reason,
+			     const struct facts *f, const char *thumb)
+{
+	const json_t *m = json_object_get(o, "manifest");
+	sqlite3_stmt *q = s->q[Q_ORIGIN];
+
+	bind_key(q, k);
 	sqlite3_bind_int(q, 5, st);
 	bind_id(q, 6, reason);
 	bind_id(q, 7, name_id(s, str_of(o, "stage")));
-	bind_num(q, 8, f.ttff);
-	bind_num(q, 9, f.lag);
-	bind_num(q, 10, f.age);
-	bind_num(q, 11, f.rtf);
-	sqlite3_bind_int(q, 12, f.flags);
+	bind_num(q, 8, f->ttff);
+	bind_num(q, 9, f->lag);
+	bind_num(q, 10, f->age);
+	bind_num(q, 11, f->rtf);
+	sqlite3_bind_int(q, 12, f->flags);
 	bind_num(q, 13, num_of(m, "dns_ms"));
 	bind_num(q, 14, num_of(m, "connect_ms"));
 	bind_num(q, 15, num_of(m, "tls_ms"));
@@ -577,9 +566,43 @@ static int insert_origin(vsp_store *s, const json_t *o, int64_t probe,
 				  SQLITE_STATIC);
 	if (thumb)
 		sqlite3_bind_text(q, 19, thumb, -1, SQLITE_STATIC);
-	if (step_done(q))
+	return step_done(q) ? -1 : 0;
+}
+
+/* Rows of one origin: its renditions, then itself; adds its figures to
+ * the stream's. */
+static int insert_origin(vsp_store *s, const json_t *o, int64_t probe,
+			 int64_t t, int64_t vantage, struct facts *stream,
+			 struct packed *pk)
+{
+	int64_t reason;
+	const json_t *r;
+	const char *thumb = str_of(o, "thumbnail");
+	struct facts f;
+	struct row_key k = { probe, t, vantage, name_id(s, str_of(o, "name")) };
+	int st = status_code(str_of(o, "status"));
+	size_t i;
+
+	if (k.origin <= 0 || st < 0)
+		return k.origin < 0 ? -1 : 0;
+	facts_init(&f);
+	if (json_is_true(json_object_get(o, "live")))
+		f.flags |= VSP_FL_LIVE;
+	f.flags |= reason_flags(str_of(o, "reason"));
+	json_array_foreach(json_object_get(o, "renditions"), i, r)
+	{
+		if (!thumb)
+			thumb = str_of(r, "thumbnail");
+		if (insert_rendition(s, r, i, &k, &f))
+			return -1;
+	}
+	if (thumb)
+		f.flags |= VSP_FL_THUMB;
+	origin_figures(o, &f);
+	reason = name_id(s, str_of(o, "reason"));
+	if (insert_origin_row(s, o, &k, st, reason, &f, thumb))
 		return -1;
-	pack_origin(pk, origin, st, f.flags, reason,
+	pack_origin(pk, k.origin, st, f.flags, reason,
 		    (const double[4]){ f.ttff, f.lag, f.age, f.rtf });
 	/* The stream's figures are the best of its origins'. */
 	stream->flags |= f.flags & ~VSP_FL_THUMB;
@@ -676,17 +699,101 @@ static int file_offset_set(vsp_store *s, const char *key, long long off)
 	return step_done(q);
 }
 
+/* One whole line of a record file into the store; a line that is no
+ * record is counted as bad, not an error. -1: the store failed. */
+static int import_record(vsp_store *s, const char *line, ssize_t n,
+			 const char *vantage, vsp_store_stats *st, char *err,
+			 size_t errlen)
+{
+	json_t *rec = n > VSP_RECORD_MAX_BYTES
+			      ? NULL
+			      : json_loadb(line, (size_t)n, 0, NULL);
+	int rc = rec ? vsp_store_insert(s, rec, vantage, err, errlen) : -1;
+
+	json_decref(rec);
+	if (rc == -2)
+		return -1;
+	if (rc == -1) {
+		st->bad++;
+	} else {
+		st->records++;
+		st->inserted += (size_t)rc;
+	}
+	return 0;
+}
+
+/* Commits a batch with how far the file was read, so a run cut short
+ * later starts from here. 1: the deadline passed, nothing left open. */
+static int import_checkpoint(vsp_store *s, const char *key, long long off,
+			     double deadline_s, vsp_store_stats *st, char *err,
+			     size_t errlen)
+{
+	if (file_offset_set(s, key, off)) {
+		set_err(err, errlen, "files", s->db);
+		return -1;
+	}
+	if (commit(s, err, errlen))
+		return -1;
+	if (deadline_s > 0 && vsp_now_us() / 1e6 > deadline_s) {
+		st->more = 1;
+		return 1;
+	}
+	return begin(s, err, errlen) ? -1 : 0;
+}
+
+/* The lines of f from off on, inside the transaction begun; commits. */
+static int import_lines(vsp_store *s, FILE *f, const char *path,
+			const char *key, long long off, const char *vantage,
+			double deadline_s, vsp_store_stats *st, char *err,
+			size_t errlen)
+{
+	char *line = NULL;
+	size_t cap = 0, batch = 0;
+	ssize_t n;
+	int rv = -1, rc;
+
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] != '\n') {
+			/* A write in progress or a file cut short: not
+			 * consumed, read again when it is whole. */
+			st->partial++;
+			break;
+		}
+		off += n;
+		if (import_record(s, line, n, vantage, st, err, errlen))
+			goto out;
+		if (++batch < IMPORT_BATCH)
+			continue;
+		batch = 0;
+		rc = import_checkpoint(s, key, off, deadline_s, st, err,
+				       errlen);
+		if (rc) {
+			rv = rc > 0 ? 0 : -1;
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (file_offset_set(s, key, off)) {
+		set_err(err, errlen, "files", s->db);
+		goto out;
+	}
+	rv = commit(s, err, errlen);
+out:
+	free(line);
+	return rv;
+}
+
 int vsp_store_import_file(vsp_store *s, const char *path, const char *vantage,
 			  double deadline_s, vsp_store_stats *st, char *err,
 			  size_t errlen)
 {
 	char key[PATH_MAX];
 	FILE *f = NULL;
-	char *line = NULL;
-	size_t cap = 0, batch = 0;
 	long long off;
 	struct stat sb;
-	ssize_t n;
 	int rv = -1;
 
 	if (!realpath(path, key) || !(f = fopen(path, "re")) ||
@@ -713,60 +820,11 @@ int vsp_store_import_file(vsp_store *s, const char *path, const char *vantage,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		json_t *rec;
-		int rc;
-
-		if (line[n - 1] != '\n') {
-			/* A write in progress or a file cut short: not
-			 * consumed, read again when it is whole. */
-			st->partial++;
-			break;
-		}
-		off += n;
-		rec = n > VSP_RECORD_MAX_BYTES
-			      ? NULL
-			      : json_loadb(line, (size_t)n, 0, NULL);
-		rc = rec ? vsp_store_insert(s, rec, vantage, err, errlen) : -1;
-		json_decref(rec);
-		if (rc == -2)
-			goto out;
-		if (rc == -1) {
-			st->bad++;
-		} else {
-			st->records++;
-			st->inserted += (size_t)rc;
-		}
-		if (++batch < IMPORT_BATCH)
-			continue;
-		batch = 0;
-		if (file_offset_set(s, key, off)) {
-			set_err(err, errlen, "files", s->db);
-			goto out;
-		}
-		if (commit(s, err, errlen))
-			goto out;
-		if (deadline_s > 0 && vsp_now_us() / 1e6 > deadline_s) {
-			st->more = 1;
-			rv = 0;
-			goto out;
-		}
-		if (begin(s, err, errlen))
-			goto out;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (file_offset_set(s, key, off)) {
-		set_err(err, errlen, "files", s->db);
-		goto out;
-	}
-	rv = commit(s, err, errlen);
+	rv = import_lines(s, f, path, key, off, vantage, deadline_s, st, err,
+			  errlen);
 out:
 	if (rv)
 		rollback(s);
-	free(line);
 	if (f)
 		fclose(f);
 	return rv;
@@ -974,6 +1032,58 @@ static double col_num(sqlite3_stmt *q, int col)
 		       : sqlite3_column_double(q, col);
 }
 
+/* The check's own figures from a row of the scan; 0 when the row names
+ * its probe and vantage, as a row passed on must. */
+static int scan_check(char **names, int64_t n_names, sqlite3_stmt *q,
+		      vsp_store_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->probe = name_at(names, n_names, q, 0);
+	row->t = (double)sqlite3_column_int64(q, 1) / 1000;
+	row->vantage = name_at(names, n_names, q, 2);
+	row->status = sqlite3_column_int(q, 3);
+	row->reason = row->status ? name_at(names, n_names, q, 4) : NULL;
+	row->ttff_ms = col_num(q, 5);
+	row->lag_s = col_num(q, 6);
+	row->age_s = col_num(q, 7);
+	row->rtf = col_num(q, 8);
+	row->flags = sqlite3_column_int(q, 9);
+	row->message =
+		row->status ? (const char *)sqlite3_column_text(q, 10) : NULL;
+	return row->probe && row->vantage ? 0 : -1;
+}
+
+/* The check's origins, packed in column 11, each passed to fn on the
+ * check's row; fn's first non-zero return stops them. */
+static int scan_origins(char **names, int64_t n_names, sqlite3_stmt *q,
+			vsp_store_row *row,
+			int (*fn)(void *ctx, const vsp_store_row *row),
+			void *ctx)
+{
+	const unsigned char *pk = sqlite3_column_blob(q, 11);
+	int len = sqlite3_column_bytes(q, 11), rv = 0;
+
+	for (int off = 0; pk && off + PACKED_ORIGIN <= len && rv == 0;
+	     off += PACKED_ORIGIN) {
+		const unsigned char *p = pk + off;
+		int64_t oid = get_u32(p), rid = get_u32(p + 6);
+
+		row->origin = oid > 0 && oid < n_names ? names[oid] : NULL;
+		if (!row->origin)
+			continue;
+		row->status = p[4];
+		row->flags = p[5];
+		row->reason = rid > 0 && rid < n_names ? names[rid] : NULL;
+		row->ttff_ms = get_f64(p + 10);
+		row->lag_s = get_f64(p + 18);
+		row->age_s = get_f64(p + 26);
+		row->rtf = get_f64(p + 34);
+		row->message = NULL;
+		rv = fn(ctx, row);
+	}
+	return rv;
+}
+
 int vsp_store_scan(vsp_store *s, double since, double until, const char *probe,
 		   int (*fn)(void *ctx, const vsp_store_row *row), void *ctx,
 		   char *err, size_t errlen)
@@ -1008,8 +1118,7 @@ int vsp_store_scan(vsp_store *s, double since, double until, const char *probe,
 		sqlite3_bind_text(q, 3, probe, -1, SQLITE_STATIC);
 	for (;;) {
 		vsp_store_row row;
-		const unsigned char *pk;
-		int rc = sqlite3_step(q), len;
+		int rc = sqlite3_step(q);
 
 		if (rc == SQLITE_DONE)
 			break;
@@ -1018,47 +1127,11 @@ int vsp_store_scan(vsp_store *s, double since, double until, const char *probe,
 			rv = -1;
 			break;
 		}
-		memset(&row, 0, sizeof(row));
-		row.probe = name_at(names, n_names, q, 0);
-		row.t = (double)sqlite3_column_int64(q, 1) / 1000;
-		row.vantage = name_at(names, n_names, q, 2);
-		row.status = sqlite3_column_int(q, 3);
-		row.reason = row.status ? name_at(names, n_names, q, 4) : NULL;
-		row.ttff_ms = col_num(q, 5);
-		row.lag_s = col_num(q, 6);
-		row.age_s = col_num(q, 7);
-		row.rtf = col_num(q, 8);
-		row.flags = sqlite3_column_int(q, 9);
-		row.message = row.status
-				      ? (const char *)sqlite3_column_text(q, 10)
-				      : NULL;
-		if (!row.probe || !row.vantage)
+		if (scan_check(names, n_names, q, &row))
 			continue;
 		rv = fn(ctx, &row);
-		if (rv)
-			break;
-		pk = sqlite3_column_blob(q, 11);
-		len = sqlite3_column_bytes(q, 11);
-		for (int off = 0; pk && off + PACKED_ORIGIN <= len && rv == 0;
-		     off += PACKED_ORIGIN) {
-			const unsigned char *p = pk + off;
-			int64_t oid = get_u32(p), rid = get_u32(p + 6);
-
-			row.origin =
-				oid > 0 && oid < n_names ? names[oid] : NULL;
-			if (!row.origin)
-				continue;
-			row.status = p[4];
-			row.flags = p[5];
-			row.reason =
-				rid > 0 && rid < n_names ? names[rid] : NULL;
-			row.ttff_ms = get_f64(p + 10);
-			row.lag_s = get_f64(p + 18);
-			row.age_s = get_f64(p + 26);
-			row.rtf = get_f64(p + 34);
-			row.message = NULL;
-			rv = fn(ctx, &row);
-		}
+		if (!rv)
+			rv = scan_origins(names, n_names, q, &row, fn, ctx);
 		if (rv)
 			break;
 	}

@@ -102,10 +102,10 @@ static void seg_coverage(const vsp_rendition_result *r, char *buf, size_t len)
 	snprintf(buf, len, "%zu/%zu", ok, r->n_segs);
 }
 
-static void render_origin(FILE *out, const vsp_origin_result *o, int verbose,
-			  const char *said)
+/* The origin's head line: how its manifest answered, or what failed. */
+static void origin_head(FILE *out, const vsp_origin_result *o)
 {
-	char t[32], bw[32], dec[64], slow[48], ttff[32], frames[16], segs[24];
+	char t[32];
 
 	fmt_ms(o->manifest.total_ms, t, sizeof(t));
 	if (o->protocol && o->manifest.http_status)
@@ -124,6 +124,86 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose,
 			upper_status(o->v.status), vsp_reason_text(o->v.reason),
 			vsp_reason_name(o->v.reason),
 			vsp_stage_name(o->v.stage));
+}
+
+/* One rendition's row of the table. */
+static void rendition_row(FILE *out, const vsp_rendition_result *r)
+{
+	char bw[32], dec[64], slow[48], ttff[32], frames[16], segs[24];
+	const vsp_decode_info *d = &r->decode;
+
+	fmt_bw((double)r->bandwidth, bw, sizeof(bw));
+	if (!r->decoded || !d->codec[0])
+		snprintf(dec, sizeof(dec), "-");
+	else if (d->width > 0)
+		snprintf(dec, sizeof(dec), "%s %dx%d", d->codec, d->width,
+			 d->height);
+	else
+		snprintf(dec, sizeof(dec), "%s %d Hz", d->codec,
+			 d->sample_rate);
+	if (r->decoded)
+		snprintf(frames, sizeof(frames), "%d%s", d->frames,
+			 r->encrypted ? "*" : "");
+	else
+		snprintf(frames, sizeof(frames), "-");
+	fmt_ms(r->ttff_ms, ttff, sizeof(ttff));
+	slowest(r, slow, sizeof(slow));
+	seg_coverage(r, segs, sizeof(segs));
+	fprintf(out, "  %-6s %-22.22s %-10s %-20.20s %6s %11s %-9s %s\n",
+		vsp_status_name(r->v.status), r->name ? r->name : "-", bw, dec,
+		frames, ttff, segs, slow);
+}
+
+static void rendition_live(FILE *out, const vsp_rendition_result *r)
+{
+	fprintf(out, "         live: newest segment %lld",
+		(long long)r->newest_seq);
+	if (r->has_live_edge_lag)
+		fprintf(out, ", edge lag %.1f s", r->live_edge_lag_s);
+	if (r->has_playlist_age)
+		fprintf(out, ", playlist age %.1f s", r->playlist_age_s);
+	if (r->has_origin_lag)
+		fprintf(out, ", %.1f s behind the best origin",
+			r->origin_lag_s);
+	fprintf(out, ", %d reload%s%s\n", r->reloads,
+		r->reloads == 1 ? "" : "s",
+		r->advanced == 1   ? " (advanced)"
+		: r->advanced == 0 ? " (not advanced)"
+				   : "");
+	if (r->live_note)
+		fprintf(out, "         %s\n", r->live_note);
+}
+
+/* The lines under a rendition's row: its message (unless the origin or the
+ * summary said it already), live figures, speed, the segment fetched. */
+static void rendition_notes(FILE *out, const vsp_origin_result *o,
+			    const vsp_rendition_result *r, int verbose,
+			    const char *said)
+{
+	char bw[32];
+
+	if (r->v.message && (r->v.status != VSP_PASS || verbose) &&
+	    !same_text(r->v.message, o->v.message) &&
+	    !same_text(r->v.message, said))
+		fprintf(out, "         %s at %s: %s\n",
+			vsp_reason_name(r->v.reason),
+			vsp_stage_name(r->v.stage), r->v.message);
+	if (r->live && r->target_duration > 0)
+		rendition_live(out, r);
+	if (r->rtf > 0 && (verbose || r->v.reason == VSP_R_SLOW_DOWNLOAD)) {
+		fmt_bw(r->measured_bps, bw, sizeof(bw));
+		fprintf(out, "         segment at %.1fx real time, %s\n",
+			r->rtf, bw);
+	}
+	if (verbose && r->segment.done)
+		fprintf(out, "         segment %s (%lld bytes)\n",
+			r->segment.url, (long long)r->segment.bytes);
+}
+
+static void render_origin(FILE *out, const vsp_origin_result *o, int verbose,
+			  const char *said)
+{
+	origin_head(out, o);
 	fprintf(out, "  %s\n", o->url);
 	if (o->v.status != VSP_PASS && o->v.message &&
 	    !same_text(o->v.message, said))
@@ -135,66 +215,8 @@ static void render_origin(FILE *out, const vsp_origin_result *o, int verbose,
 		"RENDITION", "BANDWIDTH", "DECODED", "FRAMES", "FIRST FRAME",
 		"SEGS", "SLOWEST STEP");
 	for (size_t i = 0; i < o->n_renditions; i++) {
-		const vsp_rendition_result *r = &o->renditions[i];
-		const vsp_decode_info *d = &r->decode;
-
-		fmt_bw((double)r->bandwidth, bw, sizeof(bw));
-		if (!r->decoded || !d->codec[0])
-			snprintf(dec, sizeof(dec), "-");
-		else if (d->width > 0)
-			snprintf(dec, sizeof(dec), "%s %dx%d", d->codec,
-				 d->width, d->height);
-		else
-			snprintf(dec, sizeof(dec), "%s %d Hz", d->codec,
-				 d->sample_rate);
-		if (r->decoded)
-			snprintf(frames, sizeof(frames), "%d%s", d->frames,
-				 r->encrypted ? "*" : "");
-		else
-			snprintf(frames, sizeof(frames), "-");
-		fmt_ms(r->ttff_ms, ttff, sizeof(ttff));
-		slowest(r, slow, sizeof(slow));
-		seg_coverage(r, segs, sizeof(segs));
-		fprintf(out,
-			"  %-6s %-22.22s %-10s %-20.20s %6s %11s %-9s %s\n",
-			vsp_status_name(r->v.status), r->name ? r->name : "-",
-			bw, dec, frames, ttff, segs, slow);
-		if (r->v.message && (r->v.status != VSP_PASS || verbose) &&
-		    !same_text(r->v.message, o->v.message) &&
-		    !same_text(r->v.message, said))
-			fprintf(out, "         %s at %s: %s\n",
-				vsp_reason_name(r->v.reason),
-				vsp_stage_name(r->v.stage), r->v.message);
-		if (r->live && r->target_duration > 0) {
-			fprintf(out, "         live: newest segment %lld",
-				(long long)r->newest_seq);
-			if (r->has_live_edge_lag)
-				fprintf(out, ", edge lag %.1f s",
-					r->live_edge_lag_s);
-			if (r->has_playlist_age)
-				fprintf(out, ", playlist age %.1f s",
-					r->playlist_age_s);
-			if (r->has_origin_lag)
-				fprintf(out, ", %.1f s behind the best origin",
-					r->origin_lag_s);
-			fprintf(out, ", %d reload%s%s\n", r->reloads,
-				r->reloads == 1 ? "" : "s",
-				r->advanced == 1   ? " (advanced)"
-				: r->advanced == 0 ? " (not advanced)"
-						   : "");
-			if (r->live_note)
-				fprintf(out, "         %s\n", r->live_note);
-		}
-		if (r->rtf > 0 &&
-		    (verbose || r->v.reason == VSP_R_SLOW_DOWNLOAD)) {
-			fmt_bw(r->measured_bps, bw, sizeof(bw));
-			fprintf(out,
-				"         segment at %.1fx real time, %s\n",
-				r->rtf, bw);
-		}
-		if (verbose && r->segment.done)
-			fprintf(out, "         segment %s (%lld bytes)\n",
-				r->segment.url, (long long)r->segment.bytes);
+		rendition_row(out, &o->renditions[i]);
+		rendition_notes(out, o, &o->renditions[i], verbose, said);
 	}
 }
 
