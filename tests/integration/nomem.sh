@@ -80,22 +80,21 @@ for u in "$hd" "$small" "$heavy"; do
 done
 
 # 1. prober check: exit 3, a message naming out of memory, no record.
-rc=0
-lowmem "$PROBER" check --json "$hd" >"$tmp/check.out" \
-	2>"$tmp/check.err" || rc=$?
-[ "$rc" = 3 ] || fail "check: exit $rc, expected 3: $(cat "$tmp/check.out" "$tmp/check.err")"
-grep -q 'out of memory' "$tmp/check.err" ||
-	fail "check: no out-of-memory message: $(cat "$tmp/check.err")"
-[ ! -s "$tmp/check.out" ] || fail "check: printed a record: $(cat "$tmp/check.out")"
-echo "nomem.sh: ok: check exit 3: $(cat "$tmp/check.err")" >&2
+# check_nomem NAME URL WHAT: `prober check` of URL under the allocation
+# limit exits 3 with an out-of-memory message and prints no record.
+check_nomem() {
+	rc=0
+	lowmem "$PROBER" check --json "$2" >"$tmp/$1.out" \
+		2>"$tmp/$1.err" || rc=$?
+	[ "$rc" = 3 ] || fail "$3: exit $rc, expected 3: $(cat "$tmp/$1.out" "$tmp/$1.err")"
+	grep -q 'out of memory' "$tmp/$1.err" ||
+		fail "$3: no out-of-memory message: $(cat "$tmp/$1.err")"
+	[ ! -s "$tmp/$1.out" ] || fail "$3: printed a record: $(cat "$tmp/$1.out")"
+	echo "nomem.sh: ok: $3 exit 3: $(cat "$tmp/$1.err")" >&2
+}
+check_nomem check "$hd" "check"
 # A body that cannot be held is out of memory too, not a network error.
-rc=0
-lowmem "$PROBER" check --json "$heavy" >"$tmp/heavy.out" \
-	2>"$tmp/heavy.err" || rc=$?
-[ "$rc" = 3 ] || fail "check heavy: exit $rc, expected 3: $(cat "$tmp/heavy.out" "$tmp/heavy.err")"
-grep -q 'out of memory' "$tmp/heavy.err" ||
-	fail "check heavy: no out-of-memory message: $(cat "$tmp/heavy.err")"
-echo "nomem.sh: ok: check of a heavy body exit 3: $(cat "$tmp/heavy.err")" >&2
+check_nomem heavy "$heavy" "check of a heavy body"
 # The small stream needs no large block: still a pass under the same limit.
 lowmem "$PROBER" check --json "$small" >"$tmp/small.json" ||
 	fail "check: the small stream does not pass: $(cat "$tmp/small.json")"
