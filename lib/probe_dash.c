@@ -565,10 +565,11 @@ static int reload_dash(void *ctx, const uint8_t *body, size_t len,
 	int moved = -1;
 
 	vsp_parse_bound bound = { d->deadline_us, d->hold };
+	int rc = vsp_dash_parse_until((const char *)body, len, base, &bound, &m,
+				      err, errlen);
 
-	if (vsp_dash_parse_until((const char *)body, len, base, &bound, &m, err,
-				 errlen))
-		return -1;
+	if (rc)
+		return rc == VSP_E_NOMEM ? VSP_E_NOMEM : -1;
 	if (!m->dynamic) {
 		/* type="static" now: the event is over, the MPD final. */
 		*ended = 1;

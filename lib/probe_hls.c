@@ -511,10 +511,11 @@ static int reload_hls(void *ctx, const uint8_t *body, size_t len,
 	int moved;
 
 	vsp_parse_bound bound = { h->deadline_us, NULL };
+	int rc = vsp_hls_parse_until((const char *)body, len, base, &bound,
+				     &next, err, errlen);
 
-	if (vsp_hls_parse_until((const char *)body, len, base, &bound, &next,
-				err, errlen))
-		return -1;
+	if (rc)
+		return rc == VSP_E_NOMEM ? VSP_E_NOMEM : -1;
 	{
 		vsp_conform_list cl;
 

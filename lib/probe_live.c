@@ -132,6 +132,7 @@ static int live_reload(struct live_run *lr, int k)
 	uint8_t *body = NULL;
 	size_t len = 0;
 	int moved, ended = 0;
+	vsp_reason rc;
 	char err[512];
 	vsp_http_request req = { .url = lr->fst->url,
 				 .length = VSP_HTTP_WHOLE,
@@ -141,8 +142,16 @@ static int live_reload(struct live_run *lr, int k)
 	if (!live_reload_fits(lr, k, at))
 		return 0;
 	sleep_until_wall(at);
-	if (vsp_http_get(w->http, &req, st, &body, &len, err, sizeof(err)) !=
-	    VSP_R_NONE) {
+	/* A reload that fails is a note (freshness is then judged from what
+	 * came before), unless the prober itself failed: out of memory goes
+	 * to the check's error channel, never into a verdict or a note. */
+	rc = vsp_http_get(w->http, &req, st, &body, &len, err, sizeof(err));
+	if (rc == VSP_R_INTERNAL) {
+		vsp_probe_fail(o, &lr->r->v, rc, VSP_STAGE_LIVE, "reload: %s",
+			       err);
+		return 0;
+	}
+	if (rc != VSP_R_NONE) {
 		vsp_rendition_note(lr->r, "reload failed: %s", err);
 		return 0;
 	}
@@ -150,6 +159,11 @@ static int live_reload(struct live_run *lr, int k)
 			    st->final_url ? st->final_url : st->url, &ended,
 			    err, sizeof(err));
 	vsp_http_body_free(w->http, body, len);
+	if (moved == VSP_E_NOMEM) {
+		vsp_probe_error(o, VSP_E_NOMEM, "origin %s: reload: %s",
+				o->ocfg->name ? o->ocfg->name : "?", err);
+		return 0;
+	}
 	if (moved < 0) {
 		vsp_rendition_note(lr->r, "reload: %s", err);
 		return 0;
