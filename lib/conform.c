@@ -89,6 +89,13 @@ void vsp_conform_hls(const vsp_hls_playlist *pl, vsp_conform_list *out)
 		    "EXT-X-VERSION is %d but the playlist uses %s, which needs "
 		    "version %d",
 		    pl->version, why, need);
+	/* Without it players ignore the tag: the start the author meant is
+	 * lost (master and media playlists alike). */
+	if (pl->start.present && !pl->start.has_offset)
+		add(out, "RFC 8216 4.3.5.2",
+		    "line %d: EXT-X-START without TIME-OFFSET, which is "
+		    "REQUIRED; players ignore the tag",
+		    pl->start.line);
 	if (pl->is_master)
 		return;
 	for (size_t i = 0; i < pl->n_segments; i++) {

@@ -33,7 +33,8 @@ typedef struct vsp_conform_list {
 
 /* One playlist (master or media): EXTINF over EXT-X-TARGETDURATION,
  * EXT-X-VERSION lower than the features used, PROGRAM-DATE-TIME going
- * backwards without a discontinuity. Appends to out. */
+ * backwards without a discontinuity, EXT-X-START without TIME-OFFSET.
+ * Appends to out. */
 void vsp_conform_hls(const vsp_hls_playlist *pl, vsp_conform_list *out);
 
 /* Two loads of one live media playlist, prev before cur: media sequence

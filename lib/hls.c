@@ -47,6 +47,9 @@
 #define MAX_DIMENSION  65536.0
 #define MAX_FRAME_RATE 1000.0
 #define MAX_VERSION    1000.0
+/* EXT-X-START TIME-OFFSET: past the playlist's duration it only means its
+ * end or start (RFC 8216 4.3.5.2), so any honest value fits in a century. */
+#define MAX_START_OFFSET (MAX_SECONDS * 36525.0)
 
 enum num_kind { NUM_INT, NUM_FLOAT };
 
@@ -1134,6 +1137,25 @@ static int tag_skip(struct parser *p, char *val)
 	return 0;
 }
 
+/* TIME-OFFSET is REQUIRED, yet a tag without it is not fatal: players
+ * ignore it and start where they would anyway, so conform.c reports it
+ * (spec_violation) rather than the manifest failing. A TIME-OFFSET that is
+ * not a number is a syntax error, as any other number. */
+static int tag_start(struct parser *p, char *val)
+{
+	struct attrs at;
+	vsp_hls_start st = { .present = 1, .line = p->line };
+
+	if (attrs_parse(p, val, &at) ||
+	    attr_num(p, &at, "TIME-OFFSET", NUM_FLOAT, -MAX_START_OFFSET,
+		     MAX_START_OFFSET, &st.offset, NULL) ||
+	    attr_yesno(p, &at, "PRECISE", &st.precise))
+		return p->rc;
+	st.has_offset = attr_get(&at, "TIME-OFFSET") != NULL;
+	p->pl->start = st;
+	return 0;
+}
+
 static const struct tag_handler {
 	const char *name;
 	int (*fn)(struct parser *p, char *val);
@@ -1161,6 +1183,7 @@ static const struct tag_handler {
 	{ "EXT-X-PRELOAD-HINT", tag_preload_hint },
 	{ "EXT-X-SERVER-CONTROL", tag_server_control },
 	{ "EXT-X-SKIP", tag_skip },
+	{ "EXT-X-START", tag_start },
 };
 
 /* ---- URI lines ---- */
@@ -1524,4 +1547,31 @@ int vsp_hls_is_live(const vsp_hls_playlist *pl)
 {
 	return pl && !pl->is_master && !pl->endlist &&
 	       pl->type != VSP_HLS_TYPE_VOD;
+}
+
+int64_t vsp_hls_start_index(const vsp_hls_playlist *pl, const vsp_hls_start *st)
+{
+	double total = 0, t, acc = 0;
+	size_t pos;
+
+	if (!pl || !st || !st->present || !st->has_offset ||
+	    pl->n_segments == 0)
+		return -1;
+	for (size_t i = 0; i < pl->n_segments; i++)
+		total += pl->segments[i].duration;
+	t = st->offset < 0 ? total + st->offset : st->offset;
+	if (t < 0)
+		t = 0;
+	/* Past the end means the end: the last segment holds it. */
+	pos = pl->n_segments - 1;
+	for (size_t i = 0; i < pl->n_segments; i++) {
+		acc += pl->segments[i].duration;
+		if (acc > t) {
+			pos = i;
+			break;
+		}
+	}
+	while (pos < pl->n_segments && pl->segments[pos].gap)
+		pos++;
+	return pos < pl->n_segments ? (int64_t)pos : -1;
 }

@@ -80,6 +80,15 @@ typedef struct vsp_hls_media {
 	char *channels;
 } vsp_hls_media;
 
+/* EXT-X-START (RFC 8216 4.3.5.2): where players begin playback. */
+typedef struct vsp_hls_start {
+	int present;	/* the tag was seen (the last one counts, as hls.js) */
+	int has_offset; /* TIME-OFFSET given: REQUIRED, conform.c reports it */
+	double offset;	/* seconds: >= 0 from the start, < 0 from the end */
+	int precise;	/* PRECISE=YES */
+	int line;	/* the tag's line, for messages */
+} vsp_hls_start;
+
 typedef enum vsp_hls_playlist_type {
 	VSP_HLS_TYPE_NONE = 0,
 	VSP_HLS_TYPE_VOD,
@@ -124,6 +133,7 @@ typedef struct vsp_hls_playlist {
 	 * vsp_hls_free() (hold borrowed). */
 	vsp_budget_hold *hold;
 	size_t reserved;
+	vsp_hls_start start; /* master or media playlist */
 } vsp_hls_playlist;
 
 /*
@@ -149,5 +159,15 @@ void vsp_hls_free(vsp_hls_playlist *pl);
 /* 1 when the playlist is live: a media playlist without EXT-X-ENDLIST whose
  * type is not VOD. */
 int vsp_hls_is_live(const vsp_hls_playlist *pl);
+
+/* The position (index into pl->segments) of the segment holding the point
+ * st names in media playlist pl, as players find it (RFC 8216 4.3.5.2,
+ * hls.js): TIME-OFFSET from the start, or back from the end when negative;
+ * beyond the playlist's duration it means the end (positive) or the start
+ * (negative). A GAP segment there gives the next one that is not. Returns
+ * -1 when st names no point (absent, no TIME-OFFSET) or no segment plays
+ * from there. st may be another playlist's (the master's). */
+int64_t vsp_hls_start_index(const vsp_hls_playlist *pl,
+			    const vsp_hls_start *st);
 
 #endif

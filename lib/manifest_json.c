@@ -186,6 +186,20 @@ static json_t *ll_json(const vsp_hls_playlist *pl)
 			 "skipped_segments", (json_int_t)pl->skipped_segments);
 }
 
+/* EXT-X-START as written, and for a media playlist the segment (media
+ * sequence number) a player starts on by it; null when none. */
+static json_t *start_json(const vsp_hls_playlist *pl)
+{
+	const vsp_hls_start *st = &pl->start;
+	int64_t pos = vsp_hls_start_index(pl, st);
+
+	return json_pack("{s:o,s:b,s:o}", "time_offset",
+			 st->has_offset ? json_real(st->offset) : json_null(),
+			 "precise", st->precise, "segment",
+			 pos >= 0 ? json_integer(pl->segments[pos].seq)
+				  : json_null());
+}
+
 /* Appends each element's JSON; 1 on failure. */
 static int add_all(json_t *arr, json_t *(*fn)(const void *), const void *base,
 		   size_t n, size_t size)
@@ -266,6 +280,8 @@ json_t *vsp_hls_to_json(const vsp_hls_playlist *pl)
 	    pl->hold_back > 0 || pl->part_hold_back > 0 || pl->skipped_segments)
 		bad |= jset(o, "ll", ll_json(pl));
 done:
+	if (pl->start.present)
+		bad |= jset(o, "start", start_json(pl));
 	if (bad) {
 		json_decref(o);
 		return NULL;

@@ -597,12 +597,34 @@ static int64_t start_position(const vsp_hls_playlist *pl, double *behind)
 	return pos < pl->n_segments ? (int64_t)pos : -1;
 }
 
+/* The EXT-X-START players follow: the master's when it has one with a
+ * TIME-OFFSET (RFC 8216 4.3.5: a value in both must match, else clients
+ * ignore the media playlist's; hls.js prefers the master's so that every
+ * rendition starts at one time), else the media playlist's. NULL: none. */
+static const vsp_hls_start *start_tag(const struct origin_ctx *o,
+				      const vsp_hls_playlist *pl,
+				      const char **where)
+{
+	const vsp_hls_playlist *m = o->state;
+
+	if (m && m->is_master && m->start.present && m->start.has_offset) {
+		*where = "master";
+		return &m->start;
+	}
+	if (pl->start.present && pl->start.has_offset) {
+		*where = "media";
+		return &pl->start;
+	}
+	return NULL;
+}
+
 static int list_hls(struct worker *w, struct rend_job *j, void *scratch,
 		    struct seg_list *out)
 {
 	const vsp_hls_playlist *pl = scratch ? scratch : j->data;
+	const vsp_hls_start *st;
+	const char *where = "";
 
-	(void)w;
 	if (!pl || pl->is_master || pl->n_segments == 0)
 		return -1;
 	out->n = (int64_t)pl->n_segments;
@@ -611,6 +633,15 @@ static int list_hls(struct worker *w, struct rend_job *j, void *scratch,
 	out->start = vsp_hls_is_live(pl)
 			     ? start_position(pl, &out->start_behind_s)
 			     : -1;
+	/* Players start where EXT-X-START says, live or VOD: that segment
+	 * is the one every viewer needs first. */
+	st = start_tag(w->o, pl, &where);
+	if (st) {
+		out->start = vsp_hls_start_index(pl, st);
+		snprintf(out->start_why, sizeof(out->start_why),
+			 "EXT-X-START TIME-OFFSET=%.3f of the %s playlist",
+			 st->offset, where);
+	}
 	return 0;
 }
 

@@ -70,6 +70,9 @@ struct seg_list {
 	void *ctx;
 	void (*free_ctx)(void *ctx); /* NULL: ctx is borrowed */
 	double start_behind_s;	     /* live: start's distance from the edge */
+	/* Why start is where it is, when a tag says so (EXT-X-START): then it
+	 * holds for VOD too. Empty: live, the default join point. */
+	char start_why[128];
 };
 
 struct worker {

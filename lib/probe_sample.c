@@ -206,7 +206,8 @@ out:
 }
 
 static void sample_vod(struct worker *w, struct rend_job *j,
-		       const struct seg_list *l, int64_t first_seq)
+		       const struct seg_list *l, int64_t first_seq,
+		       int64_t start_seq)
 {
 	struct origin_ctx *o = w->o;
 	vsp_rendition_result *r = j->r;
@@ -240,7 +241,8 @@ static void sample_vod(struct worker *w, struct rend_job *j,
 		sp.length = -1;
 		sp.init_length = -1;
 		rc = l->at(l->ctx, pos[i], &sp, &owned, err, sizeof(err));
-		if (rc == 0 && sp.seq != first_seq) {
+		/* The start segment was decoded already: no sniff. */
+		if (rc == 0 && sp.seq != first_seq && sp.seq != start_seq) {
 			sniff_one(w, r, &sp, roles[i], pos[i], l->n, &kc);
 			done++;
 		} else if (rc < 0) {
@@ -258,17 +260,20 @@ out:
 	free(roles);
 }
 
-/* The live segment a player joins at, fetched and decoded by the same
- * segment step as the newest, on a scratch rendition that borrows r's
- * declared facts; its step and decode go to the record, its verdict to r. */
-static void decode_start(struct worker *w, struct rend_job *j,
-			 const struct seg_list *l)
+/* The segment a player joins at (live) or starts on by EXT-X-START (also
+ * VOD), fetched and decoded by the same segment step as the newest, on a
+ * scratch rendition that borrows r's declared facts; its step and decode
+ * go to the record, its verdict to r. Returns the sequence number it
+ * decoded, else -1. */
+static int64_t decode_start(struct worker *w, struct rend_job *j,
+			    const struct seg_list *l)
 {
 	vsp_rendition_result *r = j->r, tmp;
 	vsp_segment_check *c;
 	struct seg_plan sp;
 	void *owned = NULL;
-	char err[512];
+	char err[512], why[160];
+	int64_t done = -1;
 
 	memset(&sp, 0, sizeof(sp));
 	sp.length = -1;
@@ -307,11 +312,18 @@ static void decode_start(struct worker *w, struct rend_job *j,
 	if (tmp.decoded)
 		c->decode = decode_copy(&tmp.decode);
 	c->status = tmp.v.status;
+	done = sp.seq;
+	if (l->start_why[0])
+		snprintf(why, sizeof(why), "where players start, by %s",
+			 l->start_why);
+	else
+		snprintf(why, sizeof(why),
+			 "where a player joins, %.1f s behind the live edge",
+			 l->start_behind_s);
 	if (tmp.v.status != VSP_PASS)
 		vsp_verdict_set(&r->v, tmp.v.status, tmp.v.reason, tmp.v.stage,
-				"start segment %lld (where a player joins, "
-				"%.1f s behind the live edge): %s",
-				(long long)sp.seq, l->start_behind_s,
+				"start segment %lld (%s): %s",
+				(long long)sp.seq, why,
 				tmp.v.message ? tmp.v.message : "");
 	/* Borrowed: not tmp's to free. */
 	tmp.name = tmp.uri = tmp.codecs = tmp.key_method = NULL;
@@ -319,6 +331,7 @@ static void decode_start(struct worker *w, struct rend_job *j,
 out:
 	if (l->release)
 		l->release(owned);
+	return done;
 }
 
 void vsp_probe_sample(struct worker *w, struct rend_job *j,
@@ -351,8 +364,12 @@ void vsp_probe_sample(struct worker *w, struct rend_job *j,
 	if (r->live) {
 		if (l.start >= 0)
 			decode_start(w, j, &l);
-	} else if (l.n > 1) {
-		sample_vod(w, j, &l, p->seq);
+	} else {
+		/* A VOD start only when a tag names one (EXT-X-START). */
+		int64_t started = l.start >= 0 ? decode_start(w, j, &l) : -1;
+
+		if (l.n > 1)
+			sample_vod(w, j, &l, p->seq, started);
 	}
 	if (l.free_ctx)
 		l.free_ctx(l.ctx);

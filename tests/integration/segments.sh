@@ -1,8 +1,8 @@
 #!/bin/sh
 # segments.sh - which segments a check touches (issue 11): the VOD sample
 # (first decoded, middle and last sniffed), --segments all, the rotation of
-# `prober run`, the live start segment and a segment removed from a live
-# window.
+# `prober run`, the live start segment, a segment removed from a live
+# window, and the segment EXT-X-START names (VOD and live).
 #
 # Called by `make integration` with PROBER (absolute path of the binary) and
 # O (build folder holding tests/fault_origin and
@@ -56,6 +56,18 @@ cp -r "$tmp/www/hls" "$tmp/www/hls-midgone"
 rm "$tmp/www/hls-midgone/v1/seg003.ts"
 cp -r "$tmp/www/dash" "$tmp/www/dash-midgone"
 rm "$tmp/www/dash-midgone/seg-1-004.m4s"
+
+# EXT-X-START (1 s segments, 6 of them): the master's names segment 2
+# (2.5 s), the media playlist's of v0 segment 4 (1.5 s before the end; made
+# live by the origin: the newest but one). hls-startgone misses what they
+# name: segment 2 of v1 (the master's) and segment 4 of v0 (its own, which
+# the master's overrides in a check of the master).
+cp -r "$tmp/www/hls" "$tmp/www/hls-start"
+sed -i '1a #EXT-X-START:TIME-OFFSET=2.5' "$tmp/www/hls-start/master.m3u8"
+sed -i '1a #EXT-X-START:TIME-OFFSET=-1.5,PRECISE=YES' \
+	"$tmp/www/hls-start/v0/index.m3u8"
+cp -r "$tmp/www/hls-start" "$tmp/www/hls-startgone"
+rm "$tmp/www/hls-startgone/v1/seg002.ts" "$tmp/www/hls-startgone/v0/seg004.ts"
 
 fault_start origin -g 0
 port=$PORT

@@ -400,6 +400,122 @@ static void test_live_removed_gone(void **state)
 	child_free(&c);
 }
 
+/* The role of the entry for segment seq in r's segments, "" when none. */
+static const char *role_of(json_t *r, long long seq)
+{
+	json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "segments"), i, s)
+	{
+		if (json_integer_value(json_object_get(s, "index")) == seq)
+			return child_str(s, "role");
+	}
+	return "";
+}
+
+/* EXT-X-START in the master names segment 2 (2.5 s): every rendition
+ * decodes it besides the first, and the sample does not sniff it again. */
+static void test_hls_start_vod(void **state)
+{
+	child c;
+	json_t *doc;
+	char sum[256];
+
+	(void)state;
+	doc = check(&c, "hls-start/master.m3u8", NULL);
+	if (strcmp(child_str(doc, "status"), "pass") != 0)
+		fail_msg("healthy EXT-X-START: %s: %s",
+			 child_str(doc, "status"), child_str(doc, "message"));
+	assert_int_equal(c.exit_status, 0);
+	assert_int_equal(n_renditions(doc), 2);
+	for (size_t i = 0; i < 2; i++) {
+		json_t *r = rendition(doc, i);
+
+		seg_summary(r, sum, sizeof(sum));
+		assert_string_equal(sum, "0:first,2:start,3:middle,5:last");
+		check_entries(r, 0);
+	}
+	child_free(&c);
+}
+
+/* The segment EXT-X-START names answers 404: every viewer starts there,
+ * so the rendition fails (it passed while only 0, 3 and 5 were probed).
+ * v0's own EXT-X-START names another missing segment (4), which the
+ * master's overrides: v0 passes. */
+static void test_hls_start_gone(void **state)
+{
+	child c;
+	json_t *doc, *v0, *v1;
+	const char *msg;
+
+	(void)state;
+	doc = check(&c, "hls-startgone/master.m3u8", NULL);
+	assert_string_equal(child_str(origin0(doc), "status"), "warn");
+	v0 = rendition(doc, 0);
+	v1 = rendition(doc, 1);
+	assert_string_equal(child_str(v0, "name"), "320x180");
+	assert_string_equal(child_str(v0, "status"), "pass");
+	assert_string_equal(child_str(v1, "status"), "fail");
+	assert_string_equal(child_str(v1, "reason"), "http_status");
+	assert_string_equal(child_str(v1, "stage"), "segment");
+	assert_string_equal(role_of(v1, 2), "start");
+	msg = child_str(v1, "message");
+	if (!strstr(msg, "start segment 2") ||
+	    !strstr(msg, "EXT-X-START TIME-OFFSET=2.500 of the master") ||
+	    !strstr(msg, "seg002.ts") || !strstr(msg, "404"))
+		fail_msg("message: %s", msg);
+	child_free(&c);
+
+	/* The media playlist alone: its own EXT-X-START (-1.5 s: 4.5 s of
+	 * 6), segment 4, is missing. */
+	doc = check(&c, "hls-startgone/v0/index.m3u8", NULL);
+	assert_string_equal(child_str(doc, "status"), "fail");
+	assert_int_equal(c.exit_status, 2);
+	v0 = rendition(doc, 0);
+	assert_string_equal(child_str(v0, "reason"), "http_status");
+	msg = child_str(v0, "message");
+	if (!strstr(msg, "start segment 4") ||
+	    !strstr(msg, "of the media playlist") || !strstr(msg, "404"))
+		fail_msg("message: %s", msg);
+	child_free(&c);
+}
+
+/* Live: players join where EXT-X-START says (-1.5 s: the newest but one),
+ * not three target durations back, which this origin (nostart) answers
+ * with 404 (a fail without the tag: test_live_start_missing): the start
+ * is decoded one before the newest and plays. The same origin also drops a
+ * segment as it leaves the window: a reload that sees it is a warn. */
+static void test_live_start_tag(void **state)
+{
+	child c;
+	json_t *doc, *r, *s;
+	long long newest = -1;
+	size_t i;
+
+	(void)state;
+	doc = check(&c, "live/nostart/hls-start/v0/index.m3u8", "--timeout",
+		    "10", NULL);
+	r = rendition(doc, 0);
+	if (strcmp(child_str(doc, "status"), "pass") != 0 &&
+	    (strcmp(child_str(doc, "status"), "warn") != 0 ||
+	     strcmp(child_str(r, "reason"), "removed_segment_gone") != 0))
+		fail_msg("live EXT-X-START: %s: %s", child_str(doc, "status"),
+			 child_str(doc, "message"));
+	json_array_foreach(json_object_get(r, "segments"), i, s)
+	{
+		if (strcmp(child_str(s, "role"), "newest") == 0)
+			newest = json_integer_value(json_object_get(s, "index"));
+		if (strcmp(child_str(s, "role"), "start") == 0) {
+			assert_string_equal(child_str(s, "status"), "pass");
+			assert_string_equal(child_str(s, "action"), "decoded");
+		}
+	}
+	assert_true(newest > 0);
+	assert_string_equal(role_of(r, newest - 1), "start");
+	child_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +528,9 @@ int main(void)
 		cmocka_unit_test(test_live_healthy),
 		cmocka_unit_test(test_live_start_missing),
 		cmocka_unit_test(test_live_removed_gone),
+		cmocka_unit_test(test_hls_start_vod),
+		cmocka_unit_test(test_hls_start_gone),
+		cmocka_unit_test(test_live_start_tag),
 	};
 
 	prober = getenv("PROBER");

@@ -49,6 +49,7 @@
  *   stale         a media playlist made live whose window froze 10 minutes
  *                 before the origin started (Last-Modified says so too)
  *   live          a media playlist made live, advancing with the clock
+ *                 (the source's EXT-X-START, if any, kept)
  *   seg404        alias of status@seg/404
  *   nostart       with live: segments are listed with ?seq=N, and a
  *                 segment at or before the third-newest of the latest
@@ -533,7 +534,7 @@ static char *make_live(const char *src, double now, size_t *out_len,
 	const char *uris[4096];
 	size_t n = 0;
 	double dur = 0;
-	const char *p = src;
+	const char *p = src, *start_tag = NULL;
 	struct text t = { 0 };
 	long long last, first;
 	char when[40];
@@ -548,6 +549,8 @@ static char *make_live(const char *src, double now, size_t *out_len,
 		}
 		if (ll > 0 && p[0] != '#')
 			uris[n++] = p;
+		if (strncmp(p, "#EXT-X-START:", 13) == 0)
+			start_tag = p;
 		p += ll;
 		while (*p == '\r' || *p == '\n')
 			p++;
@@ -562,6 +565,11 @@ static char *make_live(const char *src, double now, size_t *out_len,
 	text_add(&t, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n"
 		     "#EXT-X-MEDIA-SEQUENCE:%lld\n",
 		 (int)(dur + 0.999), first);
+	/* The source's EXT-X-START stays: where a player joins the live
+	 * window. */
+	if (start_tag)
+		text_add(&t, "%.*s\n", (int)strcspn(start_tag, "\r\n"),
+			 start_tag);
 	for (long long k = first; k <= last; k++) {
 		const char *u = uris[k % (long long)n];
 		double start = (double)started_at + (double)(k - 1000) * dur;

@@ -177,6 +177,22 @@ static void test_hls_rules(void **state)
 		  "#EXT-X-PROGRAM-DATE-TIME:2024-01-01T00:00:00Z\n"
 		  "#EXTINF:6,\nb.ts\n",
 		  NULL, NULL },
+		/* EXT-X-START: TIME-OFFSET is REQUIRED, in a media playlist
+		 * and in a master alike. */
+		{ "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n"
+		  "#EXT-X-START:PRECISE=YES\n#EXTINF:6,\na.ts\n"
+		  "#EXT-X-ENDLIST\n",
+		  "RFC 8216 4.3.5.2", "line 4: EXT-X-START without TIME-OFFSET" },
+		{ "#EXTM3U\n#EXT-X-START\n"
+		  "#EXT-X-STREAM-INF:BANDWIDTH=1000\nv.m3u8\n",
+		  "RFC 8216 4.3.5.2", "without TIME-OFFSET" },
+		{ "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n"
+		  "#EXT-X-START:TIME-OFFSET=-6,PRECISE=YES\n"
+		  "#EXTINF:6,\na.ts\n#EXT-X-ENDLIST\n",
+		  NULL, NULL },
+		{ "#EXTM3U\n#EXT-X-START:TIME-OFFSET=12.5\n"
+		  "#EXT-X-STREAM-INF:BANDWIDTH=1000\nv.m3u8\n",
+		  NULL, NULL },
 	};
 
 	(void)state;

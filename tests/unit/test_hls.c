@@ -928,6 +928,199 @@ static void test_ll_json(void **state)
 	vsp_hls_free(pl);
 }
 
+/* ---- EXT-X-START ---- */
+
+#define START_VOD                                                        \
+	"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n"           \
+	"#EXT-X-MEDIA-SEQUENCE:100\n#EXTINF:4,\ns0.ts\n#EXTINF:4,\ns1.ts\n" \
+	"#EXTINF:4,\ns2.ts\n#EXTINF:2,\ns3.ts\n#EXT-X-ENDLIST\n"
+
+static void test_start_parse(void **state)
+{
+	vsp_hls_playlist *pl;
+
+	(void)state;
+	pl = parse_ok("#EXTM3U\n#EXT-X-TARGETDURATION:4\n"
+		      "#EXT-X-START:TIME-OFFSET=-12.5,PRECISE=YES\n"
+		      "#EXTINF:4,\na.ts\n");
+	assert_true(pl->start.present);
+	assert_true(pl->start.has_offset);
+	assert_true(pl->start.offset == -12.5);
+	assert_true(pl->start.precise);
+	assert_int_equal(pl->start.line, 3);
+	vsp_hls_free(pl);
+
+	/* Absent: nothing. */
+	pl = parse_ok(START_VOD);
+	assert_false(pl->start.present);
+	assert_int_equal(vsp_hls_start_index(pl, &pl->start), -1);
+	vsp_hls_free(pl);
+
+	/* Without TIME-OFFSET (REQUIRED): kept, for conform.c to report;
+	 * it names no start. A bare tag too. */
+	pl = parse_ok("#EXTM3U\n#EXT-X-START:PRECISE=NO\n#EXTINF:4,\na.ts\n"
+		      "#EXT-X-ENDLIST\n");
+	assert_true(pl->start.present);
+	assert_false(pl->start.has_offset);
+	assert_false(pl->start.precise);
+	assert_int_equal(vsp_hls_start_index(pl, &pl->start), -1);
+	vsp_hls_free(pl);
+	pl = parse_ok("#EXTM3U\n#EXT-X-START\n#EXTINF:4,\na.ts\n"
+		      "#EXT-X-ENDLIST\n");
+	assert_true(pl->start.present);
+	assert_false(pl->start.has_offset);
+	vsp_hls_free(pl);
+
+	/* In a master playlist. */
+	pl = parse_ok("#EXTM3U\n#EXT-X-START:TIME-OFFSET=30\n"
+		      "#EXT-X-STREAM-INF:BANDWIDTH=1000\nv.m3u8\n");
+	assert_true(pl->is_master);
+	assert_true(pl->start.present);
+	assert_true(pl->start.offset == 30.0);
+	assert_false(pl->start.precise);
+	vsp_hls_free(pl);
+
+	/* Twice (the RFC says at most once): the last counts, as in hls.js. */
+	pl = parse_ok("#EXTM3U\n#EXT-X-START:TIME-OFFSET=1\n"
+		      "#EXT-X-START:TIME-OFFSET=-2\n#EXTINF:4,\na.ts\n"
+		      "#EXT-X-ENDLIST\n");
+	assert_true(pl->start.offset == -2.0);
+	vsp_hls_free(pl);
+}
+
+static void test_start_errors(void **state)
+{
+	(void)state;
+	expect_error("#EXTM3U\n#EXT-X-START:TIME-OFFSET=abc\n", -1,
+		     "line 2: EXT-X-START: TIME-OFFSET 'abc' is not a number");
+	expect_error("#EXTM3U\n#EXT-X-START:TIME-OFFSET=1e3\n", -1,
+		     "line 2: EXT-X-START: TIME-OFFSET '1e3' is not a number");
+	expect_error("#EXTM3U\n#EXT-X-START:TIME-OFFSET=\n", -1,
+		     "line 2: EXT-X-START: TIME-OFFSET '' is not a number");
+	expect_error("#EXTM3U\n#EXT-X-START:TIME-OFFSET=5,PRECISE=MAYBE\n", -1,
+		     "line 2: EXT-X-START: PRECISE 'MAYBE' is not YES or NO");
+	expect_error("#EXTM3U\n#EXT-X-START:TIME-OFFSET=99999999999\n", -1,
+		     "line 2: EXT-X-START: TIME-OFFSET '99999999999' is too "
+		     "large (maximum 3155760000)");
+	expect_error("#EXTM3U\n#EXT-X-START:TIME-OFFSET=-99999999999\n", -1,
+		     "line 2: EXT-X-START: TIME-OFFSET '-99999999999' is too "
+		     "small (minimum -3155760000)");
+}
+
+/* Which segment the start names: segments of 4, 4, 4 and 2 s (0-4, 4-8,
+ * 8-12, 12-14), sequence numbers 100-103. */
+static void test_start_index(void **state)
+{
+	static const struct {
+		double offset;
+		int64_t want; /* position */
+	} cases[] = {
+		{ 0, 0 },     { 3.9, 0 },    { 4, 1 }, /* a boundary: the next */
+		{ 11.99, 2 }, { 13, 3 },     { 14, 3 }, /* the end: the last */
+		{ 500, 3 },   /* beyond the end: the end (RFC 4.3.5.2) */
+		{ -1, 3 },    { -2, 3 },     { -2.5, 2 }, { -6, 2 },
+		{ -10, 1 },   { -14, 0 },    { -500, 0 }, /* before: the start */
+	};
+	vsp_hls_playlist *pl = parse_ok(START_VOD);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		vsp_hls_start st = { .present = 1, .has_offset = 1 };
+		int64_t got;
+
+		st.offset = cases[i].offset;
+		got = vsp_hls_start_index(pl, &st);
+		if (got != cases[i].want)
+			fail_msg("TIME-OFFSET %g: position %lld, want %lld",
+				 cases[i].offset, (long long)got,
+				 (long long)cases[i].want);
+	}
+	vsp_hls_free(pl);
+
+	/* The tag in the playlist itself, on a live playlist. */
+	pl = parse_ok("#EXTM3U\n#EXT-X-TARGETDURATION:4\n"
+		      "#EXT-X-MEDIA-SEQUENCE:7\n#EXT-X-START:TIME-OFFSET=-9\n"
+		      "#EXTINF:4,\na.ts\n#EXTINF:4,\nb.ts\n#EXTINF:4,\nc.ts\n"
+		      "#EXTINF:4,\nd.ts\n");
+	assert_true(vsp_hls_is_live(pl));
+	assert_int_equal(vsp_hls_start_index(pl, &pl->start), 1);
+	assert_int_equal(pl->segments[1].seq, 8);
+	vsp_hls_free(pl);
+
+	/* A GAP there: the next segment that plays; none: -1. */
+	pl = parse_ok("#EXTM3U\n#EXT-X-VERSION:8\n#EXT-X-TARGETDURATION:4\n"
+		      "#EXT-X-START:TIME-OFFSET=5\n#EXTINF:4,\na.ts\n"
+		      "#EXT-X-GAP\n#EXTINF:4,\nb.ts\n#EXTINF:4,\nc.ts\n"
+		      "#EXT-X-ENDLIST\n");
+	assert_int_equal(vsp_hls_start_index(pl, &pl->start), 2);
+	vsp_hls_free(pl);
+	pl = parse_ok("#EXTM3U\n#EXT-X-VERSION:8\n#EXT-X-TARGETDURATION:4\n"
+		      "#EXT-X-START:TIME-OFFSET=-1\n#EXTINF:4,\na.ts\n"
+		      "#EXT-X-GAP\n#EXTINF:4,\nb.ts\n#EXT-X-ENDLIST\n");
+	assert_int_equal(vsp_hls_start_index(pl, &pl->start), -1);
+	vsp_hls_free(pl);
+
+	/* No segments, or a master: no start segment. */
+	pl = parse_ok("#EXTM3U\n#EXT-X-START:TIME-OFFSET=0\n");
+	assert_int_equal(vsp_hls_start_index(pl, &pl->start), -1);
+	vsp_hls_free(pl);
+	assert_int_equal(vsp_hls_start_index(NULL, NULL), -1);
+}
+
+/* The master's start applies to the media playlist it names. */
+static void test_start_master(void **state)
+{
+	vsp_hls_playlist *m = parse_ok("#EXTM3U\n#EXT-X-START:TIME-OFFSET=9\n"
+				       "#EXT-X-STREAM-INF:BANDWIDTH=1000\n"
+				       "v.m3u8\n");
+	vsp_hls_playlist *pl = parse_ok(START_VOD);
+
+	(void)state;
+	assert_int_equal(vsp_hls_start_index(pl, &m->start), 2);
+	assert_int_equal(vsp_hls_start_index(m, &m->start), -1);
+	vsp_hls_free(pl);
+	vsp_hls_free(m);
+}
+
+static void test_start_json(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:100\n"
+		  "#EXT-X-START:TIME-OFFSET=-5,PRECISE=YES\n"
+		  "#EXTINF:4,\na.ts\n#EXTINF:4,\nb.ts\n#EXT-X-ENDLIST\n",
+		  "{\"time_offset\":-5.0,\"precise\":true,\"segment\":100}" },
+		{ "#EXTM3U\n#EXT-X-START:PRECISE=NO\n#EXTINF:4,\na.ts\n"
+		  "#EXT-X-ENDLIST\n",
+		  "{\"time_offset\":null,\"precise\":false,\"segment\":null}" },
+		{ "#EXTM3U\n#EXT-X-START:TIME-OFFSET=2.5\n"
+		  "#EXT-X-STREAM-INF:BANDWIDTH=1000\nv.m3u8\n",
+		  "{\"time_offset\":2.5,\"precise\":false,\"segment\":null}" },
+		{ START_VOD, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		vsp_hls_playlist *pl = parse_ok(cases[i].text);
+		json_t *j = vsp_hls_to_json(pl);
+		json_t *st;
+		char *s;
+
+		assert_non_null(j);
+		st = json_object_get(j, "start");
+		if (!cases[i].want) {
+			assert_null(st);
+		} else {
+			s = json_dumps(st, JSON_COMPACT);
+			assert_string_equal(s, cases[i].want);
+			free(s);
+		}
+		json_decref(j);
+		vsp_hls_free(pl);
+	}
+}
+
 /* ---- errors: exact messages, line number and tag ---- */
 
 #define MEDIA_HEAD "#EXTM3U\n#EXT-X-TARGETDURATION:10\n"
@@ -1268,6 +1461,11 @@ int main(void)
 		cmocka_unit_test(test_empty_playlists),
 		cmocka_unit_test(test_media_json),
 		cmocka_unit_test(test_ll_json),
+		cmocka_unit_test(test_start_parse),
+		cmocka_unit_test(test_start_errors),
+		cmocka_unit_test(test_start_index),
+		cmocka_unit_test(test_start_master),
+		cmocka_unit_test(test_start_json),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_not_terminated),
