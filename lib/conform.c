@@ -93,8 +93,9 @@ void vsp_conform_hls(const vsp_hls_playlist *pl, vsp_conform_list *out)
 	 * lost (master and media playlists alike). */
 	if (pl->start.present && !pl->start.has_offset)
 		add(out, "RFC 8216 4.3.5.2",
-		    "line %d: EXT-X-START without TIME-OFFSET, which is "
-		    "REQUIRED; players ignore the tag",
+		    "line %d: EXT-X-START without a readable TIME-OFFSET "
+		    "(a decimal number), which is REQUIRED; players ignore "
+		    "the tag",
 		    pl->start.line);
 	if (pl->is_master)
 		return;

@@ -1146,12 +1146,23 @@ static int tag_start(struct parser *p, char *val)
 	struct attrs at;
 	vsp_hls_start st = { .present = 1, .line = p->line };
 
-	if (attrs_parse(p, val, &at) ||
-	    attr_num(p, &at, "TIME-OFFSET", NUM_FLOAT, -MAX_START_OFFSET,
-		     MAX_START_OFFSET, &st.offset, NULL) ||
-	    attr_yesno(p, &at, "PRECISE", &st.precise))
+	if (attrs_parse(p, val, &at))
 		return p->rc;
-	st.has_offset = attr_get(&at, "TIME-OFFSET") != NULL;
+	/* Lenient, as players are: hls.js keeps only a finite TIME-OFFSET
+	 * and otherwise plays from its default start. A TIME-OFFSET that
+	 * cannot be read names no start (conform.c reports it, as it does a
+	 * missing one), and a PRECISE other than YES is NO: never a failed
+	 * manifest for a stream viewers play. */
+	p->quiet++;
+	st.has_offset =
+		attr_get(&at, "TIME-OFFSET") &&
+		attr_num(p, &at, "TIME-OFFSET", NUM_FLOAT, -MAX_START_OFFSET,
+			 MAX_START_OFFSET, &st.offset, NULL) == 0;
+	if (!st.has_offset)
+		st.offset = 0;
+	if (attr_yesno(p, &at, "PRECISE", &st.precise))
+		st.precise = 0;
+	p->quiet--;
 	p->pl->start = st;
 	return 0;
 }

@@ -182,10 +182,15 @@ static void test_hls_rules(void **state)
 		{ "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n"
 		  "#EXT-X-START:PRECISE=YES\n#EXTINF:6,\na.ts\n"
 		  "#EXT-X-ENDLIST\n",
-		  "RFC 8216 4.3.5.2", "line 4: EXT-X-START without TIME-OFFSET" },
+		  "RFC 8216 4.3.5.2",
+		  "line 4: EXT-X-START without a readable TIME-OFFSET" },
+		{ "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n"
+		  "#EXT-X-START:TIME-OFFSET=soon\n#EXTINF:6,\na.ts\n"
+		  "#EXT-X-ENDLIST\n",
+		  "RFC 8216 4.3.5.2", "without a readable TIME-OFFSET" },
 		{ "#EXTM3U\n#EXT-X-START\n"
 		  "#EXT-X-STREAM-INF:BANDWIDTH=1000\nv.m3u8\n",
-		  "RFC 8216 4.3.5.2", "without TIME-OFFSET" },
+		  "RFC 8216 4.3.5.2", "without a readable TIME-OFFSET" },
 		{ "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n"
 		  "#EXT-X-START:TIME-OFFSET=-6,PRECISE=YES\n"
 		  "#EXTINF:6,\na.ts\n#EXT-X-ENDLIST\n",
