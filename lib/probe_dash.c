@@ -439,18 +439,14 @@ static int index_extent(vsp_rendition_result *r, const vsp_dash_segment *seg,
 
 	if (total <= 0 || x->end <= total)
 		return 0;
-	for (size_t i = 0; i < x->n; i++) {
-		if (x->refs[i].offset + x->refs[i].length > total) {
-			cut = i;
-			break;
-		}
-		at += x->refs[i].duration;
-	}
+	/* Past the references kept (a capped index): "after the last kept". */
+	while (cut < x->n && x->refs[cut].offset + x->refs[cut].length <= total)
+		at += x->refs[cut++].duration;
 	vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_SEGMENT_MISSING,
 			VSP_STAGE_PLAYLIST,
 			"index (sidx) of %s at %s: the file is %lld bytes "
 			"(Content-Range) but its index names %zu subsegments "
-			"up to byte %lld: subsegment %zu (at %.1f s) and "
+			"that need %lld: subsegment %zu (at %.1f s) and "
 			"after are cut",
 			r->name, seg->url, (long long)total, x->count,
 			(long long)x->end, cut + 1, at);
