@@ -1,14 +1,20 @@
 /*
- * dash_sidx.c - the first subsegment of a sidx box (dash_sidx.h). The box
- * comes from the network: every size and count is checked against the
- * bytes there are before it is read.
+ * dash_sidx.c - the references of a sidx box (dash_sidx.h). The box comes
+ * from the network: every size and count is checked against the bytes
+ * there are before it is read, and what is kept is capped (limits.h).
  */
 #include "dash_sidx.h"
 #include "error.h"
+#include "limits.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Offsets past this are no file an origin serves; it keeps every sum of
+ * them (65535 references of at most 2^31 bytes each) inside int64_t. */
+#define SIDX_MAX_OFFSET ((int64_t)1 << 62)
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -46,72 +52,109 @@ static int box_size(const uint8_t *buf, size_t len, size_t pos, uint64_t *size,
 	return 0;
 }
 
-/* The first reference of the sidx box at pos (end: the byte after it). */
-static int sidx_first_ref(const uint8_t *buf, size_t pos, size_t end, size_t q,
-			  int64_t index_offset, int64_t *offset,
-			  int64_t *length, double *duration, char *err,
-			  size_t errlen)
+/* The fields before the references of the sidx box at pos (end: the byte
+ * after it; q: after its header). Returns 0 with *q at the first
+ * reference, -1 on a short box. */
+static int sidx_header(const uint8_t *buf, size_t end, size_t *q,
+		       uint32_t *timescale, uint64_t *first_offset,
+		       size_t *count)
 {
-	uint32_t timescale, ref, dur;
-	uint64_t first_offset;
+	size_t p = *q;
 	unsigned version;
 
 	/* version+flags, reference_ID, timescale */
-	if (q + 12 > end)
-		goto short_box;
-	version = buf[q];
-	timescale = be32(buf + q + 8);
-	q += 12;
+	if (p + 12 > end)
+		return -1;
+	version = buf[p];
+	*timescale = be32(buf + p + 8);
+	p += 12;
 	if (version == 0) {
-		if (q + 8 > end)
-			goto short_box;
-		first_offset = be32(buf + q + 4);
-		q += 8;
+		if (p + 8 > end)
+			return -1;
+		*first_offset = be32(buf + p + 4);
+		p += 8;
 	} else {
-		if (q + 16 > end)
-			goto short_box;
-		first_offset = be64(buf + q + 8);
-		q += 16;
+		if (p + 16 > end)
+			return -1;
+		*first_offset = be64(buf + p + 8);
+		p += 16;
 	}
 	/* reserved(16) reference_count(16), then 12 bytes a reference */
-	if (q + 4 > end || be32(buf + q) == 0 || q + 4 + 12 > end)
-		goto short_box;
-	q += 4;
-	ref = be32(buf + q);
-	dur = be32(buf + q + 4);
-	if (ref & 0x80000000u) {
-		vsp_err_printf(err, errlen,
-			       "sidx references another sidx (hierarchical "
-			       "index): not supported");
+	if (p + 4 > end)
 		return -1;
-	}
-	if (first_offset > (uint64_t)INT64_MAX / 2 || timescale == 0) {
-		vsp_err_printf(err, errlen,
-			       "sidx: first_offset %llu or timescale %u out "
-			       "of range",
-			       (unsigned long long)first_offset, timescale);
+	*count = be32(buf + p) & 0xffffu;
+	p += 4;
+	if (*count == 0 || *count > (end - p) / 12)
 		return -1;
-	}
-	/* Offsets count from the first byte after the sidx box. */
-	*offset = index_offset + (int64_t)end + (int64_t)first_offset;
-	*length = (int64_t)(ref & 0x7fffffffu);
-	*duration = (double)dur / (double)timescale;
-	if (*length == 0) {
-		vsp_err_printf(err, errlen, "sidx: first subsegment is empty");
-		return -1;
-	}
+	*q = p;
 	return 0;
-short_box:
-	vsp_err_printf(err, errlen, "sidx box at byte %zu is truncated", pos);
-	return -1;
 }
 
-int vsp_dash_sidx_first(const uint8_t *buf, size_t len, int64_t index_offset,
-			int64_t *offset, int64_t *length, double *duration,
-			char *err, size_t errlen)
+/* The references of the sidx box at pos into out. */
+static int sidx_refs(const uint8_t *buf, size_t pos, size_t end, size_t q,
+		     int64_t index_offset, vsp_dash_sidx *out, char *err,
+		     size_t errlen)
+{
+	uint32_t timescale;
+	uint64_t first_offset;
+	size_t count, keep;
+	int64_t at;
+
+	if (sidx_header(buf, end, &q, &timescale, &first_offset, &count) != 0) {
+		vsp_err_printf(err, errlen, "sidx box at byte %zu is truncated",
+			       pos);
+		return -1;
+	}
+	if (first_offset > (uint64_t)SIDX_MAX_OFFSET || timescale == 0 ||
+	    index_offset < 0 || index_offset > SIDX_MAX_OFFSET) {
+		vsp_err_printf(err, errlen,
+			       "sidx: first_offset %llu, timescale %u or "
+			       "indexRange start %lld out of range",
+			       (unsigned long long)first_offset, timescale,
+			       (long long)index_offset);
+		return -1;
+	}
+	keep = count < VSP_DASH_SIDX_MAX_REFS ? count : VSP_DASH_SIDX_MAX_REFS;
+	out->refs = calloc(keep, sizeof(*out->refs));
+	if (!out->refs) {
+		vsp_err_printf(err, errlen,
+			       "sidx: out of memory for %zu references", keep);
+		return -2;
+	}
+	out->count = count;
+	/* Offsets count from the first byte after the sidx box. */
+	at = index_offset + (int64_t)end + (int64_t)first_offset;
+	for (size_t i = 0; i < count; i++, q += 12) {
+		uint32_t ref = be32(buf + q);
+		int64_t size = (int64_t)(ref & 0x7fffffffu);
+
+		if (size == 0) {
+			vsp_err_printf(err, errlen,
+				       "sidx: subsegment %zu of %zu is empty",
+				       i + 1, count);
+			return -1;
+		}
+		if (i < keep) {
+			vsp_dash_sidx_ref *r = &out->refs[out->n++];
+
+			r->offset = at;
+			r->length = size;
+			r->duration =
+				(double)be32(buf + q + 4) / (double)timescale;
+			r->index = (ref & 0x80000000u) != 0;
+		}
+		at += size;
+	}
+	out->end = at;
+	return 0;
+}
+
+int vsp_dash_sidx_parse(const uint8_t *buf, size_t len, int64_t index_offset,
+			vsp_dash_sidx *out, char *err, size_t errlen)
 {
 	size_t pos = 0;
 
+	memset(out, 0, sizeof(*out));
 	while (pos + 8 <= len) {
 		uint64_t size;
 		size_t hdr;
@@ -125,11 +168,43 @@ int vsp_dash_sidx_first(const uint8_t *buf, size_t len, int64_t index_offset,
 			pos += (size_t)size;
 			continue;
 		}
-		return sidx_first_ref(buf, pos, pos + (size_t)size, pos + hdr,
-				      index_offset, offset, length, duration,
-				      err, errlen);
+		rc = sidx_refs(buf, pos, pos + (size_t)size, pos + hdr,
+			       index_offset, out, err, errlen);
+		if (rc != 0)
+			vsp_dash_sidx_clear(out);
+		return rc;
 	}
 	vsp_err_printf(err, errlen,
 		       "no sidx box in the %zu bytes of indexRange", len);
 	return -1;
+}
+
+void vsp_dash_sidx_clear(vsp_dash_sidx *s)
+{
+	if (!s)
+		return;
+	free(s->refs);
+	memset(s, 0, sizeof(*s));
+}
+
+int vsp_dash_sidx_first(const uint8_t *buf, size_t len, int64_t index_offset,
+			int64_t *offset, int64_t *length, double *duration,
+			char *err, size_t errlen)
+{
+	vsp_dash_sidx s;
+
+	if (vsp_dash_sidx_parse(buf, len, index_offset, &s, err, errlen) != 0)
+		return -1;
+	if (s.refs[0].index) {
+		vsp_err_printf(err, errlen,
+			       "sidx references another sidx (hierarchical "
+			       "index): not supported");
+		vsp_dash_sidx_clear(&s);
+		return -1;
+	}
+	*offset = s.refs[0].offset;
+	*length = s.refs[0].length;
+	*duration = s.refs[0].duration;
+	vsp_dash_sidx_clear(&s);
+	return 0;
 }

@@ -54,6 +54,7 @@ struct sink {
 	int over_cap;
 	int prefix; /* 1: keep the first cap bytes, then stop: not an error */
 	int64_t age_s;
+	int64_t range_total; /* Content-Range's "/N", 0 none */
 	/* Every byte of body is reserved from the check's budget before it
 	 * is allocated: a chunked or compressed body cannot overshoot it. */
 	vsp_budget_hold *hold;
@@ -134,15 +135,43 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
-/* Only the Age header interests us (live playlist freshness evidence). */
+/* The N of a Content-Range value "bytes a-b/N" (n bytes at v, not NUL
+ * terminated): N, or 0 when it is "*" or not a number. */
+static int64_t range_total(const char *v, size_t n)
+{
+	char tmp[96];
+	const char *slash;
+	char *end;
+	long long t;
+
+	if (n > sizeof(tmp) - 1)
+		return 0;
+	memcpy(tmp, v, n);
+	tmp[n] = '\0';
+	slash = strchr(tmp, '/');
+	if (!slash || slash[1] < '0' || slash[1] > '9')
+		return 0;
+	errno = 0;
+	t = strtoll(slash + 1, &end, 10);
+	while (*end == ' ' || *end == '\r' || *end == '\n')
+		end++;
+	return errno == 0 && *end == '\0' && t > 0 ? (int64_t)t : 0;
+}
+
+/* Only Age (live playlist freshness evidence) and Content-Range's total
+ * (a SegmentBase file's size against its own index) interest us. */
 static size_t header_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct sink *s = userp;
 	size_t n = size * nmemb;
 
 	/* A new response (after a redirect) starts with its status line. */
-	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0)
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
 		s->age_s = -1;
+		s->range_total = 0;
+	}
+	if (n > 14 && strncasecmp(data, "content-range:", 14) == 0)
+		s->range_total = range_total(data + 14, n - 14);
 	if (n > 4 && strncasecmp(data, "age:", 4) == 0) {
 		char tmp[32];
 		size_t k = n - 4 < sizeof(tmp) - 1 ? n - 4 : sizeof(tmp) - 1;
@@ -741,6 +770,7 @@ vsp_reason vsp_http_get(vsp_http_client *c, const vsp_http_request *req,
 	step->total_ms += (double)g.before_us / 1000.0;
 	step->bytes = (int64_t)g.s.body.len;
 	step->age_s = g.s.age_s;
+	step->range_total = g.s.range_total;
 	r = transfer_reason(&g, rc);
 	if (r == VSP_R_NONE)
 		r = range_cut(&g);

@@ -54,6 +54,9 @@ typedef struct vsp_http_step {
 	int64_t age_s;	      /* HTTP Age header, -1 when absent */
 	double last_modified; /* Last-Modified, Unix seconds; 0 when absent */
 	double fetched_at;    /* wall clock when the transfer ended, Unix s */
+	/* The resource's size a 206's Content-Range states ("bytes a-b/N");
+	 * 0 when absent or "*". */
+	int64_t range_total;
 } vsp_http_step;
 
 typedef struct vsp_http_client vsp_http_client;

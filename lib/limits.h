@@ -175,4 +175,11 @@
  * 560 bytes per 14-byte element, 40x the text). */
 #define VSP_XML_ELEMENT_BYTES 640
 
+/* References kept from one DASH sidx (SegmentBase), for the VOD sample:
+ * 16384 are 9 hours of 2 s subsegments, 384 KiB parsed. A longer index is
+ * still read whole for its extent (reference_count is 16 bits, bounded by
+ * VSP_DASH_SIDX_MAX_BYTES too); the sample then spreads over the first
+ * ones, with a note. */
+#define VSP_DASH_SIDX_MAX_REFS 16384
+
 #endif

@@ -419,16 +419,52 @@ done:
 	free(chosen);
 }
 
+/* What prepare_dash() leaves for the rendition: the segment it planned
+ * and, for SegmentBase, the subsegments the sidx names (the sample's
+ * list). */
+struct dash_scratch {
+	vsp_dash_segment seg;
+	vsp_dash_sidx sidx;
+};
+
+/* A file shorter than its own index: a player stalls where the bytes end.
+ * Only when the server states the size (Content-Range of the index's 206).
+ * Returns 0, or -1 with the rendition's verdict set. */
+static int index_extent(vsp_rendition_result *r, const vsp_dash_segment *seg,
+			const vsp_dash_sidx *x)
+{
+	int64_t total = r->playlist.range_total;
+	size_t cut = 0;
+	double at = 0;
+
+	if (total <= 0 || x->end <= total)
+		return 0;
+	/* Past the references kept (a capped index): "after the last kept". */
+	while (cut < x->n && x->refs[cut].offset + x->refs[cut].length <= total)
+		at += x->refs[cut++].duration;
+	vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_SEGMENT_MISSING,
+			VSP_STAGE_PLAYLIST,
+			"index (sidx) of %s at %s: the file is %lld bytes "
+			"(Content-Range) but its index names %zu subsegments "
+			"that need %lld: subsegment %zu (at %.1f s) and "
+			"after are cut",
+			r->name, seg->url, (long long)total, x->count,
+			(long long)x->end, cut + 1, at);
+	return -1;
+}
+
 /* SegmentBase: the sidx at indexRange names the subsegments; the first is
- * what a player fetches first. The fetch is the rendition's "playlist" step:
- * the index is what DASH has in place of a media playlist. */
+ * what a player fetches first, the others are the VOD sample's list. The
+ * fetch is the rendition's "playlist" step: the index is what DASH has in
+ * place of a media playlist. */
 static int fetch_index(struct worker *w, vsp_rendition_result *r,
-		       vsp_dash_segment *seg)
+		       vsp_dash_segment *seg, vsp_dash_sidx *x)
 {
 	uint8_t *body = NULL;
 	size_t len = 0;
 	char err[768];
 	vsp_reason rc;
+	int prc;
 	vsp_http_request req = { 0 };
 
 	if (seg->index_length > VSP_DASH_SIDX_MAX_BYTES) {
@@ -452,17 +488,34 @@ static int fetch_index(struct worker *w, vsp_rendition_result *r,
 			       "index (sidx) of %s: %s", r->name, err);
 		return -1;
 	}
-	if (vsp_dash_sidx_first(body, len, seg->index_offset, &seg->offset,
-				&seg->length, &seg->duration, err,
-				sizeof(err)) != 0) {
+	prc = vsp_dash_sidx_parse(body, len, seg->index_offset, x, err,
+				  sizeof(err));
+	vsp_http_body_free(w->http, body, len);
+	if (prc == -2) {
+		vsp_probe_error(w->o, VSP_E_NOMEM, "index (sidx) of %s: %s",
+				r->name, err);
+		return -1;
+	}
+	/* shaka (Mp4SegmentIndexParser, MP4_SIDX_TYPE_NOT_SUPPORTED) refuses
+	 * an index whose first reference is another index. */
+	if (prc == 0 && x->refs[0].index) {
+		snprintf(err, sizeof(err),
+			 "sidx references another sidx (hierarchical "
+			 "index): not supported");
+		prc = -1;
+	}
+	if (prc != 0) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_MANIFEST_SYNTAX,
 				VSP_STAGE_PLAYLIST,
 				"index (sidx) of %s at %s: %s", r->name,
 				seg->url, err);
-		vsp_http_body_free(w->http, body, len);
 		return -1;
 	}
-	vsp_http_body_free(w->http, body, len);
+	if (index_extent(r, seg, x) != 0)
+		return -1;
+	seg->offset = x->refs[0].offset;
+	seg->length = x->refs[0].length;
+	seg->duration = x->refs[0].duration;
 	return 0;
 }
 
@@ -490,18 +543,20 @@ static int prepare_dash(struct worker *w, struct rend_job *j,
 	const struct dash_state *st = o->state;
 	const vsp_dash_representation *rep = j->data;
 	vsp_rendition_result *r = j->r;
+	struct dash_scratch *sc;
 	vsp_dash_segment *seg;
 	char err[768];
 
 	p->manifest_ms = o->res->manifest.total_ms;
 	p->tracks = j->tracks;
-	seg = calloc(1, sizeof(*seg));
-	if (!seg) {
+	sc = calloc(1, sizeof(*sc));
+	if (!sc) {
 		vsp_probe_error(w->o, VSP_E_NOMEM, "%s: out of memory",
 				r->name ? r->name : "rendition");
 		return -1;
 	}
-	*scratch = seg;
+	*scratch = sc;
+	seg = &sc->seg;
 	{
 		vsp_conform_list cl;
 		char what[160];
@@ -524,7 +579,7 @@ static int prepare_dash(struct worker *w, struct rend_job *j,
 				"manifest %s: %s", r->uri, err);
 		return -1;
 	}
-	if (seg->needs_index && fetch_index(w, r, seg) != 0)
+	if (seg->needs_index && fetch_index(w, r, seg, &sc->sidx) != 0)
 		return -1;
 	plan_from_segment(seg, rep, p);
 	return 0;
@@ -645,8 +700,20 @@ static void after_dash(struct worker *w, struct rend_job *j, void *scratch)
 
 static void release_dash(void *scratch)
 {
-	vsp_dash_segment_clear(scratch);
-	free(scratch);
+	struct dash_scratch *sc = scratch;
+
+	if (!sc)
+		return;
+	vsp_dash_segment_clear(&sc->seg);
+	vsp_dash_sidx_clear(&sc->sidx);
+	free(sc);
+}
+
+/* A segment at_dash() made. */
+static void release_segment(void *owned)
+{
+	vsp_dash_segment_clear(owned);
+	free(owned);
 }
 
 /* One Representation's segments, for the sample. */
@@ -671,6 +738,66 @@ static int at_dash(void *ctx, int64_t pos, struct seg_plan *p, void **owned,
 				errlen) != 0)
 		return -1;
 	plan_from_segment(seg, d->rep, p);
+	return 0;
+}
+
+/* A SegmentBase Representation's subsegments, for the sample: borrowed
+ * from the rendition's scratch, which outlives the sample. */
+struct dash_sub_list {
+	const vsp_dash_segment *seg;
+	const vsp_dash_sidx *sidx;
+	const vsp_dash_representation *rep;
+};
+
+/* Subsegment pos: the first's plan with the reference's byte range; a
+ * hierarchical reference's range begins with its own sidx, which the
+ * sniffer takes as the start of media. */
+static int at_sub(void *ctx, int64_t pos, struct seg_plan *p, void **owned,
+		  char *err, size_t errlen)
+{
+	const struct dash_sub_list *d = ctx;
+	const vsp_dash_sidx_ref *ref;
+
+	*owned = NULL;
+	if (pos < 0 || (size_t)pos >= d->sidx->n) {
+		snprintf(err, errlen, "no subsegment %lld of %zu",
+			 (long long)pos, d->sidx->n);
+		return -1;
+	}
+	ref = &d->sidx->refs[pos];
+	plan_from_segment(d->seg, d->rep, p);
+	p->offset = ref->offset;
+	p->length = ref->length;
+	p->duration = ref->duration;
+	p->seq = d->seg->number + pos;
+	return 0;
+}
+
+/* SegmentBase VOD: the sidx's references are the list. */
+static int list_sub(struct worker *w, struct rend_job *j,
+		    const struct dash_scratch *sc, struct seg_list *out)
+{
+	struct dash_sub_list *d;
+
+	if (w->o->res->live || sc->sidx.n <= 1)
+		return -1;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -1;
+	d->seg = &sc->seg;
+	d->sidx = &sc->sidx;
+	d->rep = j->data;
+	if (sc->sidx.n < sc->sidx.count)
+		vsp_rendition_note(j->r,
+				   "index (sidx) lists %zu subsegments: the "
+				   "sample covers the first %zu",
+				   sc->sidx.count, sc->sidx.n);
+	out->n = (int64_t)sc->sidx.n;
+	out->ctx = d;
+	out->free_ctx = free;
+	out->at = at_sub;
+	out->release = NULL;
+	out->start = -1;
 	return 0;
 }
 
@@ -720,13 +847,15 @@ static int list_dash(struct worker *w, struct rend_job *j, void *scratch,
 		     struct seg_list *out)
 {
 	const struct dash_state *st = w->o->state;
-	const vsp_dash_segment *seg = scratch;
+	const struct dash_scratch *sc = scratch;
+	const vsp_dash_segment *seg = sc ? &sc->seg : NULL;
 	struct dash_list *d;
 	int64_t n;
 
-	/* SegmentBase: one resource whose sidx the first fetch used. */
-	if (!seg || seg->needs_index)
+	if (!seg)
 		return -1;
+	if (seg->needs_index)
+		return list_sub(w, j, sc, out);
 	n = vsp_dash_segment_count(st->period, j->data);
 	if (!st->mpd->dynamic && (n <= 1 || n == INT64_MAX))
 		return -1;
@@ -740,7 +869,7 @@ static int list_dash(struct worker *w, struct rend_job *j, void *scratch,
 	out->ctx = d;
 	out->free_ctx = free;
 	out->at = at_dash;
-	out->release = release_dash;
+	out->release = release_segment;
 	out->start = st->mpd->dynamic
 			     ? dash_start(st, d->rep, seg, &out->start_behind_s)
 			     : -1;

@@ -6,7 +6,8 @@
 # Each target first replays its saved crashing inputs (tests/fuzz/regress/
 # TARGET/), then fuzzes from a fresh copy of its seeds (tests/corpus,
 # or the probe examples for the config loader, or for the decoder small
-# TS and fMP4 segments the ffmpeg CLI makes here) so the shared corpus is
+# TS and fMP4 segments and for the sidx reader an on-demand MP4 the ffmpeg
+# CLI makes here) so the shared corpus is
 # never written to. Any crash, leak, timeout or sanitizer report fails the run;
 # the input that did it is left in $O/fuzz/artifacts/TARGET/ to be moved to
 # tests/fuzz/regress/TARGET/.
@@ -63,8 +64,30 @@ decode_seeds() {
 	rm -rf "$d/mk"
 }
 
+# sidx_seeds DIR: on-demand MP4s (ftyp, moov, sidx, fragments) as
+# fuzz_sidx inputs, behind 8 bytes of indexRange offset 0: the reader
+# skips to the sidx as it does in a real indexRange.
+sidx_seeds() {
+	d=$1
+	mkdir -p "$d/mk"
+	(
+		cd "$d/mk" && ffmpeg -nostdin -v error -f lavfi \
+			-i testsrc2=size=64x64:rate=25 -t 2 -c:v libx264 \
+			-preset ultrafast -pix_fmt yuv420p -g 5 -f dash \
+			-seg_duration 0.2 -single_file 1 -global_sidx 1 od.mpd
+	) || {
+		echo "fuzz: sidx: ffmpeg could not make the seeds" >&2
+		exit 1
+	}
+	{
+		printf '\000\000\000\000\000\000\000\000'
+		cat "$d"/mk/od-stream0.mp4
+	} >"$d/od.seed"
+	rm -rf "$d/mk"
+}
+
 status=0
-for t in hls mpd config decode; do
+for t in hls mpd config decode sidx; do
 	bin="$bdir/fuzz/fuzz_$t"
 	[ -x "$bin" ] || {
 		echo "fuzz: $bin is not built" >&2
@@ -79,6 +102,10 @@ for t in hls mpd config decode; do
 	decode)
 		src=""
 		decode_seeds "$seeds"
+		;;
+	sidx)
+		src=""
+		sidx_seeds "$seeds"
 		;;
 	esac
 	if [ -n "$src" ] && [ -d "$src" ]; then

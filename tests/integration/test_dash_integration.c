@@ -329,6 +329,91 @@ static void test_missing_segment(void **state)
 	child_free(&r);
 }
 
+/* The rendition named name (the Representation id). */
+static json_t *rend_named(const run *r, const char *name)
+{
+	json_t *rends = json_object_get(origin0(r), "renditions");
+
+	for (size_t i = 0; i < json_array_size(rends); i++) {
+		json_t *x = json_array_get(rends, i);
+
+		if (strcmp(child_str(x, "name"), name) == 0)
+			return x;
+	}
+	dump(r);
+	fail_msg("no rendition %s", name);
+	return NULL;
+}
+
+/* SegmentBase (on-demand): the sidx's middle and last subsegments are
+ * sniffed besides the first, by ranged GETs of the one file. */
+static void test_ondemand(void **state)
+{
+	run r;
+
+	(void)state;
+	check(&r, "od/manifest.mpd", NULL, NULL);
+	EXPECT(&r, r.exit_status == 0);
+	EXPECT(&r, strcmp(child_str(r.doc, "status"), "pass") == 0);
+	for (int k = 0; k < 2; k++) {
+		json_t *x = rend_named(&r, k ? "1" : "0");
+		json_t *segs = json_object_get(x, "segments");
+		json_t *last = json_array_get(segs, 2);
+
+		EXPECT(&r, strcmp(child_str(x, "status"), "pass") == 0);
+		/* Video: 6 s of 1 s; AAC's tail makes audio one more. */
+		EXPECT(&r, json_integer_value(json_object_get(
+				   x, "segments_listed")) == 6 + k);
+		EXPECT(&r, json_array_size(segs) == 3);
+		EXPECT(&r, strcmp(child_str(last, "role"), "last") == 0);
+		EXPECT(&r, strcmp(child_str(last, "action"), "sniffed") == 0);
+		EXPECT(&r, json_integer_value(json_object_get(
+				   last, "http_status")) == 206);
+	}
+	child_free(&r);
+	/* --segments all: every subsegment. */
+	check(&r, "od/manifest.mpd", "--segments", "all");
+	EXPECT(&r, strcmp(child_str(r.doc, "status"), "pass") == 0);
+	EXPECT(&r, json_array_size(json_object_get(rend_named(&r, "0"),
+						   "segments")) == 6);
+	child_free(&r);
+}
+
+/* The video file cut to half its bytes: the first subsegments play, a
+ * player stalls at the cut. The index's own Content-Range says so. */
+static void test_ondemand_truncated(void **state)
+{
+	run r;
+	json_t *x;
+
+	(void)state;
+	check(&r, "odhalf/manifest.mpd", NULL, NULL);
+	EXPECT(&r, r.exit_status != 0);
+	x = rend_named(&r, "0");
+	EXPECT(&r, strcmp(child_str(x, "status"), "fail") == 0);
+	EXPECT(&r, strcmp(child_str(x, "reason"), "segment_missing") == 0);
+	EXPECT(&r, strstr(child_str(x, "message"), "Content-Range") != NULL);
+	EXPECT(&r, strcmp(child_str(rend_named(&r, "1"), "status"), "pass") ==
+			   0);
+	child_free(&r);
+}
+
+/* The video's last subsegment does not begin with a moof. */
+static void test_ondemand_last_damaged(void **state)
+{
+	run r;
+	json_t *x;
+
+	(void)state;
+	check(&r, "odlast/manifest.mpd", NULL, NULL);
+	EXPECT(&r, r.exit_status != 0);
+	x = rend_named(&r, "0");
+	EXPECT(&r, strcmp(child_str(x, "status"), "fail") == 0);
+	EXPECT(&r, strcmp(child_str(x, "reason"), "not_media") == 0);
+	EXPECT(&r, strstr(child_str(x, "message"), "last") != NULL);
+	child_free(&r);
+}
+
 static void test_all_missing(void **state)
 {
 	run r;
@@ -362,6 +447,9 @@ int main(void)
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_missing_segment),
 		cmocka_unit_test(test_live_encoder_stale),
+		cmocka_unit_test(test_ondemand),
+		cmocka_unit_test(test_ondemand_truncated),
+		cmocka_unit_test(test_ondemand_last_damaged),
 		cmocka_unit_test(test_all_missing),
 		cmocka_unit_test(test_manifest_missing),
 	};
