@@ -2,7 +2,8 @@
  * compare.c - rules across the origins of one stream: an origin that lags
  * the most advanced one (origin_lagging), and origins that do not serve the
  * same stream (origin_mismatch: protocol, live or VOD, ladder, VOD duration
- * and segment count). Reads the finished result tree; fetches nothing.
+ * and segment count, and for VOD what the first pictures show). Reads the
+ * finished result tree; fetches nothing.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 
 #include "limits.h"
 #include "probe_int.h"
+#include "sample.h"
 
 /* How far rendition a is behind rendition b of the same stream on another
  * origin, in seconds: by PROGRAM-DATE-TIME when both have it (packagers may
@@ -89,7 +91,7 @@ void vsp_origin_judge_lag(vsp_stream_result *s, const vsp_probe_cfg *cfg)
 /* ---- origin_mismatch: every origin serves the same stream ---- */
 
 /* Fields compared, in the order they are checked: the most basic first. */
-enum { N_MISMATCH_FIELDS = 5 };
+enum { N_MISMATCH_FIELDS = 6 };
 
 /* A message being built, cut with "..." rather than overrun. */
 struct text {
@@ -546,6 +548,136 @@ static void compare_vod(vsp_stream_result *s, size_t oi, size_t ri)
 	}
 }
 
+/* ---- origin_mismatch by picture: a backup that shows something else ---- */
+
+/* The ladder entry a probed rendition is (its declaration: kind, size,
+ * BANDWIDTH, CODECS), or SIZE_MAX when none or more than one differing
+ * entry fit (alternates that differ only by language): no guess, no
+ * comparison. */
+static size_t rendition_entry(const vsp_origin_result *o,
+			      const vsp_rendition_result *r)
+{
+	size_t found = SIZE_MAX;
+
+	for (size_t i = 0; i < o->n_ladder; i++) {
+		const vsp_ladder_entry *e = &o->ladder[i];
+
+		if (e->kind != r->kind || e->width != r->width ||
+		    e->height != r->height || e->bandwidth != r->bandwidth ||
+		    !e->codecs != !r->codecs ||
+		    (e->codecs && strcmp(e->codecs, r->codecs) != 0))
+			continue;
+		if (found == SIZE_MAX)
+			found = i;
+		else if (!same_decl(&o->ladder[found], e))
+			return SIZE_MAX;
+	}
+	return found;
+}
+
+/* The decoded first segment (position 0 of a VOD list) of r when it shows
+ * a measured picture, else NULL: a rendition that fails (its pictures may
+ * be damaged), audio, encrypted, content checks off or a pixel format not
+ * measured are never compared. */
+static const vsp_segment_check *first_picture(const vsp_rendition_result *r)
+{
+	if (r->live || !r->has_vod || r->v.status == VSP_FAIL)
+		return NULL;
+	for (size_t i = 0; i < r->n_segs; i++) {
+		const vsp_segment_check *c = &r->segs[i];
+
+		if (c->role != VSP_SEG_FIRST || c->action != VSP_SEG_DECODED)
+			continue;
+		if (!c->decode || !c->decode->has_video ||
+		    !c->decode->content.measured ||
+		    c->decode->content.pictures < 1 || c->decode->width <= 0 ||
+		    c->decode->height <= 0)
+			return NULL;
+		return c;
+	}
+	return NULL;
+}
+
+/* Display aspects close enough that a cell covers the same part of both
+ * pictures (1280x720 beside 640x360 does; 4:3 beside 16:9 does not). */
+static int aspect_close(const vsp_decode_info *a, const vsp_decode_info *b)
+{
+	double ra = (double)a->width / a->height;
+	double rb = (double)b->width / b->height;
+
+	if (a->sar_num > 0 && a->sar_den > 0)
+		ra *= (double)a->sar_num / a->sar_den;
+	if (b->sar_num > 0 && b->sar_den > 0)
+		rb *= (double)b->sar_num / b->sar_den;
+	return fabs(ra - rb) <=
+	       VSP_PICTURE_MISMATCH_ASPECT_TOL * (ra > rb ? ra : rb);
+}
+
+/* The renditions of ref and o that the ladder comparison pairs (same slot
+ * of the ladder, ladder_pair), each decoded on both from the first VOD
+ * segment: their first pictures, compared by the share of signature cells
+ * that moved (limits.h has the measurements behind the thresholds). One
+ * mismatch for the origin: the first pair that differs, and how many of
+ * the pairs compared did. Live is never compared: two origins are at
+ * different moments of the stream, and a lagging one is origin_lagging. */
+static void compare_pictures(vsp_stream_result *s, size_t oi, size_t ri)
+{
+	const vsp_origin_result *o = &s->origins[oi], *ref = &s->origins[ri];
+	struct ladder_match m = { .pair = NULL };
+	struct text t = { .n = 0 };
+	size_t compared = 0, differ = 0;
+
+	if (o->ladder_truncated || ref->ladder_truncated ||
+	    ladder_match(o, ref, &m) != 0)
+		goto out;
+	for (size_t i = 0; i < o->n_renditions; i++) {
+		const vsp_rendition_result *a = &o->renditions[i];
+		const vsp_segment_check *ca = first_picture(a);
+		size_t ea = ca ? rendition_entry(o, a) : SIZE_MAX,
+		       er = SIZE_MAX;
+
+		for (size_t k = 0; ea != SIZE_MAX && k < ref->n_ladder; k++)
+			if (m.pair[k] == ea)
+				er = k;
+		for (size_t k = 0; er != SIZE_MAX && k < ref->n_renditions;
+		     k++) {
+			const vsp_rendition_result *b = &ref->renditions[k];
+			const vsp_segment_check *cb = first_picture(b);
+			double share;
+
+			if (!cb || rendition_entry(ref, b) != er ||
+			    !aspect_close(ca->decode, cb->decode))
+				continue;
+			compared++;
+			share = vsp_picture_diff_share(
+				&ca->decode->content.first,
+				&cb->decode->content.first,
+				VSP_PICTURE_MISMATCH_CELL_DIFF);
+			if (share > VSP_PICTURE_MISMATCH_SHARE && !differ++)
+				text_add(&t,
+					 "origin %s: first picture of %s "
+					 "segment %lld differs from origin "
+					 "%s's: %.0f %% of the picture's "
+					 "cells by more than %d levels of 255 "
+					 "(threshold %.0f %%)",
+					 o->name, a->name ? a->name : "?",
+					 (long long)ca->index, ref->name,
+					 share * 100,
+					 VSP_PICTURE_MISMATCH_CELL_DIFF,
+					 VSP_PICTURE_MISMATCH_SHARE * 100);
+			break;
+		}
+	}
+	if (differ > 1 || (differ && compared > 1))
+		text_add(&t, "; %zu of %zu renditions compared differ", differ,
+			 compared);
+	if (differ)
+		add_mismatch(s, oi, ri, "picture", VSP_STAGE_VALIDATION, t.buf);
+out:
+	free(m.pair);
+	free(m.used);
+}
+
 /* Origin o against the reference: protocol, then type, ladder and VOD
  * extent. Another protocol makes the rest meaningless (an HLS ladder of
  * muxed variants never equals a DASH one of separate Representations). */
@@ -583,8 +715,10 @@ static void compare_origin(vsp_stream_result *s, size_t oi, size_t ri)
 			add_mismatch(s, oi, ri, "ladder", VSP_STAGE_MANIFEST,
 				     t.buf);
 	}
-	if (to == 0 && tr == 0)
+	if (to == 0 && tr == 0) {
 		compare_vod(s, oi, ri);
+		compare_pictures(s, oi, ri);
+	}
 }
 
 /* Every origin whose manifest was read against the first such one (a dead

@@ -10,6 +10,7 @@
 #include "content.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "limits.h"
@@ -113,6 +114,16 @@ int vsp_picture_diff(const vsp_picture *a, const vsp_picture *b)
 			worst = d;
 	}
 	return worst;
+}
+
+double vsp_picture_diff_share(const vsp_picture *a, const vsp_picture *b,
+			      int levels)
+{
+	int over = 0;
+
+	for (int i = 0; i < VSP_CONTENT_CELLS; i++)
+		over += abs((int)a->cell[i] - (int)b->cell[i]) > levels;
+	return (double)over / VSP_CONTENT_CELLS;
 }
 
 /* A run of pictures lasts from its first to past its last: one frame

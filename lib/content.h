@@ -95,6 +95,12 @@ int vsp_picture_measure(const uint8_t *plane, int linesize, int width,
 /* Largest difference of one cell between two pictures, 8-bit levels. */
 int vsp_picture_diff(const vsp_picture *a, const vsp_picture *b);
 
+/* Share (0..1) of the cells of a and b that differ by more than levels
+ * 8-bit levels: how much of the picture shows something else (compare.c
+ * compares the first pictures of two origins with it). */
+double vsp_picture_diff_share(const vsp_picture *a, const vsp_picture *b,
+			      int levels);
+
 /* Adds a measured picture at media time t. */
 void vsp_content_picture(vsp_content_seg *c, const vsp_picture *p, double t,
 			 const vsp_content_opts *o);

@@ -157,6 +157,31 @@
  * to carry a document from an internal URL into records. */
 #define VSP_BODY_QUOTE_BYTES 16
 
+/* Origins that serve other pictures (origin_mismatch "picture"): the
+ * first pictures of the first VOD segment of a rendition pair differ when
+ * more than VSP_PICTURE_MISMATCH_SHARE of their signature's cells differ
+ * by more than VSP_PICTURE_MISMATCH_CELL_DIFF 8-bit levels. Measured on
+ * 2 s ffmpeg-made clips of testsrc2, testsrc2 with noise, mandelbrot,
+ * smptehdbars, each also 10 s later and at a fifth of the contrast,
+ * encoded as x264 veryslow CRF 16 at 1280x720, x264 ultrafast 150 kb/s
+ * and x265 300 kb/s at 640x360, x264 80 kb/s at 320x180, and starting 1
+ * or 2 frames later: the same source in any two of these differs in at
+ * most 9.5 % of the cells by more than 12 levels (16 % by more than 8,
+ * 7.1 % by more than 16); two different sources in at least 33 % (the
+ * two dim ones; 54 % by more than 8, 16 % by more than 16), the others in
+ * 83 % or more. 12 levels and 20 % leave a factor of two to the same
+ * source's worst and 1.7 to the closest different pair. A start 12
+ * frames (0.5 s) later differs in up to 22 % (mandelbrot's zoom): a cut
+ * half a second off warns. Not separable:
+ * testsrc2 10 s later (its pattern is still; 8 % of cells move, as many
+ * as a 2-frame offset), and noise-like sources (cellular automata) whose
+ * every frame differs from the next. */
+#define VSP_PICTURE_MISMATCH_CELL_DIFF 12
+#define VSP_PICTURE_MISMATCH_SHARE     0.20
+/* Decoded display aspects of a pair farther apart than this share are not
+ * compared: a cell of one covers another part of the picture. */
+#define VSP_PICTURE_MISMATCH_ASPECT_TOL 0.02
+
 /* Issue 14: what one check may cost. Bytes a check holds at once (bodies
  * and parses, budget.h) unless --max-memory or max_memory_mb says
  * otherwise, and the most that may be asked. */

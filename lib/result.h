@@ -189,7 +189,7 @@ typedef struct vsp_origin_result {
 typedef struct vsp_origin_mismatch {
 	size_t origin, ref; /* indices into the stream's origins */
 	const char *field;  /* "protocol", "type", "ladder", "vod_duration",
-			       "segment_count": static */
+			       "segment_count", "picture": static */
 	vsp_stage stage;
 	char *message; /* owned */
 } vsp_origin_mismatch;

@@ -1,7 +1,8 @@
 /*
  * test_compare.c - origin_mismatch on hand-built result trees: every origin
  * of a stream must serve the same stream (protocol, live or VOD, declared
- * ladder, VOD duration and segment count), and how that warning combines
+ * ladder, VOD duration and segment count, what the first VOD pictures
+ * show), and how that warning combines
  * with the stream verdict (never over a fail, never over redundancy_lost).
  *
  * One table row per case. An origin is written as a protocol (NULL: its
@@ -22,6 +23,7 @@
 
 #include "limits.h"
 #include "probe_int.h"
+#include "sample.h"
 
 struct ospec {
 	const char *protocol; /* NULL: manifest not read (a dead origin) */
@@ -439,12 +441,308 @@ static void test_truncated(void **state)
 	vsp_stream_result_free(s);
 }
 
+/* ---- origin_mismatch "picture": what the first VOD pictures show ---- */
+
+/* A picture: a gradient (any content), then cells [from, from + n) moved
+ * by delta levels (clamped). */
+static vsp_picture pic(int from, int n, int delta)
+{
+	vsp_picture p;
+
+	memset(&p, 0, sizeof(p));
+	for (int i = 0; i < VSP_CONTENT_CELLS; i++)
+		p.cell[i] = (uint8_t)(40 + (i * 7) % 170);
+	for (int i = from; i < from + n && i < VSP_CONTENT_CELLS; i++) {
+		int v = p.cell[i] + delta;
+
+		p.cell[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+	}
+	return p;
+}
+
+/* How one side of a pair is set up. */
+struct pside {
+	const char *name; /* rendition name */
+	int w, h;	  /* declared (ladder and rendition) */
+	int dw, dh;	  /* decoded; 0: no decode of the first segment */
+	int measured;	  /* 0: content off or pixel format not measured */
+	int live, failed;
+	vsp_picture p;
+};
+
+/* Origin i of s: one video variant (HLS master) or a media playlist
+ * (w 0), probed, its first segment decoded showing sd->p. */
+static void pic_origin(vsp_stream_result *s, size_t i, const struct pside *sd)
+{
+	vsp_origin_result *o = &s->origins[i];
+	vsp_rendition_result *r;
+	vsp_segment_check *c;
+	vsp_kind kind = sd->w ? VSP_KIND_VARIANT : VSP_KIND_MEDIA;
+	const char *codecs = sd->w ? "avc1.64001f" : NULL;
+	int64_t bw = sd->w ? 3000000 : 0;
+
+	o->name = strdup(i ? "b" : "a");
+	o->protocol = "hls";
+	assert_int_equal(
+		vsp_origin_ladder_add(o, kind, codecs, NULL, sd->w, sd->h, bw),
+		0);
+	o->renditions = calloc(1, sizeof(*o->renditions));
+	assert_non_null(o->renditions);
+	o->n_renditions = 1;
+	r = &o->renditions[0];
+	r->name = strdup(sd->name);
+	r->kind = kind;
+	r->codecs = codecs ? strdup(codecs) : NULL;
+	r->width = sd->w;
+	r->height = sd->h;
+	r->bandwidth = bw;
+	r->live = sd->live;
+	r->has_vod = !sd->live;
+	r->vod_duration_s = sd->live ? 0 : 60;
+	r->segment_count = sd->live ? 0 : 30;
+	if (sd->failed)
+		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_CORRUPT_SEGMENT,
+				VSP_STAGE_DECODE, "damaged");
+	c = vsp_segment_check_add(r);
+	assert_non_null(c);
+	c->index = 0;
+	c->role = sd->live ? VSP_SEG_NEWEST : VSP_SEG_FIRST;
+	c->action = VSP_SEG_DECODED;
+	if (!sd->dw)
+		return;
+	c->decode = calloc(1, sizeof(*c->decode));
+	assert_non_null(c->decode);
+	c->decode->has_video = 1;
+	c->decode->width = sd->dw;
+	c->decode->height = sd->dh;
+	vsp_content_seg_init(&c->decode->content);
+	if (sd->measured) {
+		c->decode->content.measured = 1;
+		c->decode->content.pictures = 5;
+		c->decode->content.first = sd->p;
+	}
+}
+
+struct pcase {
+	const char *name;
+	struct pside a, b;
+	const char *fields; /* mismatch fields, "" none */
+	const char *says;   /* substring of the stream message, or NULL */
+};
+
+#define V720(p)                                              \
+	{                                                    \
+		"1280x720", 1280, 720, 1280, 720, 1, 0, 0, p \
+	}
+
+static void test_pictures(void **state)
+{
+	/* 115 cells are 19.97 % of 576, 116 are 20.1 %. */
+	const struct pcase pcases[] = {
+		{ "the same picture", V720(pic(0, 0, 0)), V720(pic(0, 0, 0)),
+		  "", NULL },
+		{ "coding noise: every cell 6 levels off", V720(pic(0, 0, 0)),
+		  V720(pic(0, VSP_CONTENT_CELLS, 6)), "", NULL },
+		{ "15 % of cells moved (a moving object, a frame later)",
+		  V720(pic(0, 0, 0)), V720(pic(100, 86, 30)), "", NULL },
+		{ "115 cells over 12 levels: 19.97 %, under the threshold",
+		  V720(pic(0, 0, 0)), V720(pic(0, 115, 13)), "", NULL },
+		{ "cells 12 levels off are within the tolerance",
+		  V720(pic(0, 0, 0)), V720(pic(0, VSP_CONTENT_CELLS, 12)), "",
+		  NULL },
+		{ "116 cells over 12 levels: 20.1 %, over the threshold",
+		  V720(pic(0, 0, 0)), V720(pic(0, 116, 13)), "picture",
+		  "origin b: first picture of 1280x720 segment 0 differs from "
+		  "origin a's: 20 % of the picture's cells by more than 12 "
+		  "levels of 255 (threshold 20 %)" },
+		{ "another picture: 38 % of the cells", V720(pic(0, 0, 0)),
+		  V720(pic(200, 219, -40)), "picture",
+		  "38 % of the picture's cells" },
+		{ "media playlists: 1280x720 beside 640x360 compared",
+		  { "media", 0, 0, 1280, 720, 1, 0, 0, pic(0, 0, 0) },
+		  { "media", 0, 0, 640, 360, 1, 0, 0, pic(0, 400, 50) },
+		  "picture",
+		  "first picture of media segment 0" },
+		{ "4:3 beside 16:9: cells cover other parts, not compared",
+		  { "media", 0, 0, 1280, 720, 1, 0, 0, pic(0, 0, 0) },
+		  { "media", 0, 0, 640, 480, 1, 0, 0, pic(0, 400, 50) },
+		  "",
+		  NULL },
+		{ "not measured on one side (content off, pixel format)",
+		  V720(pic(0, 0, 0)),
+		  { "1280x720", 1280, 720, 1280, 720, 0, 0, 0,
+		    pic(0, 400, 50) },
+		  "",
+		  NULL },
+		{ "decoded on one side only",
+		  { "1280x720", 1280, 720, 0, 0, 1, 0, 0, pic(0, 0, 0) },
+		  V720(pic(0, 400, 50)),
+		  "",
+		  NULL },
+		{ "a failed rendition's pictures may be damaged",
+		  V720(pic(0, 0, 0)),
+		  { "1280x720", 1280, 720, 1280, 720, 1, 0, 1,
+		    pic(0, 400, 50) },
+		  "",
+		  NULL },
+		{ "live: origins at other moments are never compared",
+		  { "1280x720", 1280, 720, 1280, 720, 1, 1, 0, pic(0, 0, 0) },
+		  { "1280x720", 1280, 720, 1280, 720, 1, 1, 0,
+		    pic(0, 400, 50) },
+		  "",
+		  NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(pcases) / sizeof(pcases[0]); i++) {
+		const struct pcase *c = &pcases[i];
+		vsp_stream_result *s = calloc(1, sizeof(*s));
+		char fields[128] = "";
+		size_t k = 0;
+
+		assert_non_null(s);
+		s->origins = calloc(2, sizeof(*s->origins));
+		assert_non_null(s->origins);
+		s->n_origins = 2;
+		s->min_healthy = 1;
+		pic_origin(s, 0, &c->a);
+		pic_origin(s, 1, &c->b);
+		vsp_origin_judge(&s->origins[0]);
+		vsp_origin_judge(&s->origins[1]);
+		vsp_origin_judge_mismatch(s);
+		vsp_stream_judge(s);
+		for (size_t m = 0; m < s->n_mismatches; m++)
+			k += (size_t)snprintf(fields + k, sizeof(fields) - k,
+					      "%s%s", m ? "," : "",
+					      s->mismatches[m].field);
+		if (strcmp(fields, c->fields) != 0)
+			fail_msg("%s: mismatches '%s', want '%s' (%s)", c->name,
+				 fields, c->fields,
+				 s->n_mismatches ? s->mismatches[0].message
+						 : "");
+		if (c->says &&
+		    (!s->v.message || !strstr(s->v.message, c->says)))
+			fail_msg("%s: message '%s' lacks '%s'", c->name,
+				 s->v.message ? s->v.message : "", c->says);
+		if (c->fields[0] &&
+		    (s->v.reason != VSP_R_ORIGIN_MISMATCH ||
+		     s->v.status != VSP_WARN ||
+		     s->mismatches[0].stage != VSP_STAGE_VALIDATION))
+			fail_msg("%s: %s %s, want warn origin_mismatch",
+				 c->name, vsp_status_name(s->v.status),
+				 vsp_reason_name(s->v.reason));
+		vsp_stream_result_free(s);
+	}
+}
+
+/* Renditions pair as the ladder does (slot, then CODECS and BANDWIDTH),
+ * not by name or order: DASH ids differ between packagers. One mismatch
+ * per origin, counting the pairs that differ. */
+static void test_pictures_ladder(void **state)
+{
+	static const struct {
+		const char *name;
+		int w, h;
+		int64_t bw;
+	} ra[] = { { "v720", 1280, 720, 3000000 },
+		   { "v360", 640, 360, 1200000 } },
+	  rb[] = { { "video=1200000", 640, 360, 1250000 },
+		   { "video=3000000", 1280, 720, 2900000 } };
+	vsp_stream_result *s;
+
+	(void)state;
+	for (int other = 0; other < 3; other++) {
+		s = calloc(1, sizeof(*s));
+		assert_non_null(s);
+		s->origins = calloc(2, sizeof(*s->origins));
+		assert_non_null(s->origins);
+		s->n_origins = 2;
+		s->min_healthy = 1;
+		for (size_t i = 0; i < 2; i++) {
+			vsp_origin_result *o = &s->origins[i];
+
+			o->name = strdup(i ? "b" : "a");
+			o->protocol = "dash";
+			o->renditions = calloc(2, sizeof(*o->renditions));
+			assert_non_null(o->renditions);
+			o->n_renditions = 2;
+			for (size_t k = 0; k < 2; k++) {
+				vsp_rendition_result *r = &o->renditions[k];
+				vsp_segment_check *c;
+				const char *nm = i ? rb[k].name : ra[k].name;
+				int w = i ? rb[k].w : ra[k].w;
+				int h = i ? rb[k].h : ra[k].h;
+				int64_t bw = i ? rb[k].bw : ra[k].bw;
+				/* other 1: b's 720p shows something else;
+				 * 2: both of b's renditions do. */
+				int moved = i && (other == 2 ||
+						  (other == 1 && w == 1280));
+
+				assert_int_equal(
+					vsp_origin_ladder_add(o, VSP_KIND_VIDEO,
+							      "avc1.64001f",
+							      NULL, w, h, bw),
+					0);
+				r->name = strdup(nm);
+				r->kind = VSP_KIND_VIDEO;
+				r->codecs = strdup("avc1.64001f");
+				r->width = w;
+				r->height = h;
+				r->bandwidth = bw;
+				r->has_vod = 1;
+				r->vod_duration_s = 60;
+				r->segment_count = 30;
+				c = vsp_segment_check_add(r);
+				assert_non_null(c);
+				c->index = 1; /* DASH startNumber 1 */
+				c->role = VSP_SEG_FIRST;
+				c->action = VSP_SEG_DECODED;
+				c->decode = calloc(1, sizeof(*c->decode));
+				assert_non_null(c->decode);
+				c->decode->has_video = 1;
+				c->decode->width = w;
+				c->decode->height = h;
+				c->decode->content.measured = 1;
+				c->decode->content.pictures = 5;
+				/* Each rendition its own picture: a pair
+				 * crossed by name or order would differ. */
+				c->decode->content.first = pic(
+					w == 1280 ? 0 : 300, moved ? 300 : 100,
+					w == 1280 ? 60 : -60);
+			}
+		}
+		vsp_origin_judge_mismatch(s);
+		vsp_stream_judge(s);
+		if (other == 0) {
+			assert_int_equal(s->n_mismatches, 0);
+			assert_int_equal(s->v.status, VSP_PASS);
+		} else {
+			assert_int_equal(s->n_mismatches, 1);
+			assert_string_equal(s->mismatches[0].field, "picture");
+			assert_non_null(
+				strstr(s->mismatches[0].message,
+				       other == 1 ? "first picture of "
+						    "video=3000000 segment 1"
+						  : "; 2 of 2 renditions "
+						    "compared differ"));
+			if (other == 1)
+				assert_non_null(
+					strstr(s->mismatches[0].message,
+					       "; 1 of 2 renditions compared "
+					       "differ"));
+		}
+		vsp_stream_result_free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_extent),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_pictures),
+		cmocka_unit_test(test_pictures_ladder),
 	};
 
 	return cmocka_run_group_tests_name("compare", tests, NULL, NULL);

@@ -132,6 +132,37 @@ static void test_measure(void **state)
 			 -1);
 }
 
+/* The share of cells that moved: over the level, not at it; either way;
+ * and the same picture at half the resolution moves none. */
+static void test_diff_share(void **state)
+{
+	static uint8_t big[1280 * 720], small[640 * 360];
+	vsp_picture a, b;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	for (int i = 0; i < VSP_CONTENT_CELLS; i++)
+		a.cell[i] = (uint8_t)(100 + i % 50);
+	b = a;
+	assert_true(vsp_picture_diff_share(&a, &b, 12) == 0.0);
+	for (int i = 0; i < 144; i++) /* a quarter of 576 */
+		b.cell[i] = (uint8_t)(a.cell[i] + (i % 2 ? 13 : -13));
+	assert_true(fabs(vsp_picture_diff_share(&a, &b, 12) - 0.25) < 1e-9);
+	assert_true(fabs(vsp_picture_diff_share(&b, &a, 12) - 0.25) < 1e-9);
+	assert_true(vsp_picture_diff_share(&a, &b, 13) == 0.0);
+	for (int i = 0; i < VSP_CONTENT_CELLS; i++)
+		b.cell[i] = (uint8_t)(a.cell[i] - 90);
+	assert_true(vsp_picture_diff_share(&a, &b, 12) == 1.0);
+	/* A square of a fifth of the height, at both sizes. */
+	plane_fill(big, 1280, 720, 60, 400, 144);
+	plane_fill(small, 640, 360, 60, 200, 72);
+	assert_int_equal(
+		vsp_picture_measure(big, 1280, 1280, 720, 1, 8, 0, 0.1, &a), 0);
+	assert_int_equal(
+		vsp_picture_measure(small, 640, 640, 360, 1, 8, 0, 0.1, &b), 0);
+	assert_true(vsp_picture_diff_share(&a, &b, 12) == 0.0);
+}
+
 static void test_runs(void **state)
 {
 	vsp_content_opts o;
@@ -353,6 +384,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_measure),
+		cmocka_unit_test(test_diff_share),
 		cmocka_unit_test(test_runs),
 		cmocka_unit_test(test_across_segments),
 		cmocka_unit_test(test_audio_peak),
