@@ -915,16 +915,7 @@ static void test_secrets_redacted(void **state)
 
 static const char *need_env(const char *name)
 {
-	const char *v = getenv(name);
-
-	if (v == NULL || *v == '\0') {
-		fprintf(stderr,
-			"test_integration: %s is not set; run it through "
-			"tests/integration/run.sh (make integration)\n",
-			name);
-		exit(2);
-	}
-	return v;
+	return child_need_env("test_integration", name, "tests/integration/run.sh (make integration)");
 }
 
 int main(void)

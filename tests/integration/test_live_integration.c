@@ -831,16 +831,7 @@ static void test_thresholds_from_probe_file(void **state)
 
 static const char *need_env(const char *name)
 {
-	const char *v = getenv(name);
-
-	if (v == NULL || *v == '\0') {
-		fprintf(stderr,
-			"test_live_integration: %s is not set; run it through "
-			"tests/integration/live.sh (make integration)\n",
-			name);
-		exit(2);
-	}
-	return v;
+	return child_need_env("test_live_integration", name, "tests/integration/live.sh (make integration)");
 }
 
 int main(void)

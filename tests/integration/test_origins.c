@@ -346,16 +346,7 @@ static void run_case(void **state)
 
 static const char *need_env(const char *name)
 {
-	const char *v = getenv(name);
-
-	if (!v || !*v) {
-		fprintf(stderr,
-			"test_origins: %s is not set; run it through "
-			"tests/integration/origins.sh\n",
-			name);
-		exit(2);
-	}
-	return v;
+	return child_need_env("test_origins", name, "tests/integration/origins.sh");
 }
 
 int main(void)

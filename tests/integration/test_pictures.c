@@ -209,16 +209,7 @@ static void run_case(void **state)
 
 static const char *need_env(const char *name)
 {
-	const char *v = getenv(name);
-
-	if (!v || !*v) {
-		fprintf(stderr,
-			"test_pictures: %s is not set; run it through "
-			"tests/integration/pictures.sh\n",
-			name);
-		exit(2);
-	}
-	return v;
+	return child_need_env("test_pictures", name, "tests/integration/pictures.sh");
 }
 
 int main(void)

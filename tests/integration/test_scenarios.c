@@ -1003,16 +1003,7 @@ static void run_case(void **state)
 
 static const char *need_env(const char *name)
 {
-	const char *v = getenv(name);
-
-	if (!v || !*v) {
-		fprintf(stderr,
-			"test_scenarios: %s is not set; run it through "
-			"tests/integration/scenarios.sh\n",
-			name);
-		exit(2);
-	}
-	return v;
+	return child_need_env("test_scenarios", name, "tests/integration/scenarios.sh");
 }
 
 int main(void)

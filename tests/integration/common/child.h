@@ -317,6 +317,21 @@ static inline void child_free(child *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* The environment variable name, which the suite's shell driver sets; a
+ * suite binary run without its driver stops here (exit 2) naming it. */
+static inline const char *child_need_env(const char *suite, const char *name,
+					 const char *driver)
+{
+	const char *v = getenv(name);
+
+	if (!v || !*v) {
+		fprintf(stderr, "%s: %s is not set; run it through %s\n", suite,
+			name, driver);
+		exit(2);
+	}
+	return v;
+}
+
 /* A string member of a record object, "" when absent. */
 static inline const char *child_str(const json_t *o, const char *key)
 {
