@@ -58,6 +58,15 @@ static void worker_tell(struct origin_ctx *o, int grow, int done)
 	pthread_mutex_unlock(&o->lock);
 }
 
+/* The k-th job a worker takes. Serial, each origin starts at another
+ * rendition (its index in the check): ladders list their renditions in the
+ * same order, and the origins' largest segment bodies would otherwise wait
+ * for the one decoder at the same time (round 4: 67 -> 64 MB). */
+static size_t job_at(const struct origin_ctx *o, size_t k)
+{
+	return o->wake ? (k + o->index) % o->n_jobs : k;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -73,7 +82,8 @@ static void *worker_main(void *arg)
 		if (vsp_probe_failed(o))
 			break;
 		pthread_mutex_lock(&o->lock);
-		j = o->next_job < o->n_jobs ? &o->jobs[o->next_job++] : NULL;
+		j = o->next_job < o->n_jobs ? &o->jobs[job_at(o, o->next_job++)]
+					    : NULL;
 		pthread_mutex_unlock(&o->lock);
 		if (!j)
 			break;
@@ -358,6 +368,7 @@ static void origins_init(struct origin_ctx *ctx, vsp_stream_result *s,
 		o->http_opts.n_header_hosts = oc->n_header_hosts;
 		o->http_opts.budget = budget;
 		o->error = error;
+		o->index = i;
 		pthread_mutex_init(&o->lock, NULL);
 	}
 }

@@ -136,6 +136,7 @@ struct origin_ctx {
 	pthread_cond_t *wake;
 	int grow;
 	size_t workers_done;
+	size_t index; /* of the origin in the check */
 };
 
 /* probe_error.c: sets the check's error (first wins): the check returns
