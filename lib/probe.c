@@ -117,7 +117,8 @@ static void workers_start(struct origin_ctx *o, struct worker *workers,
 		workers[i].o = o;
 		workers[i].http = vsp_http_client_new(&o->http_opts);
 		if (workers[i].http &&
-		    pthread_create(&tids[i], NULL, worker_main, &workers[i]) == 0)
+		    pthread_create(&tids[i], NULL, worker_main, &workers[i]) ==
+			    0)
 			started[i] = 1;
 	}
 }
