@@ -35,6 +35,11 @@
 #define VSP_DECODERS_PER_CPU 1
 /* Renditions of one origin probed at the same time (threads). */
 #define VSP_RENDITION_PARALLEL 8
+/* With vsp_probe_set_serial_renditions() (prober check, the plugin), an
+ * origin's renditions run one after another for at most 1/this of the time
+ * left before the deadline, then on the pool: a slow origin's renditions
+ * start at most that much later than on the pool from the start. */
+#define VSP_SERIAL_SHARE 10
 /* Default deadline of a whole check, seconds, and default frames. */
 #define VSP_DEFAULT_TIMEOUT_S 20.0
 #define VSP_DEFAULT_FRAMES    5

@@ -122,4 +122,16 @@ int vsp_probe_check(const vsp_probe_cfg *cfg, vsp_stream_result **out,
  */
 void vsp_probe_set_decoders(int n);
 
+/*
+ * on 1: each origin's renditions run one after another on one worker
+ * (fetch, decode, free, next), so one segment body per origin is in memory
+ * instead of one per rendition; origins stay in parallel. An origin whose
+ * manifest or a rendition turns out live, or whose renditions are not done
+ * within 1/VSP_SERIAL_SHARE of the time left, gets its whole worker pool
+ * (VSP_RENDITION_PARALLEL) for the rest. on 0 (the default): the pool from
+ * the start. Process-wide; call before the first check (prober check, the
+ * plugin: issue 18).
+ */
+void vsp_probe_set_serial_renditions(int on);
+
 #endif

@@ -128,6 +128,15 @@ struct origin_ctx {
 	vsp_budget_hold *plan_hold;
 	/* The check's error, one for all its origins (probe_error.c). */
 	struct check_error *error;
+	/* Serial renditions (vsp_probe_set_serial_renditions), under lock:
+	 * a worker sets grow when its rendition is live and counts itself
+	 * in workers_done as it ends, and signals wake, which the origin's
+	 * thread waits on to start the rest of the pool. NULL: no serial
+	 * phase (the pool from the start). */
+	pthread_cond_t *wake;
+	int grow;
+	size_t workers_done;
+	size_t index; /* of the origin in the check */
 };
 
 /* probe_error.c: sets the check's error (first wins): the check returns

@@ -111,6 +111,11 @@ static const struct scase cases[] = {
 	  "timeout", 0 },
 	{ "segment_delay_over_deadline", "{A}/delay@seg/5000/hls/master.m3u8",
 	  FAIL_T, "fail", "segment", "timeout", 0 },
+	/* Issue 18 round 4: a check runs an origin's renditions one after
+	 * another only for 1/10 of its deadline. Here both segments and the
+	 * sample take 7.8 s on the pool, 11.2 s in series: slow, not gone. */
+	{ "slow_origin_not_in_series", "{A}/trickle@seg/25000/hls/master.m3u8",
+	  PASS_T, "warn", "segment", "slow_download", 0 },
 	{ "segment_trickle", "{A}/trickle@seg/2000/hls/master.m3u8", FAIL_T,
 	  "fail", "segment", "timeout", 0 },
 	{ "master_trickle", "{A}/trickle@master/20/hls/master.m3u8", FAIL_T,
