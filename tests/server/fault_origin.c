@@ -70,9 +70,23 @@
  *   needtoken     answer 403 unless the request has an X-Token header
  *   notoken       answer 403 when the request has an X-Token header (a
  *                 host that must never see the origin's token)
+ *   nosize        a 206 whose Content-Range gives no size ("bytes A-B/"
+ *                 then an asterisk), a 416 with no Content-Range: a
+ *                 server that hides the file's size (RFC 9110 14.4)
+ *
  * and two that end the chain (no file):
  *   loop/N        302 to /loop/N+1, forever
  *   redirect/URL  302 to URL (percent-encoded in the path; MHD decodes it)
+ *
+ * A file (not a generated body) honours one range of the request's Range,
+ * "bytes=A-B", "bytes=A-" or "bytes=-N", as nginx does: 206 with
+ * "Content-Range: bytes A-B/TOTAL", or 416 with the unsatisfied form (an
+ * asterisk, then /TOTAL) when A is at or past the end. The range is cut
+ * from the body the behaviours made (truncate, half, damage, ... act on
+ * the whole file first), so a truncated file answers a range past its new
+ * end with 416; cut, badlen and trickle then act on the ranged body.
+ * Several ranges, or a malformed one: 200 with the whole body, as many
+ * servers do.
  *
  * It must never listen anywhere but 127.0.0.1, never serve outside DIR, and
  * never block shutdown: every wait is a nap that SIGTERM cuts short.
@@ -140,6 +154,7 @@ enum op_kind {
 	OP_TOKEN,
 	OP_NEEDTOKEN,
 	OP_NOTOKEN,
+	OP_NOSIZE,
 };
 
 enum scope {
@@ -171,6 +186,7 @@ static const struct {
 	{ "needtoken", OP_NEEDTOKEN, 0 }, { "notoken", OP_NOTOKEN, 0 },
 	{ "bigmaster", OP_BIGMASTER, 1 }, { "biglive", OP_BIGLIVE, 1 },
 	{ "bigmpd", OP_BIGMPD, 1 },
+	{ "nosize", OP_NOSIZE, 0 },
 };
 
 static const struct {
@@ -793,8 +809,10 @@ static enum MHD_Result queue_text(struct MHD_Connection *c, unsigned status,
 	return rc;
 }
 
+/* status is 200, or 206 with content_range (NULL: none). */
 static enum MHD_Result queue_body(struct MHD_Connection *c, struct body *b,
-				  const char *type, const char *last_modified)
+				  const char *type, const char *last_modified,
+				  unsigned status, const char *content_range)
 {
 	struct MHD_Response *r;
 	enum MHD_Result rc;
@@ -809,7 +827,72 @@ static enum MHD_Result queue_body(struct MHD_Connection *c, struct body *b,
 	if (last_modified)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED,
 					last_modified);
-	rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+	if (content_range)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE,
+					content_range);
+	rc = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+/* The one range of a Range header value v over a body of total bytes:
+ * 1 with the inclusive [*from, *to] to serve; 0 to serve the body whole
+ * (no header, several ranges, a malformed one: RFC 9110 14.2 lets a
+ * server ignore Range); -1 when it cannot be satisfied (416). */
+static int parse_range(const char *v, uint64_t total, uint64_t *from,
+		       uint64_t *to)
+{
+	const long long top = 1LL << 62;
+	const char *dash;
+	long long a, z = -1;
+
+	if (!v || strncasecmp(v, "bytes=", 6) != 0 || strchr(v, ','))
+		return 0;
+	v += 6;
+	dash = strchr(v, '-');
+	if (!dash)
+		return 0;
+	if (dash == v) { /* the last N bytes */
+		if (parse_num(dash + 1, strlen(dash + 1), 0, top, &z))
+			return 0;
+		if (z == 0 || total == 0)
+			return -1;
+		*from = (uint64_t)z < total ? total - (uint64_t)z : 0;
+		*to = total - 1;
+		return 1;
+	}
+	if (parse_num(v, (size_t)(dash - v), 0, top, &a))
+		return 0;
+	if (dash[1] &&
+	    (parse_num(dash + 1, strlen(dash + 1), 0, top, &z) || z < a))
+		return 0;
+	if ((uint64_t)a >= total)
+		return -1;
+	*from = (uint64_t)a;
+	*to = z < 0 || (uint64_t)z >= total ? total - 1 : (uint64_t)z;
+	return 1;
+}
+
+/* 416 for a range at or past the end of a body of total bytes; its
+ * Content-Range states the size unless the origin hides it. */
+static enum MHD_Result queue_unsatisfiable(struct MHD_Connection *c,
+					   size_t total, int nosize)
+{
+	static const char text[] = "fault_origin: range not satisfiable\n";
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	char cr[64];
+
+	r = MHD_create_response_from_buffer(sizeof(text) - 1, (void *)text,
+					    MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
+	if (!nosize) {
+		snprintf(cr, sizeof(cr), "bytes */%zu", total);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+	}
+	rc = MHD_queue_response(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, r);
 	MHD_destroy_response(r);
 	return rc;
 }
@@ -865,7 +948,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 	const struct op *o;
 	struct body *b;
 	long long delay = 0;
-	char msg[128], lm[64] = "";
+	char msg[128], lm[64] = "", crange[96] = "";
+	unsigned status = MHD_HTTP_OK;
 	int klass;
 
 	(void)cls;
@@ -1051,6 +1135,32 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 			b->len = (size_t)o->arg;
 		if (find_op(&pl, OP_HALF, klass))
 			b->len /= 2;
+		{
+			uint64_t from = 0, to = 0;
+			int nosize = find_op(&pl, OP_NOSIZE, klass) != NULL;
+			const char *want = MHD_lookup_connection_value(
+				c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+			int rng = parse_range(want, b->len, &from, &to);
+
+			if (rng < 0) {
+				size_t total = b->len;
+
+				body_free(b);
+				return queue_unsatisfiable(c, total, nosize);
+			}
+			if (rng > 0) {
+				size_t n = (size_t)(to - from + 1);
+
+				snprintf(crange, sizeof(crange),
+					 nosize ? "bytes %llu-%llu/*"
+						: "bytes %llu-%llu/%zu",
+					 (unsigned long long)from,
+					 (unsigned long long)to, b->len);
+				memmove(b->buf, b->buf + from, n);
+				b->len = n;
+				status = MHD_HTTP_PARTIAL_CONTENT;
+			}
+		}
 		b->cut = b->len;
 		b->declared = b->len;
 		if ((o = find_op(&pl, OP_CUT, klass)) &&
@@ -1061,7 +1171,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 	}
 	if ((o = find_op(&pl, OP_TRICKLE, klass)))
 		b->rate = o->arg > 0 ? (long)o->arg : 1;
-	return queue_body(c, b, content_type(pl.path), lm[0] ? lm : NULL);
+	return queue_body(c, b, content_type(pl.path), lm[0] ? lm : NULL,
+			  status, crange[0] ? crange : NULL);
 }
 
 static void usage(void)
