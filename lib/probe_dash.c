@@ -230,8 +230,8 @@ static int fill_rep(vsp_rendition_result *r, const struct cand *c,
 
 /* A static MPD's extent for rendition r, for comparing origins
  * (compare.c): the presentation's duration, and the segments of the Period
- * by dash.c's own addressing rules (none for SegmentBase: its sidx, not the
- * MPD, lists them). */
+ * by dash.c's own addressing rules (for SegmentBase, its sidx, not the
+ * MPD, lists them: fetch_index() counts them). */
 static void dash_vod_extent(const struct dash_state *st,
 			    const vsp_dash_representation *rep,
 			    vsp_rendition_result *r)
@@ -511,6 +511,11 @@ static int fetch_index(struct worker *w, vsp_rendition_result *r,
 				seg->url, err);
 		return -1;
 	}
+	/* The sidx is SegmentBase's list of segments: its own count, not the
+	 * references kept, is what compare.c weighs against other origins,
+	 * as HLS's EXTINF count and SegmentTemplate's. */
+	if (r->has_vod && x->count > 0 && x->count < VSP_HLS_MAX_SEGMENTS)
+		r->segment_count = (int64_t)x->count;
 	if (index_extent(r, seg, x) != 0)
 		return -1;
 	seg->offset = x->refs[0].offset;

@@ -107,7 +107,7 @@ typedef struct vsp_rendition_result {
 	 * compare.c; has_vod 0 when live or the playlist was not read. */
 	int has_vod;
 	double vod_duration_s;
-	int64_t segment_count; /* 0 unknown (DASH SegmentBase) */
+	int64_t segment_count; /* 0 unknown (SegmentBase: its sidx unread) */
 	/* Every segment the check touched, in the order touched (owned). */
 	vsp_segment_check *segs;
 	size_t n_segs, segs_alloc;
