@@ -9,6 +9,11 @@
 #   hls2/      the same encode without 256x144: another ladder
 #   hls2long/  hls2 from 8 s of the same source: another duration
 #   dash2/     hls2's content as DASH (fMP4, SegmentTemplate)
+#   od/        DASH on-demand (SegmentBase: one MP4 a Representation,
+#              video and audio, its sidx the segment list), 6 s of 1 s
+#              subsegments (scripts/ondemand.sh)
+#   od2s/      od's source fragmented in 2 s subsegments: the same
+#              duration, half the segments
 #
 # Called by `make integration` with PROBER (absolute path of the binary) and
 # O (build folder holding tests/fault_origin and tests/test_origins). The
@@ -19,6 +24,7 @@ set -eu
 
 . "$(dirname "$0")/../../scripts/fault.sh"
 fault_suite origins test_origins
+. "$here/scripts/ondemand.sh"
 
 # hls DIR SECONDS N: an HLS VOD ladder of N (2 or 3) renditions of one
 # source, each encoded the same way whatever N, so the renditions two
@@ -65,6 +71,8 @@ mkdir -p "$tmp/www/dash2"
 		-sc_threshold 0 -f dash -seg_duration 1 -use_template 1 \
 		-use_timeline 0 manifest.mpd
 )
+od_media "$tmp/www/od" 6 1
+od_media "$tmp/www/od2s" 6 2
 for f in hls3/master.m3u8 hls3/v2/seg003.ts hls2/v1/seg003.ts \
 	hls2long/v1/seg007.ts dash2/manifest.mpd; do
 	[ -s "$tmp/www/$f" ] || {

@@ -7,8 +7,8 @@
  *
  * Started by tests/integration/origins.sh with PROBER (the binary), ORIGIN
  * and ORIGIN2 (http://127.0.0.1:PORT of each fault origin, serving one
- * folder) and MEDIA (that folder: hls3/, hls2/, hls2long/, dash2/; see the
- * script). Each row runs `prober check --json URL URL` as a child (child.h)
+ * folder) and MEDIA (that folder: hls3/, hls2/, hls2long/, dash2/, od/,
+ * od2s/; see the script). Each row runs `prober check --json URL URL` as a child (child.h)
  * and asserts what a script relies on: exit status, the stream's status
  * and reason, the record's "mismatches" (fields, origin, reference,
  * message), and each origin's "ladder", "vod_duration_s" and
@@ -35,7 +35,16 @@
 static const char *prober, *origin_a, *origin_b, *media;
 
 /* What a row expects of each origin's VOD facts. */
-enum vod { V_SKIP = 0, V_HLS3, V_HLS2, V_HLS2LONG, V_DASH2, V_NULL };
+enum vod {
+	V_SKIP = 0,
+	V_HLS3,
+	V_HLS2,
+	V_HLS2LONG,
+	V_DASH2,
+	V_NULL,
+	V_OD,
+	V_OD2S
+};
 
 struct ocase {
 	const char *name;
@@ -64,6 +73,9 @@ static const struct ocase cases[] = {
 	{ "same_dash_two_cdns", NULL, NULL, "{A}/dash2/manifest.mpd",
 	  "{B}/dash2/manifest.mpd", "pass", NULL, "", NULL, 2, 2, V_DASH2,
 	  V_DASH2, 2 },
+	/* on-demand (SegmentBase): the sidx is the segment list */
+	{ "same_dash_ondemand_two_cdns", NULL, NULL, "{A}/od/manifest.mpd",
+	  "{B}/od/manifest.mpd", "pass", NULL, "", NULL, 2, 2, V_OD, V_OD, 2 },
 	{ "same_hls_lowest", "--renditions", "lowest", "{A}/hls3/master.m3u8",
 	  "{B}/hls3/master-rev.m3u8", "pass", NULL, "", NULL, 3, 3, V_SKIP,
 	  V_SKIP, 1 },
@@ -85,6 +97,9 @@ static const struct ocase cases[] = {
 	  "{B}/hls2long/master.m3u8", "warn", "origin_mismatch",
 	  "vod_duration,segment_count", "VOD duration 8.0 s, origin", 2, 2,
 	  V_HLS2, V_HLS2LONG, 1 },
+	{ "ondemand_other_fragmentation", NULL, NULL, "{A}/od/manifest.mpd",
+	  "{B}/od2s/manifest.mpd", "warn", "origin_mismatch", "segment_count",
+	  "segments, origin 127.0.0.1:{PA} ", 2, 2, V_OD, V_OD2S, 1 },
 	{ "live_beside_vod", NULL, NULL, "{A}/hls2/master.m3u8",
 	  "{B}/live/hls2/master.m3u8", "warn", "origin_mismatch", "type",
 	  "is live, origin 127.0.0.1:{PA} VOD", 2, 2, V_HLS2, V_NULL, 1 },
@@ -166,6 +181,32 @@ static long dash_segments(void)
 	return n;
 }
 
+/* The most subsegments a Representation of MEDIA/DIR has (the origin's
+ * segment_count is its longest rendition's): ffmpeg's own MPD there,
+ * ffmpeg.mpd, lists them as SegmentURLs, one SegmentList a
+ * Representation. */
+static long od_segments(const char *dir)
+{
+	char path[4096], line[1024];
+	long n = 0, most = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/ffmpeg.mpd", media, dir);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot read %s", path);
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "<SegmentList"))
+			n = 0;
+		if (strstr(line, "<SegmentURL"))
+			n++;
+		if (n > most)
+			most = n;
+	}
+	fclose(f);
+	return most;
+}
+
 static int n_failed;
 static const char *cur_name;
 
@@ -212,6 +253,11 @@ static void check_vod(json_t *o, size_t i, enum vod want)
 		 * (ffmpeg -t 4); its segments are the files it wrote. */
 		dur = 4.0;
 		segs = dash_segments();
+		break;
+	case V_OD:
+	case V_OD2S:
+		dur = 6.0;
+		segs = od_segments(want == V_OD ? "od" : "od2s");
 		break;
 	}
 	if (!json_is_number(d) || json_number_value(d) < dur - 0.05 ||
