@@ -13,10 +13,16 @@
 # origin on 127.0.0.1 (whose `live`, `nostart` and `dropold` behaviours make
 # the live cases), and runs the cmocka suite. Everything lives in one temp
 # folder removed at exit (KEEP=1 keeps it); the origin is stopped on exit.
+# Byte ranges through the origin: od/, DASH on-demand (SegmentBase, 6 s of
+# 1 s subsegments, scripts/ondemand.sh), and hls-br/, HLS with every
+# segment a byte range of one file (EXT-X-BYTERANGE, -hls_flags
+# single_file), cut short by the origin's own behaviours (half, truncate,
+# nosize).
 set -eu
 
 . "$(dirname "$0")/../../scripts/fault.sh"
 fault_suite segments test_segments_integration
+. "$here/scripts/ondemand.sh"
 
 echo "segments.sh: generating media in $tmp/www" >&2
 mkdir -p "$tmp/www/hls" "$tmp/www/dash"
@@ -44,6 +50,19 @@ mkdir -p "$tmp/www/hls" "$tmp/www/dash"
 		-media_seg_name 'seg-$RepresentationID$-$Number%03d$.m4s' \
 		manifest.mpd
 )
+od_media "$tmp/www/od" 6 1
+mkdir -p "$tmp/www/hls-br"
+(
+	cd "$tmp/www/hls-br"
+	ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=320x180:rate=25 \
+		-t 6 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -g 25 \
+		-keyint_min 25 -sc_threshold 0 -b:v 300k -f hls -hls_time 1 \
+		-hls_playlist_type vod -hls_flags single_file index.m3u8
+)
+grep -q '^#EXT-X-BYTERANGE:' "$tmp/www/hls-br/index.m3u8" || {
+	echo "segments.sh: hls-br/index.m3u8 has no EXT-X-BYTERANGE" >&2
+	exit 1
+}
 [ -s "$tmp/www/hls/v1/seg005.ts" ] && [ -s "$tmp/www/dash/seg-1-006.m4s" ] || {
 	echo "segments.sh: ffmpeg made no stream" >&2
 	exit 1

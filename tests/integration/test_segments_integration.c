@@ -6,9 +6,14 @@
  * segment missing, a live origin deleting segments as they leave the
  * window, and the healthy cases staying pass.
  *
+ * Byte ranges through the fault origin: DASH on-demand (SegmentBase) and
+ * HLS EXT-X-BYTERANGE, healthy, and cut short with and without the size
+ * in Content-Range (nosize).
+ *
  * Environment: PROBER (the binary), ORIGIN (http://127.0.0.1:PORT, a
  * fault_origin serving hls/, hls-lastgone/, hls-midgone/, dash/,
- * dash-midgone/), TMPDIR (a scratch folder for `prober run`).
+ * dash-midgone/, od/, hls-br/), TMPDIR (a scratch folder for `prober run`,
+ * holding those in www/).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -516,6 +521,160 @@ static void test_live_start_tag(void **state)
 	child_free(&c);
 }
 
+/* Every entry of every rendition a 206 that passed: the check used byte
+ * ranges and each was answered. */
+static void all_ranged_pass(json_t *doc, size_t want_renditions)
+{
+	json_t *s;
+	size_t i;
+
+	assert_string_equal(child_str(doc, "status"), "pass");
+	assert_int_equal(n_renditions(doc), want_renditions);
+	for (size_t k = 0; k < want_renditions; k++) {
+		json_t *r = rendition(doc, k);
+
+		assert_int_equal(json_array_size(json_object_get(r, "segments")),
+				 3);
+		json_array_foreach(json_object_get(r, "segments"), i, s)
+			assert_int_equal(json_integer_value(json_object_get(
+						 s, "http_status")),
+					 206);
+		check_entries(r, 0);
+	}
+}
+
+/* The rendition's verdict: fail at the segment step, http_status, a
+ * message naming the sampled position and file, and the 416. */
+static void fails_416(json_t *r, const char *where, const char *file)
+{
+	const char *msg = child_str(r, "message");
+
+	assert_string_equal(child_str(r, "status"), "fail");
+	assert_string_equal(child_str(r, "stage"), "segment");
+	assert_string_equal(child_str(r, "reason"), "http_status");
+	if (!strstr(msg, where) || !strstr(msg, file) ||
+	    !strstr(msg, "HTTP 416"))
+		fail_msg("message does not name %s of %s and the 416: %s",
+			 where, file, msg);
+}
+
+/* The first byte of the video's last subsegment: the last SegmentURL
+ * mediaRange of the first SegmentList in ffmpeg's own MPD of od/. */
+static long od_last_start(void)
+{
+	char path[4096], line[1024];
+	long start = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/www/od/ffmpeg.mpd", tmpdir);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot read %s", path);
+	while (fgets(line, sizeof(line), f) &&
+	       !strstr(line, "</SegmentList>")) {
+		const char *m = strstr(line, "mediaRange=\"");
+
+		if (m)
+			start = strtol(m + 12, NULL, 10);
+	}
+	fclose(f);
+	if (start <= 0)
+		fail_msg("%s lists no SegmentURL", path);
+	return start;
+}
+
+/* A server that hides the size (nosize) serves on-demand DASH as well as
+ * one that states it. */
+static void test_ondemand_healthy(void **state)
+{
+	const char *paths[] = { "od/manifest.mpd", "nosize/od/manifest.mpd" };
+	child c;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		json_t *doc = check(&c, paths[i], NULL);
+
+		all_ranged_pass(doc, 2);
+		assert_int_equal(c.exit_status, 0);
+		child_free(&c);
+	}
+}
+
+/* Half of each file: with the size stated, the index already says the
+ * file is short; hidden (nosize), the sample's ranged GET past the end
+ * gets 416: the middle subsegment (4 of 6) starts past the half. */
+static void test_ondemand_half(void **state)
+{
+	child c;
+	json_t *doc, *r;
+
+	(void)state;
+	doc = check(&c, "half@seg/od/manifest.mpd", NULL);
+	assert_string_equal(child_str(doc, "status"), "fail");
+	r = rendition(doc, 0);
+	assert_string_equal(child_str(r, "reason"), "segment_missing");
+	assert_string_equal(child_str(r, "stage"), "playlist");
+	if (!strstr(child_str(r, "message"), "(Content-Range)"))
+		fail_msg("message: %s", child_str(r, "message"));
+	child_free(&c);
+
+	doc = check(&c, "nosize/half@seg/od/manifest.mpd", NULL);
+	assert_string_equal(child_str(doc, "status"), "fail");
+	assert_int_equal(c.exit_status, 2);
+	for (size_t i = 0; i < 2; i++)
+		fails_416(rendition(doc, i), "(middle, 4 of",
+			  i ? "ffmpeg-stream1.mp4" : "ffmpeg-stream0.mp4");
+	child_free(&c);
+}
+
+/* The video file cut where its last subsegment starts, the size hidden:
+ * the first and middle subsegments play, the last one's GET gets 416. The
+ * audio file is shorter than the cut, whole, and passes. */
+static void test_ondemand_last_cut(void **state)
+{
+	char path[128];
+	child c;
+	json_t *doc, *r;
+
+	(void)state;
+	snprintf(path, sizeof(path), "nosize/truncate@seg/%ld/od/manifest.mpd",
+		 od_last_start());
+	doc = check(&c, path, NULL);
+	assert_string_not_equal(child_str(doc, "status"), "pass");
+	r = rendition(doc, 0);
+	fails_416(r, "segment 6 (last, 6 of 6)", "ffmpeg-stream0.mp4");
+	assert_string_equal(child_str(json_array_get(json_object_get(r, "segments"),
+						     1),
+				      "status"),
+			    "pass");
+	assert_string_equal(child_str(rendition(doc, 1), "status"), "pass");
+	child_free(&c);
+}
+
+/* HLS byte ranges through the fault origin as through nginx: healthy, a
+ * pass of 206s; half the file, the middle segment's range gets 416,
+ * whether or not the origin states the size (HLS has no index to check
+ * it against). */
+static void test_hls_byterange(void **state)
+{
+	const char *cut[] = { "half@seg/hls-br/index.m3u8",
+			      "nosize/half@seg/hls-br/index.m3u8" };
+	child c;
+	json_t *doc;
+
+	(void)state;
+	doc = check(&c, "hls-br/index.m3u8", NULL);
+	all_ranged_pass(doc, 1);
+	child_free(&c);
+	for (size_t i = 0; i < 2; i++) {
+		doc = check(&c, cut[i], NULL);
+		assert_string_equal(child_str(doc, "status"), "fail");
+		assert_int_equal(c.exit_status, 2);
+		fails_416(rendition(doc, 0), "segment 3 (middle", "index.ts");
+		child_free(&c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -531,6 +690,10 @@ int main(void)
 		cmocka_unit_test(test_hls_start_vod),
 		cmocka_unit_test(test_hls_start_gone),
 		cmocka_unit_test(test_live_start_tag),
+		cmocka_unit_test(test_ondemand_healthy),
+		cmocka_unit_test(test_ondemand_half),
+		cmocka_unit_test(test_ondemand_last_cut),
+		cmocka_unit_test(test_hls_byterange),
 	};
 
 	prober = getenv("PROBER");
