@@ -917,6 +917,14 @@ static int get_buffer_watched(AVCodecContext *dec, AVFrame *f, int flags)
 	return ret;
 }
 
+/* The prober's own failure: VSP_R_INTERNAL, which one (a vsp_err) in
+ * info->err, for the caller to tell out of memory by its code. */
+static vsp_reason internal(vsp_decode_info *info, int code)
+{
+	info->err = code;
+	return VSP_R_INTERNAL;
+}
+
 static vsp_reason open_decoder(run *r, track *t, char *err, size_t errlen)
 {
 	const AVCodecParameters *p = t->st->codecpar;
@@ -932,7 +940,7 @@ static vsp_reason open_decoder(run *r, track *t, char *err, size_t errlen)
 	t->dec = avcodec_alloc_context3(codec);
 	if (!t->dec) {
 		set_err(err, errlen, "decode: out of memory");
-		return VSP_R_INTERNAL;
+		return internal(r->info, VSP_E_NOMEM);
 	}
 	ret = avcodec_parameters_to_context(t->dec, p);
 	if (ret >= 0) {
@@ -955,7 +963,7 @@ static vsp_reason open_decoder(run *r, track *t, char *err, size_t errlen)
 			avcodec_get_name(p->codec_id),
 			ret == AVERROR(ENOMEM) ? "out of memory"
 					       : averr(ret, e, sizeof(e)));
-		return ret == AVERROR(ENOMEM) ? VSP_R_INTERNAL
+		return ret == AVERROR(ENOMEM) ? internal(r->info, VSP_E_NOMEM)
 					      : VSP_R_DECODE_ERROR;
 	}
 	return VSP_R_NONE;
@@ -1022,7 +1030,7 @@ static vsp_reason verdict(const run *r, char *err, size_t errlen)
 		set_err(err, errlen,
 			"decode: %s: out of memory after %d frames",
 			info->codec, info->frames);
-		return VSP_R_INTERNAL;
+		return internal(r->info, VSP_E_NOMEM);
 	}
 	if (r->timed_out) {
 		set_err(err, errlen,
@@ -1143,7 +1151,7 @@ static vsp_reason open_input(run *r, membuf *m, AVIOContext **pb,
 	if (!*pb) {
 		av_free(iobuf);
 		set_err(err, errlen, "decode: out of memory");
-		return VSP_R_INTERNAL;
+		return internal(info, VSP_E_NOMEM);
 	}
 	/* *pb owns iobuf now; it may have been reallocated */
 	rc = probe(*pb, m, ifmt, err, errlen);
@@ -1154,7 +1162,7 @@ static vsp_reason open_input(run *r, membuf *m, AVIOContext **pb,
 	r->fmt = new_format_context(*pb, m);
 	if (!r->fmt) {
 		set_err(err, errlen, "decode: out of memory");
-		return VSP_R_INTERNAL;
+		return internal(info, VSP_E_NOMEM);
 	}
 	/* avformat_open_input() frees the context on failure. */
 	ret = avformat_open_input(&r->fmt, "", *ifmt, NULL);
@@ -1162,7 +1170,7 @@ static vsp_reason open_input(run *r, membuf *m, AVIOContext **pb,
 		rc = ret == AVERROR_EXIT ||
 				     deadline_passed(r->opts->deadline_us)
 			     ? VSP_R_TIMEOUT
-		     : ret == AVERROR(ENOMEM) ? VSP_R_INTERNAL
+		     : ret == AVERROR(ENOMEM) ? internal(info, VSP_E_NOMEM)
 					      : VSP_R_DECODE_ERROR;
 		set_err(err, errlen, "demux: %s: %s", info->container,
 			ret == AVERROR(ENOMEM) ? "out of memory"
@@ -1199,7 +1207,7 @@ static vsp_reason find_streams(run *r, const AVInputFormat *ifmt, int64_t total,
 		if (ret == AVERROR(ENOMEM)) {
 			set_err(err, errlen, "demux: %s: out of memory",
 				info->container);
-			return VSP_R_INTERNAL;
+			return internal(info, VSP_E_NOMEM);
 		}
 		if (ret < 0 && (ret == AVERROR_EXIT ||
 				deadline_passed(opts->deadline_us))) {
@@ -1317,7 +1325,7 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 	pkt = av_packet_alloc();
 	if (!r.frame || !pkt) {
 		set_err(err, errlen, "decode: out of memory");
-		rc = VSP_R_INTERNAL;
+		rc = internal(info, VSP_E_NOMEM);
 		goto fail;
 	}
 	free_done_decoders(&r); /* demux only: none was opened */
@@ -1327,6 +1335,13 @@ vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 	rc = verdict(&r, err, errlen);
 
 fail:
+	/* info->err holds exactly with VSP_R_INTERNAL (an audio decoder
+	 * beside video that failed to open is ignored; bad opts say
+	 * INTERNAL, check_input). */
+	if (rc != VSP_R_INTERNAL)
+		info->err = 0;
+	else if (!info->err)
+		info->err = VSP_E_INTERNAL;
 	info->ms = ms_since(r.t0);
 	av_packet_free(&pkt);
 	av_frame_free(&r.frame);

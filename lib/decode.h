@@ -90,6 +90,9 @@ typedef struct vsp_decode_info {
 	vsp_content_seg content;
 	int thumb;	     /* 1 written, -1 failed, 0 not asked */
 	char thumb_err[192]; /* why it failed */
+	/* With VSP_R_INTERNAL only, which failure of the prober's it was (a
+	 * vsp_err of error.h): VSP_E_NOMEM or VSP_E_INTERNAL; 0 otherwise. */
+	int err;
 } vsp_decode_info;
 
 /*
@@ -117,7 +120,8 @@ typedef struct vsp_decode_info {
  * Also: VSP_R_DECODE_ERROR when opts->audio and there is no audio stream, or
  * the container holds no stream at all; VSP_R_TOO_LARGE when init or seg is
  * over VSP_SEGMENT_MAX_BYTES; VSP_R_UNSUPPORTED when this FFmpeg has no
- * decoder for the codec; VSP_R_INTERNAL on bad opts or out of memory.
+ * decoder for the codec; VSP_R_INTERNAL on bad opts or out of memory
+ * (info->err says which: VSP_E_INTERNAL, VSP_E_NOMEM).
  * err may be NULL; otherwise it is cleared first.
  */
 vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,

@@ -456,6 +456,24 @@ static vsp_reason failf(char *err, size_t errlen, vsp_reason r, const char *fmt,
 	return r;
 }
 
+/* The prober's own failure (VSP_R_INTERNAL), which one in step->err: the
+ * check's error comes from that code, never from the message's words
+ * (a URL may hold any). */
+static vsp_reason failf_err(vsp_http_step *step, int code, char *err,
+			    size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static vsp_reason failf_err(vsp_http_step *step, int code, char *err,
+			    size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	step->err = code;
+	return VSP_R_INTERNAL;
+}
+
 /* One GET across its steps (vsp_http_get). */
 struct get {
 	vsp_http_client *c;
@@ -580,8 +598,8 @@ static vsp_reason transfer(struct get *g, CURLcode *rc)
 	vsp_reason r;
 
 	if (!hop_url)
-		return failf(g->err, g->errlen, VSP_R_INTERNAL,
-			     "out of memory");
+		return failf_err(g->step, VSP_E_NOMEM, g->err, g->errlen,
+				 "out of memory");
 	for (int hop = 0;; hop++) {
 		char *next = NULL;
 		long code = 0;
@@ -604,8 +622,8 @@ static vsp_reason transfer(struct get *g, CURLcode *rc)
 			free(hop_url);
 			hop_url = strdup(next);
 			if (!hop_url)
-				r = failf(g->err, g->errlen, VSP_R_INTERNAL,
-					  "out of memory");
+				r = failf_err(g->step, VSP_E_NOMEM, g->err,
+					      g->errlen, "out of memory");
 		}
 		if (r != VSP_R_NONE) {
 			fill_timings(curl, g->step);
@@ -645,10 +663,11 @@ static vsp_reason transfer_reason(struct get *g, CURLcode rc)
 	}
 	if (rc != CURLE_OK) {
 		if (s->body.err == VSP_E_NOMEM)
-			return failf(g->err, g->errlen, VSP_R_INTERNAL,
-				     "GET %.300s: out of memory for the body "
-				     "(%zu bytes received)",
-				     url, s->body.len);
+			return failf_err(
+				g->step, VSP_E_NOMEM, g->err, g->errlen,
+				"GET %.300s: out of memory for the body "
+				"(%zu bytes received)",
+				url, s->body.len);
 		if (s->budget_rc)
 			return failf(g->err, g->errlen,
 				     s->budget_rc == -1 ? VSP_R_TIMEOUT
@@ -715,8 +734,8 @@ static vsp_reason hand_over(struct get *g, uint8_t **body, size_t *body_len)
 	vsp_buf_fit(b);
 	*body = (uint8_t *)vsp_buf_take(b, body_len);
 	if (!*body)
-		return failf(g->err, g->errlen, VSP_R_INTERNAL,
-			     "out of memory");
+		return failf_err(g->step, VSP_E_NOMEM, g->err, g->errlen,
+				 "out of memory");
 	reserve(&g->s, len ? len + 1 : 0);
 	return VSP_R_NONE;
 }
@@ -752,7 +771,8 @@ vsp_reason vsp_http_get(vsp_http_client *c, const vsp_http_request *req,
 	step->age_s = -1;
 	step->url = strdup(req->url);
 	if (!step->url)
-		return failf(err, errlen, VSP_R_INTERNAL, "out of memory");
+		return failf_err(step, VSP_E_NOMEM, err, errlen,
+				 "out of memory");
 	if (!vsp_url_is_http(req->url))
 		return failf(err, errlen, VSP_R_PROTOCOL,
 			     "refused %.300s: only http and https URLs are "

@@ -57,6 +57,9 @@ typedef struct vsp_http_step {
 	/* The resource's size a 206's Content-Range states ("bytes a-b/N");
 	 * 0 when absent or "*". */
 	int64_t range_total;
+	/* With VSP_R_INTERNAL only, which failure of the prober's it was (a
+	 * vsp_err of error.h): VSP_E_NOMEM or VSP_E_INTERNAL; 0 otherwise. */
+	int err;
 } vsp_http_step;
 
 typedef struct vsp_http_client vsp_http_client;
@@ -94,8 +97,8 @@ typedef struct vsp_http_request {
  * gives its bytes back to the budget; NUL-terminated, *body_len excludes
  * the NUL). Returns VSP_R_NONE for a whole 2xx body (with req->prefix: its
  * first bytes); otherwise the reason (http_status, timeout, dns, connect,
- * tls, too_large, redirect, protocol, network; internal on out of memory)
- * and a message naming the URL in err.
+ * tls, too_large, redirect, protocol, network; internal on out of memory,
+ * then step->err says VSP_E_NOMEM) and a message naming the URL in err.
  */
 vsp_reason vsp_http_get(vsp_http_client *c, const vsp_http_request *req,
 			vsp_http_step *step, uint8_t **body, size_t *body_len,

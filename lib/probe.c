@@ -263,8 +263,8 @@ static void *origin_main(void *arg)
 			  sizeof(err));
 	if (rc) {
 		vsp_http_client_free(http);
-		vsp_probe_fail(o, &res->v, rc, VSP_STAGE_MANIFEST,
-			       "manifest: %s", err);
+		vsp_probe_fail(o, &res->v, rc, res->manifest.err,
+			       VSP_STAGE_MANIFEST, "manifest: %s", err);
 		return NULL;
 	}
 	o->proto = detect_protocol(body, len);

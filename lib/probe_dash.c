@@ -278,7 +278,7 @@ static int dash_load(struct origin_ctx *o, const uint8_t *body, size_t len)
 				  base_of(&res->manifest), &bound, &st->mpd,
 				  err, sizeof(err));
 	if (rc != 0) {
-		vsp_probe_fail(o, &res->v, vsp_parse_reason(rc),
+		vsp_probe_fail(o, &res->v, vsp_parse_reason(rc), rc,
 			       VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
 			       err);
 		return 1;
@@ -484,8 +484,9 @@ static int fetch_index(struct worker *w, vsp_rendition_result *r,
 	rc = vsp_http_get(w->http, &req, &r->playlist, &body, &len, err,
 			  sizeof(err));
 	if (rc) {
-		vsp_probe_fail(w->o, &r->v, rc, VSP_STAGE_PLAYLIST,
-			       "index (sidx) of %s: %s", r->name, err);
+		vsp_probe_fail(w->o, &r->v, rc, r->playlist.err,
+			       VSP_STAGE_PLAYLIST, "index (sidx) of %s: %s",
+			       r->name, err);
 		return -1;
 	}
 	prc = vsp_dash_sidx_parse(body, len, seg->index_offset, x, err,

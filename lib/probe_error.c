@@ -9,7 +9,6 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "error.h"
 #include "probe_int.h"
@@ -44,36 +43,39 @@ int vsp_probe_failed(struct origin_ctx *o)
 	return code;
 }
 
-/* http.c and decode.c say VSP_R_INTERNAL for both; their messages say
- * which. */
-static int code_of(const char *msg)
+int vsp_probe_err_code(vsp_reason rc, int err)
 {
-	return strstr(msg, "out of memory") ? VSP_E_NOMEM : VSP_E_INTERNAL;
+	if (rc != VSP_R_INTERNAL)
+		return 0;
+	return err == VSP_E_NOMEM ? VSP_E_NOMEM : VSP_E_INTERNAL;
 }
 
 void vsp_probe_fail(struct origin_ctx *o, vsp_verdict *v, vsp_reason rc,
-		    vsp_stage stage, const char *fmt, ...)
+		    int err, vsp_stage stage, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
+	int code = vsp_probe_err_code(rc, err);
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (rc == VSP_R_INTERNAL)
-		vsp_probe_error(o, code_of(msg), "origin %s: %s",
+	if (code)
+		vsp_probe_error(o, code, "origin %s: %s",
 				o->ocfg->name ? o->ocfg->name : "?", msg);
 	else
 		vsp_verdict_set(v, VSP_FAIL, rc, stage, "%s", msg);
 }
 
-static void lift(struct check_error *e, const vsp_verdict *v)
+/* code: what the producer of an internal verdict in the tree means by it
+ * (vsp_probe_error_lift). */
+static void lift(struct check_error *e, const vsp_verdict *v, int code)
 {
 	if (v->reason != VSP_R_INTERNAL)
 		return;
 	pthread_mutex_lock(&e->lock);
 	if (!e->code) {
-		e->code = code_of(v->message ? v->message : "");
+		e->code = code;
 		snprintf(e->msg, sizeof(e->msg), "%s",
 			 v->message ? v->message : "internal error");
 	}
@@ -86,9 +88,11 @@ int vsp_probe_error_lift(struct check_error *e, const vsp_stream_result *s)
 		const vsp_origin_result *o = &s->origins[i];
 
 		for (size_t k = 0; k < o->n_renditions; k++)
-			lift(e, &o->renditions[k].v);
-		lift(e, &o->v);
+			lift(e, &o->renditions[k].v, VSP_E_INTERNAL);
+		lift(e, &o->v, VSP_E_INTERNAL);
 	}
-	lift(e, &s->v);
+	/* compare.c's, its only producer: out of memory comparing origins
+	 * (vsp_origin_judge_mismatch). */
+	lift(e, &s->v, VSP_E_NOMEM);
 	return e->code;
 }

@@ -204,7 +204,7 @@ static void plan_hls(struct origin_ctx *o, const uint8_t *body, size_t len)
 				 base_of(&res->manifest), &bound, &pl, err,
 				 sizeof(err));
 	if (rc != 0) {
-		vsp_probe_fail(o, &res->v, vsp_parse_reason(rc),
+		vsp_probe_fail(o, &res->v, vsp_parse_reason(rc), rc,
 			       VSP_STAGE_MANIFEST, "manifest %s: %s", res->url,
 			       err);
 		return;
@@ -349,8 +349,9 @@ static const vsp_hls_playlist *fetch_media_playlist(struct worker *w,
 	rc = vsp_http_get(w->http, &req, &r->playlist, &body, &len, err,
 			  sizeof(err));
 	if (rc) {
-		vsp_probe_fail(w->o, &r->v, rc, VSP_STAGE_PLAYLIST,
-			       "playlist %s: %s", r->name, err);
+		vsp_probe_fail(w->o, &r->v, rc, r->playlist.err,
+			       VSP_STAGE_PLAYLIST, "playlist %s: %s", r->name,
+			       err);
 		return NULL;
 	}
 	/* The playlist's reservation goes with it (release). */
@@ -361,7 +362,7 @@ static const vsp_hls_playlist *fetch_media_playlist(struct worker *w,
 				  sizeof(err));
 	vsp_http_body_free(w->http, body, len);
 	if (prc != 0) {
-		vsp_probe_fail(w->o, &r->v, vsp_parse_reason(prc),
+		vsp_probe_fail(w->o, &r->v, vsp_parse_reason(prc), prc,
 			       VSP_STAGE_PLAYLIST, "playlist %s: %s", r->uri,
 			       err);
 		return NULL;

@@ -146,16 +146,23 @@ void vsp_probe_error(struct origin_ctx *o, int code, const char *fmt, ...)
 /* probe_error.c: the check's error code so far, 0 none: a worker stops
  * taking renditions once it is set. */
 int vsp_probe_failed(struct origin_ctx *o);
+/* probe_error.c: the check's error a failure of reason rc is: 0 when rc
+ * is the target's (any but VSP_R_INTERNAL); with VSP_R_INTERNAL, err
+ * when it is VSP_E_NOMEM, else VSP_E_INTERNAL. err is the producer's code:
+ * the http step's or decode info's err, a parser's VSP_E_* return. Never
+ * the words of a message (a URL may hold any). */
+int vsp_probe_err_code(vsp_reason rc, int err);
 /* probe_error.c: fails v with reason rc (from http, decode or a parser) at
  * stage, or, when rc is VSP_R_INTERNAL (out of memory, an internal
- * failure), sets the check's error instead: the prober's failure is never
- * the target's verdict. */
+ * failure: err says which, vsp_probe_err_code), sets the check's error
+ * instead: the prober's failure is never the target's verdict. */
 void vsp_probe_fail(struct origin_ctx *o, vsp_verdict *v, vsp_reason rc,
-		    vsp_stage stage, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+		    int err, vsp_stage stage, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 /* probe_error.c: after judging, a VSP_R_INTERNAL verdict still in s (a
- * path that set one directly, compare.c) becomes the check's error too.
- * Returns e->code. */
+ * path that set one directly: compare.c on the stream's verdict, out of
+ * memory) becomes the check's error too: VSP_E_NOMEM on the stream's,
+ * VSP_E_INTERNAL elsewhere (no producer). Returns e->code. */
 int vsp_probe_error_lift(struct check_error *e, const vsp_stream_result *s);
 
 /* Sets r's live note (what a live check could not do, or saw). */

@@ -147,8 +147,8 @@ static int live_reload(struct live_run *lr, int k)
 	 * to the check's error channel, never into a verdict or a note. */
 	rc = vsp_http_get(w->http, &req, st, &body, &len, err, sizeof(err));
 	if (rc == VSP_R_INTERNAL) {
-		vsp_probe_fail(o, &lr->r->v, rc, VSP_STAGE_LIVE, "reload: %s",
-			       err);
+		vsp_probe_fail(o, &lr->r->v, rc, st->err, VSP_STAGE_LIVE,
+			       "reload: %s", err);
 		return 0;
 	}
 	if (rc != VSP_R_NONE) {

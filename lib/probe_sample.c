@@ -83,8 +83,8 @@ static int key_get(struct worker *w, vsp_rendition_result *r,
 				 "%s: %zu bytes, an AES-128 key is 16", uri,
 				 len);
 		vsp_probe_fail(w->o, &r->v, rc ? rc : VSP_R_KEY_INVALID,
-			       VSP_STAGE_KEY, "key of segment %lld: %s",
-			       (long long)seq, err);
+			       kc->step.err, VSP_STAGE_KEY,
+			       "key of segment %lld: %s", (long long)seq, err);
 		vsp_http_body_free(w->http, body, len);
 		return -1;
 	}
@@ -159,7 +159,7 @@ static void sniff_one(struct worker *w, vsp_rendition_result *r,
 	got = blen;
 	if (rc) {
 		c->status = VSP_FAIL;
-		vsp_probe_fail(w->o, &r->v, rc, VSP_STAGE_SEGMENT,
+		vsp_probe_fail(w->o, &r->v, rc, c->http.err, VSP_STAGE_SEGMENT,
 			       "segment %lld (%s, %lld of %lld): %s",
 			       (long long)sp->seq, rname, (long long)pos + 1,
 			       (long long)n, err);

@@ -200,7 +200,7 @@ static void judge(struct worker *w, vsp_rendition_result *r,
 		return;
 	if (rc) {
 		/* With an init segment, the fault may be in either. */
-		vsp_probe_fail(o, &r->v, rc, VSP_STAGE_DECODE,
+		vsp_probe_fail(o, &r->v, rc, r->decode.err, VSP_STAGE_DECODE,
 			       "segment %lld: %s%s%s%s: %s", (long long)p->seq,
 			       p->uri, p->init_uri ? " (init " : "",
 			       p->init_uri ? p->init_uri : "",
@@ -254,7 +254,8 @@ static int fetch_key(struct worker *w, vsp_rendition_result *r,
 	rc = vsp_http_get(w->http, &req, &r->key, key, key_len, err,
 			  sizeof(err));
 	if (rc) {
-		vsp_probe_fail(o, &r->v, rc, VSP_STAGE_KEY, "key: %s", err);
+		vsp_probe_fail(o, &r->v, rc, r->key.err, VSP_STAGE_KEY,
+			       "key: %s", err);
 		return -1;
 	}
 	if (*key_len != 16) {
@@ -285,8 +286,8 @@ static int fetch_init(struct worker *w, vsp_rendition_result *r,
 	rc = vsp_http_get(w->http, &req, &r->init, init, init_len, err,
 			  sizeof(err));
 	if (rc) {
-		vsp_probe_fail(o, &r->v, rc, VSP_STAGE_INIT, "init segment: %s",
-			       err);
+		vsp_probe_fail(o, &r->v, rc, r->init.err, VSP_STAGE_INIT,
+			       "init segment: %s", err);
 		return -1;
 	}
 	return 0;
@@ -312,7 +313,7 @@ static int fetch_segment(struct worker *w, vsp_rendition_result *r,
 	rc = vsp_http_get(w->http, &req, &r->segment, seg, seg_len, err,
 			  sizeof(err));
 	if (rc) {
-		vsp_probe_fail(o, &r->v, rc, VSP_STAGE_SEGMENT,
+		vsp_probe_fail(o, &r->v, rc, r->segment.err, VSP_STAGE_SEGMENT,
 			       "segment %lld: %s", (long long)p->seq, err);
 		return -1;
 	}

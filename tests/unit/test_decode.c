@@ -26,6 +26,7 @@
 
 #include "clock.h"
 #include "decode.h"
+#include "error.h"
 
 #include <libavutil/aes.h>
 #include <libavutil/mem.h>
@@ -941,12 +942,16 @@ static void test_bad_args(void **state)
 				    sizeof(err)),
 			 VSP_R_INTERNAL);
 	assert_non_null(strstr(err, "frames"));
+	/* Bad opts are the prober's fault, not out of memory. */
+	assert_int_equal(info.err, VSP_E_INTERNAL);
 	/* Over the segment cap: refused before reading a byte. */
 	o.max_frames = 1;
 	assert_int_equal(vsp_decode(NULL, 0, b,
 				    (size_t)VSP_SEGMENT_MAX_BYTES + 1, &o,
 				    &info, err, sizeof(err)),
 			 VSP_R_TOO_LARGE);
+	/* err only ever goes with VSP_R_INTERNAL. */
+	assert_int_equal(info.err, 0);
 	/* A NULL message buffer is allowed. */
 	assert_int_equal(vsp_decode(NULL, 0, NULL, 0, &o, &info, NULL, 0),
 			 VSP_R_NOT_MEDIA);
