@@ -133,8 +133,28 @@ static vsp_reason fetch_prefix(struct worker *w, vsp_segment_check *c,
 				 .limit = limit,
 				 .deadline_us = w->o->deadline_us,
 				 .prefix = 1 };
+	vsp_reason rc =
+		vsp_http_get(w->http, &req, &c->http, body, blen, err, errlen);
 
-	return vsp_http_get(w->http, &req, &c->http, body, blen, err, errlen);
+	/* The segment's own byte range (an index's or a playlist's): a 206
+	 * shorter than the part of it asked is a resource that ends inside
+	 * the segment (a server shortens a range past its end, RFC 9110
+	 * 14.1.2), a cut segment for a player. Without a known range a
+	 * shorter answer is only a segment smaller than the sniff. */
+	if (rc == VSP_R_NONE && sp->length >= 0 && c->http.http_status == 206 &&
+	    (int64_t)*blen < want) {
+		snprintf(err, errlen,
+			 "GET %.300s range %lld-%lld: %zu bytes instead of "
+			 "%lld: the resource ends inside the range",
+			 sp->uri, (long long)sp->offset,
+			 (long long)(sp->offset + want - 1), *blen,
+			 (long long)want);
+		vsp_http_body_free(w->http, *body, *blen);
+		*body = NULL;
+		*blen = 0;
+		rc = VSP_R_NETWORK;
+	}
+	return rc;
 }
 
 /* A ranged GET of the first bytes of sp, the container sniffed. */

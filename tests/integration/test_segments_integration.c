@@ -560,7 +560,7 @@ static void fails_416(json_t *r, const char *where, const char *file)
 
 /* The first byte of the video's last subsegment: the last SegmentURL
  * mediaRange of the first SegmentList in ffmpeg's own MPD of od/. */
-static long od_last_start(void)
+static long od_last_range(long *end)
 {
 	char path[4096], line[1024];
 	long start = -1;
@@ -574,13 +574,24 @@ static long od_last_start(void)
 	       !strstr(line, "</SegmentList>")) {
 		const char *m = strstr(line, "mediaRange=\"");
 
-		if (m)
-			start = strtol(m + 12, NULL, 10);
+		if (m) {
+			char *dash;
+
+			start = strtol(m + 12, &dash, 10);
+			*end = *dash == '-' ? strtol(dash + 1, NULL, 10) : -1;
+		}
 	}
 	fclose(f);
-	if (start <= 0)
-		fail_msg("%s lists no SegmentURL", path);
+	if (start <= 0 || *end <= start)
+		fail_msg("%s lists no SegmentURL with a mediaRange", path);
 	return start;
+}
+
+static long od_last_start(void)
+{
+	long end;
+
+	return od_last_range(&end);
 }
 
 /* A server that hides the size (nosize) serves on-demand DASH as well as
@@ -651,6 +662,34 @@ static void test_ondemand_last_cut(void **state)
 	child_free(&c);
 }
 
+/* The file ends inside its last subsegment, from an origin that hides
+ * the size: the ranged GET of that subsegment gets a 206 of fewer bytes
+ * than the index names (a server shortens a range past the end, RFC 9110
+ * 14.1.2). A player gets a cut subsegment: fail, never pass. */
+static void test_ondemand_short_range(void **state)
+{
+	char path[128];
+	long end, start = od_last_range(&end);
+	child c;
+	json_t *doc, *r;
+	const char *msg;
+
+	(void)state;
+	snprintf(path, sizeof(path), "nosize/truncate@seg/%ld/od/manifest.mpd",
+		 start + (end - start) / 2);
+	doc = check(&c, path, NULL);
+	assert_string_not_equal(child_str(doc, "status"), "pass");
+	assert_int_not_equal(c.exit_status, 0);
+	r = rendition(doc, 0);
+	msg = child_str(r, "message");
+	assert_string_equal(child_str(r, "status"), "fail");
+	if (!strstr(msg, "segment 6 (last, 6 of 6)") ||
+	    !strstr(msg, "the resource ends inside the range"))
+		fail_msg("message does not name the cut last subsegment: %s",
+			 msg);
+	child_free(&c);
+}
+
 /* HLS byte ranges through the fault origin as through nginx: healthy, a
  * pass of 206s; half the file, the middle segment's range gets 416,
  * whether or not the origin states the size (HLS has no index to check
@@ -693,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_ondemand_healthy),
 		cmocka_unit_test(test_ondemand_half),
 		cmocka_unit_test(test_ondemand_last_cut),
+		cmocka_unit_test(test_ondemand_short_range),
 		cmocka_unit_test(test_hls_byterange),
 	};
 
