@@ -129,8 +129,7 @@ static void add_mismatch(vsp_stream_result *s, size_t oi, size_t ri,
 	char *copy = strdup(msg);
 
 	if (!copy) {
-		vsp_verdict_set(&s->v, VSP_WARN, VSP_R_INTERNAL, VSP_STAGE_NONE,
-				"out of memory comparing origins");
+		s->judge_err = VSP_E_NOMEM;
 		return;
 	}
 	m->origin = oi;
@@ -708,9 +707,7 @@ static void compare_origin(vsp_stream_result *s, size_t oi, size_t ri)
 		int d = ladder_diff(o, ref, &t);
 
 		if (d < 0)
-			vsp_verdict_set(&s->v, VSP_WARN, VSP_R_INTERNAL,
-					VSP_STAGE_NONE,
-					"out of memory comparing origins");
+			s->judge_err = VSP_E_NOMEM;
 		else if (d > 0)
 			add_mismatch(s, oi, ri, "ladder", VSP_STAGE_MANIFEST,
 				     t.buf);
@@ -741,8 +738,7 @@ void vsp_origin_judge_mismatch(vsp_stream_result *s)
 	s->mismatches = calloc(s->n_origins * N_MISMATCH_FIELDS,
 			       sizeof(*s->mismatches));
 	if (!s->mismatches) {
-		vsp_verdict_set(&s->v, VSP_WARN, VSP_R_INTERNAL, VSP_STAGE_NONE,
-				"out of memory comparing origins");
+		s->judge_err = VSP_E_NOMEM;
 		return;
 	}
 	for (size_t i = ref + 1; i < s->n_origins; i++)

@@ -91,8 +91,16 @@ int vsp_probe_error_lift(struct check_error *e, const vsp_stream_result *s)
 			lift(e, &o->renditions[k].v, VSP_E_INTERNAL);
 		lift(e, &o->v, VSP_E_INTERNAL);
 	}
-	/* compare.c's, its only producer: out of memory comparing origins
-	 * (vsp_origin_judge_mismatch). */
-	lift(e, &s->v, VSP_E_NOMEM);
+	lift(e, &s->v, VSP_E_INTERNAL);
+	/* Out of memory comparing origins (compare.c). */
+	if (s->judge_err) {
+		pthread_mutex_lock(&e->lock);
+		if (!e->code) {
+			e->code = s->judge_err;
+			snprintf(e->msg, sizeof(e->msg),
+				 "out of memory comparing origins");
+		}
+		pthread_mutex_unlock(&e->lock);
+	}
 	return e->code;
 }

@@ -206,6 +206,10 @@ typedef struct vsp_stream_result {
 	/* compare.c: how the origins differ; worth a warn (origin_mismatch). */
 	vsp_origin_mismatch *mismatches;
 	size_t n_mismatches;
+	/* The prober's own failure while judging (error.h's VSP_E_NOMEM:
+	 * compare.c out of memory), 0: none. Never a verdict: the check
+	 * returns it as its error (probe_error.c). */
+	int judge_err;
 } vsp_stream_result;
 
 /* Sets v to status/reason/stage with a printf-style message, unless v already

@@ -167,13 +167,16 @@ static void test_lift(void **state)
 	/* Nothing internal: no error. */
 	assert_int_equal(vsp_probe_error_lift(&e, &s), 0);
 
-	/* compare.c's, on the stream's verdict: out of memory. */
-	vsp_verdict_set(&s.v, VSP_WARN, VSP_R_INTERNAL, VSP_STAGE_NONE,
-			"comparing origins failed");
+	/* compare.c out of memory, beside a warning the stream already
+	 * holds (a verdict could not carry it: the first warning wins). */
+	vsp_verdict_set(&s.v, VSP_WARN, VSP_R_ORIGIN_LAGGING, VSP_STAGE_LIVE,
+			"origin b is 12 s behind");
+	s.judge_err = VSP_E_NOMEM;
 	assert_int_equal(vsp_probe_error_lift(&e, &s), VSP_E_NOMEM);
-	assert_string_equal(e.msg, "comparing origins failed");
+	assert_string_equal(e.msg, "out of memory comparing origins");
 	free(s.v.message);
 	memset(&s.v, 0, sizeof(s.v));
+	s.judge_err = 0;
 
 	/* Elsewhere no producer names one: internal, whatever it says. */
 	pthread_mutex_destroy(&e.lock);
