@@ -1,6 +1,6 @@
 # ondemand.sh - a DASH on-demand asset (SegmentBase) made by the ffmpeg CLI,
-# for the fault-origin suites (segments.sh, origins.sh; dash.sh makes its
-# own the same way, served by nginx).
+# for the suites that serve one: segments.sh and origins.sh (the fault
+# origin), dash.sh (nginx).
 #
 # Sourced (POSIX sh). Needs $tmp (a scratch folder).
 #

@@ -129,51 +129,11 @@ until [ -f "$www/rt/chunk-stream0-00003.m4s" ]; do
 	sleep 0.1
 done
 
-# u32 FILE OFFSET: the big-endian 32-bit number at OFFSET.
-u32() {
-	od -An -tu1 -j "$2" -N4 "$1" |
-		awk '{ print ((($1 * 256 + $2) * 256 + $3) * 256 + $4) }'
-}
-
-# sidx_at FILE: "START END" of the first sidx box (end inclusive).
-sidx_at() {
-	_at=$(LC_ALL=C grep -obUa sidx "$1" | head -n 1 | cut -d: -f1)
-	[ -n "$_at" ] || {
-		echo "dash.sh: $1 has no sidx" >&2
-		exit 1
-	}
-	_at=$((_at - 4))
-	echo "$_at $((_at + $(u32 "$1" "$_at") - 1))"
-}
-
-mkdir -p "$www/od"
-(cd "$www/od" && ffmpeg -nostdin -hide_banner -loglevel error -y \
-	-f lavfi -i "testsrc2=size=320x180:rate=25:duration=6" \
-	-f lavfi -i "sine=frequency=440:sample_rate=48000:duration=6" \
-	-map 0:v -map 1:a -c:v libx264 -preset ultrafast -pix_fmt yuv420p \
-	-g 25 -keyint_min 25 -sc_threshold 0 -b:v 150k \
-	-c:a aac -b:a 64k -ac 2 -avoid_negative_ts make_zero \
-	-f dash -seg_duration 1 -single_file 1 -global_sidx 1 \
-	-adaptation_sets "id=0,streams=v id=1,streams=a" ffmpeg.mpd)
-for f in "$www"/od/*.mp4; do
-	echo "$(basename "$f") $(sidx_at "$f")"
-done >"$tmp/od.sidx"
-# Each SegmentList becomes SegmentBase: Initialization up to the sidx,
-# indexRange the sidx.
-awk -v idx="$tmp/od.sidx" '
-	BEGIN { while ((getline l < idx) > 0) { split(l, a, " ");
-		s[a[1]] = a[2]; e[a[1]] = a[3] } }
-	/<BaseURL>/ { f = $0; sub(/.*<BaseURL>/, "", f); sub(/<.*/, "", f) }
-	/<SegmentList/ { skip = 1
-		printf "<SegmentBase indexRange=\"%d-%d\">", s[f], e[f]
-		printf "<Initialization range=\"0-%d\"/></SegmentBase>\n",
-			s[f] - 1 }
-	!skip { print }
-	/<\/SegmentList>/ { skip = 0 }' "$www/od/ffmpeg.mpd" >"$www/od/manifest.mpd"
-grep -q '<SegmentBase indexRange="[0-9]*-[0-9]*">' "$www/od/manifest.mpd" || {
-	echo "dash.sh: od/manifest.mpd has no SegmentBase" >&2
-	exit 1
-}
+# The on-demand asset (SegmentBase with a real sidx), as the fault-origin
+# suites make it: 6 s in 1 s subsegments.
+# shellcheck source=../../scripts/ondemand.sh
+. "$here/scripts/ondemand.sh"
+od_media "$www/od" 6 1
 odv="ffmpeg-stream0.mp4"
 cp -R "$www/od" "$www/odhalf"
 size=$(wc -c <"$www/od/$odv")
@@ -182,8 +142,8 @@ head -c $((size / 2)) "$www/od/$odv" >"$www/odhalf/$odv"
 # reference, referenced_size in the low 31 bits of the first 4) ends the
 # file.
 cp -R "$www/od" "$www/odlast"
-set -- $(sidx_at "$www/od/$odv")
-last=$(($(u32 "$www/od/$odv" $(($2 - 11))) % 2147483648))
+set -- $(od_sidx_at "$www/od/$odv")
+last=$(($(od_u32 "$www/od/$odv" $(($2 - 11))) % 2147483648))
 printf 'NOTMEDIA' | dd of="$www/odlast/$odv" bs=1 seek=$((size - last)) \
 	conv=notrunc 2>/dev/null
 set --
