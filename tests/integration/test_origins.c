@@ -328,13 +328,6 @@ static void check_record(const struct ocase *c, json_t *doc)
 	}
 }
 
-static int status_exit(const char *status)
-{
-	if (strcmp(status, "pass") == 0)
-		return 0;
-	return strcmp(status, "warn") == 0 ? 1 : 2;
-}
-
 static void run_case(void **state)
 {
 	const struct ocase *c = *state;
@@ -363,9 +356,9 @@ static void run_case(void **state)
 		if (rc != 0)
 			fail_msg("%s: cannot start %s: %s", c->name, argv[0],
 				 strerror(rc));
-		if (r.exit_status != status_exit(c->status))
+		if (r.exit_status != child_status_exit(c->status))
 			failf("run %d: exit status %d, want %d", run + 1,
-			      r.exit_status, status_exit(c->status));
+			      r.exit_status, child_status_exit(c->status));
 		if (!child_json(&r))
 			failf("run %d: stdout is not a JSON record", run + 1);
 		else
@@ -411,14 +404,6 @@ int main(void)
 			origin_a);
 		return 2;
 	}
-	for (size_t i = 0; i < N; i++) {
-		if (only && strcmp(only, cases[i].name) != 0)
-			continue;
-		memset(&tests[n], 0, sizeof(tests[n]));
-		tests[n].name = cases[i].name;
-		tests[n].test_func = run_case;
-		tests[n].initial_state = (void *)&cases[i];
-		n++;
-	}
+	n = child_rows(tests, cases, N, sizeof(cases[0]), run_case, only);
 	return _cmocka_run_group_tests("origins", tests, n, NULL, NULL);
 }

@@ -153,13 +153,6 @@ static void check_record(const struct pcase *c, json_t *doc)
 		check_measured(doc);
 }
 
-static int status_exit(const char *status)
-{
-	if (strcmp(status, "pass") == 0)
-		return 0;
-	return strcmp(status, "warn") == 0 ? 1 : 2;
-}
-
 static void run_case(void **state)
 {
 	const struct pcase *c = *state;
@@ -186,9 +179,9 @@ static void run_case(void **state)
 	if (rc != 0)
 		fail_msg("%s: cannot start %s: %s", c->name, argv[0],
 			 strerror(rc));
-	if (r.exit_status != status_exit(c->status))
+	if (r.exit_status != child_status_exit(c->status))
 		failf("exit status %d, want %d", r.exit_status,
-		      status_exit(c->status));
+		      child_status_exit(c->status));
 	if (!child_json(&r))
 		failf("stdout is not a JSON record");
 	else
@@ -222,14 +215,6 @@ int main(void)
 	prober = need_env("PROBER");
 	origin_a = need_env("ORIGIN");
 	origin_b = need_env("ORIGIN2");
-	for (size_t i = 0; i < N; i++) {
-		if (only && strcmp(only, cases[i].name) != 0)
-			continue;
-		memset(&tests[n], 0, sizeof(tests[n]));
-		tests[n].name = cases[i].name;
-		tests[n].test_func = run_case;
-		tests[n].initial_state = (void *)&cases[i];
-		n++;
-	}
+	n = child_rows(tests, cases, N, sizeof(cases[0]), run_case, only);
 	return _cmocka_run_group_tests("pictures", tests, n, NULL, NULL);
 }

@@ -848,13 +848,6 @@ static void dump_run(void)
 	child_dump(cur_run, cur_case->name, 6000, 2000);
 }
 
-static int status_exit(const char *status)
-{
-	if (strcmp(status, "pass") == 0)
-		return 0;
-	return strcmp(status, "warn") == 0 ? 1 : 2;
-}
-
 /* Keys DESIGN.md promises (and names the renditions have); a missing one
  * breaks users' scripts, e.g. a string jansson refused as invalid UTF-8. */
 static const char *const origin_keys[] = { "name", "url", "status",
@@ -973,10 +966,10 @@ static void run_case(void **state)
 	if (r.exit_status < 0)
 		failf("prober died by signal %d after %.2f s", r.term_signal,
 		      r.wall_ms / 1e3);
-	else if (r.exit_status != status_exit(c->status) &&
+	else if (r.exit_status != child_status_exit(c->status) &&
 		 !strchr(c->status, '|'))
 		failf("exit status %d, want %d", r.exit_status,
-		      status_exit(c->status));
+		      child_status_exit(c->status));
 	if (r.wall_ms / 1e3 >
 	    c->timeout + (c->flags & F_TIGHT ? TIGHT_MARGIN_S : MARGIN_S))
 		failf("took %.2f s with --timeout %g (margin %.1f s)",
@@ -1037,15 +1030,7 @@ int main(void)
 	g_enc = pct_encode(tmp);
 	write_hostile();
 
-	for (size_t i = 0; i < N; i++) {
-		if (only && strcmp(only, cases[i].name) != 0)
-			continue;
-		memset(&tests[n], 0, sizeof(tests[n]));
-		tests[n].name = cases[i].name;
-		tests[n].test_func = run_case;
-		tests[n].initial_state = (void *)&cases[i];
-		n++;
-	}
+	n = child_rows(tests, cases, N, sizeof(cases[0]), run_case, only);
 	rc = _cmocka_run_group_tests("scenarios", tests, n, NULL, NULL);
 	free(b_enc);
 	free(f_enc);

@@ -44,6 +44,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <setjmp.h>
+
+#include <cmocka.h>
 #include <jansson.h>
 
 extern char **environ;
@@ -330,6 +333,39 @@ static inline const char *child_need_env(const char *suite, const char *name,
 		exit(2);
 	}
 	return v;
+}
+
+/* The exit code a record's status means: 0 pass, 1 warn, 2 fail. */
+static inline int child_status_exit(const char *status)
+{
+	if (strcmp(status, "pass") == 0)
+		return 0;
+	return strcmp(status, "warn") == 0 ? 1 : 2;
+}
+
+/* A table-driven suite: one cmocka test per row (n rows of size bytes,
+ * each beginning with its `const char *name`), each run by fn with the row
+ * as its state; only the row named only when only is set (to debug one).
+ * Returns the tests filled in. */
+static inline size_t child_rows(struct CMUnitTest *tests, const void *rows,
+				size_t n, size_t size, void (*fn)(void **),
+				const char *only)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const void *row = (const char *)rows + i * size;
+		const char *name = *(const char *const *)row;
+
+		if (only && strcmp(only, name) != 0)
+			continue;
+		memset(&tests[k], 0, sizeof(tests[k]));
+		tests[k].name = name;
+		tests[k].test_func = fn;
+		tests[k].initial_state = (void *)row;
+		k++;
+	}
+	return k;
 }
 
 /* A string member of a record object, "" when absent. */
