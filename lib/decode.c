@@ -32,6 +32,7 @@
 #include "clock.h"
 #include "error.h"
 #include "limits.h"
+#include "sample.h"
 #include "thumb.h"
 
 /*
@@ -54,15 +55,47 @@
 #define SNIFF_CHARS VSP_BODY_QUOTE_BYTES
 /* av_aes_crypt() takes an int count of blocks: decrypt in slices. */
 #define AES_SLICE_BLOCKS (1 << 20)
+/* Before its decoder opens (vsp_decode_opts.decoder_enter), a track queues
+ * this many packets beyond its frames (B-frame reordering holds frames
+ * back), or the queues this many bytes: then decoding starts, from bytes
+ * already here rather than from a transfer still coming. */
+#define QUEUE_PACKETS 16
+/* What a stream's demuxer may read ahead to learn its streams (fmt
+ * probesize). */
+#define STREAM_PROBE_BYTES (256L * 1024)
+#define QUEUE_BYTES (4L * 1024 * 1024)
 
-/* init followed by seg, read in place without joining them. */
+/* Bytes looked at to name a container before any demuxer probes it. */
+#define PEEK_BYTES 1024
+
+/* init followed by seg, read in place without joining them; or init
+ * followed by what a reader gives as it arrives (vsp_decode_stream()),
+ * when read is set: then total grows with what was read. */
 typedef struct membuf {
 	const uint8_t *part[2];
 	int64_t len[2];
 	int64_t total;
 	int64_t pos;
 	int64_t deadline_us;
+	vsp_decode_read_fn read;
+	void *read_arg;
+	int read_end; /* the reader said: no more (or the deadline) */
+	int read_late; /* ... and it was the deadline */
+	uint8_t head[SNIFF_CHARS]; /* the first bytes, for messages */
+	size_t head_len;
+	/* Bytes read ahead to name the container (peek()), given again. */
+	uint8_t pre[PEEK_BYTES];
+	size_t pre_len, pre_pos;
 } membuf;
+
+/* Packets read before the decoders were opened (vsp_decode_opts
+ * .decoder_enter): a track's first ones, decoded once a slot is held. */
+typedef struct pktq {
+	AVPacket **pkt;
+	int64_t *index; /* each one's index in its stream */
+	int n, cap;
+	size_t bytes;
+} pktq;
 
 /* What a damaged segment looks like to the checks, and where it was. */
 #define BAD_WHAT 160
@@ -84,6 +117,8 @@ typedef struct track {
 	 * while its pictures still match (content.h); once it stops it never
 	 * resumes (a packet skipped breaks the references after it). */
 	int extend, extend_stopped;
+	int decodes; /* a decoder is to be opened (not demux only) */
+	pktq q;	     /* waiting for the decoder (decoder_enter) */
 } track;
 
 typedef struct run {
@@ -106,6 +141,12 @@ typedef struct run {
 
 	/* opts->decoders_freed was called */
 	int freed_told;
+	int audio;   /* the chosen stream is audio (opts->audio, or fallback) */
+	int waiting; /* decoders not opened yet: packets queue (decoder_enter) */
+	vsp_reason open_rc; /* a decoder opened late failed: ends demuxing */
+	int no_slot; /* opts->decoder_enter found none before the deadline */
+	char open_err[256];
+	membuf *m;
 } run;
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -147,6 +188,42 @@ static int on_interrupt(void *opaque)
 	return deadline_passed(m->deadline_us);
 }
 
+/* The stream's next bytes (the init part read): the first ones kept for
+ * messages. */
+static int stream_read(membuf *m, uint8_t *buf, int size)
+{
+	long n;
+
+	if (m->pre_pos < m->pre_len) {
+		n = (long)(m->pre_len - m->pre_pos);
+		if (n > size)
+			n = size;
+		memcpy(buf, m->pre + m->pre_pos, (size_t)n);
+		m->pre_pos += (size_t)n;
+	} else if (m->read_end) {
+		return m->read_late ? AVERROR_EXIT : AVERROR_EOF;
+	} else {
+		n = m->read(m->read_arg, buf, (size_t)size);
+		if (n <= 0) {
+			m->read_end = 1;
+			m->read_late = n < 0;
+			return n < 0 ? AVERROR_EXIT : AVERROR_EOF;
+		}
+	}
+	if (m->head_len < sizeof(m->head)) {
+		size_t k = sizeof(m->head) - m->head_len;
+
+		if (k > (size_t)n)
+			k = (size_t)n;
+		memcpy(m->head + m->head_len, buf, k);
+		m->head_len += k;
+	}
+	m->pos += n;
+	m->len[1] += n;
+	m->total += n;
+	return (int)n;
+}
+
 static int mem_read(void *opaque, uint8_t *buf, int size)
 {
 	membuf *m = opaque;
@@ -156,6 +233,8 @@ static int mem_read(void *opaque, uint8_t *buf, int size)
 	 * read is what stops every one of them at the deadline. */
 	if (deadline_passed(m->deadline_us))
 		return AVERROR_EXIT;
+	if (m->read && m->pos >= m->len[0])
+		return stream_read(m, buf, size);
 	while (done < size && m->pos < m->total) {
 		int i = m->pos < m->len[0] ? 0 : 1;
 		int64_t off = i == 0 ? m->pos : m->pos - m->len[0];
@@ -174,6 +253,14 @@ static int64_t mem_seek(void *opaque, int64_t offset, int whence)
 {
 	membuf *m = opaque;
 	int64_t base;
+
+	/* A stream goes forward only (the AVIO context says it cannot seek;
+	 * demuxers read it as a pipe). */
+	if (m->read) {
+		if ((whence & ~AVSEEK_FORCE) == SEEK_SET && offset == m->pos)
+			return m->pos;
+		return AVERROR(ESPIPE);
+	}
 
 	switch (whence & ~AVSEEK_FORCE) {
 	case AVSEEK_SIZE:
@@ -217,7 +304,15 @@ static void sniff(const membuf *m, char *out, size_t outlen)
 
 	while (pos < m->total && n + 1 < outlen && n < SNIFF_CHARS) {
 		int i = pos < m->len[0] ? 0 : 1;
-		uint8_t c = m->part[i][i == 0 ? pos : pos - m->len[0]];
+		uint8_t c;
+
+		if (i == 1 && m->read) {
+			if ((size_t)(pos - m->len[0]) >= m->head_len)
+				break;
+			c = m->head[pos - m->len[0]];
+		} else {
+			c = m->part[i][i == 0 ? pos : pos - m->len[0]];
+		}
 
 		out[n++] = c >= 0x20 && c < 0x7f && c != '\'' ? (char)c : '.';
 		pos++;
@@ -772,7 +867,9 @@ static void receive_frames(run *r, track *t)
 	}
 }
 
-static void decode_packet(run *r, track *t, const AVPacket *pkt)
+/* pkt (NULL: drain) to t's decoder; index: its place in the stream. */
+static void decode_packet(run *r, track *t, const AVPacket *pkt,
+			  int64_t index)
 {
 	char e[AV_ERROR_MAX_STRING_SIZE];
 	int ret = avcodec_send_packet(t->dec, pkt);
@@ -785,8 +882,7 @@ static void decode_packet(run *r, track *t, const AVPacket *pkt)
 		t->dec_err = ret;
 		r->info->decode_errors++;
 		frame_failed(r, t, pkt ? pkt->dts : AV_NOPTS_VALUE,
-			     "packet %lld rejected: %s",
-			     (long long)(t->packets - 1),
+			     "packet %lld rejected: %s", (long long)index,
 			     averr(ret, e, sizeof(e)));
 	}
 	receive_frames(r, t);
@@ -855,6 +951,8 @@ static track *track_of(run *r, const AVPacket *pkt)
  * may start beside this demuxing (issue 18). */
 static void free_done_decoders(run *r)
 {
+	if (r->waiting)
+		return; /* none opened yet: nothing to tell */
 	for (int i = 0; i < 2; i++)
 		if (r->tr[i].dec && !want_frames(&r->tr[i]))
 			avcodec_free_context(&r->tr[i].dec);
@@ -865,21 +963,120 @@ static void free_done_decoders(run *r)
 	}
 }
 
-/* Reads every packet: checks each, decodes until each track's frames. */
-static void demux_all(run *r, AVPacket *pkt)
+static void pktq_free(pktq *q)
+{
+	for (int i = 0; i < q->n; i++)
+		av_packet_free(&q->pkt[i]);
+	av_free(q->pkt);
+	av_free(q->index);
+	memset(q, 0, sizeof(*q));
+}
+
+static vsp_reason open_decoder(run *r, track *t, char *err, size_t errlen);
+
+/* Takes a slot (opts->decoder_enter), opens the decoders and gives each
+ * its queued packets. 0, or -1 when demuxing must end (r->open_rc, or
+ * the deadline: r->timed_out). */
+static int start_decoders(run *r)
+{
+	r->waiting = 0;
+	if (r->opts->decoder_enter(r->opts->decoder_arg) != 0) {
+		r->timed_out = 1;
+		r->no_slot = 1;
+		return -1;
+	}
+	r->open_rc = open_decoder(r, &r->tr[0], r->open_err,
+				  sizeof(r->open_err));
+	if (r->open_rc != VSP_R_NONE)
+		return -1;
+	/* Audio this FFmpeg cannot decode leaves the video to judge. */
+	if (r->tr[1].decodes &&
+	    open_decoder(r, &r->tr[1], NULL, 0) != VSP_R_NONE)
+		avcodec_free_context(&r->tr[1].dec);
+	for (int i = 0; i < 2; i++) {
+		track *t = &r->tr[i];
+
+		for (int k = 0; k < t->q.n && want_frames(t); k++)
+			decode_packet(r, t, t->q.pkt[k], t->q.index[k]);
+		pktq_free(&t->q);
+	}
+	free_done_decoders(r);
+	return 0;
+}
+
+/* Whether every track that decodes holds the packets its first frames
+ * need (QUEUE_PACKETS more than its frames, for reordering), or the
+ * queues hold QUEUE_BYTES: then decoding starts. */
+static int queues_full(const run *r)
+{
+	size_t bytes = r->tr[0].q.bytes + r->tr[1].q.bytes;
+	int full = 1;
+
+	for (int i = 0; i < 2; i++) {
+		const track *t = &r->tr[i];
+
+		if (t->decodes && (t->max_frames > VSP_MAX_FRAMES ||
+				   t->q.n < t->max_frames + QUEUE_PACKETS))
+			full = 0;
+	}
+	/* A track decoded whole (audio rendition) starts at once. */
+	return full || bytes >= QUEUE_BYTES ||
+	       r->tr[0].max_frames > VSP_MAX_FRAMES;
+}
+
+/* pkt kept (a new reference) for t's decoder, which is not open yet; the
+ * decoders start once the queues are full. 0, or -1 when demuxing must
+ * end. */
+static int queue_packet(run *r, track *t, AVPacket *pkt)
+{
+	pktq *q = &t->q;
+
+	if (q->n == q->cap) {
+		int cap = q->cap ? q->cap * 2 : 32;
+		AVPacket **np = av_realloc_array(q->pkt, (size_t)cap,
+						 sizeof(*np));
+		int64_t *ni;
+
+		if (np)
+			q->pkt = np;
+		ni = np ? av_realloc_array(q->index, (size_t)cap,
+					   sizeof(*ni))
+			: NULL;
+		if (!ni) {
+			r->nomem = 1;
+			return -1;
+		}
+		q->index = ni;
+		q->cap = cap;
+	}
+	q->pkt[q->n] = av_packet_clone(pkt);
+	if (!q->pkt[q->n]) {
+		r->nomem = 1;
+		return -1;
+	}
+	q->index[q->n++] = t->packets - 1;
+	q->bytes += (size_t)pkt->size;
+	return queues_full(r) ? start_decoders(r) : 0;
+}
+
+/* Reads every packet: checks each, decodes (or queues) until each track's
+ * frames. 0 at the end of the segment, -1 when demuxing ended early. */
+static int read_packets(run *r, AVPacket *pkt)
 {
 	int ret;
 
 	for (;;) {
 		track *t;
 
+		if (r->open_rc != VSP_R_NONE)
+			return -1;
 		if (deadline_passed(r->opts->deadline_us)) {
 			r->timed_out = 1;
-			return;
+			return -1;
 		}
 		ret = av_read_frame(r->fmt, pkt);
 		if (ret == AVERROR_EOF)
-			break;
+			return 0;
 		if (ret < 0) {
 			if (ret == AVERROR_EXIT)
 				r->timed_out = 1;
@@ -887,23 +1084,39 @@ static void demux_all(run *r, AVPacket *pkt)
 				r->nomem = 1;
 			else
 				r->demux_err = ret;
-			return;
+			return -1;
 		}
 		t = track_of(r, pkt);
 		if (t) {
 			count_packet(t, pkt);
 			check_packet(r, t, pkt);
-			if (want_frames(t)) {
-				decode_packet(r, t, pkt);
+			if (r->waiting && t->decodes) {
+				if (queue_packet(r, t, pkt) != 0)
+					return -1;
+			} else if (want_frames(t)) {
+				decode_packet(r, t, pkt, t->packets - 1);
 				free_done_decoders(r);
 			}
 		}
 		av_packet_unref(pkt);
 	}
+}
+
+static void demux_all(run *r, AVPacket *pkt)
+{
+	int end = read_packets(r, pkt);
+
+	/* Packets still queued are decoded as they would have been, also
+	 * after a demux error; not past the deadline or out of memory. */
+	if (r->waiting && !r->timed_out && !r->nomem &&
+	    start_decoders(r) != 0)
+		return;
+	if (end != 0)
+		return;
 	/* The decoders hold frames back for reordering: drain them. */
 	for (int i = 0; i < 2; i++)
 		if (want_frames(&r->tr[i]))
-			decode_packet(r, &r->tr[i], NULL);
+			decode_packet(r, &r->tr[i], NULL, r->tr[i].packets);
 }
 
 /* The decoders' picture buffers, watched: a decoder that gets none
@@ -969,18 +1182,76 @@ static vsp_reason open_decoder(run *r, track *t, char *err, size_t errlen)
 	return VSP_R_NONE;
 }
 
+/* The first bytes of the input (at most PEEK_BYTES; a stream's are read
+ * ahead and given again): *b, their count returned. */
+static size_t peek(membuf *m, const uint8_t **b)
+{
+	int i = m->len[0] > 0 ? 0 : 1;
+
+	if (i == 1 && m->read) {
+		while (m->pre_len < sizeof(m->pre) && !m->read_end) {
+			long n = m->read(m->read_arg, m->pre + m->pre_len,
+					 sizeof(m->pre) - m->pre_len);
+
+			if (n <= 0) {
+				m->read_end = 1;
+				m->read_late = n < 0;
+			} else {
+				m->pre_len += (size_t)n;
+			}
+		}
+		*b = m->pre;
+		return m->pre_len;
+	}
+	*b = m->part[i];
+	return (size_t)(m->len[i] < PEEK_BYTES ? m->len[i] : PEEK_BYTES);
+}
+
+/* The demuxer of the containers every segment of ours begins as
+ * unmistakably (sample.h's sniff), named without probing: a probe runs
+ * every demuxer FFmpeg has (tracker modules, game music, ...), which costs
+ * CPU and pages of code a check never otherwise needs. NULL: probe. */
+static const AVInputFormat *known_format(membuf *m)
+{
+	const uint8_t *b;
+	size_t n = peek(m, &b);
+	const char *kind = vsp_sniff_container(b, n);
+
+	if (!kind)
+		return NULL;
+	if (strcmp(kind, "mpegts") == 0 && n >= 3 * 188)
+		return av_find_input_format("mpegts");
+	if (strcmp(kind, "isobmff") == 0)
+		return av_find_input_format("mov");
+	if (strcmp(kind, "webm") == 0)
+		return av_find_input_format("matroska");
+	return NULL; /* packed audio and ID3: the probe tells which */
+}
+
 /* Probes only to name what the bytes are; whitelisted or NOT_MEDIA. */
-static vsp_reason probe(AVIOContext *pb, const membuf *m,
+static vsp_reason probe(AVIOContext *pb, membuf *m,
 			const AVInputFormat **ifmt, char *err, size_t errlen)
 {
 	char e[AV_ERROR_MAX_STRING_SIZE], head[SNIFF_CHARS + 1];
-	int ret = av_probe_input_buffer2(pb, ifmt, "", NULL, 0, 0);
+	int ret;
+
+	*ifmt = known_format(m);
+	if (*ifmt)
+		return VSP_R_NONE;
+	ret = av_probe_input_buffer2(pb, ifmt, "", NULL, 0, 0);
 
 	if (ret == AVERROR_EXIT || deadline_passed(m->deadline_us)) {
 		set_err(err, errlen, "decode: deadline reached while probing");
 		return VSP_R_TIMEOUT;
 	}
 	sniff(m, head, sizeof(head));
+	if ((ret < 0 || !*ifmt) && m->read) {
+		uint8_t tmp[16384];
+
+		/* The message names the whole size, as for bytes in memory. */
+		while (!m->read_end && stream_read(m, tmp, sizeof(tmp)) > 0)
+			;
+	}
 	if (ret < 0 || !*ifmt) {
 		set_err(err, errlen,
 			"not media: no demuxer recognises the %lld "
@@ -1013,6 +1284,11 @@ static AVFormatContext *new_format_context(AVIOContext *pb, membuf *m)
 	fmt->interrupt_callback.opaque = m;
 	fmt->format_whitelist = av_strdup(FORMAT_WHITELIST);
 	fmt->protocol_whitelist = av_strdup(PROTOCOL_WHITELIST);
+	/* MPEG-TS keeps probesize bytes (5 MB by default) to seek back to
+	 * after its header: from a stream, a whole segment held again. Its
+	 * tables come first in a segment (RFC 8216 3.2). */
+	if (m->read)
+		fmt->probesize = STREAM_PROBE_BYTES;
 	if (!fmt->format_whitelist || !fmt->protocol_whitelist) {
 		avformat_free_context(fmt);
 		return NULL;
@@ -1031,6 +1307,17 @@ static vsp_reason verdict(const run *r, char *err, size_t errlen)
 			"decode: %s: out of memory after %d frames",
 			info->codec, info->frames);
 		return internal(r->info, VSP_E_NOMEM);
+	}
+	if (r->open_rc != VSP_R_NONE) {
+		set_err(err, errlen, "%s", r->open_err);
+		return r->open_rc;
+	}
+	if (r->no_slot) {
+		set_err(err, errlen,
+			"decode: no decoder of this process came free before "
+			"the deadline (%lld packets demuxed)",
+			(long long)r->tr[0].packets);
+		return VSP_R_TIMEOUT;
 	}
 	if (r->timed_out) {
 		set_err(err, errlen,
@@ -1153,6 +1440,9 @@ static vsp_reason open_input(run *r, membuf *m, AVIOContext **pb,
 		set_err(err, errlen, "decode: out of memory");
 		return internal(info, VSP_E_NOMEM);
 	}
+	/* A stream goes forward only: demuxers read it as a pipe. */
+	if (m->read)
+		(*pb)->seekable = 0;
 	/* *pb owns iobuf now; it may have been reallocated */
 	rc = probe(*pb, m, ifmt, err, errlen);
 	if (rc != VSP_R_NONE)
@@ -1181,7 +1471,7 @@ static vsp_reason open_input(run *r, membuf *m, AVIOContext **pb,
 }
 
 /* The stream to decode (r->st) and the audio beside it (*second). */
-static vsp_reason find_streams(run *r, const AVInputFormat *ifmt, int64_t total,
+static vsp_reason find_streams(run *r, const AVInputFormat *ifmt,
 			       AVStream **second, char *err, size_t errlen)
 {
 	const vsp_decode_opts *opts = r->opts;
@@ -1198,7 +1488,7 @@ static vsp_reason find_streams(run *r, const AVInputFormat *ifmt, int64_t total,
 	r->st = !opts->demux_only && names_codecs(r->fmt) &&
 				av_match_list(ifmt->name, SELF_DESCRIBING,
 					      ',') > 0
-			? pick_stream(r->fmt, opts->audio, info, second)
+			? pick_stream(r->fmt, r->audio, info, second)
 			: NULL;
 	if (!r->st) {
 		/* Packets read here are buffered and returned again by
@@ -1222,17 +1512,23 @@ static vsp_reason find_streams(run *r, const AVInputFormat *ifmt, int64_t total,
 			 * media, not media without video. */
 			set_err(err, errlen,
 				"demux: %s: no stream found in %lld bytes",
-				info->container, (long long)total);
+				info->container, (long long)r->m->total);
 			return VSP_R_DECODE_ERROR;
 		}
-		r->st = pick_stream(r->fmt, opts->audio, info, second);
+		r->st = pick_stream(r->fmt, r->audio, info, second);
+	}
+	/* Nothing declared the rendition audio-only, but it is: it is judged
+	 * as a player would, by its audio. */
+	if (!r->st && !r->audio && opts->audio_fallback && info->has_audio) {
+		r->audio = 1;
+		r->st = pick_stream(r->fmt, 1, info, second);
 	}
 	list_streams(r->fmt, info->streams, sizeof(info->streams));
 	if (!r->st) {
 		set_err(err, errlen, "demux: %s: no %s stream (streams: %s)",
-			info->container, opts->audio ? "audio" : "video",
+			info->container, r->audio ? "audio" : "video",
 			info->streams);
-		return opts->audio ? VSP_R_DECODE_ERROR : VSP_R_NO_VIDEO;
+		return r->audio ? VSP_R_DECODE_ERROR : VSP_R_NO_VIDEO;
 	}
 	return VSP_R_NONE;
 }
@@ -1270,69 +1566,88 @@ static void setup_tracks(run *r, AVStream *second)
 	describe_stream(r);
 }
 
-vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
-		      size_t seg_len, const vsp_decode_opts *opts,
+/* Clears *info and err for a new run. */
+static void start_run(run *r, const vsp_decode_opts *opts,
 		      vsp_decode_info *info, char *err, size_t errlen)
 {
-	membuf m = { .deadline_us = opts->deadline_us };
-	run r = { .opts = opts, .info = info };
-	AVIOContext *pb = NULL;
-	AVPacket *pkt = NULL;
-	const AVInputFormat *ifmt = NULL;
-	AVStream *second = NULL;
-	vsp_reason rc;
-
-	r.t0 = vsp_now_us();
+	r->opts = opts;
+	r->info = info;
+	r->audio = opts->audio;
+	r->t0 = vsp_now_us();
 	memset(info, 0, sizeof(*info));
 	info->level = FF_LEVEL_UNKNOWN;
 	info->bad_packet = -1;
 	info->bad_offset = -1;
 	if (err && errlen > 0)
 		err[0] = '\0';
+}
 
-	if (!init)
-		init_len = 0;
-	if (!seg)
-		seg_len = 0;
-	rc = check_input(init_len, seg_len, opts, err, errlen);
-	if (rc != VSP_R_NONE)
-		goto fail;
-	m.part[0] = init;
-	m.len[0] = (int64_t)init_len;
-	m.part[1] = seg;
-	m.len[1] = (int64_t)seg_len;
-	m.total = m.len[0] + m.len[1];
-	r.init_len = m.len[0];
+/* The decoders: opened now, or (opts->decoder_enter) once the first
+ * packets are queued. */
+static vsp_reason prepare_decoders(run *r, AVStream *second, char *err,
+				   size_t errlen)
+{
+	vsp_reason rc;
 
-	rc = open_input(&r, &m, &pb, &ifmt, err, errlen);
-	if (rc != VSP_R_NONE)
-		goto fail;
-	rc = find_streams(&r, ifmt, m.total, &second, err, errlen);
-	if (rc != VSP_R_NONE)
-		goto fail;
-	setup_tracks(&r, second);
-
-	if (!opts->demux_only) {
-		rc = open_decoder(&r, &r.tr[0], err, errlen);
-		if (rc != VSP_R_NONE)
-			goto fail;
-		/* Audio this FFmpeg cannot decode leaves the video to judge;
-		 * the missing frames show in audio_frames. */
-		if (second && open_decoder(&r, &r.tr[1], NULL, 0) != VSP_R_NONE)
-			avcodec_free_context(&r.tr[1].dec);
+	if (r->opts->demux_only)
+		return VSP_R_NONE;
+	r->tr[0].decodes = 1;
+	r->tr[1].decodes = second != NULL;
+	if (r->opts->decoder_enter) {
+		/* What cannot be decoded at all is known before waiting. */
+		if (!avcodec_find_decoder(r->st->codecpar->codec_id)) {
+			set_err(err, errlen,
+				"decode: %s: no decoder in this FFmpeg",
+				avcodec_get_name(r->st->codecpar->codec_id));
+			return VSP_R_UNSUPPORTED;
+		}
+		r->waiting = 1;
+		return VSP_R_NONE;
 	}
-	r.frame = av_frame_alloc();
+	rc = open_decoder(r, &r->tr[0], err, errlen);
+	if (rc != VSP_R_NONE)
+		return rc;
+	/* Audio this FFmpeg cannot decode leaves the video to judge; the
+	 * missing frames show in audio_frames. */
+	if (second && open_decoder(r, &r->tr[1], NULL, 0) != VSP_R_NONE)
+		avcodec_free_context(&r->tr[1].dec);
+	return VSP_R_NONE;
+}
+
+/* Demuxes and decodes m (set up by the caller) into r's info. */
+static vsp_reason decode_input(run *r, membuf *m, char *err, size_t errlen)
+{
+	vsp_decode_info *info = r->info;
+	AVIOContext *pb = NULL;
+	AVPacket *pkt = NULL;
+	const AVInputFormat *ifmt = NULL;
+	AVStream *second = NULL;
+	vsp_reason rc;
+
+	r->init_len = m->len[0];
+	r->m = m;
+	rc = open_input(r, m, &pb, &ifmt, err, errlen);
+	if (rc != VSP_R_NONE)
+		goto fail;
+	rc = find_streams(r, ifmt, &second, err, errlen);
+	if (rc != VSP_R_NONE)
+		goto fail;
+	setup_tracks(r, second);
+	rc = prepare_decoders(r, second, err, errlen);
+	if (rc != VSP_R_NONE)
+		goto fail;
+	r->frame = av_frame_alloc();
 	pkt = av_packet_alloc();
-	if (!r.frame || !pkt) {
+	if (!r->frame || !pkt) {
 		set_err(err, errlen, "decode: out of memory");
 		rc = internal(info, VSP_E_NOMEM);
 		goto fail;
 	}
-	free_done_decoders(&r); /* demux only: none was opened */
-	demux_all(&r, pkt);
-	finish_duration(&r);
-	info->demux_error = r.demux_err != 0;
-	rc = verdict(&r, err, errlen);
+	free_done_decoders(r); /* demux only: none was opened */
+	demux_all(r, pkt);
+	finish_duration(r);
+	info->demux_error = r->demux_err != 0;
+	rc = verdict(r, err, errlen);
 
 fail:
 	/* info->err holds exactly with VSP_R_INTERNAL (an audio decoder
@@ -1342,16 +1657,74 @@ fail:
 		info->err = 0;
 	else if (!info->err)
 		info->err = VSP_E_INTERNAL;
-	info->ms = ms_since(r.t0);
+	info->ms = ms_since(r->t0);
 	av_packet_free(&pkt);
-	av_frame_free(&r.frame);
-	avcodec_free_context(&r.tr[0].dec);
-	avcodec_free_context(&r.tr[1].dec);
-	avformat_close_input(&r.fmt);
+	av_frame_free(&r->frame);
+	avcodec_free_context(&r->tr[0].dec);
+	avcodec_free_context(&r->tr[1].dec);
+	pktq_free(&r->tr[0].q);
+	pktq_free(&r->tr[1].q);
+	avformat_close_input(&r->fmt);
 	if (pb)
 		av_freep(&pb->buffer);
 	avio_context_free(&pb);
 	return rc;
+}
+
+vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
+		      size_t seg_len, const vsp_decode_opts *opts,
+		      vsp_decode_info *info, char *err, size_t errlen)
+{
+	membuf m = { .deadline_us = opts->deadline_us };
+	run r = { 0 };
+	vsp_reason rc;
+
+	start_run(&r, opts, info, err, errlen);
+	if (!init)
+		init_len = 0;
+	if (!seg)
+		seg_len = 0;
+	rc = check_input(init_len, seg_len, opts, err, errlen);
+	if (rc != VSP_R_NONE) {
+		info->err = rc == VSP_R_INTERNAL ? VSP_E_INTERNAL : 0;
+		info->ms = ms_since(r.t0);
+		return rc;
+	}
+	m.part[0] = init;
+	m.len[0] = (int64_t)init_len;
+	m.part[1] = seg;
+	m.len[1] = (int64_t)seg_len;
+	m.total = m.len[0] + m.len[1];
+	return decode_input(&r, &m, err, errlen);
+}
+
+vsp_reason vsp_decode_stream(const uint8_t *init, size_t init_len,
+			     vsp_decode_read_fn read, void *read_arg,
+			     const vsp_decode_opts *opts,
+			     vsp_decode_info *info, char *err, size_t errlen)
+{
+	membuf m = { .deadline_us = opts->deadline_us,
+		     .read = read,
+		     .read_arg = read_arg };
+	run r = { 0 };
+	vsp_reason rc;
+
+	start_run(&r, opts, info, err, errlen);
+	if (!init)
+		init_len = 0;
+	/* The segment's size is the transfer's to cap. */
+	rc = check_input(init_len, 0, opts, err, errlen);
+	if (rc != VSP_R_NONE && rc != VSP_R_NOT_MEDIA) {
+		info->err = rc == VSP_R_INTERNAL ? VSP_E_INTERNAL : 0;
+		info->ms = ms_since(r.t0);
+		return rc;
+	}
+	if (err && errlen > 0)
+		err[0] = '\0';
+	m.part[0] = init;
+	m.len[0] = (int64_t)init_len;
+	m.total = m.len[0];
+	return decode_input(&r, &m, err, errlen);
 }
 
 int vsp_aes128_decrypt(const uint8_t *in, size_t len, const uint8_t key[16],

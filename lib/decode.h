@@ -17,6 +17,10 @@
 #include "content.h"
 #include "reason.h"
 
+/* The next bytes of a segment being received (vsp_decode_stream()): up to
+ * n into buf; > 0 read, 0 at its end, -1 at the deadline. */
+typedef long (*vsp_decode_read_fn)(void *arg, uint8_t *buf, size_t n);
+
 typedef struct vsp_decode_opts {
 	int max_frames; /* frames to decode, >= 1 */
 	int audio;	/* 1: audio-only rendition: decode audio frames */
@@ -39,6 +43,19 @@ typedef struct vsp_decode_opts {
 	 * audio rendition) or vsp_decode() fails before demuxing. */
 	void (*decoders_freed)(void *arg);
 	void *decoders_freed_arg;
+	/* Non-NULL: the decoders are not opened until the first packets
+	 * they need are demuxed and queued (a few beyond max_frames per
+	 * track, or the end of the segment); then this is called once, and
+	 * must return 0 once the caller's decoder slot is taken, or -1 when
+	 * none came free before the deadline (VSP_R_TIMEOUT). So a segment
+	 * still arriving holds no decoder while it waits for the network.
+	 * decoders_freed then says when the slot may go. */
+	int (*decoder_enter)(void *arg);
+	void *decoder_arg;
+	/* 1: a segment without video but with audio is judged by its audio,
+	 * as with audio set (nothing declared the rendition audio-only, but
+	 * it is); info->has_video stays 0. */
+	int audio_fallback;
 } vsp_decode_opts;
 
 typedef struct vsp_decode_info {
@@ -127,6 +144,17 @@ typedef struct vsp_decode_info {
 vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
 		      size_t seg_len, const vsp_decode_opts *opts,
 		      vsp_decode_info *info, char *err, size_t errlen);
+
+/*
+ * As vsp_decode(), the segment read from read(read_arg) as it arrives, not
+ * from memory: demuxed forward only, as from a pipe (the bytes pass
+ * through; only what the demuxer buffers is held). The caller stops the
+ * source once this returns. read returning -1 is the deadline.
+ */
+vsp_reason vsp_decode_stream(const uint8_t *init, size_t init_len,
+			     vsp_decode_read_fn read, void *read_arg,
+			     const vsp_decode_opts *opts,
+			     vsp_decode_info *info, char *err, size_t errlen);
 
 /*
  * AES-128-CBC decryption with PKCS#7 padding removed (RFC 8216 4.3.2.4),

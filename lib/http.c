@@ -62,6 +62,10 @@ struct sink {
 	int64_t deadline_us;
 	int budget_rc; /* vsp_budget_take()'s when it stopped the body */
 	char budget_err[200];
+	/* vsp_http_request.pass: a 2xx body goes there, counted in passed */
+	void (*pass)(void *arg, const uint8_t *data, size_t n);
+	void *pass_arg;
+	size_t passed;
 };
 
 /* Makes body's reservation want bytes (more or fewer). Returns 0, or -1
@@ -93,12 +97,35 @@ static int room(struct sink *s, size_t want)
 	return vsp_buf_grow(&s->body, want) ? -1 : 0;
 }
 
+/* A 2xx body handed on as it arrives (vsp_http_request.pass). */
+static size_t pass_cb(struct sink *s, const char *data, size_t n)
+{
+	if (n > s->cap - s->passed) {
+		s->over_cap = 1;
+		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+	}
+	s->passed += n;
+	s->pass(s->pass_arg, (const uint8_t *)data, n);
+	return n;
+}
+
+/* Whether the answer being received is a 2xx (its body is the content). */
+static int answer_ok(CURL *curl)
+{
+	long code = 0;
+
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+	return code >= 200 && code <= 299;
+}
+
 static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct sink *s = userp;
 	vsp_buf *b = &s->body;
 	size_t n = size * nmemb;
 
+	if (s->pass && (s->passed > 0 || answer_ok(s->curl)))
+		return pass_cb(s, data, n);
 	if (n > s->cap - b->len) {
 		s->over_cap = 1;
 		if (s->prefix && b->len < s->cap) {
@@ -649,6 +676,12 @@ static vsp_reason transfer(struct get *g, CURLcode *rc)
 	return VSP_R_NONE;
 }
 
+/* The body's bytes that came, kept or handed on. */
+static size_t received(const struct sink *s)
+{
+	return s->passed ? s->passed : s->body.len;
+}
+
 /* The reason a finished transfer (rc) did not give a 2xx body, with the
  * message in g->err; VSP_R_NONE when it did. */
 static vsp_reason transfer_reason(struct get *g, CURLcode rc)
@@ -667,13 +700,13 @@ static vsp_reason transfer_reason(struct get *g, CURLcode rc)
 				g->step, VSP_E_NOMEM, g->err, g->errlen,
 				"GET %.300s: out of memory for the body "
 				"(%zu bytes received)",
-				url, s->body.len);
+				url, received(s));
 		if (s->budget_rc)
 			return failf(g->err, g->errlen,
 				     s->budget_rc == -1 ? VSP_R_TIMEOUT
 							: VSP_R_TOO_LARGE,
 				     "GET %.300s: %s (%zu bytes received)", url,
-				     s->budget_err, s->body.len);
+				     s->budget_err, received(s));
 		if (s->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
 			return failf(g->err, g->errlen, VSP_R_TOO_LARGE,
 				     "GET %.300s: body over the %zu-byte limit",
@@ -683,7 +716,7 @@ static vsp_reason transfer_reason(struct get *g, CURLcode rc)
 				     "GET %.300s: no complete answer within "
 				     "the deadline (%lld ms; %zu bytes "
 				     "received)",
-				     url, (long long)g->left_ms, s->body.len);
+				     url, (long long)g->left_ms, received(s));
 		return failf(g->err, g->errlen, reason_of(rc), "GET %.300s: %s",
 			     url,
 			     g->errbuf[0] ? g->errbuf : curl_easy_strerror(rc));
@@ -759,6 +792,10 @@ vsp_reason vsp_http_get(vsp_http_client *c, const vsp_http_request *req,
 			     .age_s = -1,
 			     .hold = &c->hold,
 			     .deadline_us = req->deadline_us };
+	if (req->pass && !req->prefix && req->length == VSP_HTTP_WHOLE) {
+		g.s.pass = req->pass;
+		g.s.pass_arg = req->pass_arg;
+	}
 	/* At most cap bytes, and the NUL. */
 	vsp_buf_init(&g.s.body,
 		     req->limit < SIZE_MAX ? req->limit + 1 : req->limit);
@@ -788,7 +825,8 @@ vsp_reason vsp_http_get(vsp_http_client *c, const vsp_http_request *req,
 	fill_timings(c->curl, step);
 	step->ttfb_ms += (double)g.before_us / 1000.0;
 	step->total_ms += (double)g.before_us / 1000.0;
-	step->bytes = (int64_t)g.s.body.len;
+	step->bytes = (int64_t)(g.s.pass && g.s.passed ? g.s.passed
+						       : g.s.body.len);
 	step->age_s = g.s.age_s;
 	step->range_total = g.s.range_total;
 	r = transfer_reason(&g, rc);

@@ -85,6 +85,14 @@ typedef struct vsp_http_request {
 	 * step->http_status says which). 0: the whole answer must fit in
 	 * limit, or the GET fails (too_large). */
 	int prefix;
+	/* Non-NULL (with length VSP_HTTP_WHOLE and prefix 0): the body of the
+	 * 2xx answer is not kept but handed to pass as it arrives, in order,
+	 * and vsp_http_get() returns no body (the bytes counted in
+	 * step->bytes, the cap still applied). A redirect's or an error
+	 * status's body is kept as without it. pass may block (it is the
+	 * transfer's back-pressure) and must take every byte. */
+	void (*pass)(void *arg, const uint8_t *data, size_t n);
+	void *pass_arg;
 } vsp_http_request;
 
 /* vsp_http_request.length of a GET without a Range. */

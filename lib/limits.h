@@ -33,6 +33,9 @@
  * so more only costs memory and fresh pages (a fleet run with many jobs
  * waits instead). */
 #define VSP_DECODERS_PER_CPU 1
+/* A segment demuxed while it arrives (vsp_probe_set_stream_segments())
+ * holds at most this much of its body: the transfer waits when it is full. */
+#define VSP_STREAM_PIPE_BYTES (512L * 1024)
 /* Renditions of one origin probed at the same time (threads). */
 #define VSP_RENDITION_PARALLEL 8
 /* With vsp_probe_set_serial_renditions() (prober check, the plugin), an

@@ -134,4 +134,15 @@ void vsp_probe_set_decoders(int n);
  */
 void vsp_probe_set_serial_renditions(int on);
 
+/*
+ * on 1: a video segment fetched whole (no byte range, no AES-128, not
+ * --decode all, no memory budget) is demuxed while it arrives, through a
+ * VSP_STREAM_PIPE_BYTES pipe, instead of after: its body is never held
+ * whole, and it holds no decoder until the packets of its first frames are
+ * in (vsp_decode_stream()). The bytes fetched, and every check on them,
+ * are the same. Process-wide; call before the first check (prober check,
+ * the plugin: issue 18).
+ */
+void vsp_probe_set_stream_segments(int on);
+
 #endif

@@ -18,7 +18,17 @@
 #include "clock.h"
 #include "decode.h"
 #include "limits.h"
+#include "pipe.h"
 #include "probe_int.h"
+
+/* Process-wide (vsp_probe_set_stream_segments): set before the first
+ * check, read only after. */
+static int stream_segments;
+
+void vsp_probe_set_stream_segments(int on)
+{
+	stream_segments = on != 0;
+}
 
 /* Decoders at work in the process (VSP_DECODERS_PER_CPU). */
 static struct {
@@ -129,6 +139,39 @@ static void slot_leave(void *held)
 	}
 }
 
+/* The decoder's options for segment p of r; thumb: VSP_THUMB_PATH_MAX
+ * bytes for the thumbnail's path. held: the gate's slot, 0 until taken. */
+static void decode_opts(struct worker *w, vsp_rendition_result *r,
+			const struct seg_plan *p, int audio, char *thumb,
+			int *held, vsp_decode_opts *dopts)
+{
+	struct origin_ctx *o = w->o;
+
+	*dopts = (vsp_decode_opts){ 0 };
+	dopts->max_frames = o->cfg->frames;
+	dopts->audio = audio;
+	/* Nothing declared the rendition audio-only, but it is: judge it as
+	 * a player would, by its audio. */
+	dopts->audio_fallback = !audio && !r->codecs;
+	dopts->demux_only = p->encrypted;
+	dopts->deadline_us = o->deadline_us;
+	dopts->decode_all = o->cfg->decode_all;
+	dopts->content = &o->cfg->content;
+	vsp_probe_thumb_path(w, r, thumb, VSP_THUMB_PATH_MAX);
+	dopts->thumb_path = thumb[0] ? thumb : NULL;
+	dopts->decoders_freed = slot_leave;
+	dopts->decoders_freed_arg = held;
+}
+
+/* The thumbnail written by the decoder, kept (or why not, noted). */
+static void keep_thumb(vsp_rendition_result *r, const char *thumb)
+{
+	if (r->decode.thumb == 1 && !r->thumbnail)
+		r->thumbnail = strdup(thumb);
+	else if (r->decode.thumb < 0)
+		vsp_rendition_note(r, "%s", r->decode.thumb_err);
+}
+
 /* Decodes md under the process's decoder limit into r->decode, and keeps
  * the thumbnail. 0 with *rc (the decoder's reason, its message in err);
  * -1 with the verdict set when no decoder came free in time. */
@@ -139,19 +182,10 @@ static int decode_step(struct worker *w, vsp_rendition_result *r,
 {
 	struct origin_ctx *o = w->o;
 	char thumb[VSP_THUMB_PATH_MAX];
-	vsp_decode_opts dopts = { 0 };
+	vsp_decode_opts dopts;
 	int held = 0; /* a slot of the gate */
 
-	dopts.max_frames = o->cfg->frames;
-	dopts.audio = audio;
-	dopts.demux_only = p->encrypted;
-	dopts.deadline_us = o->deadline_us;
-	dopts.decode_all = o->cfg->decode_all;
-	dopts.content = &o->cfg->content;
-	vsp_probe_thumb_path(w, r, thumb, sizeof(thumb));
-	dopts.thumb_path = thumb[0] ? thumb : NULL;
-	dopts.decoders_freed = slot_leave;
-	dopts.decoders_freed_arg = &held;
+	decode_opts(w, r, p, audio, thumb, &held, &dopts);
 	if (gate_enter(o->deadline_us) != 0) {
 		vsp_verdict_set(&r->v, VSP_FAIL, VSP_R_TIMEOUT,
 				VSP_STAGE_DECODE,
@@ -164,29 +198,16 @@ static int decode_step(struct worker *w, vsp_rendition_result *r,
 	r->decoded = 1;
 	*rc = vsp_decode(md->init, md->init_len, md->seg, md->seg_len, &dopts,
 			 &r->decode, err, errlen);
-	/* No video stream: that is found before any decoder is opened, so
-	 * the slot is still held for the second try. */
-	if (*rc == VSP_R_NO_VIDEO && !audio && !r->codecs &&
-	    r->decode.has_audio) {
-		/* Nothing declared the rendition audio-only, but it is: judge
-		 * it as a player would, by its audio. */
-		dopts.audio = 1;
-		memset(&r->decode, 0, sizeof(r->decode));
-		*rc = vsp_decode(md->init, md->init_len, md->seg, md->seg_len,
-				 &dopts, &r->decode, err, errlen);
-	}
 	slot_leave(&held);
-	if (r->decode.thumb == 1 && !r->thumbnail)
-		r->thumbnail = strdup(thumb);
-	else if (r->decode.thumb < 0)
-		vsp_rendition_note(r, "%s", r->decode.thumb_err);
+	keep_thumb(r, thumb);
 	return 0;
 }
 
 /* The verdict on a decoded segment: its duration and tracks, the media,
  * the time to first frame, a download slower than real time. */
 static void judge(struct worker *w, vsp_rendition_result *r,
-		  const struct seg_plan *p, vsp_reason rc, const char *err)
+		  const struct seg_plan *p, vsp_reason rc, const char *err,
+		  int streamed)
 {
 	struct origin_ctx *o = w->o;
 
@@ -207,10 +228,14 @@ static void judge(struct worker *w, vsp_rendition_result *r,
 			       p->init_uri ? ")" : "", err);
 		return;
 	}
+	/* Demuxed while it arrived, the segment's decoding started with its
+	 * first byte, not after its last. */
 	if (!p->encrypted)
 		r->ttff_ms = p->manifest_ms + r->playlist.total_ms +
 			     r->key.total_ms + r->init.total_ms +
-			     r->segment.total_ms + r->decode.first_frame_ms;
+			     (streamed ? r->segment.ttfb_ms
+				       : r->segment.total_ms) +
+			     r->decode.first_frame_ms;
 	vsp_validate_tracks(r, p, p->uri, o->cfg->frames);
 	vsp_validate_media(r, p, p->uri);
 	if (r->rtf > 0 && r->rtf < o->cfg->slow_rtf) {
@@ -293,9 +318,37 @@ static int fetch_init(struct worker *w, vsp_rendition_result *r,
 	return 0;
 }
 
-/* The media segment, and how fast it came (the speed is measured on
- * whatever arrived; an empty body is no media). Returns -1 with a verdict
- * or error set. */
+/* The media segment's transfer ended with rc (its message in err): how
+ * fast it came (the speed is measured on whatever arrived; an empty body
+ * is no media). Returns -1 with a verdict or error set. */
+static int arrived(struct worker *w, vsp_rendition_result *r,
+		   const struct seg_plan *p, vsp_reason rc, const char *err)
+{
+	if (rc) {
+		vsp_probe_fail(w->o, &r->v, rc, r->segment.err,
+			       VSP_STAGE_SEGMENT, "segment %lld: %s",
+			       (long long)p->seq, err);
+		return -1;
+	}
+	if (r->segment.total_ms > 0) {
+		double secs = r->segment.total_ms / 1000.0;
+
+		r->measured_bps = (double)r->segment.bytes * 8.0 / secs;
+		if (p->duration > 0)
+			r->rtf = p->duration / secs;
+	}
+	if (r->segment.bytes == 0) {
+		vsp_verdict_set(
+			&r->v, VSP_FAIL, VSP_R_NOT_MEDIA, VSP_STAGE_SEGMENT,
+			"segment %lld: %s: empty body (HTTP %ld)",
+			(long long)p->seq, p->uri, r->segment.http_status);
+		return -1;
+	}
+	return 0;
+}
+
+/* The media segment, fetched whole. Returns -1 with a verdict or error
+ * set. */
 static int fetch_segment(struct worker *w, vsp_rendition_result *r,
 			 const struct seg_plan *p, uint8_t **seg,
 			 size_t *seg_len)
@@ -312,26 +365,170 @@ static int fetch_segment(struct worker *w, vsp_rendition_result *r,
 	req.deadline_us = o->deadline_us;
 	rc = vsp_http_get(w->http, &req, &r->segment, seg, seg_len, err,
 			  sizeof(err));
-	if (rc) {
-		vsp_probe_fail(o, &r->v, rc, r->segment.err, VSP_STAGE_SEGMENT,
-			       "segment %lld: %s", (long long)p->seq, err);
-		return -1;
-	}
-	if (r->segment.total_ms > 0) {
-		double secs = r->segment.total_ms / 1000.0;
+	return arrived(w, r, p, rc, err);
+}
 
-		r->measured_bps = (double)r->segment.bytes * 8.0 / secs;
-		if (p->duration > 0)
-			r->rtf = p->duration / secs;
-	}
-	if (*seg_len == 0) {
-		vsp_verdict_set(
-			&r->v, VSP_FAIL, VSP_R_NOT_MEDIA, VSP_STAGE_SEGMENT,
-			"segment %lld: %s: empty body (HTTP %ld)",
-			(long long)p->seq, p->uri, r->segment.http_status);
+/* A segment demuxed while it arrives (vsp_probe_set_stream_segments()):
+ * the transfer, on the worker's thread, writes the body into a pipe; a
+ * thread started at its first byte demuxes it from there. */
+struct stream {
+	vsp_pipe pipe;
+	const uint8_t *init;
+	size_t init_len;
+	vsp_decode_opts dopts;
+	int64_t deadline_us;
+	char thumb[VSP_THUMB_PATH_MAX];
+	int held; /* a slot of the gate */
+	pthread_t thread;
+	int started, start_failed;
+	vsp_decode_info info;
+	vsp_reason rc;
+	char err[768];
+};
+
+static long stream_read(void *arg, uint8_t *buf, size_t n)
+{
+	return vsp_pipe_read(&((struct stream *)arg)->pipe, buf, n);
+}
+
+/* vsp_decode_opts.decoder_enter: the gate's slot, taken once the first
+ * frames' packets are in. */
+static int stream_enter(void *arg)
+{
+	struct stream *st = arg;
+
+	if (gate_enter(st->deadline_us) != 0)
 		return -1;
-	}
+	st->held = 1;
 	return 0;
+}
+
+static void *stream_main(void *arg)
+{
+	struct stream *st = arg;
+
+	st->rc = vsp_decode_stream(st->init, st->init_len, stream_read, st,
+				   &st->dopts, &st->info, st->err,
+				   sizeof(st->err));
+	slot_leave(&st->held);
+	/* What is left of the body still comes, and is dropped. */
+	vsp_pipe_close_read(&st->pipe);
+	return NULL;
+}
+
+/* vsp_http_request.pass: the body's bytes, to the demuxing thread. */
+static void stream_pass(void *arg, const uint8_t *data, size_t n)
+{
+	struct stream *st = arg;
+
+	if (!st->started && !st->start_failed) {
+		if (pthread_create(&st->thread, NULL, stream_main, st) == 0)
+			st->started = 1;
+		else
+			st->start_failed = 1;
+	}
+	if (st->started)
+		vsp_pipe_write(&st->pipe, data, n);
+}
+
+/* Whether segment p is demuxed while it arrives. */
+static int streams(const struct worker *w, const struct seg_plan *p,
+		   int audio)
+{
+	const vsp_probe_cfg *cfg = w->o->cfg;
+
+	/* An audio rendition is decoded whole, so its slot would be held
+	 * for the whole transfer; its body is small anyway. */
+	return stream_segments && !audio && !p->aes128 && p->length < 0 &&
+	       !cfg->decode_all;
+}
+
+/* The transfer's and the decoding's outcomes, once both ended: the
+ * transfer's failure wins, as when the body is fetched first. */
+static void stream_judge(struct worker *w, vsp_rendition_result *r,
+			 const struct seg_plan *p, struct stream *st,
+			 vsp_reason hrc, const char *herr)
+{
+	double stalled_ms = (double)st->pipe.stalled_us / 1000.0;
+
+	if (st->start_failed) {
+		vsp_probe_error(w->o, VSP_E_NOMEM,
+				"segment %lld: %s: cannot start a thread to "
+				"demux it",
+				(long long)p->seq, p->uri);
+		return;
+	}
+	/* Time the demuxing, not the network, held the transfer back is
+	 * not the origin's. */
+	if (stalled_ms > 0 && r->segment.total_ms - stalled_ms >
+				      r->segment.ttfb_ms)
+		r->segment.total_ms -= stalled_ms;
+	if (arrived(w, r, p, hrc, herr) != 0) {
+		if (st->info.thumb == 1)
+			unlink(st->thumb);
+		return;
+	}
+	r->decoded = 1;
+	r->decode = st->info;
+	keep_thumb(r, st->thumb);
+	judge(w, r, p, st->rc, st->err, 1);
+}
+
+static void stream_segment(struct worker *w, vsp_rendition_result *r,
+			   const struct seg_plan *p, int audio,
+			   const uint8_t *init, size_t init_len)
+{
+	struct origin_ctx *o = w->o;
+	struct stream *st = calloc(1, sizeof(*st));
+	uint8_t *body = NULL;
+	size_t len = 0;
+	char err[768];
+	vsp_reason rc;
+	vsp_http_request req = { .url = p->uri,
+				 .offset = p->offset,
+				 .length = p->length,
+				 .limit = VSP_SEGMENT_MAX_BYTES,
+				 .deadline_us = o->deadline_us,
+				 .pass = stream_pass };
+
+	int brc;
+
+	/* The pipe is the body's memory, in the check's budget as a body. */
+	brc = vsp_budget_take(vsp_http_hold(w->http), VSP_STREAM_PIPE_BYTES,
+			      o->deadline_us, err, sizeof(err));
+	if (brc != 0) {
+		free(st);
+		vsp_verdict_set(&r->v, VSP_FAIL,
+				brc == -1 ? VSP_R_TIMEOUT : VSP_R_TOO_LARGE,
+				VSP_STAGE_SEGMENT, "segment %lld: %s: %s",
+				(long long)p->seq, p->uri, err);
+		return;
+	}
+	if (!st || vsp_pipe_init(&st->pipe, VSP_STREAM_PIPE_BYTES,
+				 o->deadline_us) != 0) {
+		free(st);
+		vsp_budget_give(vsp_http_hold(w->http), VSP_STREAM_PIPE_BYTES);
+		vsp_probe_error(o, VSP_E_NOMEM, "segment %lld: %s: out of memory",
+				(long long)p->seq, p->uri);
+		return;
+	}
+	st->init = init;
+	st->init_len = init_len;
+	st->deadline_us = o->deadline_us;
+	decode_opts(w, r, p, audio, st->thumb, &st->held, &st->dopts);
+	st->dopts.decoder_enter = stream_enter;
+	st->dopts.decoder_arg = st;
+	req.pass_arg = st;
+	rc = vsp_http_get(w->http, &req, &r->segment, &body, &len, err,
+			  sizeof(err));
+	vsp_http_body_free(w->http, body, len);
+	vsp_pipe_close_write(&st->pipe);
+	if (st->started)
+		pthread_join(st->thread, NULL);
+	stream_judge(w, r, p, st, rc, err);
+	vsp_pipe_destroy(&st->pipe);
+	vsp_budget_give(vsp_http_hold(w->http), VSP_STREAM_PIPE_BYTES);
+	free(st);
 }
 
 /* Fetches key, init and segment, decrypts, decodes, validates. */
@@ -352,6 +549,10 @@ void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
 		goto done;
 	if (p->init_uri && fetch_init(w, r, p, &init, &init_len) != 0)
 		goto done;
+	if (streams(w, p, audio)) {
+		stream_segment(w, r, p, audio, init, init_len);
+		goto done;
+	}
 	if (fetch_segment(w, r, p, &seg, &seg_len) != 0)
 		goto done;
 	if (p->aes128 &&
@@ -360,7 +561,7 @@ void vsp_probe_segment(struct worker *w, vsp_rendition_result *r,
 	md = (struct media){ init, seg, init_len, seg_len };
 	if (decode_step(w, r, p, audio, &md, &rc, err, sizeof(err)) != 0)
 		goto done;
-	judge(w, r, p, rc, err);
+	judge(w, r, p, rc, err, 0);
 done:
 	vsp_http_body_free(w->http, key, key_len);
 	vsp_http_body_free(w->http, init, init_len);
