@@ -112,13 +112,7 @@ int vsp_budget_take(vsp_budget_hold *h, size_t n, int64_t deadline_us,
 		if (!waiting && h->held > 0)
 			b->stuck++;
 		waiting = 1;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += (time_t)(left / 1000000);
-		ts.tv_nsec += (long)(left % 1000000) * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
+		ts = vsp_timespec_in(CLOCK_MONOTONIC, left);
 		pthread_cond_timedwait(&b->freed, &b->lock, &ts);
 	}
 	if (waiting && h->held > 0)

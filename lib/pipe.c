@@ -47,13 +47,7 @@ static int wait_moved(vsp_pipe *p)
 	left = p->deadline_us - vsp_now_us();
 	if (left <= 0)
 		return -1;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += (time_t)(left / 1000000);
-	ts.tv_nsec += (long)(left % 1000000) * 1000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
+	ts = vsp_timespec_in(CLOCK_REALTIME, left);
 	pthread_cond_timedwait(&p->moved, &p->lock, &ts);
 	return 0;
 }

@@ -58,13 +58,7 @@ static int gate_enter(int64_t deadline_us)
 			rc = -1;
 			break;
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += (time_t)(left / 1000000);
-		ts.tv_nsec += (long)(left % 1000000) * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
+		ts = vsp_timespec_in(CLOCK_REALTIME, left);
 		if (pthread_cond_timedwait(&gate.freed, &gate.lock, &ts) ==
 		    ETIMEDOUT)
 			rc = gate.busy >= gate.slots ? -1 : 0;
@@ -347,22 +341,30 @@ static int arrived(struct worker *w, vsp_rendition_result *r,
 	return 0;
 }
 
-/* The media segment, fetched whole. Returns -1 with a verdict or error
- * set. */
-static int fetch_segment(struct worker *w, vsp_rendition_result *r,
-			 const struct seg_plan *p, uint8_t **seg,
-			 size_t *seg_len)
+/* The GET of segment p (borrowing p's URI). */
+static vsp_http_request segment_request(const struct worker *w,
+					const struct seg_plan *p)
 {
-	struct origin_ctx *o = w->o;
-	char err[768];
-	vsp_reason rc;
 	vsp_http_request req = { 0 };
 
 	req.url = p->uri;
 	req.offset = p->offset;
 	req.length = p->length;
 	req.limit = VSP_SEGMENT_MAX_BYTES;
-	req.deadline_us = o->deadline_us;
+	req.deadline_us = w->o->deadline_us;
+	return req;
+}
+
+/* The media segment, fetched whole. Returns -1 with a verdict or error
+ * set. */
+static int fetch_segment(struct worker *w, vsp_rendition_result *r,
+			 const struct seg_plan *p, uint8_t **seg,
+			 size_t *seg_len)
+{
+	char err[768];
+	vsp_reason rc;
+	vsp_http_request req = segment_request(w, p);
+
 	rc = vsp_http_get(w->http, &req, &r->segment, seg, seg_len, err,
 			  sizeof(err));
 	return arrived(w, r, p, rc, err);
@@ -484,14 +486,10 @@ static void stream_segment(struct worker *w, vsp_rendition_result *r,
 	size_t len = 0;
 	char err[768];
 	vsp_reason rc;
-	vsp_http_request req = { .url = p->uri,
-				 .offset = p->offset,
-				 .length = p->length,
-				 .limit = VSP_SEGMENT_MAX_BYTES,
-				 .deadline_us = o->deadline_us,
-				 .pass = stream_pass };
-
+	vsp_http_request req = segment_request(w, p);
 	int brc;
+
+	req.pass = stream_pass;
 
 	/* The pipe is the body's memory, in the check's budget as a body. */
 	brc = vsp_budget_take(vsp_http_hold(w->http), VSP_STREAM_PIPE_BYTES,
