@@ -36,6 +36,8 @@
 /* A segment demuxed while it arrives (vsp_probe_set_stream_segments())
  * holds at most this much of its body: the transfer waits when it is full. */
 #define VSP_STREAM_PIPE_BYTES (512L * 1024)
+/* ... for a segment of at least this many bytes by its declared bitrate. */
+#define VSP_STREAM_MIN_BYTES (1024L * 1024)
 /* Renditions of one origin probed at the same time (threads). */
 #define VSP_RENDITION_PARALLEL 8
 /* With vsp_probe_set_serial_renditions() (prober check, the plugin), an
