@@ -60,10 +60,10 @@
  * back), or the queues this many bytes: then decoding starts, from bytes
  * already here rather than from a transfer still coming. */
 #define QUEUE_PACKETS 16
+#define QUEUE_BYTES (4L * 1024 * 1024)
 /* What a stream's demuxer may read ahead to learn its streams (fmt
  * probesize). */
 #define STREAM_PROBE_BYTES (256L * 1024)
-#define QUEUE_BYTES (4L * 1024 * 1024)
 
 /* Bytes looked at to name a container before any demuxer probes it. */
 #define PEEK_BYTES 1024
@@ -81,9 +81,8 @@ typedef struct membuf {
 	void *read_arg;
 	int read_end; /* the reader said: no more (or the deadline) */
 	int read_late; /* ... and it was the deadline */
-	uint8_t head[SNIFF_CHARS]; /* the first bytes, for messages */
-	size_t head_len;
-	/* Bytes read ahead to name the container (peek()), given again. */
+	/* The stream's first bytes, read ahead (peek()) to name the container
+	 * and quote it in messages, then given to the demuxer again. */
 	uint8_t pre[PEEK_BYTES];
 	size_t pre_len, pre_pos;
 } membuf;
@@ -91,8 +90,10 @@ typedef struct membuf {
 /* Packets read before the decoders were opened (vsp_decode_opts
  * .decoder_enter): a track's first ones, decoded once a slot is held. */
 typedef struct pktq {
-	AVPacket **pkt;
-	int64_t *index; /* each one's index in its stream */
+	struct queued {
+		AVPacket *pkt;
+		int64_t index; /* its index in its stream */
+	} *e;
 	int n, cap;
 	size_t bytes;
 } pktq;
@@ -188,8 +189,7 @@ static int on_interrupt(void *opaque)
 	return deadline_passed(m->deadline_us);
 }
 
-/* The stream's next bytes (the init part read): the first ones kept for
- * messages. */
+/* The stream's next bytes (the init part read): those read ahead first. */
 static int stream_read(membuf *m, uint8_t *buf, int size)
 {
 	long n;
@@ -209,14 +209,6 @@ static int stream_read(membuf *m, uint8_t *buf, int size)
 			m->read_late = n < 0;
 			return n < 0 ? AVERROR_EXIT : AVERROR_EOF;
 		}
-	}
-	if (m->head_len < sizeof(m->head)) {
-		size_t k = sizeof(m->head) - m->head_len;
-
-		if (k > (size_t)n)
-			k = (size_t)n;
-		memcpy(m->head + m->head_len, buf, k);
-		m->head_len += k;
 	}
 	m->pos += n;
 	m->len[1] += n;
@@ -307,9 +299,9 @@ static void sniff(const membuf *m, char *out, size_t outlen)
 		uint8_t c;
 
 		if (i == 1 && m->read) {
-			if ((size_t)(pos - m->len[0]) >= m->head_len)
+			if ((size_t)(pos - m->len[0]) >= m->pre_len)
 				break;
-			c = m->head[pos - m->len[0]];
+			c = m->pre[pos - m->len[0]];
 		} else {
 			c = m->part[i][i == 0 ? pos : pos - m->len[0]];
 		}
@@ -966,13 +958,12 @@ static void free_done_decoders(run *r)
 static void pktq_free(pktq *q)
 {
 	for (int i = 0; i < q->n; i++)
-		av_packet_free(&q->pkt[i]);
-	av_free(q->pkt);
-	av_free(q->index);
+		av_packet_free(&q->e[i].pkt);
+	av_free(q->e);
 	memset(q, 0, sizeof(*q));
 }
 
-static vsp_reason open_decoder(run *r, track *t, char *err, size_t errlen);
+static vsp_reason open_decoders(run *r, char *err, size_t errlen);
 
 /* Takes a slot (opts->decoder_enter), opens the decoders and gives each
  * its queued packets. 0, or -1 when demuxing must end (r->open_rc, or
@@ -985,19 +976,14 @@ static int start_decoders(run *r)
 		r->no_slot = 1;
 		return -1;
 	}
-	r->open_rc = open_decoder(r, &r->tr[0], r->open_err,
-				  sizeof(r->open_err));
+	r->open_rc = open_decoders(r, r->open_err, sizeof(r->open_err));
 	if (r->open_rc != VSP_R_NONE)
 		return -1;
-	/* Audio this FFmpeg cannot decode leaves the video to judge. */
-	if (r->tr[1].decodes &&
-	    open_decoder(r, &r->tr[1], NULL, 0) != VSP_R_NONE)
-		avcodec_free_context(&r->tr[1].dec);
 	for (int i = 0; i < 2; i++) {
 		track *t = &r->tr[i];
 
 		for (int k = 0; k < t->q.n && want_frames(t); k++)
-			decode_packet(r, t, t->q.pkt[k], t->q.index[k]);
+			decode_packet(r, t, t->q.e[k].pkt, t->q.e[k].index);
 		pktq_free(&t->q);
 	}
 	free_done_decoders(r);
@@ -1009,19 +995,20 @@ static int start_decoders(run *r)
  * queues hold QUEUE_BYTES: then decoding starts. */
 static int queues_full(const run *r)
 {
-	size_t bytes = r->tr[0].q.bytes + r->tr[1].q.bytes;
 	int full = 1;
 
 	for (int i = 0; i < 2; i++) {
 		const track *t = &r->tr[i];
 
-		if (t->decodes && (t->max_frames > VSP_MAX_FRAMES ||
-				   t->q.n < t->max_frames + QUEUE_PACKETS))
+		if (!t->decodes)
+			continue;
+		/* A track decoded whole (an audio rendition) starts at once. */
+		if (t->max_frames > VSP_MAX_FRAMES)
+			return 1;
+		if (t->q.n < t->max_frames + QUEUE_PACKETS)
 			full = 0;
 	}
-	/* A track decoded whole (audio rendition) starts at once. */
-	return full || bytes >= QUEUE_BYTES ||
-	       r->tr[0].max_frames > VSP_MAX_FRAMES;
+	return full || r->tr[0].q.bytes + r->tr[1].q.bytes >= QUEUE_BYTES;
 }
 
 /* pkt kept (a new reference) for t's decoder, which is not open yet; the
@@ -1033,28 +1020,22 @@ static int queue_packet(run *r, track *t, AVPacket *pkt)
 
 	if (q->n == q->cap) {
 		int cap = q->cap ? q->cap * 2 : 32;
-		AVPacket **np = av_realloc_array(q->pkt, (size_t)cap,
-						 sizeof(*np));
-		int64_t *ni;
+		struct queued *e = av_realloc_array(q->e, (size_t)cap,
+						    sizeof(*e));
 
-		if (np)
-			q->pkt = np;
-		ni = np ? av_realloc_array(q->index, (size_t)cap,
-					   sizeof(*ni))
-			: NULL;
-		if (!ni) {
+		if (!e) {
 			r->nomem = 1;
 			return -1;
 		}
-		q->index = ni;
+		q->e = e;
 		q->cap = cap;
 	}
-	q->pkt[q->n] = av_packet_clone(pkt);
-	if (!q->pkt[q->n]) {
+	q->e[q->n].pkt = av_packet_clone(pkt);
+	if (!q->e[q->n].pkt) {
 		r->nomem = 1;
 		return -1;
 	}
-	q->index[q->n++] = t->packets - 1;
+	q->e[q->n++].index = t->packets - 1;
 	q->bytes += (size_t)pkt->size;
 	return queues_full(r) ? start_decoders(r) : 0;
 }
@@ -1188,18 +1169,20 @@ static size_t peek(membuf *m, const uint8_t **b)
 {
 	int i = m->len[0] > 0 ? 0 : 1;
 
-	if (i == 1 && m->read) {
-		while (m->pre_len < sizeof(m->pre) && !m->read_end) {
-			long n = m->read(m->read_arg, m->pre + m->pre_len,
-					 sizeof(m->pre) - m->pre_len);
+	/* A stream's first bytes are read ahead also behind an init segment:
+	 * messages quote them (sniff()). */
+	while (m->read && m->pre_len < sizeof(m->pre) && !m->read_end) {
+		long n = m->read(m->read_arg, m->pre + m->pre_len,
+				 sizeof(m->pre) - m->pre_len);
 
-			if (n <= 0) {
-				m->read_end = 1;
-				m->read_late = n < 0;
-			} else {
-				m->pre_len += (size_t)n;
-			}
+		if (n <= 0) {
+			m->read_end = 1;
+			m->read_late = n < 0;
+		} else {
+			m->pre_len += (size_t)n;
 		}
+	}
+	if (i == 1 && m->read) {
 		*b = m->pre;
 		return m->pre_len;
 	}
@@ -1391,16 +1374,17 @@ static void track_init(track *t, AVStream *st, const char *kind, int frames)
 
 /* What is refused before any demuxing: over the size limit, a frame count
  * out of range, nothing to decode, no time left. */
-static vsp_reason check_input(size_t init_len, size_t seg_len,
-			      const vsp_decode_opts *opts, char *err,
-			      size_t errlen)
+static vsp_reason check_input(const membuf *m, const vsp_decode_opts *opts,
+			      char *err, size_t errlen)
 {
-	if (init_len > (size_t)VSP_SEGMENT_MAX_BYTES ||
-	    seg_len > (size_t)VSP_SEGMENT_MAX_BYTES) {
+	/* A stream's size is its transfer's to cap. */
+	if (m->len[0] > VSP_SEGMENT_MAX_BYTES ||
+	    m->len[1] > VSP_SEGMENT_MAX_BYTES) {
 		set_err(err, errlen,
-			"decode: %zu + %zu bytes is over the "
+			"decode: %lld + %lld bytes is over the "
 			"segment limit of %ld bytes",
-			init_len, seg_len, VSP_SEGMENT_MAX_BYTES);
+			(long long)m->len[0], (long long)m->len[1],
+			VSP_SEGMENT_MAX_BYTES);
 		return VSP_R_TOO_LARGE;
 	}
 	if (opts->max_frames < 1 || opts->max_frames > VSP_MAX_FRAMES) {
@@ -1408,7 +1392,7 @@ static vsp_reason check_input(size_t init_len, size_t seg_len,
 			opts->max_frames, VSP_MAX_FRAMES);
 		return VSP_R_INTERNAL;
 	}
-	if (init_len + seg_len == 0) {
+	if (m->total == 0 && !m->read) {
 		set_err(err, errlen, "not media: the segment is empty");
 		return VSP_R_NOT_MEDIA;
 	}
@@ -1582,13 +1566,26 @@ static void start_run(run *r, const vsp_decode_opts *opts,
 		err[0] = '\0';
 }
 
+/* The chosen track's decoder and the audio beside it. Audio this FFmpeg
+ * cannot decode leaves the video to judge; the missing frames show in
+ * audio_frames. */
+static vsp_reason open_decoders(run *r, char *err, size_t errlen)
+{
+	vsp_reason rc = open_decoder(r, &r->tr[0], err, errlen);
+
+	if (rc != VSP_R_NONE)
+		return rc;
+	if (r->tr[1].decodes &&
+	    open_decoder(r, &r->tr[1], NULL, 0) != VSP_R_NONE)
+		avcodec_free_context(&r->tr[1].dec);
+	return VSP_R_NONE;
+}
+
 /* The decoders: opened now, or (opts->decoder_enter) once the first
  * packets are queued. */
 static vsp_reason prepare_decoders(run *r, AVStream *second, char *err,
 				   size_t errlen)
 {
-	vsp_reason rc;
-
 	if (r->opts->demux_only)
 		return VSP_R_NONE;
 	r->tr[0].decodes = 1;
@@ -1604,14 +1601,7 @@ static vsp_reason prepare_decoders(run *r, AVStream *second, char *err,
 		r->waiting = 1;
 		return VSP_R_NONE;
 	}
-	rc = open_decoder(r, &r->tr[0], err, errlen);
-	if (rc != VSP_R_NONE)
-		return rc;
-	/* Audio this FFmpeg cannot decode leaves the video to judge; the
-	 * missing frames show in audio_frames. */
-	if (second && open_decoder(r, &r->tr[1], NULL, 0) != VSP_R_NONE)
-		avcodec_free_context(&r->tr[1].dec);
-	return VSP_R_NONE;
+	return open_decoders(r, err, errlen);
 }
 
 /* Demuxes and decodes m (set up by the caller) into r's info. */
@@ -1671,31 +1661,34 @@ fail:
 	return rc;
 }
 
-vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
-		      size_t seg_len, const vsp_decode_opts *opts,
-		      vsp_decode_info *info, char *err, size_t errlen)
+/* Checks, demuxes and decodes m for either entry point. */
+static vsp_reason decode_membuf(membuf *m, const vsp_decode_opts *opts,
+				vsp_decode_info *info, char *err, size_t errlen)
 {
-	membuf m = { .deadline_us = opts->deadline_us };
 	run r = { 0 };
 	vsp_reason rc;
 
 	start_run(&r, opts, info, err, errlen);
-	if (!init)
-		init_len = 0;
-	if (!seg)
-		seg_len = 0;
-	rc = check_input(init_len, seg_len, opts, err, errlen);
+	m->deadline_us = opts->deadline_us;
+	m->total = m->len[0] + m->len[1];
+	rc = check_input(m, opts, err, errlen);
 	if (rc != VSP_R_NONE) {
 		info->err = rc == VSP_R_INTERNAL ? VSP_E_INTERNAL : 0;
 		info->ms = ms_since(r.t0);
 		return rc;
 	}
-	m.part[0] = init;
-	m.len[0] = (int64_t)init_len;
-	m.part[1] = seg;
-	m.len[1] = (int64_t)seg_len;
-	m.total = m.len[0] + m.len[1];
-	return decode_input(&r, &m, err, errlen);
+	return decode_input(&r, m, err, errlen);
+}
+
+vsp_reason vsp_decode(const uint8_t *init, size_t init_len, const uint8_t *seg,
+		      size_t seg_len, const vsp_decode_opts *opts,
+		      vsp_decode_info *info, char *err, size_t errlen)
+{
+	membuf m = { .part = { init, seg },
+		     .len = { init ? (int64_t)init_len : 0,
+			      seg ? (int64_t)seg_len : 0 } };
+
+	return decode_membuf(&m, opts, info, err, errlen);
 }
 
 vsp_reason vsp_decode_stream(const uint8_t *init, size_t init_len,
@@ -1703,28 +1696,12 @@ vsp_reason vsp_decode_stream(const uint8_t *init, size_t init_len,
 			     const vsp_decode_opts *opts,
 			     vsp_decode_info *info, char *err, size_t errlen)
 {
-	membuf m = { .deadline_us = opts->deadline_us,
+	membuf m = { .part = { init, NULL },
+		     .len = { init ? (int64_t)init_len : 0, 0 },
 		     .read = read,
 		     .read_arg = read_arg };
-	run r = { 0 };
-	vsp_reason rc;
 
-	start_run(&r, opts, info, err, errlen);
-	if (!init)
-		init_len = 0;
-	/* The segment's size is the transfer's to cap. */
-	rc = check_input(init_len, 0, opts, err, errlen);
-	if (rc != VSP_R_NONE && rc != VSP_R_NOT_MEDIA) {
-		info->err = rc == VSP_R_INTERNAL ? VSP_E_INTERNAL : 0;
-		info->ms = ms_since(r.t0);
-		return rc;
-	}
-	if (err && errlen > 0)
-		err[0] = '\0';
-	m.part[0] = init;
-	m.len[0] = (int64_t)init_len;
-	m.total = m.len[0];
-	return decode_input(&r, &m, err, errlen);
+	return decode_membuf(&m, opts, info, err, errlen);
 }
 
 int vsp_aes128_decrypt(const uint8_t *in, size_t len, const uint8_t key[16],

@@ -792,10 +792,8 @@ vsp_reason vsp_http_get(vsp_http_client *c, const vsp_http_request *req,
 			     .age_s = -1,
 			     .hold = &c->hold,
 			     .deadline_us = req->deadline_us };
-	if (req->pass && !req->prefix && req->length == VSP_HTTP_WHOLE) {
-		g.s.pass = req->pass;
-		g.s.pass_arg = req->pass_arg;
-	}
+	g.s.pass = req->pass;
+	g.s.pass_arg = req->pass_arg;
 	/* At most cap bytes, and the NUL. */
 	vsp_buf_init(&g.s.body,
 		     req->limit < SIZE_MAX ? req->limit + 1 : req->limit);
@@ -810,6 +808,12 @@ vsp_reason vsp_http_get(vsp_http_client *c, const vsp_http_request *req,
 	if (!step->url)
 		return failf_err(step, VSP_E_NOMEM, err, errlen,
 				 "out of memory");
+	/* A range cut (range_cut()) or a prefix needs the body kept. */
+	if (req->pass && (req->prefix || req->length != VSP_HTTP_WHOLE))
+		return failf_err(step, VSP_E_INTERNAL, err, errlen,
+				 "GET %.300s: a body handed on as it arrives "
+				 "cannot be a range or a prefix",
+				 req->url);
 	if (!vsp_url_is_http(req->url))
 		return failf(err, errlen, VSP_R_PROTOCOL,
 			     "refused %.300s: only http and https URLs are "
@@ -825,8 +829,7 @@ vsp_reason vsp_http_get(vsp_http_client *c, const vsp_http_request *req,
 	fill_timings(c->curl, step);
 	step->ttfb_ms += (double)g.before_us / 1000.0;
 	step->total_ms += (double)g.before_us / 1000.0;
-	step->bytes = (int64_t)(g.s.pass && g.s.passed ? g.s.passed
-						       : g.s.body.len);
+	step->bytes = (int64_t)received(&g.s);
 	step->age_s = g.s.age_s;
 	step->range_total = g.s.range_total;
 	r = transfer_reason(&g, rc);

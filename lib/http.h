@@ -85,7 +85,8 @@ typedef struct vsp_http_request {
 	 * step->http_status says which). 0: the whole answer must fit in
 	 * limit, or the GET fails (too_large). */
 	int prefix;
-	/* Non-NULL (with length VSP_HTTP_WHOLE and prefix 0): the body of the
+	/* Non-NULL (only with length VSP_HTTP_WHOLE and prefix 0; otherwise
+	 * the GET fails, internal): the body of the
 	 * 2xx answer is not kept but handed to pass as it arrives, in order,
 	 * and vsp_http_get() returns no body (the bytes counted in
 	 * step->bytes, the cap still applied). A redirect's or an error

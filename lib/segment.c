@@ -440,15 +440,14 @@ static void stream_pass(void *arg, const uint8_t *data, size_t n)
 static int streams(const struct worker *w, const vsp_rendition_result *r,
 		   const struct seg_plan *p, int audio)
 {
-	const vsp_probe_cfg *cfg = w->o->cfg;
-
-	if (r->bandwidth > 0 && p->duration > 0 &&
-	    (double)r->bandwidth * p->duration / 8.0 < VSP_STREAM_MIN_BYTES)
-		return 0;
 	/* An audio rendition is decoded whole, so its slot would be held
 	 * for the whole transfer; its body is small anyway. */
-	return stream_segments && !audio && !p->aes128 && p->length < 0 &&
-	       !cfg->decode_all;
+	if (!stream_segments || audio || p->aes128 ||
+	    p->length != VSP_HTTP_WHOLE || w->o->cfg->decode_all)
+		return 0;
+	return r->bandwidth <= 0 || p->duration <= 0 ||
+	       (double)r->bandwidth * p->duration / 8.0 >=
+		       VSP_STREAM_MIN_BYTES;
 }
 
 /* The transfer's and the decoding's outcomes, once both ended: the
@@ -495,12 +494,18 @@ static void stream_segment(struct worker *w, vsp_rendition_result *r,
 	vsp_http_request req = segment_request(w, p);
 	int brc;
 
-	req.pass = stream_pass;
-
+	if (!st || vsp_pipe_init(&st->pipe, VSP_STREAM_PIPE_BYTES,
+				 o->deadline_us) != 0) {
+		free(st);
+		vsp_probe_error(o, VSP_E_NOMEM, "segment %lld: %s: out of memory",
+				(long long)p->seq, p->uri);
+		return;
+	}
 	/* The pipe is the body's memory, in the check's budget as a body. */
 	brc = vsp_budget_take(vsp_http_hold(w->http), VSP_STREAM_PIPE_BYTES,
 			      o->deadline_us, err, sizeof(err));
 	if (brc != 0) {
+		vsp_pipe_destroy(&st->pipe);
 		free(st);
 		vsp_verdict_set(&r->v, VSP_FAIL,
 				brc == -1 ? VSP_R_TIMEOUT : VSP_R_TOO_LARGE,
@@ -508,14 +513,7 @@ static void stream_segment(struct worker *w, vsp_rendition_result *r,
 				(long long)p->seq, p->uri, err);
 		return;
 	}
-	if (!st || vsp_pipe_init(&st->pipe, VSP_STREAM_PIPE_BYTES,
-				 o->deadline_us) != 0) {
-		free(st);
-		vsp_budget_give(vsp_http_hold(w->http), VSP_STREAM_PIPE_BYTES);
-		vsp_probe_error(o, VSP_E_NOMEM, "segment %lld: %s: out of memory",
-				(long long)p->seq, p->uri);
-		return;
-	}
+	req.pass = stream_pass;
 	st->init = init;
 	st->init_len = init_len;
 	st->deadline_us = o->deadline_us;
